@@ -1,0 +1,68 @@
+//! Fill one account with synthetic data, for tests, benchmarks and trying pwaccount out.
+//!
+//!     cargo run --release --example populate -- --db accounts.sqlite --user alice --passwords 1000
+//!
+//! For N passwords it writes N passwords with 3 revisions each, N/20 folders and N/50 tags
+//! (2 revisions each, at least one of each), one or two tag assignments per password,
+//! N/100 shares each way with --peer (default "populate-peer"), 8 settings, 4 configuration
+//! entries, 3 sessions and 3 tokens.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut db: Option<PathBuf> = None;
+    let mut user: Option<String> = None;
+    let mut passwords: u64 = 100;
+    let mut peer = "populate-peer".to_owned();
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next();
+        let ok = match (flag.as_str(), value) {
+            ("--db", Some(v)) => {
+                db = Some(v.into());
+                true
+            }
+            ("--user", Some(v)) => {
+                user = Some(v);
+                true
+            }
+            ("--peer", Some(v)) => {
+                peer = v;
+                true
+            }
+            ("--passwords", Some(v)) => match v.parse() {
+                Ok(n) => {
+                    passwords = n;
+                    true
+                }
+                Err(_) => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            eprintln!("usage: populate --db PATH --user ID [--passwords N] [--peer ID]");
+            return ExitCode::from(2);
+        }
+    }
+    let (Some(db), Some(user)) = (db, user) else {
+        eprintln!("usage: populate --db PATH --user ID [--passwords N] [--peer ID]");
+        return ExitCode::from(2);
+    };
+    let started = std::time::Instant::now();
+    match pwaccount::populate::populate(&db, &user, passwords, &peer) {
+        Ok(counts) => {
+            eprintln!(
+                "populated '{user}' in {} in {:.1?}: {}",
+                db.display(),
+                started.elapsed(),
+                pwaccount::output::describe_counts(&counts)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("populate: error: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

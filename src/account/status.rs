@@ -1,0 +1,59 @@
+//! `status`: what an account holds, so an administrator knows what a reset would delete.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::store::{self, AccountStore, Counts};
+
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub user: String,
+    pub database: String,
+    pub counts: Counts,
+    pub challenge: Option<ChallengeInfo>,
+    pub encryption: Encryption,
+    pub reset_pending: Option<PendingReset>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChallengeInfo {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub created: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Encryption {
+    pub cse: bool,
+    pub sse: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PendingReset {
+    pub expires: i64,
+}
+
+pub fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
+    let database = store.path().display().to_string();
+    let tx = store.read()?;
+    let counts = store::counts(&tx, user)?;
+    let challenge = store::current_challenge(&tx, user)?.map(|c| ChallengeInfo {
+        kind: c.kind,
+        created: c.created,
+    });
+    let encryption = Encryption {
+        cse: store::setting(&tx, user, "encryption.cse")?.as_deref() == Some("1"),
+        sse: store::setting(&tx, user, "encryption.sse")?.filter(|s| !s.is_empty()),
+    };
+    let reset_pending = store::reset_code(&tx, user)?
+        .filter(|r| r.expires > super::now())
+        .map(|r| PendingReset { expires: r.expires });
+    Ok(Status {
+        user: user.to_owned(),
+        database,
+        counts,
+        challenge,
+        encryption,
+        reset_pending,
+    })
+}

@@ -1,0 +1,261 @@
+//! The command line, as clap types only. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+EXIT STATUS:
+    0    success (also: a reset code was issued)
+    1    unexpected internal error
+    2    usage error, or an answer is needed and prompting is impossible
+    3    forbidden: the reset code is wrong, expired or none is pending
+    4    not found: the account has no challenge
+    5    unauthorized: passphrase or secret missing or wrong
+    6    the feature is disabled (client-side-encryption)
+    7    invalid data: bad hex, salt or secret length, passphrase length, bad JSON
+    8    database: cannot open or create, not a pwaccount file, newer schema,
+         corrupt, still locked after the busy timeout, read-only
+    130  interrupted at a prompt (Ctrl-C or end of input); nothing changed
+
+ENVIRONMENT:
+    PWACCOUNT_DB            database file (as --db)
+    PWACCOUNT_USER          account id (as --user)
+    PWACCOUNT_BUSY_TIMEOUT  milliseconds to wait for a busy database (as --busy-timeout)
+    USER, LOGNAME           the default account id when neither --user nor
+                            PWACCOUNT_USER is given
+
+Secrets are never taken from the command line: they come from a prompt, a file
+(--...-file F, where F may be - for standard input, for one secret at most), or an
+environment variable whose name you give (--...-env VAR).";
+
+/// Administer the local account database of a password manager.
+///
+/// pwaccount runs the account API's flows (reset, challenge get, challenge set) directly
+/// on the SQLite database file, for administrators at a terminal and for scripts. Every
+/// command either completes or leaves the database exactly as it was, and says which.
+/// With --json, exactly one JSON object is printed on standard output, errors included;
+/// messages for people go to standard error.
+#[derive(Debug, Parser)]
+#[command(name = "pwaccount", version, after_long_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// The account database file. Created (mode 0600) if it does not exist. [default:
+    /// accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]
+    #[arg(long, env = "PWACCOUNT_DB", value_name = "PATH", global = true)]
+    pub db: Option<PathBuf>,
+
+    /// The account to work on: 1 to 64 characters, no control characters. [default: the
+    /// login name from USER, then LOGNAME]
+    #[arg(short, long, env = "PWACCOUNT_USER", value_name = "ID", global = true)]
+    pub user: Option<String>,
+
+    /// Print exactly one JSON object on standard output, also on failure.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Never prompt. A command that needs an answer fails with exit status 2 and names the
+    /// flag that supplies it. Prompts are also skipped when standard input or standard
+    /// error is not a terminal.
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// Print only errors on standard error; no notes or summaries.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// How long to wait, in milliseconds, for another program that holds the database's
+    /// write lock before giving up with exit status 8.
+    #[arg(
+        long,
+        env = "PWACCOUNT_BUSY_TIMEOUT",
+        value_name = "MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub busy_timeout: u64,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Delete all of an account's data and settings, after a typed-code confirmation.
+    ///
+    /// Without --code, a fresh reset code is issued (replacing any earlier one). At a
+    /// terminal, pwaccount shows what the account holds and what will be kept, shows the
+    /// code and asks you to type it back; the reset happens only if the typed code matches.
+    /// Without a terminal (or with --no-input) the code is printed on standard output and
+    /// nothing is deleted: run `pwaccount reset --code CODE` within its lifetime (10 minutes
+    /// unless the server setting reset.code_ttl_seconds says otherwise) to confirm.
+    ///
+    /// A reset deletes, in one transaction, the account's passwords, folders and tags with
+    /// their revisions, password-tag relations, shares it owns or receives, settings,
+    /// configuration, challenge, keychains, sessions and reset codes. It keeps the account
+    /// itself and its app and device tokens. No passphrase is needed.
+    Reset(ResetArgs),
+
+    /// Read, set or check the account's login challenge (PWDv1r1).
+    #[command(subcommand)]
+    Challenge(ChallengeCommand),
+
+    /// Show what the account holds: counts, challenge, encryption, pending reset.
+    ///
+    /// A never-seen account is blank: every count is 0.
+    Status,
+
+    /// List, enable or disable server features.
+    #[command(subcommand)]
+    Feature(FeatureCommand),
+
+    /// Print a shell completion script on standard output.
+    ///
+    /// For example: `pwaccount completions bash > ~/.local/share/bash-completion/completions/pwaccount`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Confirm a reset with the code an earlier `pwaccount reset` issued (any case;
+    /// surrounding spaces are ignored). It is single use.
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+
+    /// Do not write a snapshot of the account before deleting it.
+    #[arg(long)]
+    pub no_backup: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChallengeCommand {
+    /// Print the account's challenge: {"salts":[…],"type":"PWDv1r1"}.
+    ///
+    /// Pretty-printed at a terminal, compact on a pipe or with --json. Exit status 4 when
+    /// the account has no challenge. No passphrase is needed: the salts are public.
+    Get,
+
+    /// Create or change the passphrase challenge; enables client-side encryption.
+    ///
+    /// Passphrase mode (the default): pwaccount derives the secret as a PWDv1r1 client
+    /// would. The new passphrase (12 to 128 characters) comes from a prompt (asked twice),
+    /// --passphrase-file or --passphrase-env. If the account already has a challenge, the
+    /// current passphrase is needed as well (prompt, --old-passphrase-file or
+    /// --old-passphrase-env).
+    ///
+    /// Raw mode, for clients that derive the secret themselves: --secret-file or
+    /// --secret-env with --data or --data-file (the JSON array of the three salts), and for
+    /// an existing challenge --old-secret-file or --old-secret-env (or the old passphrase).
+    ///
+    /// Changing the challenge re-encrypts every keychain under a new account key in the
+    /// same transaction, so nothing sealed under an earlier challenge is lost.
+    #[command(
+        group(ArgGroup::new("new_source").args(["passphrase_file", "passphrase_env", "secret_file", "secret_env"])),
+        group(ArgGroup::new("old_source").args(["old_passphrase_file", "old_passphrase_env", "old_secret_file", "old_secret_env"])),
+        group(ArgGroup::new("raw_secret").args(["secret_file", "secret_env"])),
+        group(ArgGroup::new("data_source").args(["data", "data_file"]).requires("raw_secret")),
+    )]
+    Set(ChallengeSetArgs),
+
+    /// Check a passphrase or secret against the challenge; change nothing.
+    ///
+    /// Exit status 0 when it is right, 5 when it is wrong, 4 when there is no challenge.
+    #[command(group(ArgGroup::new("source").args(["passphrase_file", "passphrase_env", "secret_file", "secret_env"])))]
+    Verify(ChallengeVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ChallengeSetArgs {
+    /// Read the new passphrase from FILE (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the new passphrase from the environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Read the current passphrase from FILE (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub old_passphrase_file: Option<PathBuf>,
+    /// Read the current passphrase from the environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    pub old_passphrase_env: Option<String>,
+    /// Raw mode: read the new secret (64 hex characters) from FILE.
+    #[arg(long, value_name = "FILE", requires = "data_source")]
+    pub secret_file: Option<PathBuf>,
+    /// Raw mode: read the new secret from the environment variable VAR.
+    #[arg(long, value_name = "VAR", requires = "data_source")]
+    pub secret_env: Option<String>,
+    /// Raw mode: the salts, as a JSON array of three hex strings.
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+    /// Raw mode: read the salts' JSON array from FILE (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
+    /// Raw mode: read the current secret from FILE (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub old_secret_file: Option<PathBuf>,
+    /// Raw mode: read the current secret from the environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    pub old_secret_env: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ChallengeVerifyArgs {
+    /// Read the passphrase from FILE (- for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the passphrase from the environment variable VAR.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Check a derived secret (64 hex characters) read from FILE instead.
+    #[arg(long, value_name = "FILE")]
+    pub secret_file: Option<PathBuf>,
+    /// Check a derived secret read from the environment variable VAR instead.
+    #[arg(long, value_name = "VAR")]
+    pub secret_env: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeatureCommand {
+    /// List the features and whether each is enabled.
+    List,
+    /// Enable a feature.
+    Enable {
+        #[arg(value_enum)]
+        name: Feature,
+    },
+    /// Disable a feature. Disabling client-side-encryption makes `challenge set` fail.
+    Disable {
+        #[arg(value_enum)]
+        name: Feature,
+    },
+}
+
+/// The server features pwaccount knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Feature {
+    /// Client-side encryption: needed to set a challenge (enabled unless disabled).
+    ClientSideEncryption,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 1] = [Feature::ClientSideEncryption];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::ClientSideEncryption => "client-side-encryption",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

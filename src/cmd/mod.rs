@@ -1,0 +1,89 @@
+//! One module per subcommand: each reads its arguments, gathers answers (files,
+//! environment, prompts), calls the account layer and builds a `Report`. No SQL here.
+
+// mod challenge;
+mod completions;
+mod feature;
+// mod reset;
+// mod secrets;
+mod status;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::account::validate_user_id;
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::output::{Output, Report};
+use crate::prompt::Prompter;
+use crate::store::{self, Access, AccountStore};
+
+/// What every command needs to know about the run.
+pub struct Ctx {
+    /// The account id, or why there is none (only commands about an account need it).
+    user: Result<String>,
+    pub db: PathBuf,
+    pub busy_timeout: Duration,
+    pub out: Output,
+    pub prompt: Prompter,
+}
+
+impl Ctx {
+    pub fn user(&self) -> Result<&str> {
+        self.user.as_deref().map_err(Clone::clone)
+    }
+
+    pub fn open(&self, access: Access) -> Result<AccountStore> {
+        AccountStore::open(&self.db, access, self.busy_timeout)
+    }
+}
+
+pub fn run(cli: Cli, out: Output) -> Result<Report> {
+    if let Command::Completions { shell } = cli.command {
+        // Needs neither an account nor a database.
+        return Ok(completions::run(shell));
+    }
+    let user = resolve_user(cli.user);
+    let db = match cli.db {
+        Some(path) => std::path::absolute(&path).unwrap_or(path),
+        None => store::default_path()?,
+    };
+    let ctx = Ctx {
+        user,
+        db,
+        busy_timeout: Duration::from_millis(cli.busy_timeout),
+        out,
+        prompt: Prompter::new(cli.no_input),
+    };
+    let result = match cli.command {
+        Command::Status => status::run(&ctx),
+        Command::Feature(c) => feature::run(&ctx, c),
+        Command::Challenge(_) => todo!(),
+        Command::Reset(_) => todo!(),
+        Command::Completions { shell } => Ok(completions::run(shell)),
+    };
+    result.map_err(|e| match &ctx.user {
+        Ok(user) => e.in_context(user, &ctx.db),
+        Err(_) => Error {
+            database: Some(ctx.db.clone()),
+            ..e
+        },
+    })
+}
+
+/// `--user`/`PWACCOUNT_USER`, else the login name from `USER`, then `LOGNAME`.
+fn resolve_user(given: Option<String>) -> Result<String> {
+    let user = given
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
+        .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
+        .ok_or_else(|| {
+            Error::usage(
+                "no_user",
+                "no account given: use --user ID or set PWACCOUNT_USER (USER and LOGNAME \
+                 are not set either)",
+            )
+        })?;
+    validate_user_id(&user)?;
+    Ok(user)
+}
+pub use completions::script as completion_script;

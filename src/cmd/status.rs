@@ -1,0 +1,45 @@
+use serde_json::json;
+
+use super::Ctx;
+use crate::account::status::status;
+use crate::error::Result;
+use crate::output::{Report, describe_counts, thousands, utc_time};
+use crate::store::Access;
+
+pub fn run(ctx: &Ctx) -> Result<Report> {
+    let user = ctx.user()?;
+    let mut store = ctx.open(Access::Read)?;
+    let s = status(&mut store, user)?;
+    let c = &s.counts;
+    let rows: Vec<(&str, String)> = vec![
+        ("account", s.user.clone()),
+        ("database", s.database.clone()),
+        ("passwords", format!("{} ({} revisions)", thousands(c.passwords), thousands(c.password_revisions))),
+        ("folders", format!("{} ({} revisions)", thousands(c.folders), thousands(c.folder_revisions))),
+        ("tags", format!("{} ({} revisions, {} assignments)", thousands(c.tags), thousands(c.tag_revisions), thousands(c.password_tags))),
+        ("shares", thousands(c.shares)),
+        ("settings", format!("{} (+ {} configuration entries)", thousands(c.settings), thousands(c.user_config))),
+        ("keychains", thousands(c.keychains)),
+        ("sessions", thousands(c.sessions)),
+        ("tokens", format!("{} (kept by a reset)", thousands(c.tokens))),
+        ("challenge", match &s.challenge {
+            Some(ch) => format!("{}, set {}", ch.kind, utc_time(ch.created)),
+            None => "none".to_owned(),
+        }),
+        ("encryption", format!(
+            "client-side {}, server-side {}",
+            if s.encryption.cse { "on" } else { "off" },
+            s.encryption.sse.as_deref().unwrap_or("off")
+        )),
+        ("reset", match &s.reset_pending {
+            Some(p) => format!("a code is pending until {}", utc_time(p.expires)),
+            None => "none pending".to_owned(),
+        }),
+    ];
+    let mut text: String = rows
+        .iter()
+        .map(|(k, v)| format!("{k:<11} {v}\n"))
+        .collect();
+    text.push_str(&format!("\nA reset would delete: {}.\n", describe_counts(c)));
+    Ok(Report::new(json!(s)).stdout(text))
+}

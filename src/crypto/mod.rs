@@ -1,0 +1,14 @@
+//! Cryptography: the PWDv1r1 client derivation, the server-side key wrapping and
+//! keychain sealing, and reset codes.
+
+pub mod pwdv1;
+pub mod reset_code;
+pub mod seal;
+
+use crate::error::{Error, Result};
+
+/// Fill `buf` from the operating system's CSPRNG.
+pub fn random_bytes(buf: &mut [u8]) -> Result<()> {
+    getrandom::getrandom(buf)
+        .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))
+}

@@ -1,0 +1,76 @@
+//! pwaccount: the account API's flows (reset, challenge get/set/verify) run directly on a
+//! password manager's SQLite account database.
+//!
+//! Data flows one way: `cli` → `cmd` → `account` → `store` / `crypto`, and results come
+//! back up to `output`.
+
+pub mod account;
+pub mod cli;
+mod cmd;
+pub mod crypto;
+pub mod error;
+pub mod output;
+pub mod populate;
+mod prompt;
+pub mod store;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use crate::error::Error;
+use crate::output::Output;
+
+pub use cmd::completion_script;
+
+/// Parse the command line, run the command, print its result or its error once, and
+/// return the exit code of SPEC §2.
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_failure(&e, &args),
+    };
+    let out = Output {
+        json: cli.json,
+        quiet: cli.quiet,
+    };
+    prompt::install_interrupt_handler(cli.json);
+    match cmd::run(cli, out) {
+        Ok(report) => {
+            out.emit(&report);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            out.fail(&error);
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// clap's own output for help and version; otherwise a usage error (exit 2), as the JSON
+/// envelope when `--json` was among the arguments.
+fn usage_failure(e: &clap::Error, args: &[OsString]) -> ExitCode {
+    let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    let json = args.iter().skip(1).any(|a| a == "--json");
+    if informational || !json {
+        let _ = e.print();
+        return ExitCode::from(if informational { 0 } else { 2 });
+    }
+    let rendered = e.to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid command line")
+        .trim_start_matches("error: ")
+        .to_owned();
+    let error = Error::usage("usage", first);
+    Output {
+        json: true,
+        quiet: false,
+    }
+    .fail(&error);
+    ExitCode::from(2)
+}

@@ -1,0 +1,165 @@
+//! Synthetic but realistic account data, for tests, benchmarks and the README
+//! walkthrough (`cargo run --example populate`). Not part of the command line.
+//!
+//! For `N` passwords it writes, in one transaction:
+//! - N passwords with 3 revisions each;
+//! - max(1, N/20) folders and max(1, N/50) tags, 2 revisions each;
+//! - one tag assignment per password, and a second for every fourth password;
+//! - max(1, N/100) shares the account owns (to `peer`) and as many it receives from `peer`;
+//! - 8 settings, 4 configuration entries, 3 sessions, and 2 app tokens + 1 device token.
+//!
+//! It writes no challenge or keychains: those come from `pwaccount challenge set`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use rusqlite::params;
+
+use crate::account::now;
+use crate::error::Result;
+use crate::store::{self, Access, AccountStore, Counts};
+
+/// Passwords per folder, per tag, and per share (each way).
+const PER_FOLDER: u64 = 20;
+const PER_TAG: u64 = 50;
+const PER_SHARE: u64 = 100;
+
+fn uuid(rng: &mut SmallRng) -> String {
+    uuid::Builder::from_random_bytes(rng.r#gen()).into_uuid().to_string()
+}
+
+fn token(rng: &mut SmallRng, len: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    (0..len)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+/// Fill `user`'s account in the database at `path` with `passwords` passwords and the
+/// other rows that follow from it (see the module docs). Returns the account's counts.
+pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<Counts> {
+    let mut store = AccountStore::open(path, Access::Write, Duration::from_secs(5))?;
+    let mut rng = SmallRng::from_entropy();
+    let now = now();
+    let tx = store.write()?;
+    store::ensure_account(&tx, user, now - 3 * 365 * 86_400)?;
+    {
+        let time = |rng: &mut SmallRng| now - rng.gen_range(0..2 * 365 * 86_400);
+
+        let mut folder = tx.prepare(
+            "INSERT INTO folders (uuid, user_id, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
+        )?;
+        let mut folder_rev = tx.prepare(
+            "INSERT INTO folder_revisions (uuid, user_id, model, label, parent, cse_type, sse_type, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'none', 'SSEv2r1', ?6)",
+        )?;
+        let folders = (passwords / PER_FOLDER).max(1);
+        let mut folder_ids = Vec::with_capacity(folders as usize);
+        for i in 0..folders {
+            let id = uuid(&mut rng);
+            let mut last = String::new();
+            for r in 0..2 {
+                last = uuid(&mut rng);
+                let parent = folder_ids.first().cloned().unwrap_or_default();
+                folder_rev.execute(params![last, user, id, format!("Folder {i} v{r}"), parent, time(&mut rng)])?;
+            }
+            folder.execute(params![id, user, last, time(&mut rng)])?;
+            folder_ids.push(id);
+        }
+
+        let mut tag = tx.prepare(
+            "INSERT INTO tags (uuid, user_id, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
+        )?;
+        let mut tag_rev = tx.prepare(
+            "INSERT INTO tag_revisions (uuid, user_id, model, label, color, cse_type, sse_type, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'none', 'SSEv2r1', ?6)",
+        )?;
+        let tags = (passwords / PER_TAG).max(1);
+        let mut tag_ids = Vec::with_capacity(tags as usize);
+        for i in 0..tags {
+            let id = uuid(&mut rng);
+            let mut last = String::new();
+            for r in 0..2 {
+                last = uuid(&mut rng);
+                let color = format!("#{:06x}", rng.gen_range(0..0x100_0000));
+                tag_rev.execute(params![last, user, id, format!("Tag {i} v{r}"), color, time(&mut rng)])?;
+            }
+            tag.execute(params![id, user, last, time(&mut rng)])?;
+            tag_ids.push(id);
+        }
+
+        let mut password = tx.prepare(
+            "INSERT INTO passwords (uuid, user_id, revision, folder, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )?;
+        let mut password_rev = tx.prepare(
+            "INSERT INTO password_revisions
+               (uuid, user_id, model, label, username, password, url, notes, cse_type, sse_type, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'none', 'SSEv2r1', ?9)",
+        )?;
+        let mut assign = tx.prepare(
+            "INSERT INTO password_tags (uuid, user_id, password, tag, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut share = tx.prepare(
+            "INSERT INTO shares (uuid, user_id, receiver, password, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )?;
+        let share_every = PER_SHARE.min(passwords.max(1));
+        for i in 0..passwords {
+            let id = uuid(&mut rng);
+            let folder_id = &folder_ids[(i / PER_FOLDER) as usize % folder_ids.len()];
+            let mut last = String::new();
+            for r in 0..3 {
+                last = uuid(&mut rng);
+                password_rev.execute(params![
+                    last,
+                    user,
+                    id,
+                    format!("Login {i} at site{i}.example.com"),
+                    format!("user{i}.r{r}@example.org"),
+                    token(&mut rng, 44),
+                    format!("https://site{i}.example.com/login"),
+                    format!("Recovery codes kept offline. Revision {r}. {}", token(&mut rng, 40)),
+                    time(&mut rng),
+                ])?;
+            }
+            let created = time(&mut rng);
+            password.execute(params![id, user, last, folder_id, created])?;
+            assign.execute(params![uuid(&mut rng), user, id, tag_ids[i as usize % tag_ids.len()], created])?;
+            if i % 4 == 0 && tag_ids.len() > 1 {
+                let other = &tag_ids[(i as usize + 1) % tag_ids.len()];
+                assign.execute(params![uuid(&mut rng), user, id, other, created])?;
+            }
+            if i % share_every == 0 {
+                share.execute(params![uuid(&mut rng), user, peer, id, created])?;
+                share.execute(params![uuid(&mut rng), peer, user, uuid(&mut rng), created])?;
+            }
+        }
+
+        for (i, key) in ["client.theme", "client.ui.sort", "client.setup.initialized", "user.password.generator.strength",
+            "user.password.security.duplicates", "user.session.lifetime", "user.notification.security", "user.sharing.editable"]
+            .iter()
+            .enumerate()
+        {
+            store::set_setting(&tx, user, key, &i.to_string())?;
+        }
+        for key in ["user/legacy/api", "user/client/version", "user/sharing/autocomplete", "user/mail/shares"] {
+            store::set_user_config(&tx, user, key, "1")?;
+        }
+        let mut session = tx.prepare(
+            "INSERT INTO sessions (uuid, user_id, authorized, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
+        )?;
+        for authorized in [1, 1, 0] {
+            session.execute(params![uuid(&mut rng), user, authorized, time(&mut rng)])?;
+        }
+        let mut tok = tx.prepare(
+            "INSERT INTO tokens (uuid, user_id, kind, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (kind, label) in [("app", "Browser extension"), ("app", "Android app"), ("device", "Laptop")] {
+            tok.execute(params![uuid(&mut rng), user, kind, label, time(&mut rng)])?;
+        }
+    }
+    let counts = store::counts(&tx, user)?;
+    tx.commit()?;
+    Ok(counts)
+}

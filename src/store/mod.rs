@@ -1,0 +1,272 @@
+//! The account database file: opening it safely (SPEC §4), the schema and its migrations,
+//! and the SQL the account layer runs. Nothing here prints or prompts.
+
+mod queries;
+pub mod schema;
+
+pub use queries::*;
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+use schema::{APPLICATION_ID, MIGRATIONS, current_version};
+
+/// Whether a command only reads the account, or also writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// An open, validated and migrated account database.
+pub struct AccountStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl AccountStore {
+    /// Open (or create) the database at `path`. Every refusal happens before SQLite is
+    /// allowed to write anything, so a refused file is left byte for byte as it was.
+    pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
+        let read_only = preflight(path, access)?;
+        let flags = if read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(busy_timeout)?;
+        let mut store = AccountStore {
+            conn,
+            path: path.to_owned(),
+        };
+        let version = store.check_format()?;
+        if !read_only {
+            // WAL lets a server keep reading while we write; it is a persistent setting of
+            // the file, so it is only switched on once the file is known to be ours.
+            store
+                .conn
+                .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+            store.conn.execute_batch(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+            )?;
+        }
+        if version < current_version() {
+            if read_only {
+                return Err(Error::database(
+                    "needs_upgrade",
+                    format!(
+                        "the database has schema version {version} and needs an upgrade to \
+                         version {}, but the file is read-only",
+                        current_version()
+                    ),
+                ));
+            }
+            store.migrate()?;
+        }
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// A read transaction: one consistent snapshot for everything a command reads.
+    pub fn read(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?)
+    }
+
+    /// The one write transaction of a command. It rolls back when dropped uncommitted.
+    pub fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Returns the schema version after checking the file is a pwaccount database (or a
+    /// fresh one) of a version this build understands.
+    fn check_format(&self) -> Result<i64> {
+        let (app_id, version, objects) = inspect(&self.conn)?;
+        if app_id == APPLICATION_ID {
+            if version > current_version() {
+                return Err(Error::database(
+                    "database_too_new",
+                    format!(
+                        "the database has schema version {version}, newer than this pwaccount \
+                         understands (version {}); upgrade pwaccount",
+                        current_version()
+                    ),
+                ));
+            }
+            return Ok(version);
+        }
+        if app_id != 0 {
+            return Err(Error::database(
+                "foreign_database",
+                format!(
+                    "the file is an SQLite database of another application (application id \
+                     {app_id:#010x}), not a pwaccount database"
+                ),
+            ));
+        }
+        if objects > 0 || version != 0 {
+            return Err(Error::database(
+                "foreign_database",
+                "the file is an SQLite database with tables of its own but without the \
+                 pwaccount mark; refusing to add an account schema to it",
+            ));
+        }
+        Ok(0)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self.write()?;
+        // Another process may have migrated between our check and the write lock.
+        let (app_id, version, objects) = inspect(&tx)?;
+        if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID
+        {
+            return Err(Error::database(
+                "foreign_database",
+                "the file changed into a database of another application while opening it",
+            ));
+        }
+        for (step, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", step as i64 + 1)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn inspect(conn: &Connection) -> Result<(i32, i64, i64)> {
+    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    Ok((app_id, version, objects))
+}
+
+/// Checks made on the file system before SQLite sees the file. Creates a missing file
+/// (mode 0600) in an existing folder. Returns whether to open the file read-only.
+///
+/// Permission bits are checked by hand as well as by the kernel: an administrator running
+/// as root would otherwise write straight through a file or folder marked read-only.
+fn preflight(path: &Path, access: Access) -> Result<bool> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(Error::database(
+            "database_is_directory",
+            "the database path is a directory, not a file; give the path of a file with --db",
+        )),
+        Ok(meta) if !meta.is_file() => Err(Error::database(
+            "not_a_database",
+            "the database path is not a regular file",
+        )),
+        Ok(meta) => {
+            let read_only = meta.permissions().readonly();
+            if access == Access::Write && read_only {
+                return Err(Error::database(
+                    "database_read_only",
+                    "the database file is read-only (no write permission bits); \
+                     make it writable (chmod 600) to change the account",
+                ));
+            }
+            if access == Access::Write && folder_read_only(&folder) {
+                return Err(Error::database(
+                    "folder_read_only",
+                    format!(
+                        "the folder {} is not writable, and SQLite needs to create its \
+                         journal files there",
+                        folder.display()
+                    ),
+                ));
+            }
+            // Opening checks readability; a file we cannot read is reported below.
+            fs::File::open(path).map_err(|e| io_error(&e))?;
+            Ok(read_only)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if !folder.is_dir() {
+                return Err(Error::database(
+                    "folder_missing",
+                    format!(
+                        "the folder {} does not exist; create it first or choose another --db",
+                        folder.display()
+                    ),
+                ));
+            }
+            if folder_read_only(&folder) {
+                return Err(Error::database(
+                    "folder_read_only",
+                    format!(
+                        "the folder {} is not writable, so the database cannot be created there",
+                        folder.display()
+                    ),
+                ));
+            }
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path)
+                .map_err(|e| io_error(&e))?;
+            Ok(false)
+        }
+        Err(e) => Err(io_error(&e)),
+    }
+}
+
+fn folder_read_only(folder: &Path) -> bool {
+    fs::metadata(folder)
+        .map(|m| m.permissions().mode() & 0o222 == 0)
+        .unwrap_or(false)
+}
+
+fn io_error(e: &io::Error) -> Error {
+    let id = match e.kind() {
+        io::ErrorKind::PermissionDenied => "permission_denied",
+        _ => "cannot_open",
+    };
+    Error::database(id, format!("the database file cannot be opened: {e}"))
+}
+
+/// The default database location: `accounts.sqlite` in the platform data directory,
+/// whose folder is created (0700) on first use.
+pub fn default_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "pwaccount").ok_or_else(|| {
+        Error::database(
+            "no_data_directory",
+            "cannot find a data directory (is HOME set?); give the database with --db",
+        )
+    })?;
+    let dir = dirs.data_dir();
+    if !dir.is_dir() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| {
+                Error::database(
+                    "cannot_create_folder",
+                    format!("cannot create the data folder {}: {e}", dir.display()),
+                )
+            })?;
+    }
+    Ok(dir.join("accounts.sqlite"))
+}

@@ -1,0 +1,307 @@
+//! The SQL the account layer runs, one function per question or change. Every function
+//! takes a connection or transaction the caller opened, so a command's reads and writes
+//! share one transaction.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// The per-user tables a reset empties, besides `shares` (which it empties by owner and
+/// by receiver).
+pub const RESET_TABLES: &[&str] = &[
+    "passwords",
+    "password_revisions",
+    "folders",
+    "folder_revisions",
+    "tags",
+    "tag_revisions",
+    "password_tags",
+    "settings",
+    "user_config",
+    "challenges",
+    "keychains",
+    "sessions",
+    "reset_codes",
+];
+
+/// The `user_config` key that names the current challenge, as in the reference server.
+pub const CHALLENGE_ID_KEY: &str = "user/challenge/id";
+
+/// What an account holds, as `status` reports it and a reset deletes it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub passwords: u64,
+    pub password_revisions: u64,
+    pub folders: u64,
+    pub folder_revisions: u64,
+    pub tags: u64,
+    pub tag_revisions: u64,
+    pub password_tags: u64,
+    pub shares: u64,
+    pub settings: u64,
+    pub user_config: u64,
+    pub keychains: u64,
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+impl Counts {
+    /// Everything counted except tokens, which a reset keeps.
+    pub fn deletable_total(&self) -> u64 {
+        self.passwords
+            + self.password_revisions
+            + self.folders
+            + self.folder_revisions
+            + self.tags
+            + self.tag_revisions
+            + self.password_tags
+            + self.shares
+            + self.settings
+            + self.user_config
+            + self.keychains
+            + self.sessions
+    }
+}
+
+fn count(conn: &Connection, table: &str, user: &str) -> Result<u64> {
+    let sql = format!("SELECT count(*) FROM {table} WHERE user_id = ?1");
+    let n: i64 = conn.query_row(&sql, [user], |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+pub fn counts(conn: &Connection, user: &str) -> Result<Counts> {
+    let shares: i64 = conn.query_row(
+        "SELECT (SELECT count(*) FROM shares WHERE user_id = ?1)
+              + (SELECT count(*) FROM shares WHERE receiver = ?1 AND user_id <> ?1)",
+        [user],
+        |r| r.get(0),
+    )?;
+    Ok(Counts {
+        passwords: count(conn, "passwords", user)?,
+        password_revisions: count(conn, "password_revisions", user)?,
+        folders: count(conn, "folders", user)?,
+        folder_revisions: count(conn, "folder_revisions", user)?,
+        tags: count(conn, "tags", user)?,
+        tag_revisions: count(conn, "tag_revisions", user)?,
+        password_tags: count(conn, "password_tags", user)?,
+        shares: shares as u64,
+        settings: count(conn, "settings", user)?,
+        user_config: count(conn, "user_config", user)?,
+        keychains: count(conn, "keychains", user)?,
+        sessions: count(conn, "sessions", user)?,
+        tokens: count(conn, "tokens", user)?,
+    })
+}
+
+/// Deletes every row a reset deletes for `user`, and nothing else. Runs inside the
+/// caller's transaction; SQLite streams the deletes, so memory does not grow with the
+/// account.
+pub fn delete_account_data(conn: &Connection, user: &str) -> Result<()> {
+    for table in RESET_TABLES {
+        conn.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user])?;
+    }
+    conn.execute("DELETE FROM shares WHERE user_id = ?1", [user])?;
+    conn.execute("DELETE FROM shares WHERE receiver = ?1", [user])?;
+    Ok(())
+}
+
+pub fn ensure_account(conn: &Connection, user: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO accounts (user_id, created) VALUES (?1, ?2)",
+        params![user, now],
+    )?;
+    Ok(())
+}
+
+// --- key/value settings -------------------------------------------------------------
+
+pub fn server_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM server_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+pub fn set_server_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO server_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+/// `table` is `settings` or `user_config`: both are (user_id, key) → value.
+fn user_value(conn: &Connection, table: &str, user: &str, key: &str) -> Result<Option<String>> {
+    let sql = format!("SELECT value FROM {table} WHERE user_id = ?1 AND key = ?2");
+    Ok(conn
+        .query_row(&sql, [user, key], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
+fn set_user_value(conn: &Connection, table: &str, user: &str, key: &str, value: &str) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table} (user_id, key, value) VALUES (?1, ?2, ?3)
+         ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value"
+    );
+    conn.execute(&sql, [user, key, value])?;
+    Ok(())
+}
+
+pub fn setting(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
+    user_value(conn, "settings", user, key)
+}
+
+pub fn set_setting(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
+    set_user_value(conn, "settings", user, key, value)
+}
+
+pub fn user_config(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
+    user_value(conn, "user_config", user, key)
+}
+
+pub fn set_user_config(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
+    set_user_value(conn, "user_config", user, key, value)
+}
+
+// --- challenges -----------------------------------------------------------------------
+
+/// A stored challenge row, as the server keeps it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ChallengeRow {
+    pub uuid: String,
+    pub kind: String,
+    pub client_data: String,
+    pub server_data: String,
+    /// The sealed account key (not a user secret: it opens only with the secret).
+    pub sealed_key: String,
+    pub created: i64,
+}
+
+/// The account's current challenge: the one `user/challenge/id` names.
+pub fn current_challenge(conn: &Connection, user: &str) -> Result<Option<ChallengeRow>> {
+    let Some(id) = user_config(conn, user, CHALLENGE_ID_KEY)? else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row(
+            "SELECT uuid, type, client_data, server_data, secret, created
+               FROM challenges WHERE user_id = ?1 AND uuid = ?2",
+            [user, id.as_str()],
+            |r| {
+                Ok(ChallengeRow {
+                    uuid: r.get(0)?,
+                    kind: r.get(1)?,
+                    client_data: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    server_data: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    sealed_key: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    created: r.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn insert_challenge(conn: &Connection, user: &str, row: &ChallengeRow) -> Result<()> {
+    conn.execute(
+        "INSERT INTO challenges (uuid, user_id, type, client_data, server_data, secret, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            row.uuid,
+            user,
+            row.kind,
+            row.client_data,
+            row.server_data,
+            row.sealed_key,
+            row.created
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn delete_challenge(conn: &Connection, user: &str, uuid: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM challenges WHERE user_id = ?1 AND uuid = ?2",
+        [user, uuid],
+    )?;
+    Ok(())
+}
+
+// --- keychains ------------------------------------------------------------------------
+
+pub struct KeychainRow {
+    pub uuid: String,
+    pub kind: String,
+    pub scope: String,
+    pub data: String,
+}
+
+pub fn keychains(conn: &Connection, user: &str) -> Result<Vec<KeychainRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT uuid, type, scope, data FROM keychains WHERE user_id = ?1 ORDER BY uuid",
+    )?;
+    let rows = stmt.query_map([user], |r| {
+        Ok(KeychainRow {
+            uuid: r.get(0)?,
+            kind: r.get(1)?,
+            scope: r.get(2)?,
+            data: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn insert_keychain(conn: &Connection, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO keychains (uuid, user_id, type, scope, data, created, updated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![row.uuid, user, row.kind, row.scope, row.data, now],
+    )?;
+    Ok(())
+}
+
+pub fn update_keychain_data(conn: &Connection, user: &str, uuid: &str, data: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE keychains SET data = ?3, updated = ?4 WHERE user_id = ?1 AND uuid = ?2",
+        params![user, uuid, data, now],
+    )?;
+    Ok(())
+}
+
+// --- reset codes ----------------------------------------------------------------------
+
+pub struct ResetCodeRow {
+    pub code_hash: String,
+    pub expires: i64,
+}
+
+pub fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCodeRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT code_hash, expires FROM reset_codes WHERE user_id = ?1",
+            [user],
+            |r| {
+                Ok(ResetCodeRow {
+                    code_hash: r.get(0)?,
+                    expires: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn put_reset_code(conn: &Connection, user: &str, code_hash: &str, created: i64, expires: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO reset_codes (user_id, code_hash, created, expires) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (user_id) DO UPDATE SET
+           code_hash = excluded.code_hash, created = excluded.created, expires = excluded.expires",
+        params![user, code_hash, created, expires],
+    )?;
+    Ok(())
+}
