@@ -123,10 +123,9 @@ impl From<rusqlite::Error> for Error {
                     "disk_full",
                     "the disk is full (or the database reached its size limit)",
                 ),
-                C::NotADatabase => Error::database(
-                    "not_a_database",
-                    "the file is not an SQLite database",
-                ),
+                C::NotADatabase => {
+                    Error::database("not_a_database", "the file is not an SQLite database")
+                }
                 C::DatabaseCorrupt => {
                     Error::database("database_corrupt", "the database file is corrupt")
                 }

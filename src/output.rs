@@ -192,19 +192,46 @@ mod tests {
 /// Tokens are left out: a reset keeps them.
 pub fn describe_counts(c: &crate::store::Counts) -> String {
     fn n(count: u64, one: &str, many: &str) -> String {
-        format!("{} {}", thousands(count), if count == 1 { one } else { many })
+        format!(
+            "{} {}",
+            thousands(count),
+            if count == 1 { one } else { many }
+        )
     }
     fn with_revisions(count: u64, one: &str, many: &str, revisions: u64) -> String {
-        format!("{} with {}", n(count, one, many), n(revisions, "revision", "revisions"))
+        format!(
+            "{} with {}",
+            n(count, one, many),
+            n(revisions, "revision", "revisions")
+        )
     }
     let parts = [
-        (c.passwords + c.password_revisions, with_revisions(c.passwords, "password", "passwords", c.password_revisions)),
-        (c.folders + c.folder_revisions, with_revisions(c.folders, "folder", "folders", c.folder_revisions)),
-        (c.tags + c.tag_revisions, with_revisions(c.tags, "tag", "tags", c.tag_revisions)),
-        (c.password_tags, n(c.password_tags, "tag assignment", "tag assignments")),
+        (
+            c.passwords + c.password_revisions,
+            with_revisions(c.passwords, "password", "passwords", c.password_revisions),
+        ),
+        (
+            c.folders + c.folder_revisions,
+            with_revisions(c.folders, "folder", "folders", c.folder_revisions),
+        ),
+        (
+            c.tags + c.tag_revisions,
+            with_revisions(c.tags, "tag", "tags", c.tag_revisions),
+        ),
+        (
+            c.password_tags,
+            n(c.password_tags, "tag assignment", "tag assignments"),
+        ),
         (c.shares, n(c.shares, "share", "shares")),
         (c.settings, n(c.settings, "setting", "settings")),
-        (c.user_config, n(c.user_config, "configuration entry", "configuration entries")),
+        (
+            c.user_config,
+            n(
+                c.user_config,
+                "configuration entry",
+                "configuration entries",
+            ),
+        ),
         (c.keychains, n(c.keychains, "keychain", "keychains")),
         (c.sessions, n(c.sessions, "session", "sessions")),
     ];

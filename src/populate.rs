@@ -27,7 +27,9 @@ const PER_TAG: u64 = 50;
 const PER_SHARE: u64 = 100;
 
 fn uuid(rng: &mut SmallRng) -> String {
-    uuid::Builder::from_random_bytes(rng.r#gen()).into_uuid().to_string()
+    uuid::Builder::from_random_bytes(rng.r#gen())
+        .into_uuid()
+        .to_string()
 }
 
 fn token(rng: &mut SmallRng, len: usize) -> String {
@@ -63,7 +65,14 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             for r in 0..2 {
                 last = uuid(&mut rng);
                 let parent = folder_ids.first().cloned().unwrap_or_default();
-                folder_rev.execute(params![last, user, id, format!("Folder {i} v{r}"), parent, time(&mut rng)])?;
+                folder_rev.execute(params![
+                    last,
+                    user,
+                    id,
+                    format!("Folder {i} v{r}"),
+                    parent,
+                    time(&mut rng)
+                ])?;
             }
             folder.execute(params![id, user, last, time(&mut rng)])?;
             folder_ids.push(id);
@@ -84,7 +93,14 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             for r in 0..2 {
                 last = uuid(&mut rng);
                 let color = format!("#{:06x}", rng.gen_range(0..0x100_0000));
-                tag_rev.execute(params![last, user, id, format!("Tag {i} v{r}"), color, time(&mut rng)])?;
+                tag_rev.execute(params![
+                    last,
+                    user,
+                    id,
+                    format!("Tag {i} v{r}"),
+                    color,
+                    time(&mut rng)
+                ])?;
             }
             tag.execute(params![id, user, last, time(&mut rng)])?;
             tag_ids.push(id);
@@ -119,13 +135,22 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
                     format!("user{i}.r{r}@example.org"),
                     token(&mut rng, 44),
                     format!("https://site{i}.example.com/login"),
-                    format!("Recovery codes kept offline. Revision {r}. {}", token(&mut rng, 40)),
+                    format!(
+                        "Recovery codes kept offline. Revision {r}. {}",
+                        token(&mut rng, 40)
+                    ),
                     time(&mut rng),
                 ])?;
             }
             let created = time(&mut rng);
             password.execute(params![id, user, last, folder_id, created])?;
-            assign.execute(params![uuid(&mut rng), user, id, tag_ids[i as usize % tag_ids.len()], created])?;
+            assign.execute(params![
+                uuid(&mut rng),
+                user,
+                id,
+                tag_ids[i as usize % tag_ids.len()],
+                created
+            ])?;
             if i % 4 == 0 && tag_ids.len() > 1 {
                 let other = &tag_ids[(i as usize + 1) % tag_ids.len()];
                 assign.execute(params![uuid(&mut rng), user, id, other, created])?;
@@ -136,14 +161,27 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             }
         }
 
-        for (i, key) in ["client.theme", "client.ui.sort", "client.setup.initialized", "user.password.generator.strength",
-            "user.password.security.duplicates", "user.session.lifetime", "user.notification.security", "user.sharing.editable"]
-            .iter()
-            .enumerate()
+        for (i, key) in [
+            "client.theme",
+            "client.ui.sort",
+            "client.setup.initialized",
+            "user.password.generator.strength",
+            "user.password.security.duplicates",
+            "user.session.lifetime",
+            "user.notification.security",
+            "user.sharing.editable",
+        ]
+        .iter()
+        .enumerate()
         {
             store::set_setting(&tx, user, key, &i.to_string())?;
         }
-        for key in ["user/legacy/api", "user/client/version", "user/sharing/autocomplete", "user/mail/shares"] {
+        for key in [
+            "user/legacy/api",
+            "user/client/version",
+            "user/sharing/autocomplete",
+            "user/mail/shares",
+        ] {
             store::set_user_config(&tx, user, key, "1")?;
         }
         let mut session = tx.prepare(
@@ -155,7 +193,11 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
         let mut tok = tx.prepare(
             "INSERT INTO tokens (uuid, user_id, kind, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        for (kind, label) in [("app", "Browser extension"), ("app", "Android app"), ("device", "Laptop")] {
+        for (kind, label) in [
+            ("app", "Browser extension"),
+            ("app", "Android app"),
+            ("device", "Laptop"),
+        ] {
             tok.execute(params![uuid(&mut rng), user, kind, label, time(&mut rng)])?;
         }
     }

@@ -108,9 +108,8 @@ fn save_terminal() {
     // SAFETY: tcgetattr writes a termios into the buffer we own; we read it only when
     // the call reports success.
     #[allow(unsafe_code)]
-    let ok = unsafe {
-        libc::tcgetattr(std::os::fd::AsRawFd::as_raw_fd(&tty), attrs.as_mut_ptr()) == 0
-    };
+    let ok =
+        unsafe { libc::tcgetattr(std::os::fd::AsRawFd::as_raw_fd(&tty), attrs.as_mut_ptr()) == 0 };
     if ok {
         // SAFETY: initialised by the successful tcgetattr above.
         #[allow(unsafe_code)]

@@ -1,11 +1,11 @@
 //! One module per subcommand: each reads its arguments, gathers answers (files,
 //! environment, prompts), calls the account layer and builds a `Report`. No SQL here.
 
-// mod challenge;
+mod challenge;
 mod completions;
 mod feature;
 // mod reset;
-// mod secrets;
+mod secrets;
 mod status;
 
 use std::path::PathBuf;
@@ -58,7 +58,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
     let result = match cli.command {
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
-        Command::Challenge(_) => todo!(),
+        Command::Challenge(c) => challenge::run(&ctx, c),
         Command::Reset(_) => todo!(),
         Command::Completions { shell } => Ok(completions::run(shell)),
     };

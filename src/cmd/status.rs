@@ -14,32 +14,73 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),
         ("database", s.database.clone()),
-        ("passwords", format!("{} ({} revisions)", thousands(c.passwords), thousands(c.password_revisions))),
-        ("folders", format!("{} ({} revisions)", thousands(c.folders), thousands(c.folder_revisions))),
-        ("tags", format!("{} ({} revisions, {} assignments)", thousands(c.tags), thousands(c.tag_revisions), thousands(c.password_tags))),
+        (
+            "passwords",
+            format!(
+                "{} ({} revisions)",
+                thousands(c.passwords),
+                thousands(c.password_revisions)
+            ),
+        ),
+        (
+            "folders",
+            format!(
+                "{} ({} revisions)",
+                thousands(c.folders),
+                thousands(c.folder_revisions)
+            ),
+        ),
+        (
+            "tags",
+            format!(
+                "{} ({} revisions, {} assignments)",
+                thousands(c.tags),
+                thousands(c.tag_revisions),
+                thousands(c.password_tags)
+            ),
+        ),
         ("shares", thousands(c.shares)),
-        ("settings", format!("{} (+ {} configuration entries)", thousands(c.settings), thousands(c.user_config))),
+        (
+            "settings",
+            format!(
+                "{} (+ {} configuration entries)",
+                thousands(c.settings),
+                thousands(c.user_config)
+            ),
+        ),
         ("keychains", thousands(c.keychains)),
         ("sessions", thousands(c.sessions)),
-        ("tokens", format!("{} (kept by a reset)", thousands(c.tokens))),
-        ("challenge", match &s.challenge {
-            Some(ch) => format!("{}, set {}", ch.kind, utc_time(ch.created)),
-            None => "none".to_owned(),
-        }),
-        ("encryption", format!(
-            "client-side {}, server-side {}",
-            if s.encryption.cse { "on" } else { "off" },
-            s.encryption.sse.as_deref().unwrap_or("off")
-        )),
-        ("reset", match &s.reset_pending {
-            Some(p) => format!("a code is pending until {}", utc_time(p.expires)),
-            None => "none pending".to_owned(),
-        }),
+        (
+            "tokens",
+            format!("{} (kept by a reset)", thousands(c.tokens)),
+        ),
+        (
+            "challenge",
+            match &s.challenge {
+                Some(ch) => format!("{}, set {}", ch.kind, utc_time(ch.created)),
+                None => "none".to_owned(),
+            },
+        ),
+        (
+            "encryption",
+            format!(
+                "client-side {}, server-side {}",
+                if s.encryption.cse { "on" } else { "off" },
+                s.encryption.sse.as_deref().unwrap_or("off")
+            ),
+        ),
+        (
+            "reset",
+            match &s.reset_pending {
+                Some(p) => format!("a code is pending until {}", utc_time(p.expires)),
+                None => "none pending".to_owned(),
+            },
+        ),
     ];
-    let mut text: String = rows
-        .iter()
-        .map(|(k, v)| format!("{k:<11} {v}\n"))
-        .collect();
-    text.push_str(&format!("\nA reset would delete: {}.\n", describe_counts(c)));
+    let mut text: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
+    text.push_str(&format!(
+        "\nA reset would delete: {}.\n",
+        describe_counts(c)
+    ));
     Ok(Report::new(json!(s)).stdout(text))
 }

@@ -49,7 +49,10 @@ impl Salts {
         if parts.len() != 3 {
             return Err(Error::invalid(
                 "invalid_data",
-                format!("{field} must hold exactly three salts; it holds {}", parts.len()),
+                format!(
+                    "{field} must hold exactly three salts; it holds {}",
+                    parts.len()
+                ),
             ));
         }
         let s0 = decode_salt(&parts[0], 0, field, |n| n >= S0_MIN_HEX, "at least 512")?;
@@ -57,8 +60,12 @@ impl Salts {
         let s2 = decode_salt(&parts[2], 2, field, |n| n == S2_HEX, "exactly 32")?;
         Ok(Salts {
             s0,
-            s1: s1.try_into().map_err(|_| Error::internal("salt 1 length"))?,
-            s2: s2.try_into().map_err(|_| Error::internal("salt 2 length"))?,
+            s1: s1
+                .try_into()
+                .map_err(|_| Error::internal("salt 1 length"))?,
+            s2: s2
+                .try_into()
+                .map_err(|_| Error::internal("salt 2 length"))?,
         })
     }
 
@@ -215,7 +222,10 @@ mod tests {
         assert_eq!(e.id, "invalid_hex");
         let mut long = good;
         long[1].push_str("00");
-        assert_eq!(Salts::from_hex(&long, "--data").unwrap_err().id, "invalid_salt");
+        assert_eq!(
+            Salts::from_hex(&long, "--data").unwrap_err().id,
+            "invalid_salt"
+        );
     }
 
     #[test]

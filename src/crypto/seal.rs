@@ -69,7 +69,13 @@ pub fn seal(ikm: &[u8], info: &[u8], aad: &[u8], plaintext: &[u8]) -> Result<Sea
     random_bytes(&mut salt)?;
     random_bytes(&mut nonce)?;
     let ciphertext = cipher(ikm, &salt, info)?
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| Error::internal("sealing failed"))?;
     Ok(Sealed {
         salt: hex::encode(salt),
@@ -135,7 +141,14 @@ mod tests {
         // "ab" ‖ 0 ‖ "c" must differ from "a" ‖ 0 ‖ "bc".
         assert_ne!(bound_to("ab", "c"), bound_to("a", "bc"));
         let mut tampered = sealed.clone();
-        tampered.ciphertext.replace_range(0..2, if &sealed.ciphertext[0..2] == "00" { "01" } else { "00" });
+        tampered.ciphertext.replace_range(
+            0..2,
+            if &sealed.ciphertext[0..2] == "00" {
+                "01"
+            } else {
+                "00"
+            },
+        );
         assert!(open(b"secret", KEY_WRAP_INFO, &aad, &tampered).is_none());
     }
 

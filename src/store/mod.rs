@@ -53,9 +53,9 @@ impl AccountStore {
             store
                 .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
-            store.conn.execute_batch(
-                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-            )?;
+            store
+                .conn
+                .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         }
         if version < current_version() {
             if read_only {
@@ -135,8 +135,7 @@ impl AccountStore {
         let tx = self.write()?;
         // Another process may have migrated between our check and the write lock.
         let (app_id, version, objects) = inspect(&tx)?;
-        if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID
-        {
+        if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID {
             return Err(Error::database(
                 "foreign_database",
                 "the file changed into a database of another application while opening it",

@@ -145,7 +145,13 @@ fn user_value(conn: &Connection, table: &str, user: &str, key: &str) -> Result<O
         .flatten())
 }
 
-fn set_user_value(conn: &Connection, table: &str, user: &str, key: &str, value: &str) -> Result<()> {
+fn set_user_value(
+    conn: &Connection,
+    table: &str,
+    user: &str,
+    key: &str,
+    value: &str,
+) -> Result<()> {
     let sql = format!(
         "INSERT INTO {table} (user_id, key, value) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value"
@@ -266,7 +272,13 @@ pub fn insert_keychain(conn: &Connection, user: &str, row: &KeychainRow, now: i6
     Ok(())
 }
 
-pub fn update_keychain_data(conn: &Connection, user: &str, uuid: &str, data: &str, now: i64) -> Result<()> {
+pub fn update_keychain_data(
+    conn: &Connection,
+    user: &str,
+    uuid: &str,
+    data: &str,
+    now: i64,
+) -> Result<()> {
     conn.execute(
         "UPDATE keychains SET data = ?3, updated = ?4 WHERE user_id = ?1 AND uuid = ?2",
         params![user, uuid, data, now],
@@ -296,7 +308,13 @@ pub fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCodeRow>>
         .optional()?)
 }
 
-pub fn put_reset_code(conn: &Connection, user: &str, code_hash: &str, created: i64, expires: i64) -> Result<()> {
+pub fn put_reset_code(
+    conn: &Connection,
+    user: &str,
+    code_hash: &str,
+    created: i64,
+    expires: i64,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO reset_codes (user_id, code_hash, created, expires) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (user_id) DO UPDATE SET

@@ -1,0 +1,192 @@
+use std::io::IsTerminal;
+
+use serde_json::json;
+
+use super::Ctx;
+use super::secrets::{Reader, Source, parse_data};
+use crate::account::challenge::{self, NewChallenge, Proof, passphrase_problem};
+use crate::cli::{ChallengeCommand, ChallengeSetArgs, ChallengeVerifyArgs};
+use crate::crypto::pwdv1::{Salts, Secret};
+use crate::error::{Error, Kind, Result};
+use crate::output::Report;
+use crate::prompt::Prompter;
+use crate::store::Access;
+
+pub fn run(ctx: &Ctx, command: ChallengeCommand) -> Result<Report> {
+    match command {
+        ChallengeCommand::Get => get(ctx),
+        ChallengeCommand::Set(args) => set(ctx, &args),
+        ChallengeCommand::Verify(args) => verify(ctx, &args),
+    }
+}
+
+fn get(ctx: &Ctx) -> Result<Report> {
+    let user = ctx.user()?;
+    let mut store = ctx.open(Access::Read)?;
+    let salts = challenge::get(&mut store, user)?;
+    let value = json!({ "salts": salts, "type": crate::crypto::pwdv1::TYPE });
+    // The API's exact shape: compact for programs, indented for people at a terminal.
+    let text = if std::io::stdout().is_terminal() {
+        serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
+    } else {
+        value.to_string()
+    };
+    Ok(Report::new(value).stdout(text))
+}
+
+/// Turn a new passphrase into the challenge input, after checking its length.
+fn new_passphrase(text: zeroize::Zeroizing<String>, from: &str) -> Result<NewChallenge> {
+    if let Some(problem) = passphrase_problem(&text) {
+        return Err(Error::invalid(
+            "passphrase_length",
+            format!("{problem} (from {from})"),
+        ));
+    }
+    Ok(NewChallenge::Passphrase(text))
+}
+
+fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
+    let user = ctx.user()?;
+    let reader = Reader::default();
+
+    // Everything given on the command line is read and checked before the database is
+    // touched and before any prompt.
+    let raw_secret = Source::pick(
+        ("--secret-file", a.secret_file.as_deref()),
+        ("--secret-env", a.secret_env.as_deref()),
+    );
+    let mut new = match raw_secret {
+        Some(source) => {
+            let (text, field) = match (&a.data, &a.data_file) {
+                (Some(text), _) => (zeroize::Zeroizing::new(text.clone()), "--data"),
+                (None, Some(path)) => (
+                    reader.read(Source::File {
+                        flag: "--data-file",
+                        path,
+                    })?,
+                    "--data-file",
+                ),
+                (None, None) => {
+                    return Err(Error::usage(
+                        "missing_data",
+                        "raw mode needs the salts: give --data or --data-file",
+                    ));
+                }
+            };
+            let salts = Salts::from_hex(&parse_data(&text, field)?, field)?;
+            let secret = Secret::from_hex(&reader.read(source)?, "--secret-file/--secret-env")?;
+            Some(NewChallenge::Raw { secret, salts })
+        }
+        None => Source::pick(
+            ("--passphrase-file", a.passphrase_file.as_deref()),
+            ("--passphrase-env", a.passphrase_env.as_deref()),
+        )
+        .map(|source| new_passphrase(reader.read(source)?, "--passphrase-file/--passphrase-env"))
+        .transpose()?,
+    };
+    let old_passphrase = Source::pick(
+        ("--old-passphrase-file", a.old_passphrase_file.as_deref()),
+        ("--old-passphrase-env", a.old_passphrase_env.as_deref()),
+    );
+    let old_secret = Source::pick(
+        ("--old-secret-file", a.old_secret_file.as_deref()),
+        ("--old-secret-env", a.old_secret_env.as_deref()),
+    );
+    let mut old = match (old_passphrase, old_secret) {
+        (Some(source), _) => Some(Proof::Passphrase(reader.read(source)?)),
+        (None, Some(source)) => Some(Proof::Secret(Secret::from_hex(
+            &reader.read(source)?,
+            "--old-secret-file/--old-secret-env",
+        )?)),
+        (None, None) => None,
+    };
+
+    let mut store = ctx.open(Access::Write)?;
+    let current = challenge::prepare_set(&mut store, user)?;
+
+    if current.is_some() && old.is_none() {
+        if !ctx.prompt.available() {
+            return Err(Error::new(
+                Kind::Unauthorized,
+                "passphrase_required",
+                format!(
+                    "account '{user}' already has a challenge: the current passphrase is required \
+                     to change it; give it with --old-passphrase-file or --old-passphrase-env \
+                     (or --old-secret-file / --old-secret-env)"
+                ),
+            ));
+        }
+        old = Some(Proof::Passphrase(
+            ctx.prompt.passphrase("Current passphrase")?,
+        ));
+    }
+    if current.is_none() && old.is_some() {
+        ctx.out.note(&format!(
+            "Account '{user}' has no challenge yet; the old passphrase or secret is not needed and was ignored."
+        ));
+        old = None;
+    }
+    if new.is_none() {
+        if !ctx.prompt.available() {
+            return Err(Prompter::cannot_ask(
+                "the new passphrase",
+                "--passphrase-file or --passphrase-env (or raw mode: --secret-file/--secret-env with --data)",
+            ));
+        }
+        let text = ctx
+            .prompt
+            .new_passphrase("New passphrase (12 to 128 characters)", passphrase_problem)?;
+        new = Some(NewChallenge::Passphrase(text));
+    }
+    let new = new.ok_or_else(|| Error::internal("no new challenge"))?;
+
+    let changed = current.is_some();
+    challenge::set(&mut store, user, current.as_ref(), new, old)?;
+    let note = if changed {
+        format!(
+            "Changed the challenge of account '{user}'; keychains were re-encrypted under the new key."
+        )
+    } else {
+        format!(
+            "Set a challenge for account '{user}'; client-side encryption and SSEv2 are enabled."
+        )
+    };
+    Ok(Report::new(json!({ "success": true })).note(note))
+}
+
+fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
+    let user = ctx.user()?;
+    let reader = Reader::default();
+    let passphrase = Source::pick(
+        ("--passphrase-file", a.passphrase_file.as_deref()),
+        ("--passphrase-env", a.passphrase_env.as_deref()),
+    );
+    let secret = Source::pick(
+        ("--secret-file", a.secret_file.as_deref()),
+        ("--secret-env", a.secret_env.as_deref()),
+    );
+    let given = match (passphrase, secret) {
+        (Some(source), _) => Some(Proof::Passphrase(reader.read(source)?)),
+        (None, Some(source)) => Some(Proof::Secret(Secret::from_hex(
+            &reader.read(source)?,
+            "--secret-file/--secret-env",
+        )?)),
+        (None, None) => None,
+    };
+    let mut store = ctx.open(Access::Read)?;
+    // Not found (exit 4) is reported before asking for anything.
+    challenge::get(&mut store, user)?;
+    let proof = match given {
+        Some(proof) => proof,
+        None if ctx.prompt.available() => Proof::Passphrase(ctx.prompt.passphrase("Passphrase")?),
+        None => {
+            return Err(Prompter::cannot_ask(
+                "the passphrase",
+                "--passphrase-file or --passphrase-env (or --secret-file / --secret-env)",
+            ));
+        }
+    };
+    challenge::verify(&mut store, user, &proof)?;
+    Ok(Report::new(json!({ "success": true }))
+        .note(format!("The passphrase is right for account '{user}'.")))
+}

@@ -1,0 +1,208 @@
+//! Reading secrets and salts from the places SPEC §1 allows: a file (`-` for standard
+//! input, once per run) or a named environment variable. Never from argv.
+
+use std::cell::Cell;
+use std::io::Read;
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The most a secret, passphrase or salts file may hold. Real ones are far smaller; the
+/// cap keeps a wrong path (a disk image, /dev/zero) from being read whole.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024;
+
+/// Where one value comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A file given by `flag`; `-` is standard input.
+    File { flag: &'static str, path: &'a Path },
+    /// An environment variable named by the user with `flag`.
+    Env { flag: &'static str, var: &'a str },
+}
+
+impl<'a> Source<'a> {
+    /// The source given by whichever of a `--…-file` / `--…-env` pair is set.
+    pub fn pick(
+        file: (&'static str, Option<&'a Path>),
+        env: (&'static str, Option<&'a str>),
+    ) -> Option<Self> {
+        match (file.1, env.1) {
+            (Some(path), _) => Some(Source::File { flag: file.0, path }),
+            (None, Some(var)) => Some(Source::Env { flag: env.0, var }),
+            (None, None) => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Source::File { flag, path } if path.as_os_str() == "-" => {
+                format!("{flag} (standard input)")
+            }
+            Source::File { flag, path } => format!("{flag} {}", path.display()),
+            Source::Env { flag, var } => format!("{flag} {var}"),
+        }
+    }
+}
+
+/// Reads sources, allowing standard input to be used once.
+#[derive(Default)]
+pub struct Reader {
+    stdin_taken_by: Cell<Option<&'static str>>,
+}
+
+impl Reader {
+    /// The text of a source, verbatim except for one trailing `\n` or `\r\n` from a file.
+    /// Empty or non-UTF-8 content is invalid data (exit 7).
+    pub fn read(&self, source: Source<'_>) -> Result<Zeroizing<String>> {
+        let bytes = match source {
+            Source::File { flag, path } => {
+                let mut bytes = self.read_file(flag, path)?;
+                strip_one_newline(&mut bytes);
+                bytes
+            }
+            Source::Env { flag, var } => {
+                let value = std::env::var_os(var).ok_or_else(|| {
+                    Error::usage(
+                        "env_not_set",
+                        format!("the environment variable {var} (named by {flag}) is not set"),
+                    )
+                })?;
+                Zeroizing::new(std::os::unix::ffi::OsStringExt::into_vec(value))
+            }
+        };
+        if bytes.is_empty() {
+            return Err(Error::invalid(
+                "empty_input",
+                format!("{} is empty", source.describe()),
+            ));
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            Error::invalid(
+                "not_utf8",
+                format!("{} is not valid UTF-8 text", source.describe()),
+            )
+        })?;
+        Ok(Zeroizing::new(text.to_owned()))
+    }
+
+    fn read_file(&self, flag: &'static str, path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+        let mut bytes = Zeroizing::new(Vec::new());
+        let outcome = if path.as_os_str() == "-" {
+            if let Some(first) = self.stdin_taken_by.replace(Some(flag)) {
+                return Err(Error::usage(
+                    "stdin_used_twice",
+                    format!(
+                        "standard input can supply one value only, but both {first} and {flag} \
+                         ask for it; use a file or --…-env for one of them"
+                    ),
+                ));
+            }
+            std::io::stdin()
+                .lock()
+                .take(MAX_INPUT_BYTES + 1)
+                .read_to_end(&mut bytes)
+        } else {
+            if path.is_dir() {
+                return Err(Error::usage(
+                    "cannot_read_file",
+                    format!("{flag} {}: is a directory", path.display()),
+                ));
+            }
+            std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+        };
+        outcome.map_err(|e| {
+            Error::usage(
+                "cannot_read_file",
+                format!("cannot read {flag} {}: {e}", path.display()),
+            )
+        })?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(Error::invalid(
+                "input_too_large",
+                format!(
+                    "{flag} {} holds more than {MAX_INPUT_BYTES} bytes; that is not a passphrase, \
+                     secret or salts file",
+                    path.display()
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+}
+
+fn strip_one_newline(bytes: &mut Vec<u8>) {
+    if bytes.ends_with(b"\r\n") {
+        bytes.truncate(bytes.len() - 2);
+    } else if bytes.ends_with(b"\n") {
+        bytes.truncate(bytes.len() - 1);
+    }
+}
+
+/// The salts of raw mode: a JSON array of exactly three strings.
+pub fn parse_data(text: &str, field: &str) -> Result<Vec<String>> {
+    let bad = |why: &str| {
+        Error::invalid(
+            "invalid_data",
+            format!("{field} must be a JSON array of three hex strings: {why}"),
+        )
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| bad(&format!("it is not valid JSON ({e})")))?;
+    let items = value.as_array().ok_or_else(|| bad("it is not an array"))?;
+    if items.len() != 3 {
+        return Err(bad(&format!("it has {} elements", items.len())));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            item.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| bad(&format!("element {i} is not a string")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_trailing_newline_is_removed() {
+        for (input, expected) in [
+            (&b"abc\n"[..], &b"abc"[..]),
+            (b"abc\r\n", b"abc"),
+            (b"abc\n\n", b"abc\n"),
+            (b"abc", b"abc"),
+            (b"\n", b""),
+        ] {
+            let mut v = input.to_vec();
+            strip_one_newline(&mut v);
+            assert_eq!(v, expected);
+        }
+    }
+
+    #[test]
+    fn data_must_be_three_strings() {
+        assert_eq!(
+            parse_data(r#"["a","b","c"]"#, "--data").unwrap(),
+            ["a", "b", "c"]
+        );
+        for bad in [
+            "",
+            "{}",
+            r#"["a","b"]"#,
+            r#"["a","b","c","d"]"#,
+            r#"["a",["b"],"c"]"#,
+            r#"["a","b",3]"#,
+            "[1,2",
+        ] {
+            let e = parse_data(bad, "--data").unwrap_err();
+            assert_eq!(e.exit_code(), 7, "{bad}");
+            assert!(e.message.contains("--data"), "{}", e.message);
+        }
+    }
+}
