@@ -42,6 +42,11 @@ impl Prompter {
         )
     }
 
+    /// Text that belongs to a prompt (shown even with --quiet: it is part of the question).
+    pub fn say(&self, text: &str) {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+    }
+
     /// Ask for a passphrase once, without echo.
     pub fn passphrase(&self, prompt: &str) -> Result<Zeroizing<String>> {
         self.guard(|| {

@@ -4,7 +4,7 @@
 
 pub mod challenge;
 pub mod features;
-// pub mod reset;
+pub mod reset;
 pub mod status;
 
 use crate::error::{Error, Result};

@@ -4,7 +4,7 @@
 mod challenge;
 mod completions;
 mod feature;
-// mod reset;
+mod reset;
 mod secrets;
 mod status;
 
@@ -59,7 +59,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
-        Command::Reset(_) => todo!(),
+        Command::Reset(args) => reset::run(&ctx, args),
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
     result.map_err(|e| match &ctx.user {

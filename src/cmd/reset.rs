@@ -1,0 +1,93 @@
+use serde_json::{Value, json};
+
+use super::Ctx;
+use crate::account::reset::{self, Done};
+use crate::cli::ResetArgs;
+use crate::crypto::reset_code;
+use crate::error::{Error, Kind, Result};
+use crate::output::{Report, describe_counts, thousands, utc_time};
+use crate::store::{Access, Counts};
+
+/// The counts a reset deletes, as JSON: every count but `tokens`.
+fn deletable(counts: &Counts) -> Value {
+    let mut v = json!(counts);
+    if let Some(map) = v.as_object_mut() {
+        map.remove("tokens");
+    }
+    v
+}
+
+pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
+    let user = ctx.user()?;
+    let mut store = ctx.open(Access::Write)?;
+    if let Some(code) = &args.code {
+        let done = reset::confirm(&mut store, user, code, None)?;
+        return Ok(finished(user, &done));
+    }
+    if ctx.prompt.available() {
+        return interactive(ctx, user, &mut store);
+    }
+    let issued = reset::issue(&mut store, user)?;
+    let json = json!({
+        "status": "accepted",
+        "code": issued.code,
+        "expires": issued.expires,
+        "will_delete": deletable(&issued.counts),
+        "kept": { "tokens": issued.counts.tokens },
+    });
+    Ok(Report::new(json)
+        .stdout(issued.code.clone())
+        .note(format!(
+            "Reset code issued for account '{user}'; nothing was deleted. It is valid until {}.\n\
+             A reset would delete: {}; it keeps {} tokens.\n\
+             To reset, run: pwaccount reset --code <the code above>",
+            utc_time(issued.expires),
+            describe_counts(&issued.counts),
+            thousands(issued.counts.tokens),
+        )))
+}
+
+/// At a terminal: show what would be deleted and a fresh code, and reset only if the user
+/// types the code back. The code lives in memory only: it never leaves this terminal, so
+/// an abandoned prompt leaves the database as it was (a code pending for a script stays).
+fn interactive(ctx: &Ctx, user: &str, store: &mut crate::store::AccountStore) -> Result<Report> {
+    let counts = reset::preview(store, user)?;
+    let code = reset_code::generate()?;
+    ctx.prompt.say(&format!(
+        "Resetting account '{user}' in {db}\n\
+         \n\
+         This deletes: {what}.\n\
+         It keeps the account and its {tokens} app and device tokens.\n\
+         This cannot be undone except from a backup.\n\
+         \n\
+         To confirm, type this code: {code}\n",
+        db = ctx.db.display(),
+        what = describe_counts(&counts),
+        tokens = thousands(counts.tokens),
+    ));
+    let typed = ctx.prompt.line("Code")?;
+    if typed.trim().is_empty() || !reset_code::matches(&typed, &reset_code::hash(&code)) {
+        return Err(Error::new(
+            Kind::Forbidden,
+            "code_mismatch",
+            "the typed code does not match; nothing was deleted (run `pwaccount reset` again to retry)",
+        ));
+    }
+    let done = reset::perform(store, user, None)?;
+    Ok(finished(user, &done))
+}
+
+fn finished(user: &str, done: &Done) -> Report {
+    let backup = done.backup.as_ref().map(|p| p.display().to_string());
+    Report::new(json!({
+        "status": "ok",
+        "backup": backup,
+        "deleted": deletable(&done.deleted),
+        "kept": { "tokens": done.deleted.tokens },
+    }))
+    .note(format!(
+        "Reset account '{user}': deleted {}. Kept {} tokens.",
+        describe_counts(&done.deleted),
+        thousands(done.deleted.tokens),
+    ))
+}
