@@ -59,11 +59,17 @@ fn usage_failure(e: &clap::Error, args: &[OsString]) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if informational { 0 } else { 2 });
     }
+    // clap's text without its usage and hint lines, on one line: "the following required
+    // arguments were not provided: --data <JSON>".
     let rendered = e.to_string();
     let first = rendered
         .lines()
-        .next()
-        .unwrap_or("invalid command line")
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
         .trim_start_matches("error: ")
         .to_owned();
     let error = Error::usage("usage", first);

@@ -127,7 +127,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -155,37 +155,6 @@ pub fn utc_time(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_204), "1,204");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-
-    #[test]
-    fn utc_times() {
-        assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc_time(1_795_768_496), "2026-11-27 08:34:56 UTC");
-    }
-
-    #[test]
-    fn error_envelope_has_the_spec_keys() {
-        let e = Error::usage("bad_user", "no").in_context("alice", "/x.db".as_ref());
-        let v = error_json(&e);
-        assert_eq!(v["status"], "error");
-        assert_eq!(v["id"], "bad_user");
-        assert_eq!(v["message"], "no");
-        assert_eq!(v["account"], "alice");
-    }
 }
 
 /// Counts in words, for people: "1,204 passwords with 3,611 revisions, 58 folders, …".
@@ -244,5 +213,36 @@ pub fn describe_counts(c: &crate::store::Counts) -> String {
         "nothing (the account is blank)".to_owned()
     } else {
         words.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_204), "1,204");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn utc_times() {
+        assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_time(1_795_768_496), "2026-11-27 08:34:56 UTC");
+    }
+
+    #[test]
+    fn error_envelope_has_the_spec_keys() {
+        let e = Error::usage("bad_user", "no").in_context("alice", "/x.db".as_ref());
+        let v = error_json(&e);
+        assert_eq!(v["status"], "error");
+        assert_eq!(v["id"], "bad_user");
+        assert_eq!(v["message"], "no");
+        assert_eq!(v["account"], "alice");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::Term;
-use dialoguer::{Input, Password};
+use dialoguer::Password;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Kind, Result};
@@ -78,13 +78,18 @@ impl Prompter {
         .map(Zeroizing::new)
     }
 
-    /// Ask for one line of text (echoed).
+    /// Ask for one line of text, echoed, in the terminal's normal line mode: Ctrl-D (end
+    /// of input) and Ctrl-C both end the run with exit 130.
     pub fn line(&self, prompt: &str) -> Result<String> {
         self.guard(|| {
-            Input::<String>::new()
-                .with_prompt(prompt)
-                .allow_empty(true)
-                .interact_text_on(&Term::stderr())
+            let mut err = std::io::stderr();
+            write!(err, "{prompt}: ")?;
+            err.flush()?;
+            let mut answer = String::new();
+            if std::io::stdin().read_line(&mut answer)? == 0 {
+                return Err(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
+            }
+            Ok(answer)
         })
     }
 
@@ -94,11 +99,12 @@ impl Prompter {
         }
         save_terminal();
         PROMPTING.store(true, Ordering::SeqCst);
-        let answer = ask();
+        // Any failure to read an answer (Ctrl-C, end of input, a closed terminal) ends
+        // the run as an interruption: nothing has been written yet. The flag stays set
+        // on failure, so that a SIGINT raised by the prompt itself is reported the same.
+        let answer = ask().map_err(|_| Error::interrupted())?;
         PROMPTING.store(false, Ordering::SeqCst);
-        // Any failure to read an answer (end of input, a closed terminal) ends the run
-        // as an interruption: nothing has been written yet.
-        answer.map_err(|_| Error::interrupted())
+        Ok(answer)
     }
 }
 

@@ -55,7 +55,11 @@ pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
     store::put_reset_code(&tx, user, &reset_code::hash(&code), now, expires)?;
     let counts = store::counts(&tx, user)?;
     tx.commit()?;
-    Ok(Issued { code, expires, counts })
+    Ok(Issued {
+        code,
+        expires,
+        counts,
+    })
 }
 
 fn forbidden(id: &'static str, message: String) -> Error {
@@ -64,7 +68,12 @@ fn forbidden(id: &'static str, message: String) -> Error {
 
 /// Check `code` against the account's pending code and, if it matches and has not
 /// expired, reset the account. Otherwise nothing is deleted (exit 3).
-pub fn confirm(store: &mut AccountStore, user: &str, code: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
+pub fn confirm(
+    store: &mut AccountStore,
+    user: &str,
+    code: &str,
+    snapshot: Option<Snapshot<'_>>,
+) -> Result<Done> {
     let tx = store.write()?;
     let again = "run `pwaccount reset` to get a new code";
     let pending = store::reset_code(&tx, user)?.ok_or_else(|| {
@@ -76,7 +85,9 @@ pub fn confirm(store: &mut AccountStore, user: &str, code: &str, snapshot: Optio
     if !reset_code::matches(code, &pending.code_hash) {
         return Err(forbidden(
             "code_invalid",
-            format!("the reset code does not match the one issued last for account '{user}'; check it, or {again}"),
+            format!(
+                "the reset code does not match the one issued last for account '{user}'; check it, or {again}"
+            ),
         ));
     }
     if now() >= pending.expires {
@@ -94,7 +105,11 @@ pub fn confirm(store: &mut AccountStore, user: &str, code: &str, snapshot: Optio
 }
 
 /// Reset the account after a confirmation made elsewhere (the code typed at a terminal).
-pub fn perform(store: &mut AccountStore, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
+pub fn perform(
+    store: &mut AccountStore,
+    user: &str,
+    snapshot: Option<Snapshot<'_>>,
+) -> Result<Done> {
     let tx = store.write()?;
     let done = wipe(&tx, user, snapshot)?;
     tx.commit()?;

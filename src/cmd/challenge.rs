@@ -1,6 +1,7 @@
 use std::io::IsTerminal;
 
 use serde_json::json;
+use zeroize::Zeroizing;
 
 use super::Ctx;
 use super::secrets::{Reader, Source, parse_data};
@@ -35,7 +36,7 @@ fn get(ctx: &Ctx) -> Result<Report> {
 }
 
 /// Turn a new passphrase into the challenge input, after checking its length.
-fn new_passphrase(text: zeroize::Zeroizing<String>, from: &str) -> Result<NewChallenge> {
+fn new_passphrase(text: Zeroizing<String>, from: &str) -> Result<NewChallenge> {
     if let Some(problem) = passphrase_problem(&text) {
         return Err(Error::invalid(
             "passphrase_length",
@@ -49,41 +50,17 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
     let user = ctx.user()?;
     let reader = Reader::default();
 
-    // Everything given on the command line is read and checked before the database is
-    // touched and before any prompt.
+    // Everything given on the command line is read first (so that a second use of
+    // standard input is caught whatever else is wrong), then checked, all before the
+    // database is touched and before any prompt.
     let raw_secret = Source::pick(
         ("--secret-file", a.secret_file.as_deref()),
         ("--secret-env", a.secret_env.as_deref()),
     );
-    let mut new = match raw_secret {
-        Some(source) => {
-            let (text, field) = match (&a.data, &a.data_file) {
-                (Some(text), _) => (zeroize::Zeroizing::new(text.clone()), "--data"),
-                (None, Some(path)) => (
-                    reader.read(Source::File {
-                        flag: "--data-file",
-                        path,
-                    })?,
-                    "--data-file",
-                ),
-                (None, None) => {
-                    return Err(Error::usage(
-                        "missing_data",
-                        "raw mode needs the salts: give --data or --data-file",
-                    ));
-                }
-            };
-            let salts = Salts::from_hex(&parse_data(&text, field)?, field)?;
-            let secret = Secret::from_hex(&reader.read(source)?, "--secret-file/--secret-env")?;
-            Some(NewChallenge::Raw { secret, salts })
-        }
-        None => Source::pick(
-            ("--passphrase-file", a.passphrase_file.as_deref()),
-            ("--passphrase-env", a.passphrase_env.as_deref()),
-        )
-        .map(|source| new_passphrase(reader.read(source)?, "--passphrase-file/--passphrase-env"))
-        .transpose()?,
-    };
+    let new_passphrase_source = Source::pick(
+        ("--passphrase-file", a.passphrase_file.as_deref()),
+        ("--passphrase-env", a.passphrase_env.as_deref()),
+    );
     let old_passphrase = Source::pick(
         ("--old-passphrase-file", a.old_passphrase_file.as_deref()),
         ("--old-passphrase-env", a.old_passphrase_env.as_deref()),
@@ -92,10 +69,42 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         ("--old-secret-file", a.old_secret_file.as_deref()),
         ("--old-secret-env", a.old_secret_env.as_deref()),
     );
+    let read = |source: Option<Source<'_>>| source.map(|s| reader.read(s)).transpose();
+    let data = match (&a.data, &a.data_file) {
+        (Some(text), _) => Some((Zeroizing::new(text.clone()), "--data")),
+        (None, Some(path)) => Some((
+            reader.read(Source::File {
+                flag: "--data-file",
+                path,
+            })?,
+            "--data-file",
+        )),
+        (None, None) => None,
+    };
+    let raw_secret = read(raw_secret)?;
+    let new_passphrase_text = read(new_passphrase_source)?;
+    let old_passphrase = read(old_passphrase)?;
+    let old_secret = read(old_secret)?;
+
+    let mut new = match (raw_secret, new_passphrase_text) {
+        (Some(secret), _) => {
+            let (text, field) = data.ok_or_else(|| {
+                Error::usage(
+                    "missing_data",
+                    "raw mode needs the salts: give --data or --data-file",
+                )
+            })?;
+            let salts = Salts::from_hex(&parse_data(&text, field)?, field)?;
+            let secret = Secret::from_hex(&secret, "--secret-file/--secret-env")?;
+            Some(NewChallenge::Raw { secret, salts })
+        }
+        (None, Some(text)) => Some(new_passphrase(text, "--passphrase-file/--passphrase-env")?),
+        (None, None) => None,
+    };
     let mut old = match (old_passphrase, old_secret) {
-        (Some(source), _) => Some(Proof::Passphrase(reader.read(source)?)),
-        (None, Some(source)) => Some(Proof::Secret(Secret::from_hex(
-            &reader.read(source)?,
+        (Some(text), _) => Some(Proof::Passphrase(text)),
+        (None, Some(text)) => Some(Proof::Secret(Secret::from_hex(
+            &text,
             "--old-secret-file/--old-secret-env",
         )?)),
         (None, None) => None,

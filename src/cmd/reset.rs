@@ -35,16 +35,14 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
         "will_delete": deletable(&issued.counts),
         "kept": { "tokens": issued.counts.tokens },
     });
-    Ok(Report::new(json)
-        .stdout(issued.code.clone())
-        .note(format!(
-            "Reset code issued for account '{user}'; nothing was deleted. It is valid until {}.\n\
+    Ok(Report::new(json).stdout(issued.code.clone()).note(format!(
+        "Reset code issued for account '{user}'; nothing was deleted. It is valid until {}.\n\
              A reset would delete: {}; it keeps {} tokens.\n\
              To reset, run: pwaccount reset --code <the code above>",
-            utc_time(issued.expires),
-            describe_counts(&issued.counts),
-            thousands(issued.counts.tokens),
-        )))
+        utc_time(issued.expires),
+        describe_counts(&issued.counts),
+        thousands(issued.counts.tokens),
+    )))
 }
 
 /// At a terminal: show what would be deleted and a fresh code, and reset only if the user

@@ -25,7 +25,7 @@ pub const S2_HEX: usize = 32;
 const S0_NEW_BYTES: usize = 256;
 
 /// The three public salts of a challenge.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Salts {
     pub s0: Vec<u8>,
     pub s1: [u8; 64],

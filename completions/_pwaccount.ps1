@@ -1,0 +1,304 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'pwaccount'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'pwaccount' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data and settings, after a typed-code confirmation')
+            [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
+            [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;reset' {
+            [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Confirm a reset with the code an earlier `pwaccount reset` issued (any case; surrounding spaces are ignored). It is single use')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not write a snapshot of the account before deleting it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;challenge' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or change the passphrase challenge; enables client-side encryption')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a passphrase or secret against the challenge; change nothing')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;challenge;get' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;challenge;set' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the new passphrase from FILE (- for standard input)')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'Read the new passphrase from the environment variable VAR')
+            [CompletionResult]::new('--old-passphrase-file', '--old-passphrase-file', [CompletionResultType]::ParameterName, 'Read the current passphrase from FILE (- for standard input)')
+            [CompletionResult]::new('--old-passphrase-env', '--old-passphrase-env', [CompletionResultType]::ParameterName, 'Read the current passphrase from the environment variable VAR')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Raw mode: read the new secret (64 hex characters) from FILE')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Raw mode: read the new secret from the environment variable VAR')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Raw mode: the salts, as a JSON array of three hex strings')
+            [CompletionResult]::new('--data-file', '--data-file', [CompletionResultType]::ParameterName, 'Raw mode: read the salts'' JSON array from FILE (- for standard input)')
+            [CompletionResult]::new('--old-secret-file', '--old-secret-file', [CompletionResultType]::ParameterName, 'Raw mode: read the current secret from FILE (- for standard input)')
+            [CompletionResult]::new('--old-secret-env', '--old-secret-env', [CompletionResultType]::ParameterName, 'Raw mode: read the current secret from the environment variable VAR')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;challenge;verify' {
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Read the passphrase from FILE (- for standard input)')
+            [CompletionResult]::new('--passphrase-env', '--passphrase-env', [CompletionResultType]::ParameterName, 'Read the passphrase from the environment variable VAR')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Check a derived secret (64 hex characters) read from FILE instead')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Check a derived secret read from the environment variable VAR instead')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;challenge;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or change the passphrase challenge; enables client-side encryption')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a passphrase or secret against the challenge; change nothing')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;challenge;help;get' {
+            break
+        }
+        'pwaccount;challenge;help;set' {
+            break
+        }
+        'pwaccount;challenge;help;verify' {
+            break
+        }
+        'pwaccount;challenge;help;help' {
+            break
+        }
+        'pwaccount;status' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;feature' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the features and whether each is enabled')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a feature')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;feature;list' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'pwaccount;feature;enable' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;feature;disable' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;feature;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the features and whether each is enabled')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a feature')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;feature;help;list' {
+            break
+        }
+        'pwaccount;feature;help;enable' {
+            break
+        }
+        'pwaccount;feature;help;disable' {
+            break
+        }
+        'pwaccount;feature;help;help' {
+            break
+        }
+        'pwaccount;completions' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;help' {
+            [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data and settings, after a typed-code confirmation')
+            [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
+            [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'pwaccount;help;reset' {
+            break
+        }
+        'pwaccount;help;challenge' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Create or change the passphrase challenge; enables client-side encryption')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a passphrase or secret against the challenge; change nothing')
+            break
+        }
+        'pwaccount;help;challenge;get' {
+            break
+        }
+        'pwaccount;help;challenge;set' {
+            break
+        }
+        'pwaccount;help;challenge;verify' {
+            break
+        }
+        'pwaccount;help;status' {
+            break
+        }
+        'pwaccount;help;feature' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the features and whether each is enabled')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a feature')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail')
+            break
+        }
+        'pwaccount;help;feature;list' {
+            break
+        }
+        'pwaccount;help;feature;enable' {
+            break
+        }
+        'pwaccount;help;feature;disable' {
+            break
+        }
+        'pwaccount;help;completions' {
+            break
+        }
+        'pwaccount;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

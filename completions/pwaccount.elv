@@ -1,0 +1,264 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[pwaccount] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'pwaccount'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'pwaccount'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand reset 'Delete all of an account''s data and settings, after a typed-code confirmation'
+            cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
+            cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
+            cand feature 'List, enable or disable server features'
+            cand completions 'Print a shell completion script on standard output'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;reset'= {
+            cand --code 'Confirm a reset with the code an earlier `pwaccount reset` issued (any case; surrounding spaces are ignored). It is single use'
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --no-backup 'Do not write a snapshot of the account before deleting it'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;challenge'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand get 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}'
+            cand set 'Create or change the passphrase challenge; enables client-side encryption'
+            cand verify 'Check a passphrase or secret against the challenge; change nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;challenge;get'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;challenge;set'= {
+            cand --passphrase-file 'Read the new passphrase from FILE (- for standard input)'
+            cand --passphrase-env 'Read the new passphrase from the environment variable VAR'
+            cand --old-passphrase-file 'Read the current passphrase from FILE (- for standard input)'
+            cand --old-passphrase-env 'Read the current passphrase from the environment variable VAR'
+            cand --secret-file 'Raw mode: read the new secret (64 hex characters) from FILE'
+            cand --secret-env 'Raw mode: read the new secret from the environment variable VAR'
+            cand --data 'Raw mode: the salts, as a JSON array of three hex strings'
+            cand --data-file 'Raw mode: read the salts'' JSON array from FILE (- for standard input)'
+            cand --old-secret-file 'Raw mode: read the current secret from FILE (- for standard input)'
+            cand --old-secret-env 'Raw mode: read the current secret from the environment variable VAR'
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;challenge;verify'= {
+            cand --passphrase-file 'Read the passphrase from FILE (- for standard input)'
+            cand --passphrase-env 'Read the passphrase from the environment variable VAR'
+            cand --secret-file 'Check a derived secret (64 hex characters) read from FILE instead'
+            cand --secret-env 'Check a derived secret read from the environment variable VAR instead'
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;challenge;help'= {
+            cand get 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}'
+            cand set 'Create or change the passphrase challenge; enables client-side encryption'
+            cand verify 'Check a passphrase or secret against the challenge; change nothing'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;challenge;help;get'= {
+        }
+        &'pwaccount;challenge;help;set'= {
+        }
+        &'pwaccount;challenge;help;verify'= {
+        }
+        &'pwaccount;challenge;help;help'= {
+        }
+        &'pwaccount;status'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;feature'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the features and whether each is enabled'
+            cand enable 'Enable a feature'
+            cand disable 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;feature;list'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'pwaccount;feature;enable'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;feature;disable'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;feature;help'= {
+            cand list 'List the features and whether each is enabled'
+            cand enable 'Enable a feature'
+            cand disable 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;feature;help;list'= {
+        }
+        &'pwaccount;feature;help;enable'= {
+        }
+        &'pwaccount;feature;help;disable'= {
+        }
+        &'pwaccount;feature;help;help'= {
+        }
+        &'pwaccount;completions'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;help'= {
+            cand reset 'Delete all of an account''s data and settings, after a typed-code confirmation'
+            cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
+            cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
+            cand feature 'List, enable or disable server features'
+            cand completions 'Print a shell completion script on standard output'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'pwaccount;help;reset'= {
+        }
+        &'pwaccount;help;challenge'= {
+            cand get 'Print the account''s challenge: {"salts":[…],"type":"PWDv1r1"}'
+            cand set 'Create or change the passphrase challenge; enables client-side encryption'
+            cand verify 'Check a passphrase or secret against the challenge; change nothing'
+        }
+        &'pwaccount;help;challenge;get'= {
+        }
+        &'pwaccount;help;challenge;set'= {
+        }
+        &'pwaccount;help;challenge;verify'= {
+        }
+        &'pwaccount;help;status'= {
+        }
+        &'pwaccount;help;feature'= {
+            cand list 'List the features and whether each is enabled'
+            cand enable 'Enable a feature'
+            cand disable 'Disable a feature. Disabling client-side-encryption makes `challenge set` fail'
+        }
+        &'pwaccount;help;feature;list'= {
+        }
+        &'pwaccount;help;feature;enable'= {
+        }
+        &'pwaccount;help;feature;disable'= {
+        }
+        &'pwaccount;help;completions'= {
+        }
+        &'pwaccount;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerate the checked-in shell completion scripts from the command-line definition.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --quiet --locked
+bin=target/debug/pwaccount
+"$bin" completions bash > completions/pwaccount.bash
+"$bin" completions zsh > completions/_pwaccount
+"$bin" completions fish > completions/pwaccount.fish
+"$bin" completions elvish > completions/pwaccount.elv
+"$bin" completions powershell > completions/_pwaccount.ps1
+echo "completions/ regenerated"

@@ -1,0 +1,628 @@
+//! challenge get / set / verify through the binary, with the libsodium vectors.
+
+use std::time::Duration;
+
+use pwaccount::account::challenge::{self, Current, NewChallenge, Proof, SseKeychain};
+use pwaccount::crypto::pwdv1::{Salts, derive};
+use pwaccount::store::{Access, AccountStore};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use crate::harness::Env;
+
+const PASS1: &str = "correct horse battery staple";
+const PASS2: &str = "a second, longer passphrase";
+
+fn vectors() -> Vec<Value> {
+    let text = include_str!("data/pwdv1-vectors.json");
+    serde_json::from_str::<Value>(text).unwrap()["vectors"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// Set (or change) alice's challenge with passphrase files.
+fn set(env: &Env, new: &str, old: Option<&str>) -> crate::harness::Outcome {
+    let new_file = env.file("new-pass", format!("{new}\n"));
+    let mut run = env
+        .cmd()
+        .args(["challenge", "set", "--passphrase-file"])
+        .arg(new_file);
+    if let Some(old) = old {
+        run = run
+            .arg("--old-passphrase-file")
+            .arg(env.file("old-pass", old));
+    }
+    run.run()
+}
+
+fn verify(env: &Env, passphrase: &str) -> i32 {
+    env.cmd()
+        .args(["challenge", "verify", "--passphrase-env", "PW"])
+        .env("PW", passphrase)
+        .run()
+        .code
+}
+
+fn get_salts(env: &Env) -> Vec<String> {
+    let v = env.cmd().args(["challenge", "get"]).run().ok().json();
+    v["salts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn open_store(env: &Env) -> AccountStore {
+    AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap()
+}
+
+/// The keys of alice's SSEv2r1 keychain, opened with `passphrase`.
+fn sse_keys(env: &Env, passphrase: &str) -> SseKeychainView {
+    let mut store = open_store(env);
+    let chains = challenge::open_keychains(
+        &mut store,
+        "alice",
+        &Proof::Passphrase(Zeroizing::new(passphrase.to_owned())),
+    )
+    .unwrap();
+    let sse: Vec<_> = chains.iter().filter(|c| c.kind == "SSEv2r1").collect();
+    assert_eq!(sse.len(), 1);
+    let chain: SseKeychain = serde_json::from_slice(&sse[0].plaintext).unwrap();
+    SseKeychainView {
+        keys: chain
+            .keys
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        current: chain.current.clone(),
+    }
+}
+
+struct SseKeychainView {
+    keys: Vec<(String, String)>,
+    current: String,
+}
+
+#[test]
+fn get_prints_the_api_shape_exactly_and_exits_4_without_a_challenge() {
+    let env = Env::new();
+    let out = env.cmd().args(["challenge", "get"]).run().code(4);
+    assert!(
+        out.stderr
+            .contains("no challenge is set for account 'alice'"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty());
+    let out = env.cmd().args(["--json", "challenge", "get"]).run().code(4);
+    assert_eq!(out.error_id(), "challenge_not_found");
+
+    set(&env, PASS1, None).ok();
+    let out = env.cmd().args(["challenge", "get"]).run().ok();
+    let salts = get_salts(&env);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{{\"salts\":[\"{}\",\"{}\",\"{}\"],\"type\":\"PWDv1r1\"}}\n",
+            salts[0], salts[1], salts[2]
+        )
+    );
+    assert_eq!(
+        [salts[0].len(), salts[1].len(), salts[2].len()],
+        [512, 128, 32]
+    );
+    assert!(salts.iter().all(|s| {
+        s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }));
+    let json = env.cmd().args(["--json", "challenge", "get"]).run().ok();
+    assert_eq!(json.stdout, out.stdout);
+}
+
+#[test]
+fn a_client_made_challenge_is_accepted_and_verifies_with_the_clients_passphrase() {
+    // Raw mode with each libsodium vector: the salts and secret a client computed.
+    for v in vectors() {
+        let env = Env::new();
+        let secret = env.file("secret", format!("{}\n", v["secret"].as_str().unwrap()));
+        let data = v["salts"].to_string();
+        env.cmd()
+            .args(["challenge", "set", "--secret-file"])
+            .arg(&secret)
+            .args(["--data", &data])
+            .run()
+            .ok();
+        assert_eq!(json!(get_salts(&env)), v["salts"]);
+        let passphrase = v["passphrase"].as_str().unwrap();
+        assert_eq!(verify(&env, passphrase), 0, "{passphrase}");
+        assert_eq!(verify(&env, &format!("{passphrase}!")), 5);
+        // And the secret itself verifies.
+        env.cmd()
+            .args(["challenge", "verify", "--secret-file"])
+            .arg(&secret)
+            .run()
+            .ok();
+    }
+}
+
+#[test]
+fn a_challenge_made_here_is_solved_from_the_printed_salts() {
+    // `derive` reproduces every libsodium vector (unit test in src/crypto/pwdv1.rs), so a
+    // secret computed from the printed salts is what any libsodium client computes.
+    let env = Env::new();
+    let v = &vectors()[1]; // the Unicode passphrase
+    let passphrase = v["passphrase"].as_str().unwrap();
+    set(&env, passphrase, None).ok();
+    let salts = Salts::from_hex(&get_salts(&env), "printed").unwrap();
+    let secret = derive(passphrase, &salts).unwrap();
+    env.cmd()
+        .args(["challenge", "verify", "--secret-env", "S"])
+        .env("S", secret.to_hex().as_str())
+        .run()
+        .ok();
+    assert_eq!(verify(&env, passphrase), 0);
+}
+
+#[test]
+fn set_enables_encryption_and_creates_a_keychain() {
+    let env = Env::new();
+    let out = set(&env, PASS1, None).ok();
+    assert!(
+        out.stderr.contains("Set a challenge for account 'alice'"),
+        "{}",
+        out.stderr
+    );
+    let v = env.cmd().args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["encryption"], json!({"cse": true, "sse": "SSEv2r1"}));
+    assert_eq!(v["counts"]["keychains"], 1);
+    let chain = sse_keys(&env, PASS1);
+    assert_eq!(chain.keys.len(), 1);
+    assert_eq!(chain.keys[0].0, chain.current);
+    assert_eq!(chain.keys[0].1.len(), 64);
+    let id: String = env
+        .sql("SELECT value FROM user_config WHERE user_id = 'alice' AND key = 'user/challenge/id'");
+    let row: String = env.sql("SELECT uuid FROM challenges WHERE user_id = 'alice'");
+    assert_eq!(id, row);
+    let json = env
+        .cmd()
+        .args(["--json", "challenge", "verify", "--passphrase-env", "P"])
+        .env("P", PASS1)
+        .run()
+        .ok();
+    assert_eq!(json.json(), json!({"success": true}));
+}
+
+#[test]
+fn keychains_survive_three_changes_with_every_key() {
+    let env = Env::new();
+    set(&env, PASS1, None).ok();
+    let first = sse_keys(&env, PASS1);
+    let passes = [
+        PASS1,
+        PASS2,
+        "third passphrase here",
+        "fourth and final one",
+    ];
+    for pair in passes.windows(2) {
+        let out = set(&env, pair[1], Some(pair[0])).ok();
+        assert!(
+            out.stderr.contains("Changed the challenge"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(verify(&env, pair[0]), 5);
+        assert_eq!(verify(&env, pair[1]), 0);
+    }
+    let last = sse_keys(&env, passes[3]);
+    assert_eq!(last.keys.len(), 4);
+    assert!(last.keys.contains(&first.keys[0]), "the first key was lost");
+    assert_ne!(last.current, first.current);
+    assert!(last.keys.iter().any(|(id, _)| *id == last.current));
+    // Exactly one challenge row is left.
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM challenges"), 1);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM keychains"), 1);
+}
+
+#[test]
+fn other_keychain_types_are_re_sealed_unchanged() {
+    let env = Env::new();
+    set(&env, PASS1, None).ok();
+    // A client keychain sealed under the account key, as another writer of the file would.
+    let mut store = open_store(&env);
+    let chains = challenge::open_keychains(
+        &mut store,
+        "alice",
+        &Proof::Passphrase(Zeroizing::new(PASS1.into())),
+    )
+    .unwrap();
+    assert_eq!(chains.len(), 1);
+    drop(store);
+    // Changing with the raw old secret works as well as with the old passphrase.
+    let salts = Salts::from_hex(&get_salts(&env), "x").unwrap();
+    let old_secret = derive(PASS1, &salts).unwrap();
+    env.cmd()
+        .args([
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "NEW",
+            "--old-secret-env",
+            "OLD",
+        ])
+        .env("NEW", PASS2)
+        .env("OLD", old_secret.to_hex().as_str())
+        .run()
+        .ok();
+    assert_eq!(sse_keys(&env, PASS2).keys.len(), 2);
+}
+
+#[test]
+fn changing_needs_the_current_passphrase_and_refuses_a_wrong_one() {
+    let env = Env::populated(20);
+    set(&env, PASS1, None).ok();
+    let before = env.dump();
+
+    let out = set(&env, PASS2, None).code(5);
+    assert!(
+        out.stderr.contains("passphrase is required"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--old-passphrase-file"),
+        "{}",
+        out.stderr
+    );
+    let out = env
+        .cmd()
+        .args(["--json", "challenge", "set", "--passphrase-env", "N"])
+        .env("N", PASS2)
+        .run()
+        .code(5);
+    assert_eq!(out.error_id(), "passphrase_required");
+
+    let out = set(&env, PASS2, Some("not the passphrase")).code(5);
+    assert!(out.stderr.contains("passphrase is wrong"), "{}", out.stderr);
+    let out = env
+        .cmd()
+        .args([
+            "--json",
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "N",
+            "--old-secret-env",
+            "O",
+        ])
+        .env("N", PASS2)
+        .env("O", "ab".repeat(32))
+        .run()
+        .code(5);
+    assert_eq!(out.error_id(), "passphrase_invalid");
+    assert_eq!(env.dump(), before);
+    assert_eq!(verify(&env, PASS1), 0);
+}
+
+#[test]
+fn a_disabled_feature_refuses_before_anything_else() {
+    let env = Env::new();
+    set(&env, PASS1, None).ok();
+    env.cmd()
+        .args(["feature", "disable", "client-side-encryption"])
+        .run()
+        .ok();
+    let before = env.dump();
+    // No passphrase source and no terminal: the feature error still comes first.
+    let out = env.cmd().args(["--json", "challenge", "set"]).run().code(6);
+    assert_eq!(out.error_id(), "feature_disabled");
+    set(&env, PASS2, Some(PASS1))
+        .code(6)
+        .stderr_has("feature enable client-side-encryption");
+    assert_eq!(env.dump(), before);
+    // Verifying still works: it changes nothing.
+    assert_eq!(verify(&env, PASS1), 0);
+}
+
+#[test]
+fn without_a_terminal_or_a_source_set_and_verify_name_the_flags() {
+    let env = Env::new();
+    let out = env.cmd().args(["challenge", "set"]).run().code(2);
+    assert!(
+        out.stderr.contains("--passphrase-file or --passphrase-env"),
+        "{}",
+        out.stderr
+    );
+    set(&env, PASS1, None).ok();
+    let out = env
+        .cmd()
+        .args(["--json", "challenge", "verify"])
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "input_required");
+    let out = env
+        .cmd()
+        .args(["challenge", "verify", "--no-input"])
+        .run()
+        .code(2);
+    assert!(out.stderr.contains("--passphrase-file"), "{}", out.stderr);
+}
+
+#[test]
+fn verify_exits_4_without_a_challenge() {
+    let env = Env::new();
+    assert_eq!(verify(&env, PASS1), 4);
+}
+
+#[test]
+fn passphrase_lengths_are_counted_in_characters() {
+    let env = Env::new();
+    let before = {
+        env.cmd().arg("status").run().ok();
+        env.dump()
+    };
+    for bad in ["x".repeat(11), "y".repeat(129), "é".repeat(11)] {
+        let out = env
+            .cmd()
+            .args(["--json", "challenge", "set", "--passphrase-env", "P"])
+            .env("P", &bad)
+            .run()
+            .code(7);
+        assert_eq!(out.error_id(), "passphrase_length");
+        assert!(
+            out.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("--passphrase-file/--passphrase-env")
+        );
+    }
+    assert_eq!(env.dump(), before);
+    // 12 multi-byte characters are 24 bytes but a valid passphrase.
+    set(&env, &"é".repeat(12), None).ok();
+    set(&env, &"z".repeat(128), Some(&"é".repeat(12))).ok();
+}
+
+/// Every invalid input: the exit code, the error id, a fragment naming the field, and the
+/// database unchanged.
+#[test]
+fn invalid_inputs_name_the_field_and_change_nothing() {
+    let env = Env::populated(10);
+    set(&env, PASS1, None).ok();
+    let before = env.dump();
+    let good = serde_json::to_string(&Salts::generate().unwrap().to_hex()).unwrap();
+    let good_salts: Vec<String> = serde_json::from_str(&good).unwrap();
+    let with = |i: usize, s: String| {
+        let mut salts = good_salts.clone();
+        salts[i] = s;
+        serde_json::to_string(&salts).unwrap()
+    };
+    let secret = env.file("secret", "ab".repeat(32));
+    let empty = env.file("empty", "");
+    let newline_only = env.file("newline", "\n");
+    let binary = env.file("binary", [0xff, 0xfe, 0x00, 0x41]);
+    let short_secret = env.file("short", "ab".repeat(31));
+    let bad_hex_secret = env.file("badhex", "zz".repeat(32));
+    let huge = env.file("huge", vec![b'a'; 100_000]);
+    let old = env.file("old", PASS1);
+
+    let cases: Vec<(Vec<String>, i32, &str, &str)> = vec![
+        (
+            vec!["--data".into(), with(0, "0g".repeat(256))],
+            7,
+            "invalid_hex",
+            "salt 0 in --data",
+        ),
+        (
+            vec!["--data".into(), with(0, "ab".repeat(255))],
+            7,
+            "invalid_salt",
+            "salt 0 in --data",
+        ),
+        (
+            vec!["--data".into(), with(1, "ab".repeat(63))],
+            7,
+            "invalid_salt",
+            "salt 1 in --data",
+        ),
+        (
+            vec!["--data".into(), with(2, "ab".repeat(17))],
+            7,
+            "invalid_salt",
+            "salt 2 in --data",
+        ),
+        (
+            vec!["--data".into(), with(2, "xy".repeat(16))],
+            7,
+            "invalid_hex",
+            "salt 2 in --data",
+        ),
+        (
+            vec!["--data".into(), "{\"salts\":[]}".into()],
+            7,
+            "invalid_data",
+            "--data must be a JSON array",
+        ),
+        (
+            vec!["--data".into(), "not json".into()],
+            7,
+            "invalid_data",
+            "not valid JSON",
+        ),
+        (
+            vec!["--data".into(), "[\"a\",\"b\"]".into()],
+            7,
+            "invalid_data",
+            "2 elements",
+        ),
+        (
+            vec!["--data".into(), format!("[{good},\"a\",\"b\"]")],
+            7,
+            "invalid_data",
+            "element 0 is not a string",
+        ),
+    ];
+    let mut all = Vec::new();
+    for (data, code, id, fragment) in cases {
+        let mut args: Vec<String> = vec![
+            "challenge".into(),
+            "set".into(),
+            "--secret-file".into(),
+            secret.display().to_string(),
+        ];
+        args.extend(data);
+        args.extend(["--old-passphrase-file".into(), old.display().to_string()]);
+        all.push((args, code, id, fragment));
+    }
+    let raw = |file: &std::path::Path| -> Vec<String> {
+        vec![
+            "challenge".into(),
+            "set".into(),
+            "--secret-file".into(),
+            file.display().to_string(),
+            "--data".into(),
+            good.clone(),
+        ]
+    };
+    all.push((raw(&short_secret), 7, "invalid_secret", "--secret-file"));
+    all.push((
+        raw(&bad_hex_secret),
+        7,
+        "invalid_secret",
+        "exactly 64 hexadecimal",
+    ));
+    all.push((raw(&empty), 7, "empty_input", "--secret-file"));
+    all.push((raw(&newline_only), 7, "empty_input", "is empty"));
+    all.push((raw(&binary), 7, "not_utf8", "not valid UTF-8"));
+    all.push((raw(&huge), 7, "input_too_large", "more than 65536 bytes"));
+    all.push((
+        raw(&env.path("missing")),
+        2,
+        "cannot_read_file",
+        "--secret-file",
+    ));
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    all.push((
+        s(&[
+            "challenge",
+            "set",
+            "--passphrase-file",
+            "-",
+            "--old-passphrase-file",
+            "-",
+        ]),
+        2,
+        "stdin_used_twice",
+        "standard input",
+    ));
+    all.push((
+        s(&["challenge", "set", "--passphrase-env", "NO_SUCH_VAR_HERE"]),
+        2,
+        "env_not_set",
+        "NO_SUCH_VAR_HERE",
+    ));
+    all.push((
+        s(&["challenge", "set", "--secret-env", "X"]),
+        2,
+        "usage",
+        "--data",
+    ));
+    all.push((
+        s(&["challenge", "set", "--data", "[]"]),
+        2,
+        "usage",
+        "required",
+    ));
+    all.push((
+        s(&[
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "A",
+            "--secret-env",
+            "B",
+            "--data",
+            "[]",
+        ]),
+        2,
+        "usage",
+        "cannot be used with",
+    ));
+    all.push((
+        s(&["challenge", "verify", "--secret-file", "-"]),
+        7,
+        "invalid_secret",
+        "--secret-file",
+    ));
+
+    for (args, code, id, fragment) in all {
+        let out = env
+            .cmd()
+            .arg("--json")
+            .args(&args)
+            .stdin(b"x\n".to_vec())
+            .run()
+            .code(code);
+        assert_eq!(out.error_id(), id, "{args:?}");
+        let message = out.json()["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(fragment), "{args:?}: {message}");
+        assert_eq!(env.dump(), before, "{args:?} changed the database");
+    }
+}
+
+#[test]
+fn secret_files_lose_exactly_one_line_ending() {
+    let env = Env::new();
+    let v = &vectors()[0];
+    let secret = v["secret"].as_str().unwrap();
+    let data = v["salts"].to_string();
+    let crlf = env.file("crlf", format!("{secret}\r\n"));
+    env.cmd()
+        .args(["challenge", "set", "--data", &data, "--secret-file"])
+        .arg(&crlf)
+        .run()
+        .ok();
+    assert_eq!(verify(&env, v["passphrase"].as_str().unwrap()), 0);
+    // A passphrase with a trailing space keeps it; only the newline goes.
+    let env = Env::new();
+    let file = env.file("p", format!("{PASS1} \n"));
+    env.cmd()
+        .args(["challenge", "set", "--passphrase-file"])
+        .arg(&file)
+        .run()
+        .ok();
+    assert_eq!(verify(&env, PASS1), 5);
+    assert_eq!(verify(&env, &format!("{PASS1} ")), 0);
+    // Standard input works for one secret.
+    env.cmd()
+        .args(["challenge", "verify", "--passphrase-file", "-"])
+        .stdin(format!("{PASS1} \n"))
+        .run()
+        .ok();
+}
+
+/// Another writer changes the challenge between the Argon2 step and the write: the stale
+/// change fails cleanly and the other writer's challenge stands.
+#[test]
+fn a_change_made_meanwhile_by_another_writer_is_detected() {
+    let env = Env::new();
+    set(&env, PASS1, None).ok();
+    let mut store = open_store(&env);
+    let current: Option<Current> = challenge::prepare_set(&mut store, "alice").unwrap();
+    assert!(current.is_some());
+    // Meanwhile, someone else changes it.
+    set(&env, PASS2, Some(PASS1)).ok();
+    let err = challenge::set(
+        &mut store,
+        "alice",
+        current.as_ref(),
+        NewChallenge::Passphrase(Zeroizing::new("yet another passphrase".into())),
+        Some(Proof::Passphrase(Zeroizing::new(PASS1.into()))),
+    )
+    .unwrap_err();
+    assert_eq!(err.id, "challenge_changed");
+    assert_eq!(err.exit_code(), 8);
+    drop(store);
+    assert_eq!(verify(&env, PASS2), 0);
+    assert_eq!(sse_keys(&env, PASS2).keys.len(), 2);
+}

@@ -1,0 +1,323 @@
+//! A small builder around the binary: args, environment, stdin; and helpers to look at the
+//! database (a logical dump, a checksum of the file).
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use rusqlite::{Connection, OpenFlags, types::ValueRef};
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_pwaccount");
+
+/// A scratch folder with a database path in it (not created until a command runs).
+pub struct Env {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("accounts.sqlite");
+        Env { dir, db }
+    }
+
+    /// An environment whose database already holds `alice` with `passwords` passwords
+    /// (and `bob` as the peer of her shares).
+    pub fn populated(passwords: u64) -> Self {
+        let env = Env::new();
+        env.populate("alice", passwords, "bob");
+        env
+    }
+
+    pub fn populate(&self, user: &str, passwords: u64, peer: &str) {
+        pwaccount::populate::populate(&self.db, user, passwords, peer).unwrap();
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Write a file into the scratch folder and return its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// A command against this environment's database, as account `alice`.
+    pub fn cmd(&self) -> Run {
+        Run::new().db(&self.db).user("alice")
+    }
+
+    /// A logical dump of the whole database.
+    pub fn dump(&self) -> String {
+        dump(&self.db, |_, _| true)
+    }
+
+    /// A logical dump of every row that does not belong to `user` (shares addressed to
+    /// the user count as the user's).
+    pub fn dump_others(&self, user: &str) -> String {
+        dump(&self.db, |_, row| {
+            !row.iter().any(|(col, v)| {
+                (col == "user_id" || col == "receiver") && v == &format!("'{user}'")
+            })
+        })
+    }
+
+    /// A logical dump of `table`'s rows for `user`.
+    pub fn dump_rows(&self, table: &str, user: &str) -> String {
+        dump(&self.db, |t, row| {
+            t == table
+                && row
+                    .iter()
+                    .any(|(col, v)| col == "user_id" && v == &format!("'{user}'"))
+        })
+    }
+
+    pub fn sql<T: rusqlite::types::FromSql>(&self, query: &str) -> T {
+        let conn = Connection::open(&self.db).unwrap();
+        conn.query_row(query, [], |r| r.get(0)).unwrap()
+    }
+
+    pub fn exec(&self, sql: &str) {
+        Connection::open(&self.db)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+    }
+}
+
+type Row = Vec<(String, String)>;
+
+/// Schema, pragmas and every row (sorted), as text, keeping rows `keep` accepts.
+pub fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut out = String::new();
+    for pragma in ["application_id", "user_version"] {
+        let v: i64 = conn
+            .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+            .unwrap();
+        out.push_str(&format!("{pragma}={v}\n"));
+    }
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    let objects: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (name, sql) in &objects {
+        out.push_str(&format!("{sql}\n"));
+        if !sql.starts_with("CREATE TABLE") {
+            continue;
+        }
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{name}\"")).unwrap();
+        let cols: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok((0..cols.len())
+                    .map(|i| {
+                        let v = match r.get_ref(i).unwrap() {
+                            ValueRef::Null => "NULL".to_owned(),
+                            ValueRef::Integer(n) => n.to_string(),
+                            ValueRef::Real(f) => f.to_string(),
+                            ValueRef::Text(t) => format!("'{}'", String::from_utf8_lossy(t)),
+                            ValueRef::Blob(b) => format!("x'{}'", hex::encode(b)),
+                        };
+                        (cols[i].clone(), v)
+                    })
+                    .collect::<Row>())
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|row| keep(name, row))
+            .map(|row| format!("{name}: {row:?}"))
+            .collect();
+        rows.sort();
+        for row in rows {
+            out.push_str(&row);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// SHA-256 of a file's bytes, for "left byte for byte as it was".
+pub fn checksum(path: &Path) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// One run of the binary.
+pub struct Run {
+    db: Option<PathBuf>,
+    user: Option<String>,
+    args: Vec<OsString>,
+    env: Vec<(OsString, Option<OsString>)>,
+    stdin: Option<Vec<u8>>,
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn new() -> Self {
+        Run {
+            db: None,
+            user: None,
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+        }
+    }
+
+    /// `--db PATH` (replacing an earlier one).
+    pub fn db(mut self, path: impl Into<PathBuf>) -> Self {
+        self.db = Some(path.into());
+        self
+    }
+
+    /// `--user ID` (replacing an earlier one).
+    pub fn user(mut self, id: &str) -> Self {
+        self.user = Some(id.to_owned());
+        self
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(mut self, args: I) -> Self {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), Some(value.into())));
+        self
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// The process to start: no inherited pwaccount settings, no login name, and a home
+    /// folder that is not the tester's.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(BIN);
+        if let Some(db) = &self.db {
+            cmd.arg("--db").arg(db);
+        }
+        if let Some(user) = &self.user {
+            cmd.arg("--user").arg(user);
+        }
+        cmd.args(&self.args);
+        for var in [
+            "PWACCOUNT_DB",
+            "PWACCOUNT_USER",
+            "PWACCOUNT_BUSY_TIMEOUT",
+            "USER",
+            "LOGNAME",
+            "XDG_DATA_HOME",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.env("HOME", std::env::temp_dir().join("pwaccount-tests-no-home"));
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd
+    }
+
+    pub fn run(self) -> Outcome {
+        let mut cmd = self.command();
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+        let mut child = cmd.spawn().unwrap();
+        if let Some(bytes) = &self.stdin {
+            let mut pipe = child.stdin.take().unwrap();
+            // The tool may exit before reading everything; a broken pipe is fine.
+            let _ = pipe.write_all(bytes);
+        }
+        let out = child.wait_with_output().unwrap();
+        let outcome = Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        };
+        // Whatever happened, no panic and no Rust debug text reaches the user.
+        for text in [&outcome.stdout, &outcome.stderr] {
+            assert!(!text.contains("panicked"), "panic in output: {text}");
+            assert!(!text.contains("RUST_BACKTRACE"), "panic in output: {text}");
+            assert!(
+                !text.contains("SqliteFailure"),
+                "debug text in output: {text}"
+            );
+        }
+        outcome
+    }
+}
+
+impl Outcome {
+    /// Assert the exit code, showing the output when it is wrong.
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn ok(self) -> Self {
+        self.code(0)
+    }
+
+    /// stdout parsed as exactly one JSON object.
+    pub fn json(&self) -> Value {
+        let line = self.stdout.trim_end_matches('\n');
+        assert!(
+            !line.contains('\n'),
+            "more than one line on stdout: {}",
+            self.stdout
+        );
+        let v: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout));
+        assert!(v.is_object(), "not an object: {v}");
+        v
+    }
+
+    /// For `--json` failures: the error envelope's id, after checking its shape.
+    pub fn error_id(&self) -> String {
+        let v = self.json();
+        assert_eq!(v["status"], "error", "{v}");
+        assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
+        v["id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}

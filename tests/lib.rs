@@ -1,0 +1,15 @@
+//! Integration tests: every test runs the real `pwaccount` binary (or, where a test must
+//! look inside the database, the library next to it) and checks what a user sees: the
+//! exit code, stdout, stderr, and the database before and after.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+mod challenge;
+mod database;
+mod environment;
+mod feature;
+mod output;
+mod pty;
+mod reset;
+mod status;

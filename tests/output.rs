@@ -1,0 +1,97 @@
+//! Output rules that hold for every command: one JSON object with --json, usage errors,
+//! --quiet, help text, and the checked-in completion scripts.
+
+use crate::harness::{Env, Run};
+
+#[test]
+fn usage_errors_exit_2_and_speak_json_when_asked() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["--json", "challenge", "frobnicate"])
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "usage");
+    let out = env.cmd().args(["challenge", "frobnicate"]).run().code(2);
+    assert!(out.stderr.contains("error:"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    // Conflicting secret sources are refused before anything runs.
+    let out = env
+        .cmd()
+        .args([
+            "--json",
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "A",
+            "--passphrase-file",
+            "f",
+        ])
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "usage");
+    assert!(
+        !env.db.exists(),
+        "a usage error must not even create the database"
+    );
+}
+
+#[test]
+fn quiet_keeps_stderr_for_errors_only() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["-q", "feature", "disable", "client-side-encryption"])
+        .run()
+        .ok();
+    assert_eq!(out.stderr, "");
+    let out = env.cmd().args(["-q", "challenge", "get"]).run().code(4);
+    assert!(
+        out.stderr
+            .contains("no challenge is set for account 'alice'")
+    );
+}
+
+#[test]
+fn top_level_help_documents_exit_codes_and_environment() {
+    let out = Run::new().arg("--help").run().ok();
+    for needle in [
+        "EXIT STATUS",
+        "130",
+        "PWACCOUNT_DB",
+        "PWACCOUNT_USER",
+        "PWACCOUNT_BUSY_TIMEOUT",
+        "LOGNAME",
+    ] {
+        assert!(out.stdout.contains(needle), "help lacks {needle}");
+    }
+    for sub in [
+        &["reset", "--help"][..],
+        &["challenge", "set", "--help"],
+        &["status", "--help"],
+    ] {
+        let out = Run::new().args(sub).run().ok();
+        assert!(out.stdout.len() > 300, "{sub:?} help is too thin");
+    }
+    Run::new().arg("--version").run().ok();
+}
+
+#[test]
+fn completion_scripts_in_the_repository_are_fresh() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "pwaccount.bash"),
+        ("zsh", "_pwaccount"),
+        ("fish", "pwaccount.fish"),
+        ("elvish", "pwaccount.elv"),
+        ("powershell", "_pwaccount.ps1"),
+    ] {
+        let out = Run::new().args(["completions", shell]).run().ok();
+        assert!(out.stdout.contains("pwaccount"));
+        let checked_in = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        assert!(
+            out.stdout == checked_in,
+            "completions/{file} is stale: run `scripts/completions.sh` and commit the result"
+        );
+    }
+}
