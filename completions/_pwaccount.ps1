@@ -35,6 +35,8 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data and settings, after a typed-code confirmation')
             [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a snapshot of the account (or, with --all, of the whole database)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
@@ -47,7 +49,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
-            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not write a snapshot of the account before deleting it')
+            [CompletionResult]::new('--no-backup', '--no-backup', [CompletionResultType]::ParameterName, 'Do not write a snapshot of the account before deleting it (by default one is written to backups/ beside the database file, and the reset is refused if that fails)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
@@ -143,6 +145,36 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;challenge;help;help' {
+            break
+        }
+        'pwaccount;backup' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Copy the whole database, every account, instead of one account')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace PATH if it exists')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;restore' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Replace the data of an account that is not blank')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (for scripts; never implied without a terminal)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'pwaccount;status' {
@@ -249,6 +281,8 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         'pwaccount;help' {
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data and settings, after a typed-code confirmation')
             [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a snapshot of the account (or, with --all, of the whole database)')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
@@ -271,6 +305,12 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;help;challenge;verify' {
+            break
+        }
+        'pwaccount;help;backup' {
+            break
+        }
+        'pwaccount;help;restore' {
             break
         }
         'pwaccount;help;status' {

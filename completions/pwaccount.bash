@@ -16,6 +16,9 @@ _pwaccount() {
             ",$1")
                 cmd="pwaccount"
                 ;;
+            pwaccount,backup)
+                cmd="pwaccount__subcmd__backup"
+                ;;
             pwaccount,challenge)
                 cmd="pwaccount__subcmd__challenge"
                 ;;
@@ -30,6 +33,9 @@ _pwaccount() {
                 ;;
             pwaccount,reset)
                 cmd="pwaccount__subcmd__reset"
+                ;;
+            pwaccount,restore)
+                cmd="pwaccount__subcmd__restore"
                 ;;
             pwaccount,status)
                 cmd="pwaccount__subcmd__status"
@@ -82,6 +88,9 @@ _pwaccount() {
             pwaccount__subcmd__feature__subcmd__help,list)
                 cmd="pwaccount__subcmd__feature__subcmd__help__subcmd__list"
                 ;;
+            pwaccount__subcmd__help,backup)
+                cmd="pwaccount__subcmd__help__subcmd__backup"
+                ;;
             pwaccount__subcmd__help,challenge)
                 cmd="pwaccount__subcmd__help__subcmd__challenge"
                 ;;
@@ -96,6 +105,9 @@ _pwaccount() {
                 ;;
             pwaccount__subcmd__help,reset)
                 cmd="pwaccount__subcmd__help__subcmd__reset"
+                ;;
+            pwaccount__subcmd__help,restore)
+                cmd="pwaccount__subcmd__help__subcmd__restore"
                 ;;
             pwaccount__subcmd__help,status)
                 cmd="pwaccount__subcmd__help__subcmd__status"
@@ -125,8 +137,38 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --user --json --no-input --quiet --busy-timeout --help --version reset challenge status feature completions help"
+            opts="-u -q -h -V --db --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__backup)
+            opts="-u -q -h --all --force --db --user --json --no-input --quiet --busy-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -621,8 +663,22 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge status feature completions help"
+            opts="reset challenge backup restore status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -788,6 +844,20 @@ _pwaccount() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pwaccount__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pwaccount__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -813,6 +883,36 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__restore)
+            opts="-u -q -h --replace --yes --db --user --json --no-input --quiet --busy-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -32,6 +32,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --version 'Print version'
             cand reset 'Delete all of an account''s data and settings, after a typed-code confirmation'
             cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
+            cand backup 'Write a snapshot of the account (or, with --all, of the whole database)'
+            cand restore 'Put an account back as a snapshot holds it'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
             cand completions 'Print a shell completion script on standard output'
@@ -43,7 +45,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
-            cand --no-backup 'Do not write a snapshot of the account before deleting it'
+            cand --no-backup 'Do not write a snapshot of the account before deleting it (by default one is written to backups/ beside the database file, and the reset is refused if that fails)'
             cand --json 'Print exactly one JSON object on standard output, also on failure'
             cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
             cand -q 'Print only errors on standard error; no notes or summaries'
@@ -130,6 +132,34 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;challenge;help;verify'= {
         }
         &'pwaccount;challenge;help;help'= {
+        }
+        &'pwaccount;backup'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --all 'Copy the whole database, every account, instead of one account'
+            cand --force 'Replace PATH if it exists'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;restore'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds, for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --replace 'Replace the data of an account that is not blank'
+            cand --yes 'Do not ask for confirmation (for scripts; never implied without a terminal)'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'pwaccount;status'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
@@ -224,6 +254,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;help'= {
             cand reset 'Delete all of an account''s data and settings, after a typed-code confirmation'
             cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
+            cand backup 'Write a snapshot of the account (or, with --all, of the whole database)'
+            cand restore 'Put an account back as a snapshot holds it'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
             cand completions 'Print a shell completion script on standard output'
@@ -241,6 +273,10 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;help;challenge;set'= {
         }
         &'pwaccount;help;challenge;verify'= {
+        }
+        &'pwaccount;help;backup'= {
+        }
+        &'pwaccount;help;restore'= {
         }
         &'pwaccount;help;status'= {
         }

@@ -34,6 +34,8 @@ complete -c pwaccount -n "__fish_pwaccount_needs_command" -s h -l help -d 'Print
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -s V -l version -d 'Print version'
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "reset" -d 'Delete all of an account\'s data and settings, after a typed-code confirmation'
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "challenge" -d 'Read, set or check the account\'s login challenge (PWDv1r1)'
+complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "backup" -d 'Write a snapshot of the account (or, with --all, of the whole database)'
+complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "restore" -d 'Put an account back as a snapshot holds it'
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "status" -d 'Show what the account holds: counts, challenge, encryption, pending reset'
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "feature" -d 'List, enable or disable server features'
 complete -c pwaccount -n "__fish_pwaccount_needs_command" -f -a "completions" -d 'Print a shell completion script on standard output'
@@ -42,7 +44,7 @@ complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l code -d 'C
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l db -d 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]' -r -F
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -s u -l user -d 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]' -r
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l busy-timeout -d 'How long to wait, in milliseconds, for another program that holds the database\'s write lock before giving up with exit status 8' -r
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l no-backup -d 'Do not write a snapshot of the account before deleting it'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l no-backup -d 'Do not write a snapshot of the account before deleting it (by default one is written to backups/ beside the database file, and the reset is refused if that fails)'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l json -d 'Print exactly one JSON object on standard output, also on failure'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -l no-input -d 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand reset" -s q -l quiet -d 'Print only errors on standard error; no notes or summaries'
@@ -97,6 +99,24 @@ complete -c pwaccount -n "__fish_pwaccount_using_subcommand challenge; and __fis
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand challenge; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or change the passphrase challenge; enables client-side encryption'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand challenge; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check a passphrase or secret against the challenge; change nothing'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand challenge; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l db -d 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]' -r -F
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -s u -l user -d 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]' -r
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l busy-timeout -d 'How long to wait, in milliseconds, for another program that holds the database\'s write lock before giving up with exit status 8' -r
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l all -d 'Copy the whole database, every account, instead of one account'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l force -d 'Replace PATH if it exists'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l json -d 'Print exactly one JSON object on standard output, also on failure'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -l no-input -d 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -s q -l quiet -d 'Print only errors on standard error; no notes or summaries'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l db -d 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]' -r -F
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -s u -l user -d 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]' -r
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l busy-timeout -d 'How long to wait, in milliseconds, for another program that holds the database\'s write lock before giving up with exit status 8' -r
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l replace -d 'Replace the data of an account that is not blank'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l yes -d 'Do not ask for confirmation (for scripts; never implied without a terminal)'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l json -d 'Print exactly one JSON object on standard output, also on failure'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -l no-input -d 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -s q -l quiet -d 'Print only errors on standard error; no notes or summaries'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand status" -l db -d 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]' -r -F
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand status" -s u -l user -d 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]' -r
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand status" -l busy-timeout -d 'How long to wait, in milliseconds, for another program that holds the database\'s write lock before giving up with exit status 8' -r
@@ -147,12 +167,14 @@ complete -c pwaccount -n "__fish_pwaccount_using_subcommand completions" -l json
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand completions" -l no-input -d 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand completions" -s q -l quiet -d 'Print only errors on standard error; no notes or summaries'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "reset" -d 'Delete all of an account\'s data and settings, after a typed-code confirmation'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "challenge" -d 'Read, set or check the account\'s login challenge (PWDv1r1)'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "status" -d 'Show what the account holds: counts, challenge, encryption, pending reset'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "feature" -d 'List, enable or disable server features'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "completions" -d 'Print a shell completion script on standard output'
-complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge status feature completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "reset" -d 'Delete all of an account\'s data and settings, after a typed-code confirmation'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "challenge" -d 'Read, set or check the account\'s login challenge (PWDv1r1)'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "backup" -d 'Write a snapshot of the account (or, with --all, of the whole database)'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "restore" -d 'Put an account back as a snapshot holds it'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "status" -d 'Show what the account holds: counts, challenge, encryption, pending reset'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "feature" -d 'List, enable or disable server features'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "completions" -d 'Print a shell completion script on standard output'
+complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and not __fish_seen_subcommand_from reset challenge backup restore status feature completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and __fish_seen_subcommand_from challenge" -f -a "get" -d 'Print the account\'s challenge: {"salts":[…],"type":"PWDv1r1"}'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and __fish_seen_subcommand_from challenge" -f -a "set" -d 'Create or change the passphrase challenge; enables client-side encryption'
 complete -c pwaccount -n "__fish_pwaccount_using_subcommand help; and __fish_seen_subcommand_from challenge" -f -a "verify" -d 'Check a passphrase or secret against the challenge; change nothing'

@@ -101,6 +101,27 @@ pub enum Command {
     #[command(subcommand)]
     Challenge(ChallengeCommand),
 
+    /// Write a snapshot of the account (or, with --all, of the whole database).
+    ///
+    /// The snapshot is a pwaccount database file holding only this account's rows, from
+    /// every table, with a digest of its contents. It is written to a temporary file,
+    /// synced and then renamed, with mode 0600, and never replaces an existing file unless
+    /// --force is given. PATH defaults to backups/ beside the database file, named with the
+    /// account id and a UTC timestamp. With --all, PATH is required and receives a
+    /// consistent copy of the whole database while other programs keep using it.
+    Backup(BackupArgs),
+
+    /// Put an account back as a snapshot holds it.
+    ///
+    /// The snapshot is checked first: a pwaccount file of a schema this build knows,
+    /// intact (integrity check and content digest), holding exactly one account, which must
+    /// be the account restored into (--user defaults to the snapshot's own account: its
+    /// keys are sealed to that id). An account that is not blank is replaced only with
+    /// --replace. Everything a reset deletes is replaced in one transaction; the account's
+    /// current tokens are left as they are. At a terminal you are shown what the snapshot
+    /// holds and asked to confirm; scripts pass --yes.
+    Restore(RestoreArgs),
+
     /// Show what the account holds: counts, challenge, encryption, pending reset.
     ///
     /// A never-seen account is blank: every count is 0.
@@ -127,9 +148,40 @@ pub struct ResetArgs {
     #[arg(long, value_name = "CODE")]
     pub code: Option<String>,
 
-    /// Do not write a snapshot of the account before deleting it.
+    /// Do not write a snapshot of the account before deleting it (by default one is written
+    /// to backups/ beside the database file, and the reset is refused if that fails).
     #[arg(long)]
     pub no_backup: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the snapshot (default: backups/ beside the database file).
+    #[arg(value_name = "PATH", required_if_eq("all", "true"))]
+    pub path: Option<PathBuf>,
+
+    /// Copy the whole database, every account, instead of one account.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Replace PATH if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The snapshot file, as written by `pwaccount backup` or by a reset.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Replace the data of an account that is not blank.
+    #[arg(long)]
+    pub replace: bool,
+
+    /// Do not ask for confirmation (for scripts; never implied without a terminal).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -244,7 +244,7 @@ fn a_database_still_locked_after_the_busy_timeout_is_refused() {
     env.cmd().arg("status").run().ok();
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
-    assert_eq!(env.dump(), before);
+    crate::harness::assert_same(&before, &env.dump(), "tests/database.rs:unchanged");
 }
 
 #[test]

@@ -81,5 +81,5 @@ fn an_unknown_feature_is_a_usage_error_that_changes_nothing() {
         .run()
         .code(2);
     assert_eq!(out.error_id(), "usage");
-    assert_eq!(env.dump(), before);
+    crate::harness::assert_same(&before, &env.dump(), "tests/feature.rs:unchanged");
 }

@@ -147,6 +147,21 @@ pub fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
     out
 }
 
+/// Assert two dumps are equal, showing only the lines that differ.
+#[track_caller]
+pub fn assert_same(left: &str, right: &str, what: &str) {
+    if left == right {
+        return;
+    }
+    let l: std::collections::BTreeSet<&str> = left.lines().collect();
+    let r: std::collections::BTreeSet<&str> = right.lines().collect();
+    let only_left: Vec<&&str> = l.difference(&r).take(5).collect();
+    let only_right: Vec<&&str> = r.difference(&l).take(5).collect();
+    panic!(
+        "{what}: the dumps differ\n--- only before:\n{only_left:#?}\n--- only after:\n{only_right:#?}"
+    );
+}
+
 /// SHA-256 of a file's bytes, for "left byte for byte as it was".
 pub fn checksum(path: &Path) -> String {
     use sha2::Digest;

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod backup;
 mod challenge;
 mod database;
 mod environment;

@@ -59,7 +59,7 @@ fn reset_at_a_terminal_with_a_wrong_or_empty_code_deletes_nothing() {
         p.send_line(answer).unwrap();
         p.exp_string("does not match; nothing was deleted").unwrap();
         assert_eq!(exit_code(&p), 3);
-        assert_eq!(env.dump(), before);
+        crate::harness::assert_same(&before, &env.dump(), "tests/pty.rs:unchanged");
     }
 }
 
@@ -73,7 +73,7 @@ fn ctrl_c_or_end_of_input_at_the_reset_prompt_changes_nothing() {
         p.send_control(key).unwrap();
         p.exp_string("nothing was changed").unwrap();
         assert_eq!(exit_code(&p), 130, "Ctrl-{key}");
-        assert_eq!(env.dump(), before);
+        crate::harness::assert_same(&before, &env.dump(), "tests/pty.rs:unchanged");
     }
 }
 
@@ -136,7 +136,7 @@ fn ctrl_c_at_a_passphrase_prompt_changes_nothing() {
     p.send_control('c').unwrap();
     p.exp_string("nothing was changed").unwrap();
     assert_eq!(exit_code(&p), 130);
-    assert_eq!(env.dump(), before);
+    crate::harness::assert_same(&before, &env.dump(), "tests/pty.rs:unchanged");
 }
 
 #[test]

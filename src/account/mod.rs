@@ -2,6 +2,7 @@
 //! This layer never prints and never prompts; it takes answers as values and returns
 //! results for the command layer to render.
 
+pub mod backup;
 pub mod challenge;
 pub mod features;
 pub mod reset;

@@ -30,8 +30,8 @@ pub struct Done {
 }
 
 /// Writes a snapshot of the account inside the reset's transaction, before anything is
-/// deleted; an error aborts the reset.
-pub type Snapshot<'a> = &'a dyn Fn(&Connection, &str) -> Result<PathBuf>;
+/// deleted, and returns its path; an error aborts the reset.
+pub type Snapshot<'a> = &'a dyn Fn(&str) -> Result<PathBuf>;
 
 fn code_ttl(conn: &Connection) -> Result<i64> {
     Ok(store::server_setting(conn, TTL_SETTING)?
@@ -118,7 +118,11 @@ pub fn perform(
 
 fn wipe(conn: &Connection, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
     let deleted = store::counts(conn, user)?;
-    let backup = snapshot.map(|write| write(conn, user)).transpose()?;
+    // A blank account has nothing worth a snapshot.
+    let backup = match snapshot {
+        Some(write) if deleted.deletable_total() > 0 => Some(write(user)?),
+        _ => None,
+    };
     store::delete_account_data(conn, user)?;
     Ok(Done { deleted, backup })
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: each reads its arguments, gathers answers (files,
 //! environment, prompts), calls the account layer and builds a `Report`. No SQL here.
 
+mod backup;
 mod challenge;
 mod completions;
 mod feature;
@@ -22,6 +23,8 @@ use crate::store::{self, Access, AccountStore};
 pub struct Ctx {
     /// The account id, or why there is none (only commands about an account need it).
     user: Result<String>,
+    /// Whether the id was given (--user or PWACCOUNT_USER) rather than the login name.
+    pub user_given: bool,
     pub db: PathBuf,
     pub busy_timeout: Duration,
     pub out: Output,
@@ -29,6 +32,21 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A progress bar on standard error, drawn only at a terminal and without --quiet.
+    pub fn progress(&self, steps: u64, label: &str) -> indicatif::ProgressBar {
+        if self.out.quiet {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new(steps);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} tables")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(label.to_owned());
+        bar
+    }
+
     pub fn user(&self) -> Result<&str> {
         self.user.as_deref().map_err(Clone::clone)
     }
@@ -43,6 +61,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         // Needs neither an account nor a database.
         return Ok(completions::run(shell));
     }
+    let user_given = cli.user.is_some();
     let user = resolve_user(cli.user);
     let db = match cli.db {
         Some(path) => std::path::absolute(&path).unwrap_or(path),
@@ -50,6 +69,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
     };
     let ctx = Ctx {
         user,
+        user_given,
         db,
         busy_timeout: Duration::from_millis(cli.busy_timeout),
         out,
@@ -60,6 +80,8 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
         Command::Reset(args) => reset::run(&ctx, args),
+        Command::Backup(args) => backup::backup(&ctx, args),
+        Command::Restore(args) => backup::restore(&ctx, args),
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
     result.map_err(|e| match &ctx.user {

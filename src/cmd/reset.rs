@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
+use crate::account::backup;
 use crate::account::reset::{self, Done};
 use crate::cli::ResetArgs;
 use crate::crypto::reset_code;
@@ -20,12 +21,22 @@ fn deletable(counts: &Counts) -> Value {
 pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let user = ctx.user()?;
     let mut store = ctx.open(Access::Write)?;
+    // Unless --no-backup, a snapshot of the account is written inside the reset's
+    // transaction before anything is deleted; if it fails, nothing is deleted.
+    let dest = backup::default_path(&store, user, "-before-reset");
+    let (db, busy) = (store.path().to_owned(), store.busy_timeout());
+    let write_snapshot = move |user: &str| backup::before_reset(&db, user, &dest, busy);
+    let snapshot: Option<reset::Snapshot<'_>> = if args.no_backup {
+        None
+    } else {
+        Some(&write_snapshot)
+    };
     if let Some(code) = &args.code {
-        let done = reset::confirm(&mut store, user, code, None)?;
+        let done = reset::confirm(&mut store, user, code, snapshot)?;
         return Ok(finished(user, &done));
     }
     if ctx.prompt.available() {
-        return interactive(ctx, user, &mut store);
+        return interactive(ctx, user, &mut store, snapshot);
     }
     let issued = reset::issue(&mut store, user)?;
     let json = json!({
@@ -48,7 +59,12 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
 /// At a terminal: show what would be deleted and a fresh code, and reset only if the user
 /// types the code back. The code lives in memory only: it never leaves this terminal, so
 /// an abandoned prompt leaves the database as it was (a code pending for a script stays).
-fn interactive(ctx: &Ctx, user: &str, store: &mut crate::store::AccountStore) -> Result<Report> {
+fn interactive(
+    ctx: &Ctx,
+    user: &str,
+    store: &mut crate::store::AccountStore,
+    snapshot: Option<reset::Snapshot<'_>>,
+) -> Result<Report> {
     let counts = reset::preview(store, user)?;
     let code = reset_code::generate()?;
     ctx.prompt.say(&format!(
@@ -71,7 +87,7 @@ fn interactive(ctx: &Ctx, user: &str, store: &mut crate::store::AccountStore) ->
             "the typed code does not match; nothing was deleted (run `pwaccount reset` again to retry)",
         ));
     }
-    let done = reset::perform(store, user, None)?;
+    let done = reset::perform(store, user, snapshot)?;
     Ok(finished(user, &done))
 }
 
@@ -84,8 +100,14 @@ fn finished(user: &str, done: &Done) -> Report {
         "kept": { "tokens": done.deleted.tokens },
     }))
     .note(format!(
-        "Reset account '{user}': deleted {}. Kept {} tokens.",
+        "Reset account '{user}': deleted {}. Kept {} tokens.\n{}",
         describe_counts(&done.deleted),
         thousands(done.deleted.tokens),
+        match &backup {
+            Some(path) => format!(
+                "A snapshot of what was deleted is in {path}\n(undo with: pwaccount restore {path})"
+            ),
+            None => "No snapshot was written.".to_owned(),
+        }
     ))
 }

@@ -3,6 +3,7 @@
 
 mod queries;
 pub mod schema;
+pub mod snapshot;
 
 pub use queries::*;
 
@@ -28,6 +29,7 @@ pub enum Access {
 pub struct AccountStore {
     conn: Connection,
     path: PathBuf,
+    busy_timeout: Duration,
 }
 
 impl AccountStore {
@@ -45,6 +47,7 @@ impl AccountStore {
         let mut store = AccountStore {
             conn,
             path: path.to_owned(),
+            busy_timeout,
         };
         let version = store.check_format()?;
         if !read_only {
@@ -75,6 +78,10 @@ impl AccountStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
     }
 
     pub fn connection(&self) -> &Connection {
@@ -268,4 +275,46 @@ pub fn default_path() -> Result<PathBuf> {
             })?;
     }
     Ok(dir.join("accounts.sqlite"))
+}
+
+impl AccountStore {
+    /// Replace `user`'s rows (everything a reset deletes) with the snapshot's, in one write
+    /// transaction. The account row is added if missing; tokens are left as they are. With
+    /// `require_blank`, refuses if the account gained data since it was checked.
+    pub fn restore_rows(
+        &mut self,
+        snapshot: &Path,
+        user: &str,
+        require_blank: bool,
+        progress: &dyn Fn(&str),
+    ) -> Result<()> {
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
+        let result = (|| {
+            let tx = self.write()?;
+            if require_blank && queries::counts(&tx, user)?.deletable_total() > 0 {
+                return Err(Error::new(
+                    crate::error::Kind::Forbidden,
+                    "account_not_blank",
+                    format!(
+                        "account '{user}' received data while the restore was being prepared; nothing was restored"
+                    ),
+                ));
+            }
+            queries::delete_account_data(&tx, user)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO main.accounts (user_id, created)
+                 SELECT user_id, created FROM snap.accounts WHERE user_id = ?1",
+                [user],
+            )?;
+            let tables: Vec<&str> = snapshot::restored_tables().collect();
+            snapshot::copy_rows(&tx, "snap", "main", user, &tables, progress)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        let detached = self.conn.execute("DETACH DATABASE snap", []);
+        result?;
+        detached?;
+        Ok(())
+    }
 }

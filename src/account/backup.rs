@@ -1,0 +1,126 @@
+//! Per-account backups and restores, and the snapshot a reset writes before deleting.
+
+use std::path::{Path, PathBuf};
+
+use super::now;
+use crate::error::{Error, Kind, Result};
+use crate::store::snapshot::{self, SnapshotInfo};
+use crate::store::{self, AccountStore, Counts};
+
+/// Where a snapshot goes by default: `backups/` beside the database file, named with the
+/// account id and a UTC timestamp (and `-2`, `-3`, … should that name be taken).
+pub fn default_path(store: &AccountStore, user: &str, suffix: &str) -> PathBuf {
+    let folder = store
+        .path()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+        .join("backups");
+    let now = now();
+    let mut path = folder.join(snapshot::file_name(user, now, suffix));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(snapshot::file_name(user, now, &format!("{suffix}-{n}")));
+        n += 1;
+    }
+    path
+}
+
+/// Write a snapshot of `user` to `dest` (or the default path).
+pub fn backup(
+    store: &AccountStore,
+    user: &str,
+    dest: Option<&Path>,
+    overwrite: bool,
+    progress: &dyn Fn(&str),
+) -> Result<(PathBuf, Counts)> {
+    let (dest, default) = match dest {
+        Some(p) => (p.to_path_buf(), false),
+        None => (default_path(store, user, ""), true),
+    };
+    snapshot::prepare_folder(&dest, overwrite, default)?;
+    let counts = snapshot::write(
+        store.path(),
+        user,
+        &dest,
+        overwrite,
+        store.busy_timeout(),
+        now(),
+        progress,
+    )?;
+    Ok((dest, counts))
+}
+
+/// The snapshot a reset writes before it deletes anything (inside its write transaction,
+/// so the snapshot holds exactly what is deleted).
+pub fn before_reset(
+    store_path: &Path,
+    user: &str,
+    dest: &Path,
+    busy: std::time::Duration,
+) -> Result<PathBuf> {
+    snapshot::prepare_folder(dest, false, true)
+        .and_then(|()| snapshot::write(store_path, user, dest, false, busy, now(), &|_| {}))
+        .map_err(|e| Error {
+            message: format!(
+                "could not write the snapshot before the reset, so nothing was deleted: {}",
+                e.message
+            ),
+            kind: Kind::Database,
+            ..e
+        })?;
+    Ok(dest.to_path_buf())
+}
+
+/// A consistent copy of the whole database.
+pub fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
+    snapshot::write_all(store.connection(), dest, overwrite)
+}
+
+/// Check a snapshot and that it may be restored into `target` (default: its own account):
+/// the same account id (sealed keys are bound to it), and a blank account unless `replace`.
+pub fn check_restore(
+    store: &mut AccountStore,
+    path: &Path,
+    target: Option<&str>,
+    replace: bool,
+) -> Result<(SnapshotInfo, Counts)> {
+    let info = snapshot::inspect(path)?;
+    if let Some(target) = target
+        && target != info.user
+    {
+        return Err(Error::usage(
+            "user_mismatch",
+            format!(
+                "the snapshot holds account '{}', not '{target}'; its keys are sealed to that id, so it can only be restored into '{}'",
+                info.user, info.user
+            ),
+        ));
+    }
+    let current = {
+        let tx = store.read()?;
+        store::counts(&tx, &info.user)?
+    };
+    if current.deletable_total() > 0 && !replace {
+        return Err(Error::new(
+            Kind::Forbidden,
+            "account_not_blank",
+            format!(
+                "account '{}' is not blank; add --replace to replace its data with the snapshot's",
+                info.user
+            ),
+        ));
+    }
+    Ok((info, current))
+}
+
+/// Replace the account's data with the snapshot's, in one transaction.
+pub fn restore(
+    store: &mut AccountStore,
+    info: &SnapshotInfo,
+    path: &Path,
+    replace: bool,
+    progress: &dyn Fn(&str),
+) -> Result<()> {
+    store.restore_rows(path, &info.user, !replace, progress)
+}
