@@ -126,6 +126,11 @@ impl From<rusqlite::Error> for Error {
                 C::NotADatabase => {
                     Error::database("not_a_database", "the file is not an SQLite database")
                 }
+                C::SystemIoFailure => Error::database(
+                    "io_error",
+                    "writing or reading the database failed (disk full, a file size limit, or \
+                     an I/O error)",
+                ),
                 C::DatabaseCorrupt => {
                     Error::database("database_corrupt", "the database file is corrupt")
                 }

@@ -67,6 +67,14 @@ impl Output {
         }
     }
 
+    /// A warning on standard error: shown in JSON mode too (stdout stays one object),
+    /// but not with --quiet.
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            let _ = std::io::stderr().write_all(with_newline(text).as_bytes());
+        }
+    }
+
     /// Print a failure once: the JSON envelope on stdout, or the message on stderr.
     pub fn fail(&self, error: &Error) {
         if self.json {

@@ -12,5 +12,6 @@ mod environment;
 mod feature;
 mod output;
 mod pty;
+mod reliability;
 mod reset;
 mod status;

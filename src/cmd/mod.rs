@@ -52,7 +52,11 @@ impl Ctx {
     }
 
     pub fn open(&self, access: Access) -> Result<AccountStore> {
-        AccountStore::open(&self.db, access, self.busy_timeout)
+        let store = AccountStore::open(&self.db, access, self.busy_timeout)?;
+        if let Some(warning) = store::loose_permissions(&self.db) {
+            self.out.warn(&warning);
+        }
+        Ok(store)
     }
 }
 

@@ -203,7 +203,13 @@ fn preflight(path: &Path, access: Access) -> Result<bool> {
                     ),
                 ));
             }
-            // Opening checks readability; a file we cannot read is reported below.
+            if meta.permissions().mode() & 0o444 == 0 {
+                return Err(Error::database(
+                    "permission_denied",
+                    "the database file has no read permission bits; make it readable (chmod 600)",
+                ));
+            }
+            // Opening checks readability for everyone else.
             fs::File::open(path).map_err(|e| io_error(&e))?;
             Ok(read_only)
         }
@@ -236,6 +242,18 @@ fn preflight(path: &Path, access: Access) -> Result<bool> {
         }
         Err(e) => Err(io_error(&e)),
     }
+}
+
+/// A warning when the database file can be read or written by others than its owner.
+pub fn loose_permissions(path: &Path) -> Option<String> {
+    let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o077 != 0).then(|| {
+        format!(
+            "warning: {} is accessible to other users (mode {mode:04o}); it holds account \
+             secrets, consider `chmod 600`",
+            path.display()
+        )
+    })
 }
 
 fn folder_read_only(folder: &Path) -> bool {

@@ -1,0 +1,457 @@
+//! Reliability: SIGKILL at random moments, a full disk, racing writers, readers during a
+//! reset, and secrets that never reach any output.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use pwaccount::account::challenge::{self, Proof};
+use pwaccount::store::snapshot;
+use pwaccount::store::{Access, AccountStore};
+use rand::Rng;
+use rusqlite::Connection;
+use zeroize::Zeroizing;
+
+use crate::harness::{Env, Run, assert_same};
+
+const OLD: &str = "the old passphrase";
+const NEW: &str = "the new passphrase";
+
+/// A populated account with a challenge, a snapshot taken before more data arrived, and a
+/// pending reset code — checkpointed into one file that every round starts from.
+struct Fixture {
+    env: Env,
+    pristine: PathBuf,
+    snapshot: PathBuf,
+    code: String,
+    before: String,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let env = Env::new();
+        env.populate("alice", 400, "bob");
+        env.populate("bob", 50, "alice");
+        env.cmd()
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", OLD)
+            .run()
+            .ok();
+        let snapshot = env.path("snapshot.sqlite");
+        env.cmd().arg("backup").arg(&snapshot).run().ok();
+        env.populate("alice", 100, "carol");
+        let code = env.cmd().arg("reset").run().ok().stdout.trim().to_owned();
+        let conn = Connection::open(&env.db).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        drop(conn);
+        let pristine = env.path("pristine.sqlite");
+        std::fs::copy(&env.db, &pristine).unwrap();
+        let fixture = Fixture {
+            before: String::new(),
+            env,
+            pristine,
+            snapshot,
+            code,
+        };
+        fixture.restart();
+        let before = fixture.env.dump();
+        Fixture { before, ..fixture }
+    }
+
+    /// Put the database back to the starting state.
+    fn restart(&self) {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.env.db.display()));
+        }
+        std::fs::copy(&self.pristine, &self.env.db).unwrap();
+        let _ = std::fs::remove_dir_all(self.env.path("backups"));
+        let _ = std::fs::remove_file(self.env.path("out.sqlite"));
+    }
+
+    fn integrity(&self) {
+        let conn = Connection::open(&self.env.db).unwrap();
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Command {
+    Reset,
+    ChangeChallenge,
+    Restore,
+    Backup,
+}
+
+impl Command {
+    fn run(self, f: &Fixture) -> Run {
+        let cmd = f.env.cmd();
+        match self {
+            Command::Reset => cmd.args(["reset", "--code", &f.code]),
+            Command::ChangeChallenge => cmd
+                .args([
+                    "challenge",
+                    "set",
+                    "--passphrase-env",
+                    "N",
+                    "--old-passphrase-env",
+                    "O",
+                ])
+                .env("N", NEW)
+                .env("O", OLD),
+            Command::Restore => cmd.args(["restore", "--replace", "--yes"]).arg(&f.snapshot),
+            Command::Backup => cmd.arg("backup").arg(f.env.path("out.sqlite")),
+        }
+    }
+}
+
+/// Whether the state after a (possibly killed) run is the full before-state (false) or
+/// the full after-state (true); panics on anything else.
+fn classify(f: &Fixture, command: Command, after: &str) -> bool {
+    f.integrity();
+    let now = f.env.dump();
+    match command {
+        Command::Backup => {
+            assert_same(&f.before, &now, "backup changed the database");
+            let out = f.env.path("out.sqlite");
+            out.exists() && snapshot::inspect(&out).map(|_| true).unwrap()
+        }
+        Command::ChangeChallenge => {
+            if now == f.before {
+                return false;
+            }
+            let mut store =
+                AccountStore::open(&f.env.db, Access::Read, Duration::from_secs(5)).unwrap();
+            let chains = challenge::open_keychains(
+                &mut store,
+                "alice",
+                &Proof::Passphrase(Zeroizing::new(NEW.into())),
+            )
+            .expect("neither the before-state nor a complete change");
+            let sse: challenge::SseKeychain = serde_json::from_slice(&chains[0].plaintext).unwrap();
+            assert_eq!(sse.keys.len(), 2);
+            true
+        }
+        Command::Reset | Command::Restore => {
+            if now == f.before {
+                false
+            } else {
+                assert_same(after, &now, "neither before nor after");
+                true
+            }
+        }
+    }
+}
+
+/// Kill each command `kills` times at random moments over its whole run; returns
+/// (command, rounds that ended in the before-state, rounds in the after-state).
+fn crash_rounds(kills: usize) -> Vec<(Command, usize, usize)> {
+    let f = Fixture::new();
+    let mut rng = rand::thread_rng();
+    let mut report = Vec::new();
+    for command in [
+        Command::Reset,
+        Command::ChangeChallenge,
+        Command::Restore,
+        Command::Backup,
+    ] {
+        // One full run: its duration, and the after-state.
+        f.restart();
+        let started = Instant::now();
+        command.run(&f).run().ok();
+        let full = started.elapsed();
+        let after = f.env.dump();
+        assert!(classify(&f, command, &after));
+        let (mut before_n, mut after_n) = (0, 0);
+        for _ in 0..kills {
+            f.restart();
+            let mut child = command
+                .run(&f)
+                .command()
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let delay = full.mul_f64(rng.gen_range(0.0..1.15));
+            std::thread::sleep(delay);
+            let _ = child.kill();
+            let _ = child.wait();
+            if classify(&f, command, &after) {
+                after_n += 1;
+            } else {
+                before_n += 1;
+            }
+        }
+        report.push((command, before_n, after_n));
+    }
+    report
+}
+
+#[test]
+fn sigkill_at_random_moments_leaves_the_before_or_the_after_state() {
+    for (command, before, after) in crash_rounds(30) {
+        assert_eq!(before + after, 30, "{command:?}");
+    }
+}
+
+/// The long version: `PWACCOUNT_CRASH_KILLS=1000 cargo test --release -- --ignored crash_soak --nocapture`.
+#[test]
+#[ignore = "slow soak; run by scripts/crash-soak.sh"]
+fn crash_soak() {
+    let kills = std::env::var("PWACCOUNT_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    for (command, before, after) in crash_rounds(kills) {
+        println!("{command:?}: {kills} kills, {before} before-state, {after} after-state");
+        assert_eq!(before + after, kills);
+    }
+}
+
+/// Run `run` with a file size limit of `kib` KiB: writes past it fail as on a full disk.
+fn with_file_size_limit(run: &Run, kib: u64) -> crate::harness::Outcome {
+    let inner = run.command();
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(inner.get_program())
+        .args(inner.get_args());
+    sh.env_clear();
+    for (k, v) in inner.get_envs() {
+        if let Some(v) = v {
+            sh.env(k, v);
+        }
+    }
+    sh.env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    let out = sh.stdin(Stdio::null()).output().unwrap();
+    crate::harness::Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn a_full_disk_midway_leaves_the_database_unchanged() {
+    let env = Env::populated(3000);
+    let size_kib = std::fs::metadata(&env.db).unwrap().len() / 1024;
+    let code = env.cmd().arg("reset").run().ok().stdout.trim().to_owned();
+    let conn = Connection::open(&env.db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    drop(conn);
+    let before = env.dump();
+    // Room for the database as it is and a little more: the delete's journal cannot fit.
+    let run = env
+        .cmd()
+        .args(["--json", "reset", "--no-backup", "--code", &code]);
+    let out = with_file_size_limit(&run, size_kib + 64).code(8);
+    let v = out.json();
+    assert_eq!(v["status"], "error");
+    assert!(v["message"].as_str().unwrap().contains("disk full"), "{v}");
+    assert_same(&before, &env.dump(), "full disk");
+    // And the same reset succeeds with room.
+    env.cmd()
+        .args(["reset", "--no-backup", "--code", &code])
+        .run()
+        .ok();
+}
+
+#[test]
+fn two_racing_challenge_changes_one_wins_the_other_fails_cleanly() {
+    for _ in 0..3 {
+        let env = Env::new();
+        env.cmd()
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", OLD)
+            .run()
+            .ok();
+        let spawn = |new: &str| {
+            env.cmd()
+                .args([
+                    "--json",
+                    "challenge",
+                    "set",
+                    "--passphrase-env",
+                    "N",
+                    "--old-passphrase-env",
+                    "O",
+                ])
+                .env("N", new)
+                .env("O", OLD)
+                .command()
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn("racer number one!");
+        let b = spawn("racer number two!");
+        let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+        let codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+        assert_eq!(codes.iter().filter(|&&c| c == 0).count(), 1, "{codes:?}");
+        let loser = outs.iter().find(|o| o.status.code() != Some(0)).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&loser.stdout).unwrap();
+        assert!(
+            ["challenge_changed", "passphrase_invalid"].contains(&v["id"].as_str().unwrap()),
+            "{v}"
+        );
+        let winner = if codes[0] == 0 {
+            "racer number one!"
+        } else {
+            "racer number two!"
+        };
+        let mut store = AccountStore::open(&env.db, Access::Read, Duration::from_secs(5)).unwrap();
+        let chains = challenge::open_keychains(
+            &mut store,
+            "alice",
+            &Proof::Passphrase(Zeroizing::new(winner.into())),
+        )
+        .unwrap();
+        let sse: challenge::SseKeychain = serde_json::from_slice(&chains[0].plaintext).unwrap();
+        assert_eq!(sse.keys.len(), 2);
+    }
+}
+
+#[test]
+fn a_reader_never_sees_a_half_reset_account() {
+    let env = Env::populated(2000);
+    let code = env.cmd().arg("reset").run().ok().stdout.trim().to_owned();
+    let db = env.db.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let reader = std::thread::spawn(move || {
+        let mut conn = Connection::open(&db).unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+            let tx = conn.transaction().unwrap();
+            let counts: (i64, i64, i64, i64) = tx
+                .query_row(
+                    "SELECT (SELECT count(*) FROM passwords WHERE user_id = 'alice'),
+                            (SELECT count(*) FROM password_revisions WHERE user_id = 'alice'),
+                            (SELECT count(*) FROM sessions WHERE user_id = 'alice'),
+                            (SELECT count(*) FROM shares WHERE receiver = 'alice')",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .unwrap();
+            seen.insert(counts);
+        }
+        seen
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    env.cmd().args(["reset", "--code", &code]).run().ok();
+    std::thread::sleep(Duration::from_millis(50));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let seen = reader.join().unwrap();
+    let expected: std::collections::BTreeSet<_> =
+        [(0, 0, 0, 0), (2000, 6000, 3, 20)].into_iter().collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn secrets_never_appear_in_any_output() {
+    let env = Env::populated(20);
+    let secret_hex = "5ec2e7".repeat(10) + "abcd";
+    let salts = serde_json::to_string(
+        &pwaccount::crypto::pwdv1::Salts::generate()
+            .unwrap()
+            .to_hex(),
+    )
+    .unwrap();
+    let runs: Vec<Run> = vec![
+        env.cmd()
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", OLD),
+        env.cmd()
+            .args([
+                "challenge",
+                "set",
+                "--passphrase-env",
+                "P",
+                "--old-passphrase-env",
+                "O",
+            ])
+            .env("P", NEW)
+            .env("O", "wrong-wrong-wrong"),
+        env.cmd()
+            .args([
+                "challenge",
+                "set",
+                "--passphrase-env",
+                "P",
+                "--old-passphrase-env",
+                "O",
+            ])
+            .env("P", NEW)
+            .env("O", OLD),
+        env.cmd()
+            .args(["challenge", "verify", "--passphrase-env", "P"])
+            .env("P", OLD),
+        env.cmd()
+            .args(["challenge", "verify", "--passphrase-env", "P"])
+            .env("P", NEW),
+        env.cmd()
+            .args(["challenge", "verify", "--secret-env", "S"])
+            .env("S", &secret_hex),
+        env.cmd()
+            .args([
+                "challenge",
+                "set",
+                "--secret-env",
+                "S",
+                "--data",
+                &salts,
+                "--old-passphrase-env",
+                "O",
+            ])
+            .env("S", &secret_hex)
+            .env("O", NEW),
+        env.cmd()
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", "short"),
+        env.cmd().args(["challenge", "get"]),
+        env.cmd().args(["status"]),
+    ];
+    for run in runs {
+        for json in [false, true] {
+            let mut cmd = run.command();
+            if json {
+                cmd.arg("--json");
+            }
+            let out = cmd.stdin(Stdio::null()).output().unwrap();
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for secret in [OLD, NEW, "wrong-wrong-wrong", secret_hex.as_str(), "short"] {
+                assert!(!text.contains(secret), "{secret:?} leaked: {text}");
+            }
+            // Never in argv either: the harness passes secrets by environment only.
+            assert!(!cmd.get_args().any(|a| a.to_string_lossy().contains(OLD)));
+        }
+    }
+}
+
+#[test]
+fn loose_permissions_on_an_existing_database_are_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::populated(2);
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.cmd().arg("status").run().ok();
+    assert!(
+        out.stderr.contains("accessible to other users (mode 0644)"),
+        "{}",
+        out.stderr
+    );
+    let out = env.cmd().args(["--json", "status"]).run().ok();
+    assert!(out.stderr.contains("chmod 600"));
+    let out = env.cmd().args(["-q", "status"]).run().ok();
+    assert_eq!(out.stderr, "");
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(env.cmd().arg("status").run().ok().stderr, "");
+}
