@@ -6,10 +6,12 @@
 mod harness;
 
 mod backup;
+mod bad_input;
 mod challenge;
 mod database;
 mod environment;
 mod feature;
+mod fuzz;
 mod output;
 mod pty;
 mod reliability;

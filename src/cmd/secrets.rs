@@ -206,3 +206,65 @@ mod tests {
         }
     }
 }
+
+/// Property tests: the parsers accept exactly what the rules allow and never panic.
+/// `PROPTEST_CASES=… scripts/fuzz.sh` runs them for longer.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reference_data(text: &str) -> Option<Vec<String>> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let items = v.as_array()?;
+        if items.len() != 3 {
+            return None;
+        }
+        items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn json_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[\"[0-9a-f]{0,8}\",\"[0-9a-fg]{0,8}\",\"[0-9a-f]{0,8}\"(,\"x\")?]",
+            prop::collection::vec(
+                prop_oneof![
+                    any::<String>().prop_map(serde_json::Value::from),
+                    any::<i64>().prop_map(serde_json::Value::from)
+                ],
+                0..5
+            )
+            .prop_map(|v| serde_json::Value::from(v).to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn data_parser_agrees_with_the_rule(text in json_like()) {
+            let parsed = parse_data(&text, "--data");
+            prop_assert_eq!(parsed.as_ref().ok().cloned(), reference_data(&text));
+            if let Err(e) = parsed {
+                prop_assert_eq!(e.exit_code(), 7);
+                prop_assert!(e.message.contains("--data"));
+            }
+        }
+
+        #[test]
+        fn secret_files_are_accepted_exactly_when_valid(bytes in prop::collection::vec(any::<u8>(), 0..200), crlf in any::<bool>()) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("secret");
+            let mut content = bytes.clone();
+            content.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+            std::fs::write(&path, &content).unwrap();
+            let result = Reader::default().read(Source::File { flag: "--secret-file", path: &path });
+            let expected = if bytes.is_empty() { None } else { std::str::from_utf8(&bytes).ok().map(str::to_owned) };
+            prop_assert_eq!(result.as_ref().ok().map(|s| s.to_string()), expected);
+            if let Err(e) = result {
+                prop_assert_eq!(e.exit_code(), 7);
+            }
+        }
+    }
+}

@@ -239,3 +239,35 @@ mod tests {
         assert!(Secret::from_hex(&"é".repeat(32), "f").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn is_hex(s: &str) -> bool {
+        s.len().is_multiple_of(2) && s.bytes().all(|b| b.is_ascii_hexdigit())
+    }
+
+    proptest! {
+        #[test]
+        fn salts_are_accepted_exactly_when_valid(
+            s0 in "[0-9a-fA-Fg]{500,520}|[0-9a-f]{512}",
+            s1 in "[0-9a-fA-F]{126,130}|[0-9a-f]{128}|.{0,140}",
+            s2 in "[0-9a-f]{30,34}|.{0,40}",
+        ) {
+            let ok = s0.len() >= 512 && is_hex(&s0) && s1.len() == 128 && is_hex(&s1) && s2.len() == 32 && is_hex(&s2);
+            let parsed = Salts::from_hex(&[s0.clone(), s1.clone(), s2.clone()], "--data");
+            prop_assert_eq!(parsed.is_ok(), ok);
+            if let Ok(salts) = parsed {
+                prop_assert_eq!(&salts.to_hex()[0], &s0.to_lowercase());
+            }
+        }
+
+        #[test]
+        fn secrets_are_accepted_exactly_when_64_hex(text in "[0-9a-fA-F]{62,66}|.{0,70}") {
+            let ok = text.len() == 64 && is_hex(&text);
+            prop_assert_eq!(Secret::from_hex(&text, "f").is_ok(), ok);
+        }
+    }
+}
