@@ -2,6 +2,8 @@
 //! dominates) and sealing/opening the account key. The ratios against libsodium and
 //! sqlite3 come from benches/compare.sh, not from here.
 
+#![allow(clippy::expect_used)] // a benchmark has no one to report an error to
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use pwaccount::crypto::pwdv1::{Salts, derive};
 use pwaccount::crypto::seal::{self, KEY_WRAP_INFO};
