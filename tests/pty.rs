@@ -155,3 +155,37 @@ fn no_input_never_prompts_even_at_a_terminal() {
         .unwrap();
     assert_eq!(exit_code(&p), 2);
 }
+
+#[test]
+fn backup_and_restore_at_a_terminal_show_progress_and_ask_before_restoring() {
+    let env = Env::populated(300);
+    let snap = env.path("snap.sqlite");
+    let mut p = spawn(env.cmd().arg("backup").arg(&snap));
+    p.exp_string("Backing up").unwrap();
+    p.exp_string("Wrote a snapshot of account 'alice'").unwrap();
+    assert_eq!(exit_code(&p), 0);
+
+    let code = env.cmd().arg("reset").run().ok().stdout;
+    env.cmd()
+        .args(["reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .ok();
+    let blank = env.dump();
+    // Anything but "yes" restores nothing.
+    let mut p = spawn(env.cmd().arg("restore").arg(&snap));
+    p.exp_string("The snapshot holds: 300 passwords with 900 revisions")
+        .unwrap();
+    p.exp_string("Type yes to continue").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("not confirmed; nothing was changed").unwrap();
+    assert_eq!(exit_code(&p), 3);
+    crate::harness::assert_same(&blank, &env.dump(), "declined restore");
+
+    let mut p = spawn(env.cmd().arg("restore").arg(&snap));
+    p.exp_string("Type yes to continue").unwrap();
+    p.send_line("YES").unwrap();
+    p.exp_string("Restored account 'alice'").unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let v = env.cmd().args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["counts"]["passwords"], 300);
+}
