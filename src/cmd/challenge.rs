@@ -46,6 +46,20 @@ fn new_passphrase(text: Zeroizing<String>, from: &str) -> Result<NewChallenge> {
     Ok(NewChallenge::Passphrase(text))
 }
 
+/// What proves knowledge of the current challenge: a passphrase, else a secret (64 hex
+/// characters, checked here), else nothing.
+fn proof(
+    passphrase: Option<Zeroizing<String>>,
+    secret: Option<Zeroizing<String>>,
+    secret_field: &str,
+) -> Result<Option<Proof>> {
+    Ok(match (passphrase, secret) {
+        (Some(text), _) => Some(Proof::Passphrase(text)),
+        (None, Some(text)) => Some(Proof::Secret(Secret::from_hex(&text, secret_field)?)),
+        (None, None) => None,
+    })
+}
+
 fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
     let user = ctx.user()?;
     let reader = Reader::default();
@@ -101,14 +115,11 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         (None, Some(text)) => Some(new_passphrase(text, "--passphrase-file/--passphrase-env")?),
         (None, None) => None,
     };
-    let mut old = match (old_passphrase, old_secret) {
-        (Some(text), _) => Some(Proof::Passphrase(text)),
-        (None, Some(text)) => Some(Proof::Secret(Secret::from_hex(
-            &text,
-            "--old-secret-file/--old-secret-env",
-        )?)),
-        (None, None) => None,
-    };
+    let mut old = proof(
+        old_passphrase,
+        old_secret,
+        "--old-secret-file/--old-secret-env",
+    )?;
 
     let mut store = ctx.open(Access::Write)?;
     let current = challenge::prepare_set(&mut store, user)?;
@@ -174,14 +185,12 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
         ("--secret-file", a.secret_file.as_deref()),
         ("--secret-env", a.secret_env.as_deref()),
     );
-    let given = match (passphrase, secret) {
-        (Some(source), _) => Some(Proof::Passphrase(reader.read(source)?)),
-        (None, Some(source)) => Some(Proof::Secret(Secret::from_hex(
-            &reader.read(source)?,
-            "--secret-file/--secret-env",
-        )?)),
-        (None, None) => None,
-    };
+    let read = |source: Option<Source<'_>>| source.map(|s| reader.read(s)).transpose();
+    let given = proof(
+        read(passphrase)?,
+        read(secret)?,
+        "--secret-file/--secret-env",
+    )?;
     let mut store = ctx.open(Access::Read)?;
     // Not found (exit 4) is reported before asking for anything.
     challenge::get(&mut store, user)?;
