@@ -323,10 +323,13 @@ fn a_reader_never_sees_a_half_reset_account() {
     let db = env.db.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = stop.clone();
+    let (started_tx, started_rx) = std::sync::mpsc::channel();
     let reader = std::thread::spawn(move || {
         let mut conn = Connection::open(&db).unwrap();
         let mut seen = std::collections::BTreeSet::new();
-        while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+        loop {
+            // Read once more after the reset finished, so the end state is always seen.
+            let last = flag.load(std::sync::atomic::Ordering::SeqCst);
             let tx = conn.transaction().unwrap();
             let counts: (i64, i64, i64, i64) = tx
                 .query_row(
@@ -338,13 +341,16 @@ fn a_reader_never_sees_a_half_reset_account() {
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .unwrap();
+            drop(tx);
             seen.insert(counts);
+            let _ = started_tx.send(());
+            if last {
+                return seen;
+            }
         }
-        seen
     });
-    std::thread::sleep(Duration::from_millis(50));
+    started_rx.recv().unwrap();
     env.cmd().args(["reset", "--code", &code]).run().ok();
-    std::thread::sleep(Duration::from_millis(50));
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     let seen = reader.join().unwrap();
     let expected: std::collections::BTreeSet<_> =
