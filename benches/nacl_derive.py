@@ -1,6 +1,7 @@
 """The reference client's derivation with libsodium (PyNaCl), for benches/compare.py.
 
     nacl_derive.py PASSPHRASE_FILE SALTS_JSON [COUNT]   derive COUNT times in sequence
+    nacl_derive.py --print PASSPHRASE_FILE SALTS_JSON   derive once and print the secret
     nacl_derive.py --noop                               the same imports, no work
 """
 import json
@@ -27,9 +28,15 @@ def derive(passphrase: bytes, salts):
 if __name__ == "__main__":
     if sys.argv[1] == "--noop":
         sys.exit(0)
-    with open(sys.argv[1], "rb") as f:
-        passphrase = f.read().rstrip(b"\n")
-    with open(sys.argv[2]) as f:
+    show = sys.argv[1] == "--print"
+    args = sys.argv[2:] if show else sys.argv[1:]
+    with open(args[0], "rb") as f:
+        passphrase = f.read()
+    # A passphrase file loses one trailing newline, as pwaccount reads it.
+    passphrase = passphrase[:-2] if passphrase.endswith(b"\r\n") else passphrase[:-1] if passphrase.endswith(b"\n") else passphrase
+    with open(args[1]) as f:
         salts = json.load(f)
-    for _ in range(int(sys.argv[3]) if len(sys.argv) > 3 else 1):
-        derive(passphrase, salts)
+    for _ in range(int(args[2]) if len(args) > 2 else 1):
+        secret = derive(passphrase, salts)
+    if show:
+        print(secret)

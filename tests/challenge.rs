@@ -626,3 +626,70 @@ fn a_change_made_meanwhile_by_another_writer_is_detected() {
     assert_eq!(verify(&env, PASS2), 0);
     assert_eq!(sse_keys(&env, PASS2).keys.len(), 2);
 }
+
+/// libsodium itself (through PyNaCl, the reference client's library) in both directions:
+/// it solves a challenge made here, and a challenge it made is accepted here. CI installs
+/// PyNaCl (.ci/run); elsewhere the test says it was skipped when PyNaCl is missing.
+#[test]
+fn libsodium_agrees_in_both_directions() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/nacl_derive.py");
+    let has_nacl = std::process::Command::new("python3")
+        .args(["-c", "import nacl"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_nacl {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have PyNaCl installed (.ci/run)"
+        );
+        eprintln!("skipped: PyNaCl is not installed (python3 -m pip install pynacl)");
+        return;
+    }
+    let libsodium = |passphrase: &str, salts: &Value| -> String {
+        let env = Env::new();
+        let pass = env.file("p", passphrase);
+        let salts_file = env.file("s.json", salts.to_string());
+        let out = std::process::Command::new("python3")
+            .arg(&script)
+            .args(["--print"])
+            .arg(&pass)
+            .arg(&salts_file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    // Here → libsodium: the printed salts and the passphrase give a secret that verifies.
+    let env = Env::new();
+    let passphrase = vectors()[1]["passphrase"].as_str().unwrap().to_owned();
+    set(&env, &passphrase, None).ok();
+    let secret = libsodium(&passphrase, &json!(get_salts(&env)));
+    env.cmd()
+        .args(["challenge", "verify", "--secret-env", "S"])
+        .env("S", &secret)
+        .run()
+        .ok();
+
+    // libsodium → here: fresh salts, the secret libsodium derives, set in raw mode; the
+    // passphrase then verifies.
+    let env = Env::new();
+    let salts = json!(Salts::generate().unwrap().to_hex());
+    let secret = libsodium("a client's own passphrase", &salts);
+    env.cmd()
+        .args([
+            "challenge",
+            "set",
+            "--secret-env",
+            "S",
+            "--data",
+            &salts.to_string(),
+        ])
+        .env("S", &secret)
+        .run()
+        .ok();
+    assert_eq!(verify(&env, "a client's own passphrase"), 0);
+}
