@@ -459,3 +459,26 @@ fn backup_leaves_the_live_database_unchanged() {
     env.cmd().arg("backup").run().ok();
     crate::harness::assert_same(&dump_before, &env.dump(), "backup");
 }
+
+/// A snapshot swapped or edited after `inspect` accepted it is caught again inside the
+/// restore's own transaction.
+#[test]
+fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
+    let env = two_accounts();
+    let snap = env.path("snap.sqlite");
+    backup_to(&env, &snap);
+    reset(&env);
+    let mut store = AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap();
+    let info = pwaccount::store::snapshot::inspect(&snap).unwrap();
+    // Edited between the check and the restore.
+    Connection::open(&snap)
+        .unwrap()
+        .execute_batch("UPDATE passwords SET folder = 'elsewhere' WHERE rowid = 1")
+        .unwrap();
+    let before = env.dump();
+    let err = store.restore_rows(&snap, &info.user, true, &|_| {}).unwrap_err();
+    assert_eq!(err.id, "invalid_snapshot");
+    assert!(err.message.contains("changed after it was checked"), "{}", err.message);
+    drop(store);
+    crate::harness::assert_same(&before, &env.dump(), "restore of a changed snapshot");
+}

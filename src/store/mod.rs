@@ -310,6 +310,7 @@ impl AccountStore {
             .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
         let result = (|| {
             let tx = self.write()?;
+            snapshot::recheck_attached(&tx, user)?;
             if require_blank && queries::counts(&tx, user)?.deletable_total() > 0 {
                 return Err(Error::new(
                     crate::error::Kind::Forbidden,

@@ -92,8 +92,9 @@ pub fn copy_rows(
     Ok(())
 }
 
-/// SHA-256 over every row of every table of a snapshot (but the digest itself).
-pub fn digest(conn: &Connection) -> Result<String> {
+/// SHA-256 over every row of every table of the snapshot attached as `schema` (but the
+/// digest itself).
+pub fn digest(conn: &Connection, schema: &str) -> Result<String> {
     let mut hash = Sha256::new();
     for table in snapshot_tables().chain(["server_settings"]) {
         hash.update(table.as_bytes());
@@ -103,7 +104,9 @@ pub fn digest(conn: &Connection) -> Result<String> {
         } else {
             String::new()
         };
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}{filter} ORDER BY rowid"))?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT * FROM {schema}.{table}{filter} ORDER BY rowid"
+        ))?;
         let width = stmt.column_count();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
@@ -281,7 +284,7 @@ pub fn write(
                 params![key, value],
             )?;
         }
-        let digest = digest(&tx)?;
+        let digest = digest(&tx, "main")?;
         tx.execute(
             "INSERT INTO server_settings (key, value) VALUES (?1, ?2)",
             params![DIGEST_KEY, digest],
@@ -293,6 +296,29 @@ pub fn write(
     };
     pending.finish(dest, overwrite)?;
     Ok(counts)
+}
+
+/// Check, inside the restore's transaction, that the snapshot attached as `snap` is still
+/// the one `inspect` accepted: the same account and rows matching their digest.
+pub fn recheck_attached(conn: &Connection, user: &str) -> Result<()> {
+    let value = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row(
+                "SELECT value FROM snap.server_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .ok())
+    };
+    if value(USER_KEY)?.as_deref() != Some(user)
+        || value(DIGEST_KEY)? != Some(digest(conn, "snap")?)
+    {
+        return Err(refuse(
+            "invalid_snapshot",
+            "the snapshot file changed after it was checked; nothing was restored".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// A whole-database copy (`VACUUM INTO`), consistent while other programs keep writing.
@@ -388,7 +414,7 @@ pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
         }
     }
     let recorded = server_setting(&conn, DIGEST_KEY)?.unwrap_or_default();
-    if digest(&conn)? != recorded {
+    if digest(&conn, "main")? != recorded {
         return Err(not_snapshot(
             "its rows were changed after it was written (digest mismatch)",
         ));
