@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerate the checked-in shell completion scripts from the command-line definition.
+# Regenerate the checked-in shell completion scripts and the man page from the
+# command-line definition.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --quiet --locked
@@ -9,4 +10,5 @@ bin=target/debug/pwaccount
 "$bin" completions fish > completions/pwaccount.fish
 "$bin" completions elvish > completions/pwaccount.elv
 "$bin" completions powershell > completions/_pwaccount.ps1
-echo "completions/ regenerated"
+cargo run --quiet --locked --example man > man/pwaccount.1
+echo "completions/ and man/pwaccount.1 regenerated"

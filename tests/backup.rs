@@ -476,9 +476,15 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
         .execute_batch("UPDATE passwords SET folder = 'elsewhere' WHERE rowid = 1")
         .unwrap();
     let before = env.dump();
-    let err = store.restore_rows(&snap, &info.user, true, &|_| {}).unwrap_err();
+    let err = store
+        .restore_rows(&snap, &info.user, true, &|_| {})
+        .unwrap_err();
     assert_eq!(err.id, "invalid_snapshot");
-    assert!(err.message.contains("changed after it was checked"), "{}", err.message);
+    assert!(
+        err.message.contains("changed after it was checked"),
+        "{}",
+        err.message
+    );
     drop(store);
     crate::harness::assert_same(&before, &env.dump(), "restore of a changed snapshot");
 }

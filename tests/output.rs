@@ -95,3 +95,20 @@ fn completion_scripts_in_the_repository_are_fresh() {
         );
     }
 }
+
+#[test]
+fn the_man_page_in_the_repository_is_fresh() {
+    use clap::CommandFactory;
+    let mut rendered = Vec::new();
+    clap_mangen::Man::new(pwaccount::cli::Cli::command())
+        .render(&mut rendered)
+        .unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/pwaccount.1");
+    let checked_in = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        rendered == checked_in,
+        "man/pwaccount.1 is stale: run `scripts/completions.sh` and commit the result"
+    );
+    let text = String::from_utf8(rendered).unwrap();
+    assert!(text.contains("EXIT STATUS") && text.contains("PWACCOUNT_DB"));
+}
