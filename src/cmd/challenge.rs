@@ -60,47 +60,39 @@ fn proof(
     })
 }
 
-fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
-    let user = ctx.user()?;
+/// The new challenge and the proof of the current one, as far as the command line gives
+/// them. Every source is read first (so that a second use of standard input is caught
+/// whatever else is wrong), then checked — before the database is touched or anything is
+/// asked.
+fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Option<Proof>)> {
     let reader = Reader::default();
-
-    // Everything given on the command line is read first (so that a second use of
-    // standard input is caught whatever else is wrong), then checked, all before the
-    // database is touched and before any prompt.
-    let raw_secret = Source::pick(
-        ("--secret-file", a.secret_file.as_deref()),
-        ("--secret-env", a.secret_env.as_deref()),
-    );
-    let new_passphrase_source = Source::pick(
-        ("--passphrase-file", a.passphrase_file.as_deref()),
-        ("--passphrase-env", a.passphrase_env.as_deref()),
-    );
-    let old_passphrase = Source::pick(
-        ("--old-passphrase-file", a.old_passphrase_file.as_deref()),
-        ("--old-passphrase-env", a.old_passphrase_env.as_deref()),
-    );
-    let old_secret = Source::pick(
-        ("--old-secret-file", a.old_secret_file.as_deref()),
-        ("--old-secret-env", a.old_secret_env.as_deref()),
-    );
     let read = |source: Option<Source<'_>>| source.map(|s| reader.read(s)).transpose();
     let data = match (&a.data, &a.data_file) {
         (Some(text), _) => Some((Zeroizing::new(text.clone()), "--data")),
-        (None, Some(path)) => Some((
-            reader.read(Source::File {
-                flag: "--data-file",
-                path,
-            })?,
-            "--data-file",
-        )),
+        (None, Some(path)) => {
+            let flag = "--data-file";
+            Some((reader.read(Source::File { flag, path })?, flag))
+        }
         (None, None) => None,
     };
-    let raw_secret = read(raw_secret)?;
-    let new_passphrase_text = read(new_passphrase_source)?;
-    let old_passphrase = read(old_passphrase)?;
-    let old_secret = read(old_secret)?;
+    let raw_secret = read(Source::pick(
+        ("--secret-file", a.secret_file.as_deref()),
+        ("--secret-env", a.secret_env.as_deref()),
+    ))?;
+    let new_passphrase_text = read(Source::pick(
+        ("--passphrase-file", a.passphrase_file.as_deref()),
+        ("--passphrase-env", a.passphrase_env.as_deref()),
+    ))?;
+    let old_passphrase = read(Source::pick(
+        ("--old-passphrase-file", a.old_passphrase_file.as_deref()),
+        ("--old-passphrase-env", a.old_passphrase_env.as_deref()),
+    ))?;
+    let old_secret = read(Source::pick(
+        ("--old-secret-file", a.old_secret_file.as_deref()),
+        ("--old-secret-env", a.old_secret_env.as_deref()),
+    ))?;
 
-    let mut new = match (raw_secret, new_passphrase_text) {
+    let new = match (raw_secret, new_passphrase_text) {
         (Some(secret), _) => {
             let (text, field) = data.ok_or_else(|| {
                 Error::usage(
@@ -115,17 +107,27 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         (None, Some(text)) => Some(new_passphrase(text, "--passphrase-file/--passphrase-env")?),
         (None, None) => None,
     };
-    let mut old = proof(
+    let old = proof(
         old_passphrase,
         old_secret,
         "--old-secret-file/--old-secret-env",
     )?;
+    Ok((new, old))
+}
 
+fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
+    let user = ctx.user()?;
+    let (given_new, given_old) = command_line_inputs(a)?;
     let mut store = ctx.open(Access::Write)?;
     let current = challenge::prepare_set(&mut store, user)?;
 
-    if current.is_some() && old.is_none() {
-        if !ctx.prompt.available() {
+    // Prompts, in the order passwd uses: the current passphrase, then the new one twice.
+    let old = match (&current, given_old) {
+        (Some(_), Some(proof)) => Some(proof),
+        (Some(_), None) if ctx.prompt.available() => Some(Proof::Passphrase(
+            ctx.prompt.passphrase("Current passphrase")?,
+        )),
+        (Some(_), None) => {
             return Err(Error::new(
                 Kind::Unauthorized,
                 "passphrase_required",
@@ -136,29 +138,27 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
                 ),
             ));
         }
-        old = Some(Proof::Passphrase(
-            ctx.prompt.passphrase("Current passphrase")?,
-        ));
-    }
-    if current.is_none() && old.is_some() {
-        ctx.out.note(&format!(
-            "Account '{user}' has no challenge yet; the old passphrase or secret is not needed and was ignored."
-        ));
-        old = None;
-    }
-    if new.is_none() {
-        if !ctx.prompt.available() {
+        (None, Some(_)) => {
+            ctx.out.note(&format!(
+                "Account '{user}' has no challenge yet; the old passphrase or secret is not needed and was ignored."
+            ));
+            None
+        }
+        (None, None) => None,
+    };
+    let new = match given_new {
+        Some(new) => new,
+        None if ctx.prompt.available() => NewChallenge::Passphrase(
+            ctx.prompt
+                .new_passphrase("New passphrase (12 to 128 characters)", passphrase_problem)?,
+        ),
+        None => {
             return Err(Prompter::cannot_ask(
                 "the new passphrase",
                 "--passphrase-file or --passphrase-env (or raw mode: --secret-file/--secret-env with --data)",
             ));
         }
-        let text = ctx
-            .prompt
-            .new_passphrase("New passphrase (12 to 128 characters)", passphrase_problem)?;
-        new = Some(NewChallenge::Passphrase(text));
-    }
-    let new = new.ok_or_else(|| Error::internal("no new challenge"))?;
+    };
 
     let changed = current.is_some();
     challenge::set(&mut store, user, current.as_ref(), new, old)?;
