@@ -15,15 +15,7 @@ const PASS: &str = "the account passphrase";
 
 /// alice with data, a challenge and a keychain; bob sharing with her both ways.
 fn two_accounts() -> Env {
-    let env = Env::new();
-    env.populate("alice", 60, "bob");
-    env.populate("bob", 30, "alice");
-    env.cmd()
-        .args(["challenge", "set", "--passphrase-env", "P"])
-        .env("P", PASS)
-        .run()
-        .ok();
-    env
+    Env::shared_accounts(60, 30, PASS)
 }
 
 /// Every row of `user`'s that a reset deletes (tokens and the account row excluded).

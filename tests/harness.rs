@@ -33,6 +33,26 @@ impl Env {
         env
     }
 
+    /// alice and bob sharing passwords both ways, alice with a challenge (and so a keychain)
+    /// set to `passphrase`.
+    pub fn shared_accounts(alice: u64, bob: u64, passphrase: &str) -> Self {
+        let env = Env::new();
+        env.populate("alice", alice, "bob");
+        env.populate("bob", bob, "alice");
+        env.set_challenge("alice", passphrase);
+        env
+    }
+
+    /// Set `user`'s first challenge with a passphrase, through the binary.
+    pub fn set_challenge(&self, user: &str, passphrase: &str) {
+        self.cmd()
+            .user(user)
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", passphrase)
+            .run()
+            .ok();
+    }
+
     pub fn populate(&self, user: &str, passwords: u64, peer: &str) {
         pwaccount::populate::populate(&self.db, user, passwords, peer).unwrap();
     }

@@ -29,14 +29,7 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
-        let env = Env::new();
-        env.populate("alice", 400, "bob");
-        env.populate("bob", 50, "alice");
-        env.cmd()
-            .args(["challenge", "set", "--passphrase-env", "P"])
-            .env("P", OLD)
-            .run()
-            .ok();
+        let env = Env::shared_accounts(400, 50, OLD);
         let snapshot = env.path("snapshot.sqlite");
         env.cmd().arg("backup").arg(&snapshot).run().ok();
         env.populate("alice", 100, "carol");
