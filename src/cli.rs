@@ -29,6 +29,9 @@ Secrets are never taken from the command line: they come from a prompt, a file
 (--...-file F, where F may be - for standard input, for one secret at most), or an
 environment variable whose name you give (--...-env VAR).";
 
+/// The longest --busy-timeout: one hour, in milliseconds.
+pub const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
+
 /// Administer the local account database of a password manager.
 ///
 /// pwaccount runs the account API's flows (reset, challenge get, challenge set) directly
@@ -63,13 +66,14 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// How long to wait, in milliseconds, for another program that holds the database's
-    /// write lock before giving up with exit status 8.
+    /// How long to wait, in milliseconds (0 to 3600000, one hour), for another program that
+    /// holds the database's write lock before giving up with exit status 8.
     #[arg(
         long,
         env = "PWACCOUNT_BUSY_TIMEOUT",
         value_name = "MS",
         default_value_t = 5000,
+        value_parser = clap::value_parser!(u64).range(0..=MAX_BUSY_TIMEOUT_MS),
         global = true
     )]
     pub busy_timeout: u64,
@@ -164,7 +168,8 @@ pub struct BackupArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Replace PATH if it exists.
+    /// Replace PATH if it is an existing regular file. Never the database itself or its
+    /// journal files (by any name or link), and never anything but a regular file.
     #[arg(long)]
     pub force: bool,
 }

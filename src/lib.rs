@@ -9,10 +9,12 @@ pub mod cli;
 mod cmd;
 pub mod crypto;
 pub mod error;
+mod interrupt;
 pub mod output;
 pub mod populate;
 mod prompt;
 pub mod store;
+mod sys;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -37,17 +39,42 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         json: cli.json,
         quiet: cli.quiet,
     };
-    prompt::install_interrupt_handler(cli.json);
-    match cmd::run(cli, out) {
-        Ok(report) => {
-            out.emit(&report);
-            ExitCode::SUCCESS
-        }
+    interrupt::install(cli.json);
+    let mut result = cmd::run(cli, out);
+    // An interruption that stopped nothing (the command finished first, without
+    // committing a change) is still an interruption: nothing was changed.
+    if result.is_ok() && interrupt::requested() && !interrupt::committed() {
+        result = Err(interrupt::stopped());
+    }
+    match result {
+        Ok(report) => match out.emit(&report) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => output_failed(&e),
+        },
         Err(error) => {
-            out.fail(&error);
-            ExitCode::from(error.exit_code())
+            let code = ExitCode::from(error.exit_code());
+            if let Err(e) = out.fail(&error)
+                && out.json
+            {
+                // The failure's own exit status says more than "could not print it".
+                let _ = output_failed(&e);
+            }
+            code
         }
     }
+}
+
+/// The result could not be written to standard output. A closed pipe (the reader went
+/// away) ends quietly; anything else is said on standard error. Either way the exit
+/// status is not 0: nobody saw the result.
+fn output_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        output::to_stderr(&format!(
+            "pwaccount: error: the command ran, but its result could not be written to \
+             standard output ({e})"
+        ));
+    }
+    ExitCode::from(1)
 }
 
 /// clap's own output for help and version; otherwise a usage error (exit 2), as the JSON
@@ -73,10 +100,12 @@ fn usage_failure(e: &clap::Error, args: &[OsString]) -> ExitCode {
         .trim_start_matches("error: ")
         .to_owned();
     let error = Error::usage("usage", first);
-    Output {
+    let out = Output {
         json: true,
         quiet: false,
+    };
+    match out.fail(&error) {
+        Ok(()) => ExitCode::from(2),
+        Err(e) => output_failed(&e),
     }
-    .fail(&error);
-    ExitCode::from(2)
 }

@@ -1,7 +1,8 @@
 //! Rendering results: human text (data on stdout, notes on stderr) or exactly one JSON
 //! object on stdout (`--json`), including the one error envelope of SPEC §3.
 
-use std::io::Write;
+use std::borrow::Cow;
+use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
@@ -45,25 +46,25 @@ pub struct Output {
 }
 
 impl Output {
-    /// Print a successful result. Write errors (a closed pipe) are ignored: there is
-    /// nobody left to tell.
-    pub fn emit(&self, report: &Report) {
+    /// Print a successful result. The result is part of the outcome: a failure to write
+    /// it is returned (a closed pipe included), never ignored.
+    pub fn emit(&self, report: &Report) -> io::Result<()> {
         if self.json {
-            print_stdout(&format!("{}\n", report.json));
-            return;
+            return print_stdout(&format!("{}\n", report.json));
         }
         if let Some(text) = &report.stdout {
-            print_stdout(&with_newline(text));
+            print_stdout(&with_newline(&escape_controls(text)))?;
         }
         for note in &report.notes {
             self.note(note);
         }
+        Ok(())
     }
 
     /// A line for people on standard error, unless quiet or in JSON mode.
     pub fn note(&self, text: &str) {
         if !self.quiet && !self.json {
-            let _ = std::io::stderr().write_all(with_newline(text).as_bytes());
+            to_stderr(text);
         }
     }
 
@@ -71,18 +72,43 @@ impl Output {
     /// but not with --quiet.
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            let _ = std::io::stderr().write_all(with_newline(text).as_bytes());
+            to_stderr(text);
         }
     }
 
     /// Print a failure once: the JSON envelope on stdout, or the message on stderr.
-    pub fn fail(&self, error: &Error) {
+    pub fn fail(&self, error: &Error) -> io::Result<()> {
         if self.json {
-            print_stdout(&format!("{}\n", error_json(error)));
+            print_stdout(&format!("{}\n", error_json(error)))
         } else {
-            let _ = std::io::stderr().write_all(error_text(error).as_bytes());
+            std::io::stderr().write_all(escape_controls(&error_text(error)).as_bytes())
         }
     }
+}
+
+/// Text for people on standard error, control characters from data escaped. Standard
+/// error is where failures are reported, so a failure to write there has no place to go.
+pub fn to_stderr(text: &str) {
+    let _ = std::io::stderr().write_all(with_newline(&escape_controls(text)).as_bytes());
+}
+
+/// `text` with every control character but the line feed shown as an escape (`\u{1b}`),
+/// so that text from a file or database can never drive the terminal.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 fn with_newline(text: &str) -> String {
@@ -93,10 +119,10 @@ fn with_newline(text: &str) -> String {
     }
 }
 
-fn print_stdout(text: &str) {
+fn print_stdout(text: &str) -> io::Result<()> {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
+    out.write_all(text.as_bytes())?;
+    out.flush()
 }
 
 pub fn error_json(error: &Error) -> Value {
@@ -242,6 +268,14 @@ mod tests {
         assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc_time(1_795_768_496), "2026-11-27 08:34:56 UTC");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_controls("plain\ntext"), "plain\ntext");
+        assert_eq!(escape_controls("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(escape_controls("x\ry\tz\u{7}"), "x\\ry\\tz\\u{7}");
+        assert_eq!(escape_controls("\u{9b}2J"), "\\u{9b}2J");
     }
 
     #[test]

@@ -44,7 +44,7 @@ fn token(rng: &mut SmallRng, len: usize) -> String {
 pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<Counts> {
     let mut store = AccountStore::open(path, Access::Write, Duration::from_secs(5))?;
     let mut rng = SmallRng::from_entropy();
-    let now = now();
+    let now = now()?;
     let tx = store.write()?;
     store::ensure_account(&tx, user, now - 3 * 365 * 86_400)?;
     {

@@ -9,7 +9,7 @@ use pwaccount::store::{Access, AccountStore};
 use rusqlite::Connection;
 use zeroize::Zeroizing;
 
-use crate::harness::{Env, dump};
+use crate::harness::{Env, dump, without_received_shares};
 
 const PASS: &str = "the account passphrase";
 
@@ -90,7 +90,16 @@ fn backup_reset_restore_round_trip_restores_everything() {
     let out = restore(&env, &snap, &["--yes"]).ok().json();
     assert_eq!(out["success"], true);
     assert_eq!(out["user"], "alice");
-    crate::harness::assert_same(&before, &env.dump(), "tests/backup.rs:unchanged");
+    // Everything is back but the shares bob owns with alice as receiver: those are bob's.
+    assert!(
+        out["not_restored"]["received_shares"].as_u64().unwrap() > 0,
+        "{out}"
+    );
+    crate::harness::assert_same(
+        &without_received_shares(&before, "alice"),
+        &env.dump(),
+        "tests/backup.rs:unchanged",
+    );
 
     env.cmd()
         .args(["challenge", "verify", "--passphrase-env", "P"])
@@ -288,7 +297,12 @@ fn restoring_over_data_needs_replace_and_then_equals_the_snapshot() {
 
     let tokens_before = env.dump_rows("tokens", "alice");
     restore(&env, &snap, &["--yes", "--replace"]).ok();
-    assert_eq!(account_rows(&env, "alice"), at_backup);
+    // alice's own rows are the snapshot's; shares others own with her as receiver are
+    // theirs, and a restore leaves them as they are.
+    assert_eq!(
+        without_received_shares(&account_rows(&env, "alice"), "alice"),
+        without_received_shares(&at_backup, "alice")
+    );
     // Current tokens stay as they are (populate added 3 more).
     crate::harness::assert_same(
         &tokens_before,
@@ -413,8 +427,13 @@ fn a_reset_writes_a_snapshot_first_that_restores() {
     assert!(path.to_string_lossy().ends_with("-before-reset.sqlite"));
     assert_eq!(path.parent().unwrap(), env.path("backups"));
     restore(&env, &path, &["--yes"]).ok();
-    // Only the reset code issued for this reset is gone; everything else is as before.
-    crate::harness::assert_same(&before, &env.dump(), "tests/backup.rs:unchanged");
+    // Only the reset code issued for this reset is gone, and the shares bob owns with
+    // alice as receiver (bob's rows, recorded but not restored); everything else is back.
+    crate::harness::assert_same(
+        &without_received_shares(&before, "alice"),
+        &env.dump(),
+        "tests/backup.rs:unchanged",
+    );
 }
 
 #[test]
@@ -472,11 +491,7 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
         .restore_rows(&snap, &info.user, true, &|_| {})
         .unwrap_err();
     assert_eq!(err.id, "invalid_snapshot");
-    assert!(
-        err.message.contains("changed after it was checked"),
-        "{}",
-        err.message
-    );
+    assert!(err.message.contains("digest mismatch"), "{}", err.message);
     drop(store);
     crate::harness::assert_same(&before, &env.dump(), "restore of a changed snapshot");
 }

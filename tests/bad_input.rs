@@ -360,7 +360,7 @@ fn bad_inputs_fail_clearly_and_change_nothing() {
                 .args(["restore", "--yes", "--replace"])
                 .arg(&snapshot),
             code: 2,
-            fragment: "holds account 'alice'",
+            fragment: "cannot restore into account 'bob': the snapshot holds another account, 'alice'",
         },
         Case {
             name: "restore over data without --replace",

@@ -248,14 +248,35 @@ fn a_database_still_locked_after_the_busy_timeout_is_refused() {
 }
 
 #[test]
-fn an_older_schema_would_be_migrated_in_place() {
+fn an_older_schema_is_reported_by_readers_and_migrated_by_writers() {
     // Version 0 with our mark and no tables is the state a crash during the very first
-    // migration could leave; it must be completed, not refused.
+    // migration could leave; it must be completed, not refused — by a command that writes.
     let env = Env::new();
     let conn = Connection::open(&env.db).unwrap();
     conn.execute_batch("PRAGMA application_id = 1347895619;")
         .unwrap();
     drop(conn);
-    env.cmd().arg("status").run().ok();
+    let sum = crate::harness::checksum(&env.db);
+    for read_only in [
+        vec!["status"],
+        vec!["challenge", "get"],
+        vec!["challenge", "verify", "--secret-env", "S"],
+        vec!["backup"],
+    ] {
+        let out = env
+            .cmd()
+            .arg("--json")
+            .args(&read_only)
+            .env("S", "ab".repeat(32))
+            .run()
+            .code(8);
+        assert_eq!(out.error_id(), "needs_upgrade", "{read_only:?}");
+        assert_eq!(crate::harness::checksum(&env.db), sum, "{read_only:?}");
+    }
+    env.cmd()
+        .args(["feature", "enable", "client-side-encryption"])
+        .run()
+        .ok();
     assert_eq!(env.sql::<i64>("PRAGMA user_version"), 1);
+    env.cmd().arg("status").run().ok();
 }

@@ -5,25 +5,25 @@ use std::path::{Path, PathBuf};
 use super::now;
 use crate::error::{Error, Kind, Result};
 use crate::store::snapshot::{self, SnapshotInfo};
-use crate::store::{self, AccountStore, Counts};
+use crate::store::{self, AccountStore, Counts, Step};
 
 /// Where a snapshot goes by default: `backups/` beside the database file, named with the
 /// account id and a UTC timestamp (and `-2`, `-3`, … should that name be taken).
-pub fn default_path(store: &AccountStore, user: &str, suffix: &str) -> PathBuf {
+pub fn default_path(store: &AccountStore, user: &str, suffix: &str) -> Result<PathBuf> {
     let folder = store
         .path()
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
         .join("backups");
-    let now = now();
+    let now = now()?;
     let mut path = folder.join(snapshot::file_name(user, now, suffix));
     let mut n = 2;
     while path.exists() {
         path = folder.join(snapshot::file_name(user, now, &format!("{suffix}-{n}")));
         n += 1;
     }
-    path
+    Ok(path)
 }
 
 /// Write a snapshot of `user` to `dest` (or the default path).
@@ -36,16 +36,17 @@ pub fn backup(
 ) -> Result<(PathBuf, Counts)> {
     let (dest, default) = match dest {
         Some(p) => (p.to_path_buf(), false),
-        None => (default_path(store, user, ""), true),
+        None => (default_path(store, user, "")?, true),
     };
-    snapshot::prepare_folder(&dest, overwrite, default)?;
+    snapshot::prepare_folder(&dest, store.path(), overwrite, default)?;
     let counts = snapshot::write(
         store.path(),
         user,
         &dest,
         overwrite,
         store.busy_timeout(),
-        now(),
+        now()?,
+        Step::TheChange,
         progress,
     )?;
     Ok((dest, counts))
@@ -59,8 +60,20 @@ pub fn before_reset(
     dest: &Path,
     busy: std::time::Duration,
 ) -> Result<PathBuf> {
-    snapshot::prepare_folder(dest, false, true)
-        .and_then(|()| snapshot::write(store_path, user, dest, false, busy, now(), &|_| {}))
+    now()
+        .and_then(|now| {
+            snapshot::prepare_folder(dest, store_path, false, true)?;
+            snapshot::write(
+                store_path,
+                user,
+                dest,
+                false,
+                busy,
+                now,
+                Step::Preparation,
+                &|_| {},
+            )
+        })
         .map_err(|e| Error {
             message: format!(
                 "could not write the snapshot before the reset, so nothing was deleted: {}",
@@ -74,7 +87,7 @@ pub fn before_reset(
 
 /// A consistent copy of the whole database.
 pub fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
-    snapshot::write_all(store.connection(), dest, overwrite)
+    snapshot::write_all(store.connection(), store.path(), dest, overwrite)
 }
 
 /// Check a snapshot and that it may be restored into `target` (default: its own account):
@@ -92,8 +105,9 @@ pub fn check_restore(
         return Err(Error::usage(
             "user_mismatch",
             format!(
-                "the snapshot holds account '{}', not '{target}'; its keys are sealed to that id, so it can only be restored into '{}'",
-                info.user, info.user
+                "cannot restore into account '{target}': the snapshot holds another account, \
+                 '{}', whose keys are sealed to its own id",
+                info.user
             ),
         ));
     }
@@ -114,13 +128,14 @@ pub fn check_restore(
     Ok((info, current))
 }
 
-/// Replace the account's data with the snapshot's, in one transaction.
+/// Replace the account's data with the snapshot's, in one transaction. Returns a warning
+/// about something that went wrong after the restore was committed, if anything did.
 pub fn restore(
     store: &mut AccountStore,
     info: &SnapshotInfo,
     path: &Path,
     replace: bool,
     progress: &dyn Fn(&str),
-) -> Result<()> {
+) -> Result<Option<String>> {
     store.restore_rows(path, &info.user, !replace, progress)
 }

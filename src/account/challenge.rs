@@ -70,20 +70,30 @@ pub struct OpenKeychain {
 pub const PASSPHRASE_MIN: usize = 12;
 pub const PASSPHRASE_MAX: usize = 128;
 
-/// Why a new passphrase is not acceptable, if it is not (SPEC: 12 to 128 characters).
+/// Why a new passphrase is not acceptable, if it is not: 12 to 128 characters, counted
+/// as the official client counts them (JavaScript's `length`: UTF-16 code units, so an
+/// emoji outside the Basic Multilingual Plane counts 2).
 pub fn passphrase_problem(passphrase: &str) -> Option<String> {
-    let n = passphrase.chars().count();
+    let n = passphrase.encode_utf16().count();
+    let rule = "counted in UTF-16 code units, as the official client counts";
     if n < PASSPHRASE_MIN {
         Some(format!(
-            "the passphrase must be at least {PASSPHRASE_MIN} characters long"
+            "the passphrase must be at least {PASSPHRASE_MIN} characters long ({rule}); it has {n}"
         ))
     } else if n > PASSPHRASE_MAX {
         Some(format!(
-            "the passphrase must be at most {PASSPHRASE_MAX} characters long"
+            "the passphrase must be at most {PASSPHRASE_MAX} characters long ({rule}); it has {n}"
         ))
     } else {
         None
     }
+}
+
+/// The official client refuses a new passphrase equal to the current one; so do we.
+pub fn same_passphrase_problem(new: &str, old: &str) -> Option<String> {
+    use subtle::ConstantTimeEq;
+    bool::from(new.as_bytes().ct_eq(old.as_bytes()))
+        .then(|| "the new passphrase is the same as the current one; choose another".to_owned())
 }
 
 fn damaged(what: &str) -> Error {
@@ -103,11 +113,31 @@ fn parse_current(row: ChallengeRow) -> Result<Current> {
     Ok(Current { row, salts })
 }
 
-/// The current challenge, if the account has one.
+/// The current challenge, if the account has one. An account whose `user/challenge/id`
+/// names a challenge that does not exist is damaged: refused, never taken as "no
+/// challenge" (which would let anyone set one without proof).
 pub fn current(conn: &rusqlite::Connection, user: &str) -> Result<Option<Current>> {
-    store::current_challenge(conn, user)?
-        .map(parse_current)
-        .transpose()
+    match store::current_challenge(conn, user)? {
+        Some(row) => parse_current(row).map(Some),
+        None => match dangling_pointer(conn, user)? {
+            Some(problem) => Err(Error::database("challenge_missing", problem)),
+            None => Ok(None),
+        },
+    }
+}
+
+/// If `user/challenge/id` names a challenge that does not exist, what is wrong.
+pub fn dangling_pointer(conn: &rusqlite::Connection, user: &str) -> Result<Option<String>> {
+    if store::current_challenge(conn, user)?.is_some() {
+        return Ok(None);
+    }
+    Ok(store::user_config(conn, user, CHALLENGE_ID_KEY)?.map(|id| {
+        format!(
+            "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, \
+             which does not exist; reset the account (or restore it from a backup) to repair it",
+            crate::output::escape_controls(&id)
+        )
+    }))
 }
 
 fn no_challenge(user: &str) -> Error {
@@ -212,6 +242,23 @@ pub fn set(
             ),
         ));
     }
+    let same = match (&new, &old, current) {
+        (NewChallenge::Passphrase(n), Some(Proof::Passphrase(o)), Some(_)) => {
+            same_passphrase_problem(n, o)
+        }
+        (NewChallenge::Raw { secret, salts }, Some(Proof::Secret(o)), Some(c)) => {
+            use subtle::ConstantTimeEq;
+            (bool::from(secret.bytes().ct_eq(o.bytes())) && *salts == c.salts).then(|| {
+                "the new secret and salts are those of the current challenge; choose another \
+                 passphrase"
+                    .to_owned()
+            })
+        }
+        _ => None,
+    };
+    if let Some(problem) = same {
+        return Err(Error::invalid("passphrase_unchanged", problem));
+    }
     let new_salts = match &new {
         NewChallenge::Passphrase(_) => Salts::generate()?,
         NewChallenge::Raw { salts, .. } => salts.clone(),
@@ -237,11 +284,11 @@ pub fn set(
         None => None,
     };
 
-    let now = now();
+    let now = now()?;
     let tx = store.write()?;
     ensure_feature(&tx)?;
-    let stored = store::current_challenge(&tx, user)?;
-    if stored.as_ref().map(|r| &r.uuid) != current.map(|c| &c.row.uuid) {
+    let stored = self::current(&tx, user)?;
+    if stored.as_ref().map(|c| &c.row.uuid) != current.map(|c| &c.row.uuid) {
         return Err(Error::database(
             "challenge_changed",
             "another program changed the account's challenge while the passphrase was being \
@@ -292,8 +339,7 @@ pub fn set(
     }
     store::set_setting(&tx, user, "encryption.cse", "1")?;
     store::set_setting(&tx, user, "encryption.sse", SSE_KEYCHAIN)?;
-    tx.commit()?;
-    Ok(())
+    store::commit(tx, store::Step::TheChange)
 }
 
 fn keychain_key() -> Result<(String, Zeroizing<String>)> {

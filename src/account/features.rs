@@ -3,15 +3,29 @@
 
 use rusqlite::Connection;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{self, AccountStore};
 
 fn key(name: &str) -> String {
     format!("feature.{name}")
 }
 
+/// Whether the feature is on. The setting may have been written by another program:
+/// anything but `1` or `0` is refused rather than guessed at.
 pub fn is_enabled(conn: &Connection, name: &str) -> Result<bool> {
-    Ok(store::server_setting(conn, &key(name))?.as_deref() != Some("0"))
+    let key = key(name);
+    match store::server_setting(conn, &key)?.as_deref() {
+        None | Some("1") => Ok(true),
+        Some("0") => Ok(false),
+        Some(other) => Err(Error::database(
+            "invalid_setting",
+            format!(
+                "the server setting {key} is {:?}, but must be 1 (enabled) or 0 (disabled); \
+                 correct or delete it",
+                crate::output::escape_controls(other)
+            ),
+        )),
+    }
 }
 
 /// Enable or disable a feature; returns whether it was enabled before.
@@ -19,6 +33,6 @@ pub fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Resul
     let tx = store.write()?;
     let before = is_enabled(&tx, name)?;
     store::set_server_setting(&tx, &key(name), if enabled { "1" } else { "0" })?;
-    tx.commit()?;
+    store::commit(tx, store::Step::TheChange)?;
     Ok(before)
 }

@@ -10,12 +10,14 @@ pub mod status;
 
 use crate::error::{Error, Result};
 
-/// Unix seconds now.
-pub fn now() -> i64 {
+/// Unix seconds now. A clock before 1970 (or past the year 292 billion) is an error,
+/// never a made-up time.
+pub fn now() -> Result<i64> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .ok_or_else(|| Error::internal("the system clock is set before 1970; correct it"))
 }
 
 /// SPEC §1: user ids are 1 to 64 characters with no control characters.

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::now;
 use crate::crypto::reset_code;
 use crate::error::{Error, Kind, Result};
-use crate::store::{self, AccountStore, Counts};
+use crate::store::{self, AccountStore, Counts, Step};
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
 pub const DEFAULT_CODE_TTL: i64 = 600;
@@ -33,11 +33,27 @@ pub struct Done {
 /// deleted, and returns its path; an error aborts the reset.
 pub type Snapshot<'a> = &'a dyn Fn(&str) -> Result<PathBuf>;
 
+/// The longest lifetime a reset code may be given: 30 days.
+pub const MAX_CODE_TTL: i64 = 30 * 24 * 3600;
+
+/// The code lifetime from `server_settings`, which another program may have written:
+/// absent means the default; anything but a whole number of seconds from 1 to 30 days is
+/// refused rather than guessed at.
 fn code_ttl(conn: &Connection) -> Result<i64> {
-    Ok(store::server_setting(conn, TTL_SETTING)?
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|&ttl| ttl > 0)
-        .unwrap_or(DEFAULT_CODE_TTL))
+    let Some(text) = store::server_setting(conn, TTL_SETTING)? else {
+        return Ok(DEFAULT_CODE_TTL);
+    };
+    match text.trim().parse::<i64>() {
+        Ok(ttl) if (1..=MAX_CODE_TTL).contains(&ttl) => Ok(ttl),
+        _ => Err(Error::database(
+            "invalid_setting",
+            format!(
+                "the server setting {TTL_SETTING} is {:?}, but must be a whole number of \
+                 seconds from 1 to {MAX_CODE_TTL} (30 days); correct or delete it",
+                crate::output::escape_controls(&text)
+            ),
+        )),
+    }
 }
 
 /// What a reset of the account would delete right now.
@@ -50,11 +66,14 @@ pub fn preview(store: &mut AccountStore, user: &str) -> Result<Counts> {
 pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
     let code = reset_code::generate()?;
     let now = now();
+    let now = now?;
     let tx = store.write()?;
-    let expires = now + code_ttl(&tx)?;
+    let expires = now
+        .checked_add(code_ttl(&tx)?)
+        .ok_or_else(|| Error::internal("the clock is out of range"))?;
     store::put_reset_code(&tx, user, &reset_code::hash(&code), now, expires)?;
     let counts = store::counts(&tx, user)?;
-    tx.commit()?;
+    store::commit(tx, Step::TheChange)?;
     Ok(Issued {
         code,
         expires,
@@ -90,7 +109,7 @@ pub fn confirm(
             ),
         ));
     }
-    if now() >= pending.expires {
+    if now()? >= pending.expires {
         return Err(forbidden(
             "code_expired",
             format!(
@@ -99,9 +118,7 @@ pub fn confirm(
             ),
         ));
     }
-    let done = wipe(&tx, user, snapshot)?;
-    tx.commit()?;
-    Ok(done)
+    finish(tx, user, snapshot)
 }
 
 /// Reset the account after a confirmation made elsewhere (the code typed at a terminal).
@@ -111,8 +128,19 @@ pub fn perform(
     snapshot: Option<Snapshot<'_>>,
 ) -> Result<Done> {
     let tx = store.write()?;
+    finish(tx, user, snapshot)
+}
+
+/// Wipe the account and commit. If anything fails after the snapshot was written, the
+/// snapshot is removed again: it would record a reset that did not happen.
+fn finish(tx: store::Transaction<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
     let done = wipe(&tx, user, snapshot)?;
-    tx.commit()?;
+    if let Err(e) = store::commit(tx, Step::TheChange) {
+        if let Some(path) = &done.backup {
+            store::snapshot::discard(path);
+        }
+        return Err(e);
+    }
     Ok(done)
 }
 
@@ -123,6 +151,11 @@ fn wipe(conn: &Connection, user: &str, snapshot: Option<Snapshot<'_>>) -> Result
         Some(write) if deleted.deletable_total() > 0 => Some(write(user)?),
         _ => None,
     };
-    store::delete_account_data(conn, user)?;
+    if let Err(e) = store::delete_account_data(conn, user) {
+        if let Some(path) = &backup {
+            store::snapshot::discard(path);
+        }
+        return Err(e);
+    }
     Ok(Done { deleted, backup })
 }

@@ -13,6 +13,9 @@ pub struct Status {
     pub challenge: Option<ChallengeInfo>,
     pub encryption: Encryption,
     pub reset_pending: Option<PendingReset>,
+    /// What is wrong with the account, if anything (a reset repairs it).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -45,10 +48,15 @@ pub fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
         cse: store::setting(&tx, user, "encryption.cse")?.as_deref() == Some("1"),
         sse: store::setting(&tx, user, "encryption.sse")?.filter(|s| !s.is_empty()),
     };
+    let now = super::now()?;
     let reset_pending = store::reset_code(&tx, user)?
-        .filter(|r| r.expires > super::now())
+        .filter(|r| r.expires > now)
         .map(|r| PendingReset { expires: r.expires });
+    let problems = super::challenge::dangling_pointer(&tx, user)?
+        .into_iter()
+        .collect();
     Ok(Status {
+        problems,
         user: user.to_owned(),
         database,
         counts,

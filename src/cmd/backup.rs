@@ -15,7 +15,8 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
             .path
             .ok_or_else(|| Error::usage("missing_path", "backup --all needs a PATH to write to"))?;
         let store = ctx.open(Access::Read)?;
-        backup::backup_all(&store, &dest, args.force)?;
+        ctx.remove_stale_files(&dest);
+        backup::backup_all(&store, &dest, args.force).map_err(force_hint)?;
         let path = dest.display().to_string();
         return Ok(Report::new(json!({ "success": true, "path": path }))
             .stdout(path.clone())
@@ -23,10 +24,14 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     }
     let user = ctx.user()?;
     let store = ctx.open(Access::Read)?;
+    if let Some(dest) = &args.path {
+        ctx.remove_stale_files(dest);
+    }
     let bar = ctx.progress(snapshot_tables().count() as u64, "Backing up");
     let (path, counts) = backup::backup(&store, user, args.path.as_deref(), args.force, &|_| {
         bar.inc(1)
-    })?;
+    })
+    .map_err(force_hint)?;
     bar.finish_and_clear();
     let path = path.display().to_string();
     Ok(
@@ -39,6 +44,18 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     )
 }
 
+/// The store says a file exists; the command line knows which flag replaces it.
+fn force_hint(e: Error) -> Error {
+    if e.id == "backup_exists" {
+        Error {
+            message: format!("{} with --force", e.message),
+            ..e
+        }
+    } else {
+        e
+    }
+}
+
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
     let target = if ctx.user_given {
         Some(ctx.user()?)
@@ -46,8 +63,38 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
         None
     };
     let mut store = ctx.open(Access::Write)?;
-    let (info, current) = backup::check_restore(&mut store, &args.path, target, args.replace)?;
+    let (info, current) = backup::check_restore(&mut store, &args.path, target, args.replace)
+        .map_err(|e| match target {
+            // Without --user the account is the snapshot's, not the login name.
+            None => Error {
+                account: None,
+                database: Some(ctx.db.clone()),
+                ..e
+            },
+            Some(_) => e,
+        })?;
     let user = info.user.clone();
+    restore_checked(ctx, &mut store, &args, &info, &current)
+        .map_err(|e| e.in_context(&user, &ctx.db))
+}
+
+fn restore_checked(
+    ctx: &Ctx,
+    store: &mut crate::store::AccountStore,
+    args: &RestoreArgs,
+    info: &crate::store::snapshot::SnapshotInfo,
+    current: &crate::store::Counts,
+) -> Result<Report> {
+    let user = info.user.clone();
+    let received = if info.received_shares > 0 {
+        format!(
+            "\n{} shares that other accounts own with '{user}' as receiver are recorded in \
+             the snapshot but not restored: they belong to their owners' accounts.",
+            info.received_shares
+        )
+    } else {
+        String::new()
+    };
     if !args.yes {
         if !ctx.prompt.available() {
             return Err(Prompter::cannot_ask("confirmation of the restore", "--yes"));
@@ -56,12 +103,12 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
             "Restoring account '{user}' in {db}\nfrom the snapshot {snap} (written {when}).\n\n\
              The snapshot holds: {holds}.\n\
              The account now holds: {now}; this will be replaced.\n\
-             Tokens are left as they are.\n",
+             Tokens are left as they are.{received}\n",
             db = ctx.db.display(),
             snap = args.path.display(),
             when = utc_time(info.created),
             holds = describe_counts(&info.counts),
-            now = describe_counts(&current),
+            now = describe_counts(current),
         ));
         let answer = ctx.prompt.line("Restore? Type yes to continue")?;
         if !answer.trim().eq_ignore_ascii_case("yes") {
@@ -73,17 +120,25 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
         }
     }
     let bar = ctx.progress(restored_tables().count() as u64, "Restoring");
-    backup::restore(&mut store, &info, &args.path, args.replace, &|_| bar.inc(1))?;
+    let warning = backup::restore(store, info, &args.path, args.replace, &|_| bar.inc(1))?;
     bar.finish_and_clear();
+    let mut restored = info.counts;
+    restored.shares -= info.received_shares;
+    restored.tokens = 0;
+    if let Some(warning) = warning {
+        ctx.out.warn(&warning);
+    }
     Ok(Report::new(json!({
         "success": true,
         "user": user,
         "path": args.path.display().to_string(),
         "counts": info.counts,
+        "restored": restored,
+        "not_restored": { "received_shares": info.received_shares, "tokens": info.counts.tokens },
     }))
     .note(format!(
-        "Restored account '{user}' from {}: {}.",
+        "Restored account '{user}' from {}: {}.{received}",
         args.path.display(),
-        describe_counts(&info.counts)
+        describe_counts(&restored)
     )))
 }

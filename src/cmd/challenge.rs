@@ -5,7 +5,9 @@ use zeroize::Zeroizing;
 
 use super::Ctx;
 use super::secrets::{Reader, Source, parse_data};
-use crate::account::challenge::{self, NewChallenge, Proof, passphrase_problem};
+use crate::account::challenge::{
+    self, NewChallenge, Proof, passphrase_problem, same_passphrase_problem,
+};
 use crate::cli::{ChallengeCommand, ChallengeSetArgs, ChallengeVerifyArgs};
 use crate::crypto::pwdv1::{Salts, Secret};
 use crate::error::{Error, Kind, Result};
@@ -146,12 +148,22 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         }
         (None, None) => None,
     };
+    let old_passphrase = match &old {
+        Some(Proof::Passphrase(p)) => Some(p.clone()),
+        _ => None,
+    };
     let new = match given_new {
         Some(new) => new,
-        None if ctx.prompt.available() => NewChallenge::Passphrase(
-            ctx.prompt
-                .new_passphrase("New passphrase (12 to 128 characters)", passphrase_problem)?,
-        ),
+        None if ctx.prompt.available() => NewChallenge::Passphrase(ctx.prompt.new_passphrase(
+            "New passphrase (12 to 128 characters)",
+            |new: &str| {
+                passphrase_problem(new).or_else(|| {
+                    old_passphrase
+                        .as_ref()
+                        .and_then(|old| same_passphrase_problem(new, old))
+                })
+            },
+        )?),
         None => {
             return Err(Prompter::cannot_ask(
                 "the new passphrase",

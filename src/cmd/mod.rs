@@ -56,7 +56,27 @@ impl Ctx {
         if let Some(warning) = store::loose_permissions(&self.db) {
             self.out.warn(&warning);
         }
+        if let Some(folder) = self.db.parent() {
+            self.remove_stale_files(&folder.join("backups").join("x"));
+        }
         Ok(store)
+    }
+
+    /// Remove temporary snapshot files that interrupted or killed runs left in the folder
+    /// of `dest`, and say so (once: they are gone afterwards).
+    pub fn remove_stale_files(&self, dest: &std::path::Path) {
+        let folder = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        let removed = store::snapshot::remove_stale(folder);
+        if !removed.is_empty() {
+            self.out.warn(&format!(
+                "note: removed {} temporary file(s) that an interrupted pwaccount run left in {}",
+                removed.len(),
+                folder.display()
+            ));
+        }
     }
 }
 

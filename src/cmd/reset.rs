@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let mut store = ctx.open(Access::Write)?;
     // Unless --no-backup, a snapshot of the account is written inside the reset's
     // transaction before anything is deleted; if it fails, nothing is deleted.
-    let dest = backup::default_path(&store, user, "-before-reset");
+    let dest = backup::default_path(&store, user, "-before-reset")?;
     let (db, busy) = (store.path().to_owned(), store.busy_timeout());
     let write_snapshot = move |user: &str| backup::before_reset(&db, user, &dest, busy);
     let snapshot: Option<reset::Snapshot<'_>> = if args.no_backup {

@@ -78,6 +78,9 @@ pub fn run(ctx: &Ctx) -> Result<Report> {
         ),
     ];
     let mut text: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
+    for problem in &s.problems {
+        text.push_str(&format!("problem     {problem}\n"));
+    }
     text.push_str(&format!(
         "\nA reset would delete: {}.\n",
         describe_counts(c)

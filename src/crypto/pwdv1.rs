@@ -86,19 +86,39 @@ fn decode_salt(
     length_ok: impl Fn(usize) -> bool,
     expected: &str,
 ) -> Result<Vec<u8>> {
+    // Characters first, so that the length below counts hex digits (one byte each).
+    if let Some((position, c)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_hexdigit())
+    {
+        return Err(Error::invalid(
+            "invalid_hex",
+            format!(
+                "salt {index} in {field} is not valid hexadecimal: character {} is {:?}, \
+                 not one of 0-9, a-f, A-F",
+                position + 1,
+                c
+            ),
+        ));
+    }
     if !length_ok(text.len()) {
         return Err(Error::invalid(
             "invalid_salt",
             format!(
                 "salt {index} in {field} must be {expected} hex characters; it has {}",
-                text.chars().count()
+                text.len()
             ),
         ));
     }
     hex::decode(text).map_err(|_| {
         Error::invalid(
             "invalid_hex",
-            format!("salt {index} in {field} is not valid hexadecimal"),
+            format!(
+                "salt {index} in {field} has an odd number of hex characters ({}); each byte \
+                 takes two",
+                text.len()
+            ),
         )
     })
 }
@@ -185,14 +205,12 @@ impl WorkArea {
     }
 
     fn blocks(&mut self) -> &mut [argon2::Block] {
-        let count = Self::BYTES / std::mem::size_of::<argon2::Block>();
-        // SAFETY: the mapping is BYTES long, page-aligned (more than Block's 64-byte
-        // alignment), zero-filled by the kernel, and a Block is plain u64s, for which all
-        // zero bytes are a valid value. The slice borrows `self`, so it cannot outlive
-        // the mapping.
+        // SAFETY: the mapping is BYTES long (a multiple of Block's size), page-aligned
+        // (more than Block's 64-byte alignment), zero-filled by the kernel, and a Block is
+        // plain u64s, for which all zero bytes are a valid value.
         #[allow(unsafe_code)]
         unsafe {
-            std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<argon2::Block>(), count)
+            crate::sys::cast_slice_mut(&mut self.0[..])
         }
     }
 }

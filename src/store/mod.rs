@@ -6,6 +6,7 @@ pub mod schema;
 pub mod snapshot;
 
 pub use queries::*;
+pub use rusqlite::Transaction;
 
 use std::fs;
 use std::io;
@@ -13,9 +14,10 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Result};
+pub use crate::interrupt::Step;
 use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 
 /// Whether a command only reads the account, or also writes it.
@@ -35,18 +37,24 @@ pub struct AccountStore {
 impl AccountStore {
     /// Open (or create) the database at `path`. Every refusal happens before SQLite is
     /// allowed to write anything, so a refused file is left byte for byte as it was.
+    ///
+    /// `Access::Read` opens an existing database read-only: its journal mode is left as it
+    /// is, it is never migrated (a schema that needs an upgrade is reported), and it works
+    /// beside other readers. A missing or empty file is created and initialised first,
+    /// whatever the access: there is nothing in it to change.
     pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
-        let read_only = preflight(path, access)?;
+        let path = plain_path(path)?;
+        let found = preflight(&path, access)?;
+        let read_only = access == Access::Read && found == Found::Database;
         let flags = if read_only {
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            OpenFlags::SQLITE_OPEN_READ_ONLY
         } else {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            OpenFlags::SQLITE_OPEN_READ_WRITE
         };
-        let conn = Connection::open_with_flags(path, flags)?;
-        conn.busy_timeout(busy_timeout)?;
+        let conn = connect(&path, flags, busy_timeout)?;
         let mut store = AccountStore {
             conn,
-            path: path.to_owned(),
+            path,
             busy_timeout,
         };
         let version = store.check_format()?;
@@ -66,7 +74,8 @@ impl AccountStore {
                     "needs_upgrade",
                     format!(
                         "the database has schema version {version} and needs an upgrade to \
-                         version {}, but the file is read-only",
+                         version {}; a read-only command does not upgrade it: run a command \
+                         that changes the database first",
                         current_version()
                     ),
                 ));
@@ -97,6 +106,7 @@ impl AccountStore {
 
     /// The one write transaction of a command. It rolls back when dropped uncommitted.
     pub fn write(&mut self) -> Result<Transaction<'_>> {
+        crate::interrupt::check()?;
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
@@ -153,9 +163,36 @@ impl AccountStore {
             tx.pragma_update(None, "user_version", step as i64 + 1)?;
         }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
-        Ok(())
+        commit(tx, Step::Preparation)
     }
+}
+
+/// Commit a write transaction, unless an interruption came first (then it rolls back).
+/// Once the commit has begun it is finished, and its own outcome is returned.
+pub fn commit(tx: Transaction<'_>, step: Step) -> Result<()> {
+    crate::interrupt::commit(step, || Ok(tx.commit()?))
+}
+
+/// `path` as an absolute file name. SQLite reads a name beginning with `file:` as a URI
+/// (the bundled build enables URIs); an absolute path never begins so.
+pub fn plain_path(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).map_err(|e| {
+        Error::usage(
+            "invalid_path",
+            format!("cannot use the path {}: {e}", path.display()),
+        )
+    })
+}
+
+/// Open a connection as every connection of pwaccount is opened: the path as a plain
+/// file name (never a URI), the busy timeout, and a progress handler that stops any
+/// statement once an interruption is requested (SQLite then rolls the transaction back).
+pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
+    let path = plain_path(path)?;
+    let mut conn = Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(busy_timeout)?;
+    conn.progress_handler(1000, Some(crate::interrupt::should_stop))?;
+    Ok(conn)
 }
 
 fn inspect(conn: &Connection) -> Result<(i32, i64, i64)> {
@@ -165,12 +202,21 @@ fn inspect(conn: &Connection) -> Result<(i32, i64, i64)> {
     Ok((app_id, version, objects))
 }
 
+/// What `preflight` found at the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// A file with something in it: opened read-only for reading commands.
+    Database,
+    /// No file (now created, empty) or an empty one: initialised whatever the access.
+    Empty,
+}
+
 /// Checks made on the file system before SQLite sees the file. Creates a missing file
-/// (mode 0600) in an existing folder. Returns whether to open the file read-only.
+/// (mode 0600) in an existing folder.
 ///
 /// Permission bits are checked by hand as well as by the kernel: an administrator running
 /// as root would otherwise write straight through a file or folder marked read-only.
-fn preflight(path: &Path, access: Access) -> Result<bool> {
+fn preflight(path: &Path, access: Access) -> Result<Found> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
@@ -185,15 +231,16 @@ fn preflight(path: &Path, access: Access) -> Result<bool> {
             "the database path is not a regular file",
         )),
         Ok(meta) => {
+            let empty = meta.len() == 0;
             let read_only = meta.permissions().readonly();
-            if access == Access::Write && read_only {
+            if (access == Access::Write || empty) && read_only {
                 return Err(Error::database(
                     "database_read_only",
                     "the database file is read-only (no write permission bits); \
                      make it writable (chmod 600) to change the account",
                 ));
             }
-            if access == Access::Write && folder_read_only(&folder) {
+            if (access == Access::Write || empty) && folder_read_only(&folder) {
                 return Err(Error::database(
                     "folder_read_only",
                     format!(
@@ -211,7 +258,7 @@ fn preflight(path: &Path, access: Access) -> Result<bool> {
             }
             // Opening checks readability for everyone else.
             fs::File::open(path).map_err(|e| io_error(&e))?;
-            Ok(read_only)
+            Ok(if empty { Found::Empty } else { Found::Database })
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if !folder.is_dir() {
@@ -238,7 +285,7 @@ fn preflight(path: &Path, access: Access) -> Result<bool> {
                 .mode(0o600)
                 .open(path)
                 .map_err(|e| io_error(&e))?;
-            Ok(false)
+            Ok(Found::Empty)
         }
         Err(e) => Err(io_error(&e)),
     }
@@ -296,16 +343,19 @@ pub fn default_path() -> Result<PathBuf> {
 }
 
 impl AccountStore {
-    /// Replace `user`'s rows (everything a reset deletes) with the snapshot's, in one write
-    /// transaction. The account row is added if missing; tokens are left as they are. With
-    /// `require_blank`, refuses if the account gained data since it was checked.
+    /// Replace `user`'s rows (everything a reset deletes) with the rows of the snapshot
+    /// that `user` owns, in one write transaction. The account row is added if missing;
+    /// tokens are left as they are. With `require_blank`, refuses if the account gained
+    /// data since it was checked. Returns a warning if the snapshot could not be detached
+    /// after the restore was committed (the restore stands).
     pub fn restore_rows(
         &mut self,
         snapshot: &Path,
         user: &str,
         require_blank: bool,
         progress: &dyn Fn(&str),
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
+        let snapshot = plain_path(snapshot)?;
         self.conn
             .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
         let result = (|| {
@@ -320,20 +370,31 @@ impl AccountStore {
                     ),
                 ));
             }
-            queries::delete_account_data(&tx, user)?;
+            queries::delete_owned_data(&tx, user)?;
             tx.execute(
                 "INSERT OR IGNORE INTO main.accounts (user_id, created)
                  SELECT user_id, created FROM snap.accounts WHERE user_id = ?1",
                 [user],
             )?;
             let tables: Vec<&str> = snapshot::restored_tables().collect();
-            snapshot::copy_rows(&tx, "snap", "main", user, &tables, progress)?;
-            tx.commit()?;
-            Ok(())
+            snapshot::copy_rows(
+                &tx,
+                "snap",
+                "main",
+                user,
+                &tables,
+                snapshot::Rows::Owned,
+                progress,
+            )?;
+            commit(tx, Step::TheChange)
         })();
         let detached = self.conn.execute("DETACH DATABASE snap", []);
         result?;
-        detached?;
-        Ok(())
+        Ok(detached.err().map(|e| {
+            format!(
+                "warning: the restore is complete, but the snapshot could not be detached \
+                 afterwards ({e})"
+            )
+        }))
     }
 }

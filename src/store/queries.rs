@@ -98,11 +98,18 @@ pub fn counts(conn: &Connection, user: &str) -> Result<Counts> {
 /// caller's transaction; SQLite streams the deletes, so memory does not grow with the
 /// account.
 pub fn delete_account_data(conn: &Connection, user: &str) -> Result<()> {
+    delete_owned_data(conn, user)?;
+    conn.execute("DELETE FROM shares WHERE receiver = ?1", [user])?;
+    Ok(())
+}
+
+/// Deletes every row a reset deletes that `user` owns: everything but the shares other
+/// accounts own with `user` as receiver. A restore replaces exactly these.
+pub fn delete_owned_data(conn: &Connection, user: &str) -> Result<()> {
     for table in RESET_TABLES {
         conn.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user])?;
     }
     conn.execute("DELETE FROM shares WHERE user_id = ?1", [user])?;
-    conn.execute("DELETE FROM shares WHERE receiver = ?1", [user])?;
     Ok(())
 }
 

@@ -14,11 +14,12 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::queries::{Counts, RESET_TABLES, counts, server_setting};
+use super::queries::{Counts, RESET_TABLES, counts};
 use super::schema::{APPLICATION_ID, MIGRATIONS, current_version};
+use super::{Step, connect, plain_path};
 use crate::error::{Error, Result};
 
 pub const USER_KEY: &str = "snapshot.user";
@@ -26,10 +27,12 @@ pub const CREATED_KEY: &str = "snapshot.created";
 pub const DIGEST_KEY: &str = "snapshot.digest";
 
 /// Every per-user table a snapshot holds, in the order it is copied and hashed.
-/// `shares` is copied by owner and by receiver; `tokens` is kept for the record but never
-/// restored (a restore leaves the account's current tokens as they are). Pending reset
-/// codes are left out: a code is a one-time confirmation, and restoring it would let a
-/// used code reset the account again.
+/// `shares` is copied by owner and by receiver, so the snapshot records everything a reset
+/// deletes; but a restore writes back only the shares the account owns (a received share
+/// belongs to its owner's account). `tokens` is kept for the record but never restored (a
+/// restore leaves the account's current tokens as they are). Pending reset codes are left
+/// out: a code is a one-time confirmation, and restoring it would let a used code reset
+/// the account again.
 pub fn snapshot_tables() -> impl Iterator<Item = &'static str> {
     ["accounts"]
         .into_iter()
@@ -46,7 +49,7 @@ pub fn restored_tables() -> impl Iterator<Item = &'static str> {
         .chain(["shares"])
 }
 
-/// The rows of `table` that belong to user `?1`.
+/// The rows of `table` a snapshot of user `?1` holds.
 fn belongs(table: &str) -> &'static str {
     if table == "shares" {
         "(user_id = ?1 OR receiver = ?1)"
@@ -70,21 +73,34 @@ fn columns(conn: &Connection, schema: &str, table: &str) -> Result<String> {
         .join(", "))
 }
 
-/// Copy `user`'s rows of every snapshot table from schema `from` into schema `to` of one
-/// connection. `tables` limits which tables; `progress` hears of each finished table.
+/// Which of a user's rows to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// Every row a snapshot holds of the user (shares received included).
+    Snapshot,
+    /// Only rows the user owns: what a restore may write.
+    Owned,
+}
+
+/// Copy `user`'s rows of `tables` from schema `from` into schema `to` of one connection;
+/// `progress` hears of each finished table.
 pub fn copy_rows(
     conn: &Connection,
     from: &str,
     to: &str,
     user: &str,
     tables: &[&str],
+    rows: Rows,
     progress: &dyn Fn(&str),
 ) -> Result<()> {
     for table in tables {
         let cols = columns(conn, "main", table)?;
+        let filter = match rows {
+            Rows::Snapshot => belongs(table),
+            Rows::Owned => "user_id = ?1",
+        };
         let sql = format!(
-            "INSERT INTO {to}.{table} ({cols}) SELECT {cols} FROM {from}.{table} WHERE {}",
-            belongs(table)
+            "INSERT INTO {to}.{table} ({cols}) SELECT {cols} FROM {from}.{table} WHERE {filter}"
         );
         conn.execute(&sql, [user])?;
         progress(table);
@@ -93,9 +109,11 @@ pub fn copy_rows(
 }
 
 /// SHA-256 over every row of every table of the snapshot attached as `schema` (but the
-/// digest itself).
-pub fn digest(conn: &Connection, schema: &str) -> Result<String> {
+/// digest itself). With `owner`, also checks, byte for byte, that every row belongs to
+/// that account (a share: as owner or receiver), and counts the shares it only receives.
+fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<Scanned> {
     let mut hash = Sha256::new();
+    let mut received_shares = 0u64;
     for table in snapshot_tables().chain(["server_settings"]) {
         hash.update(table.as_bytes());
         hash.update([0]);
@@ -108,26 +126,110 @@ pub fn digest(conn: &Connection, schema: &str) -> Result<String> {
             "SELECT * FROM {schema}.{table}{filter} ORDER BY rowid"
         ))?;
         let width = stmt.column_count();
+        let owner_col = stmt.column_index("user_id").ok();
+        let receiver_col = stmt.column_index("receiver").ok();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             for i in 0..width {
-                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i)? {
-                    ValueRef::Null => (0, Vec::new()),
-                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
-                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
+                let (tag, bytes): (u8, &[u8]) = match row.get_ref(i)? {
+                    ValueRef::Null => (0, &[]),
+                    ValueRef::Integer(n) => {
+                        hash_value(&mut hash, 1, &n.to_le_bytes());
+                        continue;
+                    }
+                    ValueRef::Real(f) => {
+                        hash_value(&mut hash, 2, &f.to_le_bytes());
+                        continue;
+                    }
+                    ValueRef::Text(t) => (3, t),
+                    ValueRef::Blob(b) => (4, b),
                 };
-                hash.update([tag]);
-                hash.update((bytes.len() as u64).to_le_bytes());
-                hash.update(&bytes);
+                hash_value(&mut hash, tag, bytes);
+            }
+            if let (Some(owner), Some(col)) = (owner, owner_col) {
+                let is = |col: Option<usize>| -> Result<bool> {
+                    Ok(match col {
+                        Some(c) => {
+                            matches!(row.get_ref(c)?, ValueRef::Text(t) if t == owner.as_bytes())
+                        }
+                        None => false,
+                    })
+                };
+                if !is(Some(col))? {
+                    if table == "shares" && is(receiver_col)? {
+                        received_shares += 1;
+                    } else {
+                        return Err(not_usable(format!(
+                            "it holds rows of more than one account (table {table})"
+                        )));
+                    }
+                }
             }
         }
     }
-    Ok(hex::encode(hash.finalize()))
+    Ok(Scanned {
+        digest: hex::encode(hash.finalize()),
+        received_shares,
+    })
 }
 
-/// A file being written: removed on drop unless `finish` moved it into place.
+fn hash_value(hash: &mut Sha256, tag: u8, bytes: &[u8]) {
+    hash.update([tag]);
+    hash.update((bytes.len() as u64).to_le_bytes());
+    hash.update(bytes);
+}
+
+struct Scanned {
+    digest: String,
+    received_shares: u64,
+}
+
+/// The name of a temporary file: `.NAME.PID-NONCE.tmp` beside the destination, so that a
+/// later run can tell whether the process that wrote it is still alive.
+fn temp_name(dest_name: &str, pid: u32, nonce: &[u8]) -> String {
+    format!(".{dest_name}.{pid}-{}.tmp", hex::encode(nonce))
+}
+
+/// The id of the process that wrote a temporary file (or its journal), from its name.
+fn temp_owner(name: &str) -> Option<u32> {
+    let name = ["-journal", "-wal", "-shm"]
+        .iter()
+        .find_map(|s| name.strip_suffix(s))
+        .unwrap_or(name);
+    let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, tail) = stem.rsplit_once('.')?;
+    let (pid, nonce) = tail.split_once('-')?;
+    let hex_nonce = nonce.len() == 12 && nonce.bytes().all(|b| b.is_ascii_hexdigit());
+    let digits = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+    (hex_nonce && digits).then(|| pid.parse().ok()).flatten()
+}
+
+/// Remove the temporary files an interrupted or killed pwaccount left in `folder`: those
+/// whose writer (by the process id in the name) is no longer running. Returns what was
+/// removed.
+pub fn remove_stale(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_owner) else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && pid != std::process::id() && !crate::sys::process_alive(pid) {
+            let path = entry.path();
+            if fs::remove_file(&path).is_ok() {
+                removed.push(path);
+            }
+        }
+    }
+    removed
+}
+
+/// A file being written: removed (with any journal SQLite left beside it) on drop unless
+/// `finish` moved it into place.
 struct PendingFile {
     tmp: PathBuf,
     done: bool,
@@ -142,11 +244,7 @@ impl PendingFile {
             .unwrap_or_default();
         let mut nonce = [0u8; 6];
         crate::crypto::random_bytes(&mut nonce)?;
-        let tmp = folder.join(format!(
-            ".{name}.{}-{}.tmp",
-            std::process::id(),
-            hex::encode(nonce)
-        ));
+        let tmp = folder.join(temp_name(&name, std::process::id(), &nonce));
         fs::OpenOptions::new()
             .write(true)
             .create_new(true)
@@ -157,36 +255,47 @@ impl PendingFile {
     }
 
     /// Sync the file, then move it to `dest` (refusing to replace an existing file unless
-    /// `overwrite`), then sync the folder so the new name survives a crash.
-    fn finish(mut self, dest: &Path, overwrite: bool) -> Result<()> {
+    /// `overwrite`), then sync the folder so the new name survives a crash. Moving it into
+    /// place is the backup's commit: an interruption before it leaves no file behind.
+    fn finish(mut self, dest: &Path, overwrite: bool, step: Step) -> Result<()> {
         fs::File::open(&self.tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| file_error("cannot sync", &self.tmp, &e))?;
-        if overwrite {
-            fs::rename(&self.tmp, dest).map_err(|e| file_error("cannot write", dest, &e))?;
-        } else {
-            // A hard link fails if the name exists, so an existing file is never replaced.
-            fs::hard_link(&self.tmp, dest).map_err(|e| {
-                if e.kind() == io::ErrorKind::AlreadyExists {
-                    exists(dest)
-                } else {
-                    file_error("cannot write", dest, &e)
-                }
-            })?;
-            let _ = fs::remove_file(&self.tmp);
-        }
-        self.done = true;
-        if let Ok(dir) = fs::File::open(parent(dest)) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        crate::interrupt::commit(step, || {
+            if overwrite {
+                fs::rename(&self.tmp, dest).map_err(|e| file_error("cannot write", dest, &e))?;
+            } else {
+                // A hard link fails if the name exists, so an existing file is never replaced.
+                fs::hard_link(&self.tmp, dest).map_err(|e| {
+                    if e.kind() == io::ErrorKind::AlreadyExists {
+                        exists(dest)
+                    } else {
+                        file_error("cannot write", dest, &e)
+                    }
+                })?;
+                let _ = fs::remove_file(&self.tmp);
+            }
+            self.done = true;
+            if let Ok(dir) = fs::File::open(parent(dest)) {
+                let _ = dir.sync_all();
+            }
+            Ok(())
+        })
     }
 }
 
 impl Drop for PendingFile {
     fn drop(&mut self) {
-        if !self.done {
-            let _ = fs::remove_file(&self.tmp);
+        let mut leftovers = vec![self.tmp.clone()];
+        for suffix in ["-journal", "-wal", "-shm"] {
+            let mut name = self.tmp.clone().into_os_string();
+            name.push(suffix);
+            leftovers.push(PathBuf::from(name));
+        }
+        for (i, path) in leftovers.iter().enumerate() {
+            if i > 0 || !self.done {
+                let _ = fs::remove_file(path);
+            }
         }
     }
 }
@@ -202,7 +311,7 @@ fn exists(dest: &Path) -> Error {
     Error::usage(
         "backup_exists",
         format!(
-            "{} already exists; choose another path or add --force to replace it",
+            "{} already exists; choose another path, or allow replacing it",
             dest.display()
         ),
     )
@@ -212,9 +321,80 @@ fn file_error(what: &str, path: &Path, e: &io::Error) -> Error {
     Error::database("backup_failed", format!("{what} {}: {e}", path.display()))
 }
 
-/// Check (and, if `create`, make with mode 0700) the folder a snapshot goes to.
-pub fn prepare_folder(dest: &Path, overwrite: bool, create: bool) -> Result<()> {
+fn protected(dest: &Path, why: &str) -> Error {
+    Error::usage(
+        "backup_target_protected",
+        format!(
+            "refusing to write a backup to {}: {why}; nothing was written",
+            dest.display()
+        ),
+    )
+}
+
+/// The files SQLite keeps for the database at `db`: the file and its journals.
+fn database_files(db: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut spellings = vec![db.to_path_buf()];
+    if let Ok(real) = fs::canonicalize(db) {
+        spellings.push(real);
+    }
+    for base in spellings {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = base.clone().into_os_string();
+            name.push(suffix);
+            files.push(PathBuf::from(name));
+        }
+    }
+    files
+}
+
+/// Refuse a destination that is, or could become, one of the database's own files, by any
+/// spelling (`..`, symbolic links, hard links: compared by device and inode), or that
+/// exists and is not a regular file. These hold even when replacing is allowed.
+fn check_destination(dest: &Path, db: &Path) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let ours = database_files(db);
+    // The destination as SQLite and the kernel will see it: its folder resolved.
+    let resolved = match (fs::canonicalize(parent(dest)), dest.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name),
+        _ => dest.to_path_buf(),
+    };
+    if ours.iter().any(|f| *f == resolved || f == dest) {
+        return Err(protected(
+            dest,
+            "it is the database file or one of its journal files",
+        ));
+    }
+    match fs::symlink_metadata(dest) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(protected(dest, "it is a symbolic link"));
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(protected(dest, "it exists and is not a regular file"));
+        }
+        Ok(meta) => {
+            let same = |f: &PathBuf| {
+                fs::metadata(f).is_ok_and(|m| m.dev() == meta.dev() && m.ino() == meta.ino())
+            };
+            if ours.iter().any(same) {
+                return Err(protected(
+                    dest,
+                    "it is the database file or one of its journal files (the same file under \
+                     another name)",
+                ));
+            }
+        }
+        Err(_) => {}
+    }
+    Ok(())
+}
+
+/// Check (and, if `create`, make with mode 0700) the folder a snapshot goes to, and that
+/// the destination may be written: never one of the database's own files (`db`), never
+/// anything but a regular file, and an existing file only if `overwrite`.
+pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> Result<()> {
     let folder = parent(dest);
+    check_destination(dest, db)?;
     if create && !folder.exists() {
         fs::DirBuilder::new()
             .recursive(true)
@@ -236,13 +416,7 @@ pub fn prepare_folder(dest: &Path, overwrite: bool, create: bool) -> Result<()> 
             format!("the folder {} is not writable", folder.display()),
         ));
     }
-    if dest.is_dir() {
-        return Err(Error::usage(
-            "backup_exists",
-            format!("{} is a folder", dest.display()),
-        ));
-    }
-    if !overwrite && dest.exists() {
+    if !overwrite && fs::symlink_metadata(dest).is_ok() {
         return Err(exists(dest));
     }
     Ok(())
@@ -251,7 +425,8 @@ pub fn prepare_folder(dest: &Path, overwrite: bool, create: bool) -> Result<()> 
 /// Write a snapshot of `user`'s rows of the database at `live` to `dest`. The rows are read
 /// in one read transaction, so the snapshot is consistent even while others write; a
 /// caller holding the database's write lock (a reset) gets exactly what it is about to
-/// delete.
+/// delete. `step` says whether the snapshot is the command's result or a step before it.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     live: &Path,
     user: &str,
@@ -259,13 +434,15 @@ pub fn write(
     overwrite: bool,
     busy: Duration,
     now: i64,
+    step: Step,
     progress: &dyn Fn(&str),
 ) -> Result<Counts> {
-    prepare_folder(dest, overwrite, false)?;
-    let pending = PendingFile::create(dest)?;
+    let live = plain_path(live)?;
+    let dest = plain_path(dest)?;
+    prepare_folder(&dest, &live, overwrite, false)?;
+    let pending = PendingFile::create(&dest)?;
     let counts = {
-        let conn = Connection::open(&pending.tmp)?;
-        conn.busy_timeout(busy)?;
+        let conn = connect(&pending.tmp, OpenFlags::SQLITE_OPEN_READ_WRITE, busy)?;
         conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")?;
         let tx = conn.unchecked_transaction()?;
         for sql in MIGRATIONS {
@@ -277,14 +454,14 @@ pub fn write(
         conn.execute("ATTACH DATABASE ?1 AS live", [live.to_string_lossy()])?;
         let tx = conn.unchecked_transaction()?;
         let tables: Vec<&str> = snapshot_tables().collect();
-        copy_rows(&tx, "live", "main", user, &tables, progress)?;
+        copy_rows(&tx, "live", "main", user, &tables, Rows::Snapshot, progress)?;
         for (key, value) in [(USER_KEY, user.to_owned()), (CREATED_KEY, now.to_string())] {
             tx.execute(
                 "INSERT INTO server_settings (key, value) VALUES (?1, ?2)",
                 params![key, value],
             )?;
         }
-        let digest = digest(&tx, "main")?;
+        let digest = scan(&tx, "main", None)?.digest;
         tx.execute(
             "INSERT INTO server_settings (key, value) VALUES (?1, ?2)",
             params![DIGEST_KEY, digest],
@@ -294,39 +471,37 @@ pub fn write(
         conn.execute("DETACH DATABASE live", [])?;
         counts
     };
-    pending.finish(dest, overwrite)?;
+    pending.finish(&dest, overwrite, step)?;
     Ok(counts)
 }
 
+/// Remove a snapshot written as a step of a change that then did not happen.
+pub fn discard(path: &Path) {
+    let _ = fs::remove_file(path);
+    if let Ok(dir) = fs::File::open(parent(path)) {
+        let _ = dir.sync_all();
+    }
+}
+
 /// Check, inside the restore's transaction, that the snapshot attached as `snap` is still
-/// the one `inspect` accepted: the same account and rows matching their digest.
+/// one `inspect` would accept, for the same account.
 pub fn recheck_attached(conn: &Connection, user: &str) -> Result<()> {
-    let value = |key: &str| -> Result<Option<String>> {
-        Ok(conn
-            .query_row(
-                "SELECT value FROM snap.server_settings WHERE key = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .ok())
-    };
-    if value(USER_KEY)?.as_deref() != Some(user)
-        || value(DIGEST_KEY)? != Some(digest(conn, "snap")?)
-    {
-        return Err(refuse(
-            "invalid_snapshot",
-            "the snapshot file changed after it was checked; nothing was restored".to_owned(),
+    let checked = check(conn, "snap", "the attached snapshot")?;
+    if checked.user != user {
+        return Err(not_usable(
+            "the snapshot file changed after it was checked".to_owned(),
         ));
     }
     Ok(())
 }
 
 /// A whole-database copy (`VACUUM INTO`), consistent while other programs keep writing.
-pub fn write_all(live: &Connection, dest: &Path, overwrite: bool) -> Result<()> {
-    prepare_folder(dest, overwrite, false)?;
-    let pending = PendingFile::create(dest)?;
+pub fn write_all(live: &Connection, db: &Path, dest: &Path, overwrite: bool) -> Result<()> {
+    let dest = plain_path(dest)?;
+    prepare_folder(&dest, db, overwrite, false)?;
+    let pending = PendingFile::create(&dest)?;
     live.execute("VACUUM INTO ?1", [pending.tmp.to_string_lossy()])?;
-    pending.finish(dest, overwrite)
+    pending.finish(&dest, overwrite, Step::TheChange)
 }
 
 /// What a snapshot holds, after checking it can be restored.
@@ -334,18 +509,141 @@ pub fn write_all(live: &Connection, dest: &Path, overwrite: bool) -> Result<()> 
 pub struct SnapshotInfo {
     pub user: String,
     pub created: i64,
+    /// Everything the snapshot holds of the account (shares received included).
     pub counts: Counts,
+    /// Shares other accounts own with this account as receiver: recorded, not restored.
+    pub received_shares: u64,
 }
 
-fn refuse(id: &'static str, message: String) -> Error {
-    Error::database(id, message)
+fn not_usable(why: String) -> Error {
+    Error::database(
+        "invalid_snapshot",
+        format!("this is not a usable pwaccount snapshot: {why}"),
+    )
 }
 
-/// Check a snapshot file: a pwaccount database of this schema version, intact, holding
-/// exactly one account's rows, with a matching digest.
+/// The schema objects this build writes, as `(type, name, table, sql)` rows.
+fn expected_schema() -> Result<Vec<SchemaObject>> {
+    let conn = Connection::open_in_memory()?;
+    for sql in MIGRATIONS {
+        conn.execute_batch(sql)?;
+    }
+    schema_objects(&conn, "main")
+}
+
+type SchemaObject = (String, String, String, Option<String>);
+
+fn schema_objects(conn: &Connection, schema: &str) -> Result<Vec<SchemaObject>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT type, name, tbl_name, sql FROM {schema}.sqlite_master ORDER BY type, name"
+    ))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// What `check` found in a snapshot.
+struct Checked {
+    user: String,
+    created: i64,
+    received_shares: u64,
+}
+
+/// Everything a snapshot must satisfy before any query trusts it: a pwaccount file of this
+/// build's schema version, intact, with exactly the schema this build writes (no changed
+/// collation, no extra trigger or view), naming a valid account id, every row that
+/// account's (compared byte for byte), and rows matching the recorded digest.
+fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
+    let not_snapshot = |why: &str| not_usable(why.to_owned());
+    let app_id: i32 = conn
+        .query_row(&format!("PRAGMA {schema}.application_id"), [], |r| r.get(0))
+        .map_err(|_| not_snapshot("it is not an SQLite database"))?;
+    if app_id != APPLICATION_ID {
+        return Err(not_snapshot(
+            "it is not a pwaccount file (wrong application id)",
+        ));
+    }
+    let version: i64 =
+        conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
+    if version > current_version() {
+        return Err(Error::database(
+            "snapshot_too_new",
+            format!(
+                "{shown} has schema version {version}, newer than this pwaccount understands \
+                 ({}); upgrade pwaccount",
+                current_version()
+            ),
+        ));
+    }
+    if version < current_version() {
+        // Version 1 is the first schema: no older snapshot can exist yet. When a version 2
+        // comes, older snapshots are migrated on a temporary copy here.
+        return Err(not_snapshot(&format!("unknown schema version {version}")));
+    }
+    let integrity: String = conn
+        .query_row(&format!("PRAGMA {schema}.integrity_check"), [], |r| {
+            r.get(0)
+        })
+        .map_err(|e| not_snapshot(&format!("it is damaged ({e})")))?;
+    if integrity != "ok" {
+        return Err(not_snapshot(&format!("it is damaged ({integrity})")));
+    }
+    let expected = expected_schema()?;
+    let found = schema_objects(conn, schema)?;
+    if found != expected {
+        let odd = found
+            .iter()
+            .find(|o| !expected.contains(o))
+            .or_else(|| expected.iter().find(|o| !found.contains(o)))
+            .map(|o| format!("{} {}", o.0, o.1))
+            .unwrap_or_default();
+        return Err(not_snapshot(&format!(
+            "its schema is not the one this pwaccount writes (it differs at {odd})"
+        )));
+    }
+    let setting = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT value FROM {schema}.server_settings WHERE key = ?1"),
+                [key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    };
+    let user = setting(USER_KEY)?.ok_or_else(|| {
+        not_snapshot(
+            "it does not name an account (a whole-database copy cannot be restored per account)",
+        )
+    })?;
+    crate::account::validate_user_id(&user).map_err(|e| {
+        not_snapshot(&format!(
+            "the account id it names is not valid ({})",
+            e.message
+        ))
+    })?;
+    let scanned = scan(conn, schema, Some(&user))?;
+    if setting(DIGEST_KEY)?.as_deref() != Some(scanned.digest.as_str()) {
+        return Err(not_snapshot(
+            "its rows were changed after it was written (digest mismatch)",
+        ));
+    }
+    let created = setting(CREATED_KEY)?
+        .and_then(|v| v.parse::<i64>().ok())
+        .ok_or_else(|| not_snapshot("its creation time is missing or not a number"))?;
+    Ok(Checked {
+        user,
+        created,
+        received_shares: scanned.received_shares,
+    })
+}
+
+/// Check a snapshot file: see `check`.
 pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
-    let shown = path.display();
-    let meta = fs::metadata(path).map_err(|e| {
+    let path = plain_path(path)?;
+    let shown = path.display().to_string();
+    let meta = fs::metadata(&path).map_err(|e| {
         Error::usage(
             "cannot_read_file",
             format!("cannot read the snapshot {shown}: {e}"),
@@ -357,76 +655,14 @@ pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
             format!("the snapshot {shown} is not a file"),
         ));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let not_snapshot = |why: &str| {
-        refuse(
-            "invalid_snapshot",
-            format!("{shown} is not a usable pwaccount snapshot: {why}"),
-        )
-    };
-    let app_id: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|_| not_snapshot("it is not an SQLite database"))?;
-    if app_id != APPLICATION_ID {
-        return Err(not_snapshot(
-            "it is not a pwaccount file (wrong application id)",
-        ));
-    }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > current_version() {
-        return Err(refuse(
-            "snapshot_too_new",
-            format!(
-                "the snapshot {shown} has schema version {version}, newer than this pwaccount understands ({}); upgrade pwaccount",
-                current_version()
-            ),
-        ));
-    }
-    if version < current_version() {
-        // Version 1 is the first schema: no older snapshot can exist yet. When a version 2
-        // comes, older snapshots are migrated on a temporary copy here.
-        return Err(not_snapshot(&format!("unknown schema version {version}")));
-    }
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| not_snapshot(&format!("it is damaged ({e})")))?;
-    if check != "ok" {
-        return Err(not_snapshot(&format!("it is damaged ({check})")));
-    }
-    let user = server_setting(&conn, USER_KEY)?.ok_or_else(|| {
-        not_snapshot(
-            "it does not name an account (a whole-database copy cannot be restored per account)",
-        )
-    })?;
-    for table in snapshot_tables() {
-        let others: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM {table} WHERE NOT {}", belongs(table)),
-            [&user],
-            |r| r.get(0),
-        )?;
-        if others > 0 {
-            return Err(not_snapshot(&format!(
-                "it holds rows of more than one account (table {table})"
-            )));
-        }
-    }
-    let recorded = server_setting(&conn, DIGEST_KEY)?.unwrap_or_default();
-    if digest(&conn, "main")? != recorded {
-        return Err(not_snapshot(
-            "its rows were changed after it was written (digest mismatch)",
-        ));
-    }
-    let created = server_setting(&conn, CREATED_KEY)?
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let counts = counts(&conn, &user)?;
+    let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
+    let checked = check(&conn, "main", &format!("the snapshot {shown}"))?;
+    let counts = counts(&conn, &checked.user)?;
     Ok(SnapshotInfo {
-        user,
-        created,
+        user: checked.user,
+        created: checked.created,
         counts,
+        received_shares: checked.received_shares,
     })
 }
 
@@ -470,5 +706,22 @@ mod tests {
         assert_ne!(a, b);
         assert!(!file_name("..", 0, "").starts_with('.'));
         assert!(!file_name("x\\y:z", 0, "-reset").contains(['\\', ':']));
+    }
+
+    #[test]
+    fn temporary_names_carry_their_writer() {
+        let name = temp_name("alice.sqlite", 4242, &[0xab; 6]);
+        assert_eq!(name, ".alice.sqlite.4242-abababababab.tmp");
+        assert_eq!(temp_owner(&name), Some(4242));
+        assert_eq!(temp_owner(&format!("{name}-journal")), Some(4242));
+        for other in [
+            "alice.sqlite",
+            ".alice.sqlite.tmp",
+            ".alice.sqlite.x-abababababab.tmp",
+            ".alice.sqlite.42-abab.tmp",
+            ".alice.sqlite.42-abababababab.tmp-other",
+        ] {
+            assert_eq!(temp_owner(other), None, "{other}");
+        }
     }
 }
