@@ -109,6 +109,13 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
+            // A statement stopped by an interruption, or a lock wait given up for one.
+            let stopped = matches!(f.code, C::OperationInterrupted)
+                || matches!(f.code, C::DatabaseBusy | C::DatabaseLocked)
+                    && crate::interrupt::should_stop();
+            if stopped {
+                return crate::interrupt::stopped();
+            }
             return match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => Error::database(
                     "database_busy",

@@ -31,6 +31,8 @@ pub use cmd::completion_script;
 /// return the exit code of SPEC §2.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
+    // First of all: from here on an interruption is a request, not the end of the process.
+    interrupt::install(wants_json(&args));
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_failure(&e, &args),
@@ -39,7 +41,6 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         json: cli.json,
         quiet: cli.quiet,
     };
-    interrupt::install(cli.json);
     let mut result = cmd::run(cli, out);
     // An interruption that stopped nothing (the command finished first, without
     // committing a change) is still an interruption: nothing was changed.
@@ -77,11 +78,16 @@ fn output_failed(e: &std::io::Error) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// Whether `--json` is among the arguments (before clap has parsed them).
+fn wants_json(args: &[OsString]) -> bool {
+    args.iter().skip(1).any(|a| a == "--json")
+}
+
 /// clap's own output for help and version; otherwise a usage error (exit 2), as the JSON
 /// envelope when `--json` was among the arguments.
 fn usage_failure(e: &clap::Error, args: &[OsString]) -> ExitCode {
     let informational = matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
-    let json = args.iter().skip(1).any(|a| a == "--json");
+    let json = wants_json(args);
     if informational || !json {
         let _ = e.print();
         return ExitCode::from(if informational { 0 } else { 2 });

@@ -356,13 +356,21 @@ fn verify_exits_4_without_a_challenge() {
 }
 
 #[test]
-fn passphrase_lengths_are_counted_in_characters() {
+fn passphrase_lengths_are_counted_in_utf16_code_units_as_the_official_client_does() {
     let env = Env::new();
     let before = {
         env.cmd().arg("status").run().ok();
         env.dump()
     };
-    for bad in ["x".repeat(11), "y".repeat(129), "é".repeat(11)] {
+    for bad in [
+        "x".repeat(11),
+        "y".repeat(129),
+        "é".repeat(11),
+        // Outside the Basic Multilingual Plane a character is two UTF-16 units.
+        "😀".repeat(100),
+        "😀".repeat(65),
+        format!("{}x", "😀".repeat(5)),
+    ] {
         let out = env
             .cmd()
             .args(["--json", "challenge", "set", "--passphrase-env", "P"])
@@ -381,6 +389,9 @@ fn passphrase_lengths_are_counted_in_characters() {
     // 12 multi-byte characters are 24 bytes but a valid passphrase.
     set(&env, &"é".repeat(12), None).ok();
     set(&env, &"z".repeat(128), Some(&"é".repeat(12))).ok();
+    // 6 emoji are 12 units (the client accepts them), 64 are 128.
+    set(&env, &"😀".repeat(6), Some(&"z".repeat(128))).ok();
+    set(&env, &"😀".repeat(64), Some(&"😀".repeat(6))).ok();
 }
 
 /// Every invalid input: the exit code, the error id, a fragment naming the field, and the

@@ -201,6 +201,7 @@ pub fn checksum(path: &Path) -> String {
 
 /// One run of the binary.
 pub struct Run {
+    dir: Option<PathBuf>,
     db: Option<PathBuf>,
     user: Option<String>,
     args: Vec<OsString>,
@@ -217,6 +218,7 @@ pub struct Outcome {
 impl Run {
     pub fn new() -> Self {
         Run {
+            dir: None,
             db: None,
             user: None,
             args: Vec::new(),
@@ -228,6 +230,12 @@ impl Run {
     /// `--db PATH` (replacing an earlier one).
     pub fn db(mut self, path: impl Into<PathBuf>) -> Self {
         self.db = Some(path.into());
+        self
+    }
+
+    /// Run in `dir` (for relative paths).
+    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.dir = Some(dir.into());
         self
     }
 
@@ -279,6 +287,9 @@ impl Run {
             cmd.env_remove(var);
         }
         cmd.env("HOME", std::env::temp_dir().join("pwaccount-tests-no-home"));
+        if let Some(dir) = &self.dir {
+            cmd.current_dir(dir);
+        }
         for (k, v) in &self.env {
             match v {
                 Some(v) => cmd.env(k, v),
@@ -309,6 +320,7 @@ impl Run {
             stderr: String::from_utf8(out.stderr).unwrap(),
         };
         // Whatever happened, no panic and no Rust debug text reaches the user.
+        assert_ne!(outcome.code, 101, "exit 101 is a panic: {}", outcome.stderr);
         for text in [&outcome.stdout, &outcome.stderr] {
             assert!(!text.contains("panicked"), "panic in output: {text}");
             assert!(!text.contains("RUST_BACKTRACE"), "panic in output: {text}");

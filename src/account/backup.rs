@@ -74,13 +74,17 @@ pub fn before_reset(
                 &|_| {},
             )
         })
-        .map_err(|e| Error {
-            message: format!(
-                "could not write the snapshot before the reset, so nothing was deleted: {}",
-                e.message
-            ),
-            kind: Kind::Database,
-            ..e
+        .map_err(|e| match e.kind {
+            // An interruption is reported as one: the run stopped, nothing was deleted.
+            Kind::Interrupted => e,
+            _ => Error {
+                message: format!(
+                    "could not write the snapshot before the reset, so nothing was deleted: {}",
+                    e.message
+                ),
+                kind: Kind::Database,
+                ..e
+            },
         })?;
     Ok(dest.to_path_buf())
 }
@@ -111,19 +115,21 @@ pub fn check_restore(
             ),
         ));
     }
-    let current = {
-        let tx = store.read()?;
-        store::counts(&tx, &info.user)?
-    };
+    let db = store.path().to_path_buf();
+    let in_context = |e: Error| e.in_context(&info.user, &db);
+    let current = store
+        .read()
+        .and_then(|tx| store::counts(&tx, &info.user))
+        .map_err(in_context)?;
     if current.deletable_total() > 0 && !replace {
-        return Err(Error::new(
+        return Err(in_context(Error::new(
             Kind::Forbidden,
             "account_not_blank",
             format!(
                 "account '{}' is not blank; add --replace to replace its data with the snapshot's",
                 info.user
             ),
-        ));
+        )));
     }
     Ok((info, current))
 }

@@ -63,16 +63,7 @@ pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
         None
     };
     let mut store = ctx.open(Access::Write)?;
-    let (info, current) = backup::check_restore(&mut store, &args.path, target, args.replace)
-        .map_err(|e| match target {
-            // Without --user the account is the snapshot's, not the login name.
-            None => Error {
-                account: None,
-                database: Some(ctx.db.clone()),
-                ..e
-            },
-            Some(_) => e,
-        })?;
+    let (info, current) = backup::check_restore(&mut store, &args.path, target, args.replace)?;
     let user = info.user.clone();
     restore_checked(ctx, &mut store, &args, &info, &current)
         .map_err(|e| e.in_context(&user, &ctx.db))

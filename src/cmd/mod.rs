@@ -99,6 +99,9 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         out,
         prompt: Prompter::new(cli.no_input),
     };
+    // Without --user, a restore works on the snapshot's account, not the login name: its
+    // errors name that account themselves, once it is known.
+    let login_is_not_the_account = matches!(cli.command, Command::Restore(_)) && !user_given;
     let result = match cli.command {
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
@@ -109,8 +112,8 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
     result.map_err(|e| match &ctx.user {
-        Ok(user) => e.in_context(user, &ctx.db),
-        Err(_) => Error {
+        Ok(user) if !login_is_not_the_account => e.in_context(user, &ctx.db),
+        _ => Error {
             database: Some(ctx.db.clone()),
             ..e
         },

@@ -8,11 +8,13 @@ pub mod snapshot;
 pub use queries::*;
 pub use rusqlite::Transaction;
 
+use std::cell::Cell;
 use std::fs;
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -190,9 +192,42 @@ pub fn plain_path(path: &Path) -> Result<PathBuf> {
 pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
     let path = plain_path(path)?;
     let mut conn = Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    conn.busy_timeout(busy_timeout)?;
+    let ms = u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX);
+    BUSY_LIMIT_MS.fetch_max(ms, Ordering::Relaxed);
+    conn.busy_handler(Some(wait_while_busy))?;
     conn.progress_handler(1000, Some(crate::interrupt::should_stop))?;
     Ok(conn)
+}
+
+/// The busy timeout: the longest any connection of this run was given (one
+/// `--busy-timeout` per run; a snapshot file opened with none does not lower it).
+static BUSY_LIMIT_MS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    static BUSY_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// SQLite's busy handler: wait in short steps while another program holds the lock, up
+/// to the busy timeout, but give up at once when an interruption is requested (SQLite's
+/// own timeout would sleep through it).
+fn wait_while_busy(attempt: i32) -> bool {
+    let now = Instant::now();
+    let since = BUSY_SINCE.with(|cell| {
+        if attempt == 0 || cell.get().is_none() {
+            cell.set(Some(now));
+        }
+        cell.get().unwrap_or(now)
+    });
+    if crate::interrupt::should_stop() {
+        return false;
+    }
+    let limit = Duration::from_millis(BUSY_LIMIT_MS.load(Ordering::Relaxed));
+    let waited = now.duration_since(since);
+    if waited >= limit {
+        return false;
+    }
+    std::thread::sleep((limit - waited).min(Duration::from_millis(5)));
+    true
 }
 
 fn inspect(conn: &Connection) -> Result<(i32, i64, i64)> {

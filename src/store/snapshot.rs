@@ -348,18 +348,39 @@ fn database_files(db: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// `path` made absolute with `.` and `..` collapsed by their spelling alone.
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .components()
+    {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Refuse a destination that is, or could become, one of the database's own files, by any
 /// spelling (`..`, symbolic links, hard links: compared by device and inode), or that
 /// exists and is not a regular file. These hold even when replacing is allowed.
 fn check_destination(dest: &Path, db: &Path) -> Result<()> {
     use std::os::unix::fs::MetadataExt;
     let ours = database_files(db);
-    // The destination as SQLite and the kernel will see it: its folder resolved.
+    // The destination as SQLite and the kernel will see it (its folder resolved), and as
+    // written with `.` and `..` taken literally.
     let resolved = match (fs::canonicalize(parent(dest)), dest.file_name()) {
         (Ok(folder), Some(name)) => folder.join(name),
         _ => dest.to_path_buf(),
     };
-    if ours.iter().any(|f| *f == resolved || f == dest) {
+    let spellings = [dest.to_path_buf(), resolved, lexical(dest)];
+    if ours.iter().any(|f| spellings.contains(f)) {
         return Err(protected(
             dest,
             "it is the database file or one of its journal files",
