@@ -16,7 +16,8 @@ EXIT STATUS:
     7    invalid data: bad hex, salt or secret length, passphrase length, bad JSON
     8    database: cannot open or create, not a pwaccount file, newer schema,
          corrupt, still locked after the busy timeout, read-only
-    130  interrupted at a prompt (Ctrl-C or end of input); nothing changed
+    130  interrupted (Ctrl-C, SIGTERM, SIGHUP, or end of input at a prompt)
+         before anything was committed; nothing changed
 
 ENVIRONMENT:
     PWACCOUNT_DB            database file (as --db)
