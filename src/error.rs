@@ -1,45 +1,136 @@
-//! One error type for the whole tool: every failure knows its exit code (SPEC §2) and a
-//! stable snake_case id for `--json`, and carries a message meant for people.
+//! One error type for the whole tool, and the catalogue of every way it can fail: each
+//! failure has a stable snake_case id (scripts match on it in `--json` output), the exit
+//! code of SPEC §2 that goes with it, and a one-line meaning. The list below is the only
+//! place ids are declared; the README and the man page carry the same table, and a test
+//! keeps the three in step.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// The categories of SPEC §2; each maps to exactly one exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Internal,
-    Usage,
-    Forbidden,
-    NotFound,
-    Unauthorized,
-    FeatureDisabled,
-    InvalidData,
-    Database,
-    Interrupted,
+macro_rules! catalogue {
+    ($($variant:ident = $id:literal, $code:literal, $meaning:literal;)*) => {
+        /// A failure's stable id. Its exit code and meaning come with it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Id {
+            $($variant,)*
+        }
+
+        impl Id {
+            /// Every id, in catalogue order.
+            pub const ALL: &[Id] = &[$(Id::$variant,)*];
+
+            /// The id as scripts see it in `--json` output.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Id::$variant => $id,)*
+                }
+            }
+
+            /// The exit status of a run that fails this way.
+            pub fn exit_code(self) -> u8 {
+                match self {
+                    $(Id::$variant => $code,)*
+                }
+            }
+
+            /// What the failure means, in one line.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(Id::$variant => $meaning,)*
+                }
+            }
+        }
+    };
 }
 
-impl Kind {
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Kind::Internal => 1,
-            Kind::Usage => 2,
-            Kind::Forbidden => 3,
-            Kind::NotFound => 4,
-            Kind::Unauthorized => 5,
-            Kind::FeatureDisabled => 6,
-            Kind::InvalidData => 7,
-            Kind::Database => 8,
-            Kind::Interrupted => 130,
-        }
+catalogue! {
+    Internal = "internal", 1, "an unexpected internal error (a bug, or the system clock before 1970)";
+    Usage = "usage", 2, "the command line is not valid";
+    NoUser = "no_user", 2, "no account given, and no login name to default to";
+    InvalidUser = "invalid_user", 2, "the account id is not 1 to 64 characters without control characters";
+    InvalidPath = "invalid_path", 2, "a path cannot be made absolute";
+    InputRequired = "input_required", 2, "an answer is needed but cannot be prompted for";
+    CannotReadFile = "cannot_read_file", 2, "a file named on the command line cannot be read";
+    EnvNotSet = "env_not_set", 2, "a named environment variable is not set";
+    StdinUsedTwice = "stdin_used_twice", 2, "standard input was named for more than one value";
+    MissingData = "missing_data", 2, "raw mode was given a secret without the salts";
+    BackupExists = "backup_exists", 2, "the backup path exists and replacing it was not allowed";
+    BackupTargetProtected = "backup_target_protected", 2, "the backup path is the database, a journal of it, or not a regular file";
+    UserMismatch = "user_mismatch", 2, "the snapshot holds another account than the one named";
+    NoResetPending = "no_reset_pending", 3, "no reset code is pending for the account";
+    CodeInvalid = "code_invalid", 3, "the reset code does not match the one issued";
+    CodeExpired = "code_expired", 3, "the reset code has expired";
+    CodeMismatch = "code_mismatch", 3, "the code typed at the terminal does not match";
+    AccountNotBlank = "account_not_blank", 3, "the account has data and replacing it was not allowed";
+    NotConfirmed = "not_confirmed", 3, "the restore was not confirmed at the terminal";
+    ChallengeNotFound = "challenge_not_found", 4, "the account has no challenge";
+    PassphraseRequired = "passphrase_required", 5, "the current passphrase or secret is needed and was not given";
+    PassphraseInvalid = "passphrase_invalid", 5, "the passphrase or secret is wrong";
+    FeatureDisabled = "feature_disabled", 6, "the feature client-side-encryption is disabled";
+    EmptyInput = "empty_input", 7, "a secret, passphrase or salts input is empty";
+    NotUtf8 = "not_utf8", 7, "an input is not UTF-8 text";
+    InputTooLarge = "input_too_large", 7, "an input file is larger than 64 KiB";
+    InvalidData = "invalid_data", 7, "the salts are not a JSON array of three strings";
+    InvalidSalt = "invalid_salt", 7, "a salt has the wrong length";
+    InvalidHex = "invalid_hex", 7, "a salt is not hexadecimal";
+    InvalidSecret = "invalid_secret", 7, "a secret is not 64 hexadecimal characters";
+    PassphraseLength = "passphrase_length", 7, "a new passphrase is not 12 to 128 UTF-16 code units long";
+    PassphraseUnchanged = "passphrase_unchanged", 7, "the new passphrase (or secret and salts) is the current one";
+    DatabaseBusy = "database_busy", 8, "another program held the database's lock past the busy timeout";
+    DatabaseReadOnly = "database_read_only", 8, "the database must be changed but is read-only";
+    FolderReadOnly = "folder_read_only", 8, "the database's folder is not writable";
+    FolderMissing = "folder_missing", 8, "the database's folder does not exist";
+    DatabaseIsDirectory = "database_is_directory", 8, "the database path is a folder";
+    NotADatabase = "not_a_database", 8, "the file is not an SQLite database";
+    PermissionDenied = "permission_denied", 8, "the database file cannot be read";
+    CannotOpen = "cannot_open", 8, "the database file cannot be opened";
+    DatabaseCorrupt = "database_corrupt", 8, "the database file is corrupt";
+    DiskFull = "disk_full", 8, "the disk is full or a file size limit was reached";
+    IoError = "io_error", 8, "reading or writing the database failed";
+    DatabaseError = "database_error", 8, "another database error";
+    ForeignDatabase = "foreign_database", 8, "the file is another application's database";
+    DatabaseTooNew = "database_too_new", 8, "the database's schema is newer than this pwaccount";
+    NeedsUpgrade = "needs_upgrade", 8, "the schema needs an upgrade, which a read-only command does not do";
+    NoDataDirectory = "no_data_directory", 8, "there is no home or data directory for the default database";
+    CannotCreateFolder = "cannot_create_folder", 8, "the default database's folder cannot be created";
+    ChallengeDamaged = "challenge_damaged", 8, "the stored challenge cannot be read";
+    ChallengeMissing = "challenge_missing", 8, "user/challenge/id names a challenge that does not exist";
+    ChallengeChanged = "challenge_changed", 8, "another program changed the challenge during the command";
+    KeychainDamaged = "keychain_damaged", 8, "a keychain cannot be opened with the account key";
+    OrphanKeychains = "orphan_keychains", 8, "the account has keychains but no challenge";
+    InvalidSetting = "invalid_setting", 8, "a server setting in the database has a value out of range";
+    InvalidSnapshot = "invalid_snapshot", 8, "the snapshot cannot be restored (foreign, damaged, forged or edited)";
+    SnapshotTooNew = "snapshot_too_new", 8, "the snapshot's schema is newer than this pwaccount";
+    BackupFailed = "backup_failed", 8, "the backup file could not be written";
+    ResetSnapshotFailed = "reset_snapshot_failed", 8, "the snapshot before a reset could not be written, so nothing was deleted";
+    Interrupted = "interrupted", 130, "interrupted before anything was committed";
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
+}
+
+/// The catalogue as a Markdown table, as the README carries it.
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from("| id | exit | meaning |\n| --- | --- | --- |\n");
+    for id in Id::ALL {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            id.as_str(),
+            id.exit_code(),
+            id.meaning()
+        ));
+    }
+    out
 }
 
 /// A failure as the user sees it. The message never holds a secret: callers build it
 /// from field names and public values only.
 #[derive(Debug, Clone)]
 pub struct Error {
-    pub kind: Kind,
-    pub id: &'static str,
+    pub id: Id,
     pub message: String,
     /// The account and the database file the command worked on, once known.
     pub account: Option<String>,
@@ -49,9 +140,8 @@ pub struct Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(kind: Kind, id: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(id: Id, message: impl Into<String>) -> Self {
         Error {
-            kind,
             id,
             message: message.into(),
             account: None,
@@ -59,26 +149,14 @@ impl Error {
         }
     }
 
-    pub fn usage(id: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::Usage, id, message)
-    }
-
-    pub fn invalid(id: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::InvalidData, id, message)
-    }
-
-    pub fn database(id: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::Database, id, message)
-    }
-
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(Kind::Internal, "internal", message)
+        Self::new(Id::Internal, message)
     }
 
+    /// An interruption at a prompt: nothing had been written.
     pub fn interrupted() -> Self {
         Self::new(
-            Kind::Interrupted,
-            "interrupted",
+            Id::Interrupted,
             "interrupted at a prompt; nothing was changed",
         )
     }
@@ -90,8 +168,16 @@ impl Error {
         self
     }
 
+    /// The same failure with `more` added to its message (a hint the layer above knows).
+    pub fn with_hint(self, more: &str) -> Self {
+        Error {
+            message: format!("{}{more}", self.message),
+            ..self
+        }
+    }
+
     pub fn exit_code(&self) -> u8 {
-        self.kind.exit_code()
+        self.id.exit_code()
     }
 }
 
@@ -117,38 +203,37 @@ impl From<rusqlite::Error> for Error {
                 return crate::interrupt::stopped();
             }
             return match f.code {
-                C::DatabaseBusy | C::DatabaseLocked => Error::database(
-                    "database_busy",
-                    "the database is busy: another program is writing to it; try again \
-                     (or raise --busy-timeout)",
+                C::DatabaseBusy | C::DatabaseLocked => Error::new(
+                    Id::DatabaseBusy,
+                    "the database is busy: another program is writing to it; try again",
                 ),
-                C::ReadOnly => Error::database(
-                    "database_read_only",
+                C::ReadOnly => Error::new(
+                    Id::DatabaseReadOnly,
                     "the database file cannot be written (read-only file, folder or file system)",
                 ),
-                C::DiskFull => Error::database(
-                    "disk_full",
+                C::DiskFull => Error::new(
+                    Id::DiskFull,
                     "the disk is full (or the database reached its size limit)",
                 ),
                 C::NotADatabase => {
-                    Error::database("not_a_database", "the file is not an SQLite database")
+                    Error::new(Id::NotADatabase, "the file is not an SQLite database")
                 }
-                C::SystemIoFailure => Error::database(
-                    "io_error",
+                C::SystemIoFailure => Error::new(
+                    Id::IoError,
                     "writing or reading the database failed (disk full, a file size limit, or \
                      an I/O error)",
                 ),
                 C::DatabaseCorrupt => {
-                    Error::database("database_corrupt", "the database file is corrupt")
+                    Error::new(Id::DatabaseCorrupt, "the database file is corrupt")
                 }
-                C::CannotOpen | C::PermissionDenied => Error::database(
-                    "cannot_open",
+                C::CannotOpen | C::PermissionDenied => Error::new(
+                    Id::CannotOpen,
                     format!("the database file cannot be opened: {e}"),
                 ),
-                _ => Error::database("database_error", format!("database error: {e}")),
+                _ => Error::new(Id::DatabaseError, format!("database error: {e}")),
             };
         }
-        Error::database("database_error", format!("database error: {e}"))
+        Error::new(Id::DatabaseError, format!("database error: {e}"))
     }
 }
 
@@ -157,20 +242,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exit_codes_follow_the_spec_table() {
-        let table = [
-            (Kind::Internal, 1),
-            (Kind::Usage, 2),
-            (Kind::Forbidden, 3),
-            (Kind::NotFound, 4),
-            (Kind::Unauthorized, 5),
-            (Kind::FeatureDisabled, 6),
-            (Kind::InvalidData, 7),
-            (Kind::Database, 8),
-            (Kind::Interrupted, 130),
-        ];
-        for (kind, code) in table {
-            assert_eq!(kind.exit_code(), code, "{kind:?}");
+    fn ids_are_unique_snake_case_with_a_spec_exit_code() {
+        let mut seen = std::collections::BTreeSet::new();
+        for id in Id::ALL {
+            assert!(seen.insert(id.as_str()), "{id} twice");
+            assert!(
+                id.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{id}"
+            );
+            assert!(
+                [1, 2, 3, 4, 5, 6, 7, 8, 130].contains(&id.exit_code()),
+                "{id}"
+            );
+            assert!(!id.meaning().is_empty());
         }
     }
 
@@ -182,6 +268,6 @@ mod tests {
         );
         let e = Error::from(e);
         assert_eq!(e.exit_code(), 8);
-        assert_eq!(e.id, "database_busy");
+        assert_eq!(e.id, Id::DatabaseBusy);
     }
 }

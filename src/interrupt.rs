@@ -16,7 +16,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::{error_json, error_text};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
@@ -75,8 +75,7 @@ pub fn should_stop() -> bool {
 /// The error of work stopped by an interruption before anything was committed.
 pub fn stopped() -> Error {
     Error::new(
-        Kind::Interrupted,
-        "interrupted",
+        Id::Interrupted,
         "interrupted before anything was committed; nothing was changed",
     )
 }

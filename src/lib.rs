@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::error::Error;
+use crate::error::{Error, Id};
 use crate::output::Output;
 
 pub use cmd::completion_script;
@@ -105,7 +105,7 @@ fn usage_failure(e: &clap::Error, args: &[OsString]) -> ExitCode {
         .join(" ")
         .trim_start_matches("error: ")
         .to_owned();
-    let error = Error::usage("usage", first);
+    let error = Error::new(Id::Usage, first);
     let out = Output {
         json: true,
         quiet: false,

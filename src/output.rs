@@ -128,7 +128,7 @@ fn print_stdout(text: &str) -> io::Result<()> {
 pub fn error_json(error: &Error) -> Value {
     let mut v = json!({
         "status": "error",
-        "id": error.id,
+        "id": error.id.as_str(),
         "message": error.message,
         "exit_code": error.exit_code(),
     });
@@ -253,6 +253,7 @@ pub fn describe_counts(c: &crate::store::Counts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Id;
 
     #[test]
     fn thousands_separators() {
@@ -280,10 +281,10 @@ mod tests {
 
     #[test]
     fn error_envelope_has_the_spec_keys() {
-        let e = Error::usage("bad_user", "no").in_context("alice", "/x.db".as_ref());
+        let e = Error::new(Id::InvalidUser, "no").in_context("alice", "/x.db".as_ref());
         let v = error_json(&e);
         assert_eq!(v["status"], "error");
-        assert_eq!(v["id"], "bad_user");
+        assert_eq!(v["id"], "invalid_user");
         assert_eq!(v["message"], "no");
         assert_eq!(v["account"], "alice");
     }

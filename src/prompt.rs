@@ -8,7 +8,7 @@ use console::Term;
 use dialoguer::Password;
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Prompter {
@@ -30,8 +30,7 @@ impl Prompter {
     /// The error for an answer that is needed but cannot be asked for.
     pub fn cannot_ask(what: &str, flags: &str) -> Error {
         Error::new(
-            Kind::Usage,
-            "input_required",
+            Id::InputRequired,
             format!(
                 "{what} is needed, but pwaccount cannot prompt (no terminal, or --no-input); \
                  give it with {flags}"

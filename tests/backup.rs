@@ -490,7 +490,7 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
     let err = store
         .restore_rows(&snap, &info.user, true, &|_| {})
         .unwrap_err();
-    assert_eq!(err.id, "invalid_snapshot");
+    assert_eq!(err.id.as_str(), "invalid_snapshot");
     assert!(err.message.contains("digest mismatch"), "{}", err.message);
     drop(store);
     crate::harness::assert_same(&before, &env.dump(), "restore of a changed snapshot");

@@ -266,7 +266,7 @@ fn changing_needs_the_current_passphrase_and_refuses_a_wrong_one() {
 
     let out = set(&env, PASS2, None).code(5);
     assert!(
-        out.stderr.contains("passphrase is required"),
+        out.stderr.contains("the current passphrase (or secret) is required"),
         "{}",
         out.stderr
     );
@@ -631,7 +631,7 @@ fn a_change_made_meanwhile_by_another_writer_is_detected() {
         Some(Proof::Passphrase(Zeroizing::new(PASS1.into()))),
     )
     .unwrap_err();
-    assert_eq!(err.id, "challenge_changed");
+    assert_eq!(err.id.as_str(), "challenge_changed");
     assert_eq!(err.exit_code(), 8);
     drop(store);
     assert_eq!(verify(&env, PASS2), 0);

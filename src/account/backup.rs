@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::now;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::store::snapshot::{self, SnapshotInfo};
 use crate::store::{self, AccountStore, Counts, Step};
 
@@ -74,15 +74,15 @@ pub fn before_reset(
                 &|_| {},
             )
         })
-        .map_err(|e| match e.kind {
+        .map_err(|e| match e.id {
             // An interruption is reported as one: the run stopped, nothing was deleted.
-            Kind::Interrupted => e,
+            Id::Interrupted => e,
             _ => Error {
                 message: format!(
                     "could not write the snapshot before the reset, so nothing was deleted: {}",
                     e.message
                 ),
-                kind: Kind::Database,
+                id: Id::ResetSnapshotFailed,
                 ..e
             },
         })?;
@@ -106,8 +106,8 @@ pub fn check_restore(
     if let Some(target) = target
         && target != info.user
     {
-        return Err(Error::usage(
-            "user_mismatch",
+        return Err(Error::new(
+            Id::UserMismatch,
             format!(
                 "cannot restore into account '{target}': the snapshot holds another account, \
                  '{}', whose keys are sealed to its own id",
@@ -123,12 +123,8 @@ pub fn check_restore(
         .map_err(in_context)?;
     if current.deletable_total() > 0 && !replace {
         return Err(in_context(Error::new(
-            Kind::Forbidden,
-            "account_not_blank",
-            format!(
-                "account '{}' is not blank; add --replace to replace its data with the snapshot's",
-                info.user
-            ),
+            Id::AccountNotBlank,
+            format!("account '{}' is not blank", info.user),
         )));
     }
     Ok((info, current))

@@ -14,7 +14,7 @@ use super::{features, now};
 use crate::crypto::pwdv1::{self, Salts, Secret};
 use crate::crypto::random_bytes;
 use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow};
 
 pub const FEATURE: &str = "client-side-encryption";
@@ -97,8 +97,8 @@ pub fn same_passphrase_problem(new: &str, old: &str) -> Option<String> {
 }
 
 fn damaged(what: &str) -> Error {
-    Error::database(
-        "challenge_damaged",
+    Error::new(
+        Id::ChallengeDamaged,
         format!(
             "the stored challenge is damaged ({what}); restore the account from a backup or reset it"
         ),
@@ -120,7 +120,7 @@ pub fn current(conn: &rusqlite::Connection, user: &str) -> Result<Option<Current
     match store::current_challenge(conn, user)? {
         Some(row) => parse_current(row).map(Some),
         None => match dangling_pointer(conn, user)? {
-            Some(problem) => Err(Error::database("challenge_missing", problem)),
+            Some(problem) => Err(Error::new(Id::ChallengeMissing, problem)),
             None => Ok(None),
         },
     }
@@ -142,8 +142,7 @@ pub fn dangling_pointer(conn: &rusqlite::Connection, user: &str) -> Result<Optio
 
 fn no_challenge(user: &str) -> Error {
     Error::new(
-        Kind::NotFound,
-        "challenge_not_found",
+        Id::ChallengeNotFound,
         format!("no challenge is set for account '{user}'"),
     )
 }
@@ -168,8 +167,7 @@ fn ensure_feature(conn: &rusqlite::Connection) -> Result<()> {
         return Ok(());
     }
     Err(Error::new(
-        Kind::FeatureDisabled,
-        "feature_disabled",
+        Id::FeatureDisabled,
         "the feature client-side-encryption is disabled, so no challenge can be set; \
          enable it with `pwaccount feature enable client-side-encryption`",
     ))
@@ -210,10 +208,20 @@ fn unseal_account_key(
         .and_then(|bytes| AccountKey::from_bytes(&bytes)))
 }
 
+/// The account has a challenge, and changing it needs proof of the current one.
+pub fn proof_required(user: &str) -> Error {
+    Error::new(
+        Id::PassphraseRequired,
+        format!(
+            "account '{user}' already has a challenge: the current passphrase (or secret) is \
+             required to change it"
+        ),
+    )
+}
+
 fn wrong(proof_is_passphrase: bool) -> Error {
     Error::new(
-        Kind::Unauthorized,
-        "passphrase_invalid",
+        Id::PassphraseInvalid,
         if proof_is_passphrase {
             "the passphrase is wrong"
         } else {
@@ -234,13 +242,7 @@ pub fn set(
     old: Option<Proof>,
 ) -> Result<()> {
     if current.is_some() && old.is_none() {
-        return Err(Error::new(
-            Kind::Unauthorized,
-            "passphrase_required",
-            format!(
-                "account '{user}' already has a challenge: the current passphrase (or secret) is required to change it"
-            ),
-        ));
+        return Err(proof_required(user));
     }
     let same = match (&new, &old, current) {
         (NewChallenge::Passphrase(n), Some(Proof::Passphrase(o)), Some(_)) => {
@@ -257,7 +259,7 @@ pub fn set(
         _ => None,
     };
     if let Some(problem) = same {
-        return Err(Error::invalid("passphrase_unchanged", problem));
+        return Err(Error::new(Id::PassphraseUnchanged, problem));
     }
     let new_salts = match &new {
         NewChallenge::Passphrase(_) => Salts::generate()?,
@@ -289,8 +291,8 @@ pub fn set(
     ensure_feature(&tx)?;
     let stored = self::current(&tx, user)?;
     if stored.as_ref().map(|c| &c.row.uuid) != current.map(|c| &c.row.uuid) {
-        return Err(Error::database(
-            "challenge_changed",
+        return Err(Error::new(
+            Id::ChallengeChanged,
             "another program changed the account's challenge while the passphrase was being \
              checked; run the command again",
         ));
@@ -363,8 +365,8 @@ fn seal_keychain(key: &AccountKey, user: &str, kind: &str, plaintext: &[u8]) -> 
 
 fn open_keychain(key: &AccountKey, user: &str, row: &KeychainRow) -> Result<Zeroizing<Vec<u8>>> {
     let damaged = || {
-        Error::database(
-            "keychain_damaged",
+        Error::new(
+            Id::KeychainDamaged,
             format!(
                 "the {} keychain {} cannot be opened with the account key; nothing was changed",
                 row.kind, row.uuid
@@ -396,8 +398,8 @@ fn rekey_keychains(
     let mut have_sse = false;
     for row in &rows {
         let Some(old_key) = old_key else {
-            return Err(Error::database(
-                "orphan_keychains",
+            return Err(Error::new(
+                Id::OrphanKeychains,
                 format!(
                     "account '{user}' has keychains but no challenge, so they cannot be opened; \
                      reset the account (or restore it from a backup) before setting a challenge"
@@ -408,8 +410,8 @@ fn rekey_keychains(
         if row.kind == SSE_KEYCHAIN {
             have_sse = true;
             let mut chain: SseKeychain = serde_json::from_slice(&plaintext).map_err(|_| {
-                Error::database(
-                    "keychain_damaged",
+                Error::new(
+                    Id::KeychainDamaged,
                     format!("the {SSE_KEYCHAIN} keychain is not valid JSON"),
                 )
             })?;

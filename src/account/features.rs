@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore};
 
 fn key(name: &str) -> String {
@@ -17,8 +17,8 @@ pub fn is_enabled(conn: &Connection, name: &str) -> Result<bool> {
     match store::server_setting(conn, &key)?.as_deref() {
         None | Some("1") => Ok(true),
         Some("0") => Ok(false),
-        Some(other) => Err(Error::database(
-            "invalid_setting",
+        Some(other) => Err(Error::new(
+            Id::InvalidSetting,
             format!(
                 "the server setting {key} is {:?}, but must be 1 (enabled) or 0 (disabled); \
                  correct or delete it",

@@ -8,7 +8,7 @@ pub mod features;
 pub mod reset;
 pub mod status;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 
 /// Unix seconds now. A clock before 1970 (or past the year 292 billion) is an error,
 /// never a made-up time.
@@ -24,14 +24,14 @@ pub fn now() -> Result<i64> {
 pub fn validate_user_id(id: &str) -> Result<()> {
     let len = id.chars().count();
     if len == 0 || len > 64 {
-        return Err(Error::usage(
-            "invalid_user",
+        return Err(Error::new(
+            Id::InvalidUser,
             format!("an account id must be 1 to 64 characters long; this one has {len}"),
         ));
     }
     if id.chars().any(char::is_control) {
-        return Err(Error::usage(
-            "invalid_user",
+        return Err(Error::new(
+            Id::InvalidUser,
             "an account id must not contain control characters",
         ));
     }

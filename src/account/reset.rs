@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::now;
 use crate::crypto::reset_code;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, Counts, Step};
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
@@ -45,8 +45,8 @@ fn code_ttl(conn: &Connection) -> Result<i64> {
     };
     match text.trim().parse::<i64>() {
         Ok(ttl) if (1..=MAX_CODE_TTL).contains(&ttl) => Ok(ttl),
-        _ => Err(Error::database(
-            "invalid_setting",
+        _ => Err(Error::new(
+            Id::InvalidSetting,
             format!(
                 "the server setting {TTL_SETTING} is {:?}, but must be a whole number of \
                  seconds from 1 to {MAX_CODE_TTL} (30 days); correct or delete it",
@@ -81,8 +81,8 @@ pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
     })
 }
 
-fn forbidden(id: &'static str, message: String) -> Error {
-    Error::new(Kind::Forbidden, id, message)
+fn forbidden(id: Id, message: String) -> Error {
+    Error::new(id, message)
 }
 
 /// Check `code` against the account's pending code and, if it matches and has not
@@ -97,13 +97,13 @@ pub fn confirm(
     let again = "run `pwaccount reset` to get a new code";
     let pending = store::reset_code(&tx, user)?.ok_or_else(|| {
         forbidden(
-            "no_reset_pending",
+            Id::NoResetPending,
             format!("no reset is pending for account '{user}'; {again}"),
         )
     })?;
     if !reset_code::matches(code, &pending.code_hash) {
         return Err(forbidden(
-            "code_invalid",
+            Id::CodeInvalid,
             format!(
                 "the reset code does not match the one issued last for account '{user}'; check it, or {again}"
             ),
@@ -111,7 +111,7 @@ pub fn confirm(
     }
     if now()? >= pending.expires {
         return Err(forbidden(
-            "code_expired",
+            Id::CodeExpired,
             format!(
                 "the reset code expired at {}; {again}",
                 crate::output::utc_time(pending.expires)

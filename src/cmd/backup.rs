@@ -3,7 +3,7 @@ use serde_json::json;
 use super::Ctx;
 use crate::account::backup;
 use crate::cli::{BackupArgs, RestoreArgs};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts, utc_time};
 use crate::prompt::Prompter;
 use crate::store::Access;
@@ -13,10 +13,10 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     if args.all {
         let dest = args
             .path
-            .ok_or_else(|| Error::usage("missing_path", "backup --all needs a PATH to write to"))?;
+            .ok_or_else(|| Error::new(Id::Usage, "backup --all needs a PATH to write to"))?;
         let store = ctx.open(Access::Read)?;
         ctx.remove_stale_files(&dest);
-        backup::backup_all(&store, &dest, args.force).map_err(force_hint)?;
+        backup::backup_all(&store, &dest, args.force)?;
         let path = dest.display().to_string();
         return Ok(Report::new(json!({ "success": true, "path": path }))
             .stdout(path.clone())
@@ -30,8 +30,7 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     let bar = ctx.progress(snapshot_tables().count() as u64, "Backing up");
     let (path, counts) = backup::backup(&store, user, args.path.as_deref(), args.force, &|_| {
         bar.inc(1)
-    })
-    .map_err(force_hint)?;
+    })?;
     bar.finish_and_clear();
     let path = path.display().to_string();
     Ok(
@@ -42,18 +41,6 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
                 describe_counts(&counts)
             )),
     )
-}
-
-/// The store says a file exists; the command line knows which flag replaces it.
-fn force_hint(e: Error) -> Error {
-    if e.id == "backup_exists" {
-        Error {
-            message: format!("{} with --force", e.message),
-            ..e
-        }
-    } else {
-        e
-    }
 }
 
 pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
@@ -104,8 +91,7 @@ fn restore_checked(
         let answer = ctx.prompt.line("Restore? Type yes to continue")?;
         if !answer.trim().eq_ignore_ascii_case("yes") {
             return Err(Error::new(
-                Kind::Forbidden,
-                "not_confirmed",
+                Id::NotConfirmed,
                 "the restore was not confirmed; nothing was changed",
             ));
         }

@@ -10,7 +10,7 @@ use crate::account::challenge::{
 };
 use crate::cli::{ChallengeCommand, ChallengeSetArgs, ChallengeVerifyArgs};
 use crate::crypto::pwdv1::{Salts, Secret};
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::Report;
 use crate::prompt::Prompter;
 use crate::store::Access;
@@ -40,8 +40,8 @@ fn get(ctx: &Ctx) -> Result<Report> {
 /// Turn a new passphrase into the challenge input, after checking its length.
 fn new_passphrase(text: Zeroizing<String>, from: &str) -> Result<NewChallenge> {
     if let Some(problem) = passphrase_problem(&text) {
-        return Err(Error::invalid(
-            "passphrase_length",
+        return Err(Error::new(
+            Id::PassphraseLength,
             format!("{problem} (from {from})"),
         ));
     }
@@ -97,8 +97,8 @@ fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Op
     let new = match (raw_secret, new_passphrase_text) {
         (Some(secret), _) => {
             let (text, field) = data.ok_or_else(|| {
-                Error::usage(
-                    "missing_data",
+                Error::new(
+                    Id::MissingData,
                     "raw mode needs the salts: give --data or --data-file",
                 )
             })?;
@@ -129,17 +129,7 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         (Some(_), None) if ctx.prompt.available() => Some(Proof::Passphrase(
             ctx.prompt.passphrase("Current passphrase")?,
         )),
-        (Some(_), None) => {
-            return Err(Error::new(
-                Kind::Unauthorized,
-                "passphrase_required",
-                format!(
-                    "account '{user}' already has a challenge: the current passphrase is required \
-                     to change it; give it with --old-passphrase-file or --old-passphrase-env \
-                     (or --old-secret-file / --old-secret-env)"
-                ),
-            ));
-        }
+        (Some(_), None) => return Err(challenge::proof_required(user)),
         (None, Some(_)) => {
             ctx.out.note(&format!(
                 "Account '{user}' has no challenge yet; the old passphrase or secret is not needed and was ignored."

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use crate::account::validate_user_id;
 use crate::cli::{Cli, Command};
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::{Output, Report};
 use crate::prompt::Prompter;
 use crate::store::{self, Access, AccountStore};
@@ -111,7 +111,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Restore(args) => backup::restore(&ctx, args),
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
-    result.map_err(|e| match &ctx.user {
+    result.map_err(hint).map_err(|e| match &ctx.user {
         Ok(user) if !login_is_not_the_account => e.in_context(user, &ctx.db),
         _ => Error {
             database: Some(ctx.db.clone()),
@@ -120,14 +120,33 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
     })
 }
 
+/// The command line's part of a failure's message: which flag does something about it.
+/// The layers below name no flags.
+fn hint(e: Error) -> Error {
+    let more = match e.id {
+        Id::DatabaseBusy => " (or raise --busy-timeout)",
+        Id::DatabaseIsDirectory => "; give the path of a file with --db",
+        Id::FolderMissing => "; create it first or choose another --db",
+        Id::NoDataDirectory | Id::CannotCreateFolder => "; give the database with --db",
+        Id::AccountNotBlank => "; add --replace to replace its data with the snapshot's",
+        Id::BackupExists => " with --force",
+        Id::PassphraseRequired => {
+            "; give it with --old-passphrase-file or --old-passphrase-env (or \
+             --old-secret-file / --old-secret-env)"
+        }
+        _ => return e,
+    };
+    e.with_hint(more)
+}
+
 /// `--user`/`PWACCOUNT_USER`, else the login name from `USER`, then `LOGNAME`.
 fn resolve_user(given: Option<String>) -> Result<String> {
     let user = given
         .or_else(|| std::env::var("USER").ok().filter(|s| !s.is_empty()))
         .or_else(|| std::env::var("LOGNAME").ok().filter(|s| !s.is_empty()))
         .ok_or_else(|| {
-            Error::usage(
-                "no_user",
+            Error::new(
+                Id::NoUser,
                 "no account given: use --user ID or set PWACCOUNT_USER (USER and LOGNAME \
                  are not set either)",
             )

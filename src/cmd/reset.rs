@@ -5,7 +5,7 @@ use crate::account::backup;
 use crate::account::reset::{self, Done};
 use crate::cli::ResetArgs;
 use crate::crypto::reset_code;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts, thousands, utc_time};
 use crate::store::{Access, Counts};
 
@@ -82,8 +82,7 @@ fn interactive(
     let typed = ctx.prompt.line("Code")?;
     if typed.trim().is_empty() || !reset_code::matches(&typed, &reset_code::hash(&code)) {
         return Err(Error::new(
-            Kind::Forbidden,
-            "code_mismatch",
+            Id::CodeMismatch,
             "the typed code does not match; nothing was deleted (run `pwaccount reset` again to retry)",
         ));
     }

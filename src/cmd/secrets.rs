@@ -7,7 +7,7 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 
 /// The most a secret, passphrase or salts file may hold. Real ones are far smaller; the
 /// cap keeps a wrong path (a disk image, /dev/zero) from being read whole.
@@ -64,8 +64,8 @@ impl Reader {
             }
             Source::Env { flag, var } => {
                 let value = std::env::var_os(var).ok_or_else(|| {
-                    Error::usage(
-                        "env_not_set",
+                    Error::new(
+                        Id::EnvNotSet,
                         format!("the environment variable {var} (named by {flag}) is not set"),
                     )
                 })?;
@@ -73,14 +73,14 @@ impl Reader {
             }
         };
         if bytes.is_empty() {
-            return Err(Error::invalid(
-                "empty_input",
+            return Err(Error::new(
+                Id::EmptyInput,
                 format!("{} is empty", source.describe()),
             ));
         }
         let text = std::str::from_utf8(&bytes).map_err(|_| {
-            Error::invalid(
-                "not_utf8",
+            Error::new(
+                Id::NotUtf8,
                 format!("{} is not valid UTF-8 text", source.describe()),
             )
         })?;
@@ -91,8 +91,8 @@ impl Reader {
         let mut bytes = Zeroizing::new(Vec::new());
         let outcome = if path.as_os_str() == "-" {
             if let Some(first) = self.stdin_taken_by.replace(Some(flag)) {
-                return Err(Error::usage(
-                    "stdin_used_twice",
+                return Err(Error::new(
+                    Id::StdinUsedTwice,
                     format!(
                         "standard input can supply one value only, but both {first} and {flag} \
                          ask for it; use a file or --…-env for one of them"
@@ -105,8 +105,8 @@ impl Reader {
                 .read_to_end(&mut bytes)
         } else {
             if path.is_dir() {
-                return Err(Error::usage(
-                    "cannot_read_file",
+                return Err(Error::new(
+                    Id::CannotReadFile,
                     format!("{flag} {}: is a directory", path.display()),
                 ));
             }
@@ -114,14 +114,14 @@ impl Reader {
                 .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
         };
         outcome.map_err(|e| {
-            Error::usage(
-                "cannot_read_file",
+            Error::new(
+                Id::CannotReadFile,
                 format!("cannot read {flag} {}: {e}", path.display()),
             )
         })?;
         if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(Error::invalid(
-                "input_too_large",
+            return Err(Error::new(
+                Id::InputTooLarge,
                 format!(
                     "{flag} {} holds more than {MAX_INPUT_BYTES} bytes; that is not a passphrase, \
                      secret or salts file",
@@ -144,8 +144,8 @@ fn strip_one_newline(bytes: &mut Vec<u8>) {
 /// The salts of raw mode: a JSON array of exactly three strings.
 pub fn parse_data(text: &str, field: &str) -> Result<Vec<String>> {
     let bad = |why: &str| {
-        Error::invalid(
-            "invalid_data",
+        Error::new(
+            Id::InvalidData,
             format!("{field} must be a JSON array of three hex strings: {why}"),
         )
     };

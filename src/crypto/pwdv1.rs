@@ -10,7 +10,7 @@ use blake2::digest::{FixedOutput, KeyInit, Update};
 use zeroize::Zeroizing;
 
 use super::random_bytes;
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 
 pub const TYPE: &str = "PWDv1r1";
 
@@ -47,8 +47,8 @@ impl Salts {
     /// =32 characters). `field` names where they came from for the error message.
     pub fn from_hex(parts: &[String], field: &str) -> Result<Self> {
         if parts.len() != 3 {
-            return Err(Error::invalid(
-                "invalid_data",
+            return Err(Error::new(
+                Id::InvalidData,
                 format!(
                     "{field} must hold exactly three salts; it holds {}",
                     parts.len()
@@ -92,8 +92,8 @@ fn decode_salt(
         .enumerate()
         .find(|(_, c)| !c.is_ascii_hexdigit())
     {
-        return Err(Error::invalid(
-            "invalid_hex",
+        return Err(Error::new(
+            Id::InvalidHex,
             format!(
                 "salt {index} in {field} is not valid hexadecimal: character {} is {:?}, \
                  not one of 0-9, a-f, A-F",
@@ -103,8 +103,8 @@ fn decode_salt(
         ));
     }
     if !length_ok(text.len()) {
-        return Err(Error::invalid(
-            "invalid_salt",
+        return Err(Error::new(
+            Id::InvalidSalt,
             format!(
                 "salt {index} in {field} must be {expected} hex characters; it has {}",
                 text.len()
@@ -112,8 +112,8 @@ fn decode_salt(
         ));
     }
     hex::decode(text).map_err(|_| {
-        Error::invalid(
-            "invalid_hex",
+        Error::new(
+            Id::InvalidHex,
             format!(
                 "salt {index} in {field} has an odd number of hex characters ({}); each byte \
                  takes two",
@@ -138,8 +138,8 @@ impl Secret {
     /// Parse a secret as the API sends it: exactly 64 hex characters (either case).
     pub fn from_hex(text: &str, field: &str) -> Result<Self> {
         let bad = || {
-            Error::invalid(
-                "invalid_secret",
+            Error::new(
+                Id::InvalidSecret,
                 format!("the secret from {field} must be exactly 64 hexadecimal characters"),
             )
         };
@@ -275,11 +275,11 @@ mod tests {
         let mut bad = good.clone();
         bad[2] = "zz".repeat(16);
         let e = Salts::from_hex(&bad, "--data").unwrap_err();
-        assert_eq!(e.id, "invalid_hex");
+        assert_eq!(e.id.as_str(), "invalid_hex");
         let mut long = good;
         long[1].push_str("00");
         assert_eq!(
-            Salts::from_hex(&long, "--data").unwrap_err().id,
+            Salts::from_hex(&long, "--data").unwrap_err().id.as_str(),
             "invalid_salt"
         );
     }

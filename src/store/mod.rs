@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 pub use crate::interrupt::Step;
 use schema::{APPLICATION_ID, MIGRATIONS, current_version};
 
@@ -72,8 +72,8 @@ impl AccountStore {
         }
         if version < current_version() {
             if read_only {
-                return Err(Error::database(
-                    "needs_upgrade",
+                return Err(Error::new(
+                    Id::NeedsUpgrade,
                     format!(
                         "the database has schema version {version} and needs an upgrade to \
                          version {}; a read-only command does not upgrade it: run a command \
@@ -120,8 +120,8 @@ impl AccountStore {
         let (app_id, version, objects) = inspect(&self.conn)?;
         if app_id == APPLICATION_ID {
             if version > current_version() {
-                return Err(Error::database(
-                    "database_too_new",
+                return Err(Error::new(
+                    Id::DatabaseTooNew,
                     format!(
                         "the database has schema version {version}, newer than this pwaccount \
                          understands (version {}); upgrade pwaccount",
@@ -132,8 +132,8 @@ impl AccountStore {
             return Ok(version);
         }
         if app_id != 0 {
-            return Err(Error::database(
-                "foreign_database",
+            return Err(Error::new(
+                Id::ForeignDatabase,
                 format!(
                     "the file is an SQLite database of another application (application id \
                      {app_id:#010x}), not a pwaccount database"
@@ -141,8 +141,8 @@ impl AccountStore {
             ));
         }
         if objects > 0 || version != 0 {
-            return Err(Error::database(
-                "foreign_database",
+            return Err(Error::new(
+                Id::ForeignDatabase,
                 "the file is an SQLite database with tables of its own but without the \
                  pwaccount mark; refusing to add an account schema to it",
             ));
@@ -155,8 +155,8 @@ impl AccountStore {
         // Another process may have migrated between our check and the write lock.
         let (app_id, version, objects) = inspect(&tx)?;
         if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID {
-            return Err(Error::database(
-                "foreign_database",
+            return Err(Error::new(
+                Id::ForeignDatabase,
                 "the file changed into a database of another application while opening it",
             ));
         }
@@ -179,8 +179,8 @@ pub fn commit(tx: Transaction<'_>, step: Step) -> Result<()> {
 /// (the bundled build enables URIs); an absolute path never begins so.
 pub fn plain_path(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).map_err(|e| {
-        Error::usage(
-            "invalid_path",
+        Error::new(
+            Id::InvalidPath,
             format!("cannot use the path {}: {e}", path.display()),
         )
     })
@@ -257,27 +257,27 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
         _ => PathBuf::from("."),
     };
     match fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => Err(Error::database(
-            "database_is_directory",
-            "the database path is a directory, not a file; give the path of a file with --db",
+        Ok(meta) if meta.is_dir() => Err(Error::new(
+            Id::DatabaseIsDirectory,
+            "the database path is a directory, not a file",
         )),
-        Ok(meta) if !meta.is_file() => Err(Error::database(
-            "not_a_database",
+        Ok(meta) if !meta.is_file() => Err(Error::new(
+            Id::NotADatabase,
             "the database path is not a regular file",
         )),
         Ok(meta) => {
             let empty = meta.len() == 0;
             let read_only = meta.permissions().readonly();
             if (access == Access::Write || empty) && read_only {
-                return Err(Error::database(
-                    "database_read_only",
+                return Err(Error::new(
+                    Id::DatabaseReadOnly,
                     "the database file is read-only (no write permission bits); \
                      make it writable (chmod 600) to change the account",
                 ));
             }
             if (access == Access::Write || empty) && folder_read_only(&folder) {
-                return Err(Error::database(
-                    "folder_read_only",
+                return Err(Error::new(
+                    Id::FolderReadOnly,
                     format!(
                         "the folder {} is not writable, and SQLite needs to create its \
                          journal files there",
@@ -286,8 +286,8 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
                 ));
             }
             if meta.permissions().mode() & 0o444 == 0 {
-                return Err(Error::database(
-                    "permission_denied",
+                return Err(Error::new(
+                    Id::PermissionDenied,
                     "the database file has no read permission bits; make it readable (chmod 600)",
                 ));
             }
@@ -297,17 +297,14 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if !folder.is_dir() {
-                return Err(Error::database(
-                    "folder_missing",
-                    format!(
-                        "the folder {} does not exist; create it first or choose another --db",
-                        folder.display()
-                    ),
+                return Err(Error::new(
+                    Id::FolderMissing,
+                    format!("the folder {} does not exist", folder.display()),
                 ));
             }
             if folder_read_only(&folder) {
-                return Err(Error::database(
-                    "folder_read_only",
+                return Err(Error::new(
+                    Id::FolderReadOnly,
                     format!(
                         "the folder {} is not writable, so the database cannot be created there",
                         folder.display()
@@ -346,19 +343,19 @@ fn folder_read_only(folder: &Path) -> bool {
 
 fn io_error(e: &io::Error) -> Error {
     let id = match e.kind() {
-        io::ErrorKind::PermissionDenied => "permission_denied",
-        _ => "cannot_open",
+        io::ErrorKind::PermissionDenied => Id::PermissionDenied,
+        _ => Id::CannotOpen,
     };
-    Error::database(id, format!("the database file cannot be opened: {e}"))
+    Error::new(id, format!("the database file cannot be opened: {e}"))
 }
 
 /// The default database location: `accounts.sqlite` in the platform data directory,
 /// whose folder is created (0700) on first use.
 pub fn default_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "pwaccount").ok_or_else(|| {
-        Error::database(
-            "no_data_directory",
-            "cannot find a data directory (is HOME set?); give the database with --db",
+        Error::new(
+            Id::NoDataDirectory,
+            "cannot find a data directory for the default database (is HOME set?)",
         )
     })?;
     let dir = dirs.data_dir();
@@ -368,8 +365,8 @@ pub fn default_path() -> Result<PathBuf> {
             .mode(0o700)
             .create(dir)
             .map_err(|e| {
-                Error::database(
-                    "cannot_create_folder",
+                Error::new(
+                    Id::CannotCreateFolder,
                     format!("cannot create the data folder {}: {e}", dir.display()),
                 )
             })?;
@@ -398,8 +395,7 @@ impl AccountStore {
             snapshot::recheck_attached(&tx, user)?;
             if require_blank && queries::counts(&tx, user)?.deletable_total() > 0 {
                 return Err(Error::new(
-                    crate::error::Kind::Forbidden,
-                    "account_not_blank",
+                    Id::AccountNotBlank,
                     format!(
                         "account '{user}' received data while the restore was being prepared; nothing was restored"
                     ),

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use super::queries::{Counts, RESET_TABLES, counts};
 use super::schema::{APPLICATION_ID, MIGRATIONS, current_version};
 use super::{Step, connect, plain_path};
-use crate::error::{Error, Result};
+use crate::error::{Error, Id, Result};
 
 pub const USER_KEY: &str = "snapshot.user";
 pub const CREATED_KEY: &str = "snapshot.created";
@@ -308,8 +308,8 @@ fn parent(path: &Path) -> &Path {
 }
 
 fn exists(dest: &Path) -> Error {
-    Error::usage(
-        "backup_exists",
+    Error::new(
+        Id::BackupExists,
         format!(
             "{} already exists; choose another path, or allow replacing it",
             dest.display()
@@ -318,12 +318,12 @@ fn exists(dest: &Path) -> Error {
 }
 
 fn file_error(what: &str, path: &Path, e: &io::Error) -> Error {
-    Error::database("backup_failed", format!("{what} {}: {e}", path.display()))
+    Error::new(Id::BackupFailed, format!("{what} {}: {e}", path.display()))
 }
 
 fn protected(dest: &Path, why: &str) -> Error {
-    Error::usage(
-        "backup_target_protected",
+    Error::new(
+        Id::BackupTargetProtected,
         format!(
             "refusing to write a backup to {}: {why}; nothing was written",
             dest.display()
@@ -425,15 +425,15 @@ pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> 
     }
     let meta = fs::metadata(folder).map_err(|e| file_error("cannot use the folder", folder, &e))?;
     if !meta.is_dir() {
-        return Err(Error::database(
-            "backup_failed",
+        return Err(Error::new(
+            Id::BackupFailed,
             format!("{} is not a folder", folder.display()),
         ));
     }
     // Checked by hand too: root would otherwise write through a folder marked read-only.
     if meta.permissions().mode() & 0o222 == 0 {
-        return Err(Error::database(
-            "backup_failed",
+        return Err(Error::new(
+            Id::BackupFailed,
             format!("the folder {} is not writable", folder.display()),
         ));
     }
@@ -537,8 +537,8 @@ pub struct SnapshotInfo {
 }
 
 fn not_usable(why: String) -> Error {
-    Error::database(
-        "invalid_snapshot",
+    Error::new(
+        Id::InvalidSnapshot,
         format!("this is not a usable pwaccount snapshot: {why}"),
     )
 }
@@ -588,8 +588,8 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
     let version: i64 =
         conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
     if version > current_version() {
-        return Err(Error::database(
-            "snapshot_too_new",
+        return Err(Error::new(
+            Id::SnapshotTooNew,
             format!(
                 "{shown} has schema version {version}, newer than this pwaccount understands \
                  ({}); upgrade pwaccount",
@@ -665,14 +665,14 @@ pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
     let path = plain_path(path)?;
     let shown = path.display().to_string();
     let meta = fs::metadata(&path).map_err(|e| {
-        Error::usage(
-            "cannot_read_file",
+        Error::new(
+            Id::CannotReadFile,
             format!("cannot read the snapshot {shown}: {e}"),
         )
     })?;
     if !meta.is_file() {
-        return Err(Error::usage(
-            "cannot_read_file",
+        return Err(Error::new(
+            Id::CannotReadFile,
             format!("the snapshot {shown} is not a file"),
         ));
     }
