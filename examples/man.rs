@@ -3,7 +3,11 @@
 
 use clap::CommandFactory;
 
+use std::io::Write;
+
 fn main() -> std::io::Result<()> {
     let command = pwaccount::cli::Cli::command();
-    clap_mangen::Man::new(command).render(&mut std::io::stdout())
+    let mut out = std::io::stdout();
+    clap_mangen::Man::new(command).render(&mut out)?;
+    out.write_all(pwaccount::error::catalogue_roff().as_bytes())
 }

@@ -11,4 +11,4 @@ bin=target/debug/pwaccount
 "$bin" completions elvish > completions/pwaccount.elv
 "$bin" completions powershell > completions/_pwaccount.ps1
 cargo run --quiet --locked --example man > man/pwaccount.1
-echo "completions/ and man/pwaccount.1 regenerated"
+echo "completions/ and man/pwaccount.1 regenerated (the README's error table: cargo run --example catalogue)"

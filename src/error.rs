@@ -126,6 +126,23 @@ pub fn catalogue_markdown() -> String {
     out
 }
 
+/// The catalogue as a man page section (roff), appended to the generated page.
+pub fn catalogue_roff() -> String {
+    let mut out = String::from(
+        ".SH \"ERROR IDS\"\nWith \\fB--json\\fR, a failure prints \
+         {\"status\":\"error\",\"id\":ID,...}; the ids, their exit status and meaning:\n",
+    );
+    for id in Id::ALL {
+        out.push_str(&format!(
+            ".TP\n\\fB{}\\fR (exit {})\n{}\n",
+            id.as_str().replace('_', "\\_"),
+            id.exit_code(),
+            id.meaning().replace('-', "\\-")
+        ));
+    }
+    out
+}
+
 /// A failure as the user sees it. The message never holds a secret: callers build it
 /// from field names and public values only.
 #[derive(Debug, Clone)]

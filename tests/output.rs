@@ -103,6 +103,7 @@ fn the_man_page_in_the_repository_is_fresh() {
     clap_mangen::Man::new(pwaccount::cli::Cli::command())
         .render(&mut rendered)
         .unwrap();
+    rendered.extend_from_slice(pwaccount::error::catalogue_roff().as_bytes());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/pwaccount.1");
     let checked_in = std::fs::read(&path).unwrap_or_default();
     assert!(
@@ -111,4 +112,30 @@ fn the_man_page_in_the_repository_is_fresh() {
     );
     let text = String::from_utf8(rendered).unwrap();
     assert!(text.contains("EXIT STATUS") && text.contains("PWACCOUNT_DB"));
+    for id in pwaccount::error::Id::ALL {
+        let entry = format!(
+            "\\fB{}\\fR (exit {})",
+            id.as_str().replace('_', "\\_"),
+            id.exit_code()
+        );
+        assert!(text.contains(&entry), "the man page lacks {entry}");
+    }
+}
+
+/// The README's catalogue of error ids is the one in the code, row for row.
+#[test]
+fn the_readme_lists_every_error_id_with_its_exit_code() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let start = "<!-- error catalogue: generated from src/error.rs; a test keeps it in step -->\n";
+    let table = readme
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once("\n\n"))
+        .map(|(table, _)| format!("{table}\n"))
+        .expect("the README has no error catalogue");
+    assert!(
+        table == pwaccount::error::catalogue_markdown(),
+        "the README's error catalogue differs from src/error.rs; it should be:\n{}",
+        pwaccount::error::catalogue_markdown()
+    );
 }
