@@ -53,7 +53,6 @@ catalogue! {
     CannotReadFile = "cannot_read_file", 2, "a file named on the command line cannot be read";
     EnvNotSet = "env_not_set", 2, "a named environment variable is not set";
     StdinUsedTwice = "stdin_used_twice", 2, "standard input was named for more than one value";
-    MissingData = "missing_data", 2, "raw mode was given a secret without the salts";
     BackupExists = "backup_exists", 2, "the backup path exists and replacing it was not allowed";
     BackupTargetProtected = "backup_target_protected", 2, "the backup path is the database, a journal of it, or not a regular file";
     UserMismatch = "user_mismatch", 2, "the snapshot holds another account than the one named";

@@ -266,7 +266,8 @@ fn changing_needs_the_current_passphrase_and_refuses_a_wrong_one() {
 
     let out = set(&env, PASS2, None).code(5);
     assert!(
-        out.stderr.contains("the current passphrase (or secret) is required"),
+        out.stderr
+            .contains("the current passphrase (or secret) is required"),
         "{}",
         out.stderr
     );

@@ -7,6 +7,7 @@ mod harness;
 
 mod backup;
 mod bad_input;
+mod catalogue;
 mod challenge;
 mod database;
 mod environment;

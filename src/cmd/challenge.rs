@@ -96,11 +96,9 @@ fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Op
 
     let new = match (raw_secret, new_passphrase_text) {
         (Some(secret), _) => {
+            // The command line requires the salts with a raw secret (clap checks it).
             let (text, field) = data.ok_or_else(|| {
-                Error::new(
-                    Id::MissingData,
-                    "raw mode needs the salts: give --data or --data-file",
-                )
+                Error::internal("raw mode without salts passed the argument check")
             })?;
             let salts = Salts::from_hex(&parse_data(&text, field)?, field)?;
             let secret = Secret::from_hex(&secret, "--secret-file/--secret-env")?;

@@ -89,7 +89,7 @@ pub fn run(cli: Cli, out: Output) -> Result<Report> {
     let user = resolve_user(cli.user);
     let db = match cli.db {
         Some(path) => std::path::absolute(&path).unwrap_or(path),
-        None => store::default_path()?,
+        None => store::default_path().map_err(hint)?,
     };
     let ctx = Ctx {
         user,
