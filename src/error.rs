@@ -177,6 +177,14 @@ impl Error {
         )
     }
 
+    /// Work stopped by an interruption before anything was committed.
+    pub fn stopped() -> Self {
+        Self::new(
+            Id::Interrupted,
+            "interrupted before anything was committed; nothing was changed",
+        )
+    }
+
     /// Attach the account and file, unless a more specific one was attached already.
     pub fn in_context(mut self, account: &str, database: &Path) -> Self {
         self.account.get_or_insert_with(|| account.to_owned());
@@ -211,12 +219,9 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;
         if let rusqlite::Error::SqliteFailure(f, _) = &e {
-            // A statement stopped by an interruption, or a lock wait given up for one.
-            let stopped = matches!(f.code, C::OperationInterrupted)
-                || matches!(f.code, C::DatabaseBusy | C::DatabaseLocked)
-                    && crate::interrupt::should_stop();
-            if stopped {
-                return crate::interrupt::stopped();
+            // A statement stopped because an interruption was requested.
+            if f.code == C::OperationInterrupted {
+                return Error::stopped();
             }
             return match f.code {
                 C::DatabaseBusy | C::DatabaseLocked => Error::new(

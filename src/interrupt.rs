@@ -12,12 +12,10 @@
 //! handler ends the run with exit 130 — but only while holding the lock that the main
 //! thread must take to leave the prompt, so no write can have started.
 
-use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::error::{Error, Id, Result};
-use crate::output::{error_json, error_text};
+use crate::error::{Error, Result};
 
 static REQUESTED: AtomicBool = AtomicBool::new(false);
 static COMMITTED: AtomicBool = AtomicBool::new(false);
@@ -30,20 +28,16 @@ enum Phase {
     Committing,
 }
 
-/// Install the handler for SIGINT, SIGTERM and SIGHUP.
-pub fn install(json: bool) {
+/// Install the handler for SIGINT, SIGTERM and SIGHUP. `at_prompt` reports an
+/// interruption that ends the run at a prompt (the caller knows how to print it).
+pub fn install(at_prompt: impl Fn(&Error) + Send + 'static) {
     let _ = ctrlc::set_handler(move || {
         let phase = STATE.lock().unwrap_or_else(|p| p.into_inner());
         REQUESTED.store(true, Ordering::SeqCst);
         if *phase == Phase::Prompting {
             crate::sys::restore_terminal();
             let _ = console::Term::stderr().show_cursor();
-            let error = Error::interrupted();
-            if json {
-                let _ = writeln!(std::io::stdout(), "{}", error_json(&error));
-            } else {
-                let _ = write!(std::io::stderr(), "\n{}", error_text(&error));
-            }
+            at_prompt(&Error::interrupted());
             // The lock is still held: the main thread cannot leave the prompt.
             std::process::exit(130);
         }
@@ -74,10 +68,7 @@ pub fn should_stop() -> bool {
 
 /// The error of work stopped by an interruption before anything was committed.
 pub fn stopped() -> Error {
-    Error::new(
-        Id::Interrupted,
-        "interrupted before anything was committed; nothing was changed",
-    )
+    Error::stopped()
 }
 
 /// A safe point: fail if an interruption was requested.

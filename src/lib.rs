@@ -15,6 +15,7 @@ pub mod populate;
 mod prompt;
 pub mod store;
 mod sys;
+pub mod text;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -32,7 +33,14 @@ pub use cmd::completion_script;
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     // First of all: from here on an interruption is a request, not the end of the process.
-    interrupt::install(wants_json(&args));
+    let json = wants_json(&args);
+    interrupt::install(move |error| {
+        let out = Output { json, quiet: false };
+        if !json {
+            output::to_stderr("");
+        }
+        let _ = out.fail(error);
+    });
     let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_failure(&e, &args),
@@ -44,7 +52,14 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let mut result = cmd::run(cli, out);
     // An interruption that stopped nothing (the command finished first, without
     // committing a change) is still an interruption: nothing was changed.
-    if result.is_ok() && interrupt::requested() && !interrupt::committed() {
+    // A lock wait given up because of an interruption is the interruption, not a busy
+    // database.
+    let interrupted = interrupt::requested() && !interrupt::committed();
+    if interrupted
+        && result
+            .as_ref()
+            .map_or_else(|e| e.id == Id::DatabaseBusy, |_| true)
+    {
         result = Err(interrupt::stopped());
     }
     match result {

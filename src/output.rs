@@ -1,12 +1,12 @@
 //! Rendering results: human text (data on stdout, notes on stderr) or exactly one JSON
 //! object on stdout (`--json`), including the one error envelope of SPEC §3.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use crate::error::Error;
+use crate::text::{escape_controls, thousands};
 
 /// What a command produced, in both renderings.
 #[derive(Debug)]
@@ -92,25 +92,6 @@ pub fn to_stderr(text: &str) {
     let _ = std::io::stderr().write_all(with_newline(&escape_controls(text)).as_bytes());
 }
 
-/// `text` with every control character but the line feed shown as an escape (`\u{1b}`),
-/// so that text from a file or database can never drive the terminal.
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if c.is_control() && c != '\n' {
-                    c.escape_default().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
-
 fn with_newline(text: &str) -> String {
     if text.ends_with('\n') {
         text.to_owned()
@@ -154,41 +135,6 @@ pub fn error_text(error: &Error) -> String {
         text.push_str("  Nothing was changed.\n");
     }
     text
-}
-
-/// `1234567` → `1,234,567`, for counts people read.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
-pub fn utc_time(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// Counts in words, for people: "1,204 passwords with 3,611 revisions, 58 folders, …".
@@ -254,30 +200,6 @@ pub fn describe_counts(c: &crate::store::Counts) -> String {
 mod tests {
     use super::*;
     use crate::error::Id;
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(1_204), "1,204");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-
-    #[test]
-    fn utc_times() {
-        assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(utc_time(1_795_768_496), "2026-11-27 08:34:56 UTC");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(escape_controls("plain\ntext"), "plain\ntext");
-        assert_eq!(escape_controls("a\u{1b}[31mb"), "a\\u{1b}[31mb");
-        assert_eq!(escape_controls("x\ry\tz\u{7}"), "x\\ry\\tz\\u{7}");
-        assert_eq!(escape_controls("\u{9b}2J"), "\\u{9b}2J");
-    }
 
     #[test]
     fn error_envelope_has_the_spec_keys() {

@@ -17,9 +17,9 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
-use crate::account::now;
 use crate::error::Result;
 use crate::store::{self, Access, AccountStore, Counts};
+use crate::text::now;
 
 /// Passwords per folder, per tag, and per share (each way).
 const PER_FOLDER: u64 = 20;

@@ -40,7 +40,7 @@ impl Prompter {
 
     /// Text that belongs to a prompt (shown even with --quiet: it is part of the question).
     pub fn say(&self, text: &str) {
-        let text = crate::output::escape_controls(text);
+        let text = crate::text::escape_controls(text);
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::now;
 use crate::error::{Error, Id, Result};
 use crate::store::snapshot::{self, SnapshotInfo};
 use crate::store::{self, AccountStore, Counts, Step};
+use crate::text::now;
 
 /// Where a snapshot goes by default: `backups/` beside the database file, named with the
 /// account id and a UTC timestamp (and `-2`, `-3`, … should that name be taken).

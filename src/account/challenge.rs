@@ -10,12 +10,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
-use super::{features, now};
+use super::features;
 use crate::crypto::pwdv1::{self, Salts, Secret};
 use crate::crypto::random_bytes;
 use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
 use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow};
+use crate::text::now;
 
 pub const FEATURE: &str = "client-side-encryption";
 pub const SSE_KEYCHAIN: &str = "SSEv2r1";
@@ -135,7 +136,7 @@ pub fn dangling_pointer(conn: &rusqlite::Connection, user: &str) -> Result<Optio
         format!(
             "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, \
              which does not exist; reset the account (or restore it from a backup) to repair it",
-            crate::output::escape_controls(&id)
+            crate::text::escape_controls(&id)
         )
     }))
 }

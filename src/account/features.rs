@@ -22,7 +22,7 @@ pub fn is_enabled(conn: &Connection, name: &str) -> Result<bool> {
             format!(
                 "the server setting {key} is {:?}, but must be 1 (enabled) or 0 (disabled); \
                  correct or delete it",
-                crate::output::escape_controls(other)
+                crate::text::escape_controls(other)
             ),
         )),
     }

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use rusqlite::Connection;
 
-use super::now;
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, Counts, Step};
+use crate::text::now;
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
 pub const DEFAULT_CODE_TTL: i64 = 600;
@@ -50,7 +50,7 @@ fn code_ttl(conn: &Connection) -> Result<i64> {
             format!(
                 "the server setting {TTL_SETTING} is {:?}, but must be a whole number of \
                  seconds from 1 to {MAX_CODE_TTL} (30 days); correct or delete it",
-                crate::output::escape_controls(&text)
+                crate::text::escape_controls(&text)
             ),
         )),
     }
@@ -114,7 +114,7 @@ pub fn confirm(
             Id::CodeExpired,
             format!(
                 "the reset code expired at {}; {again}",
-                crate::output::utc_time(pending.expires)
+                crate::text::utc_time(pending.expires)
             ),
         ));
     }

@@ -48,7 +48,7 @@ pub fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
         cse: store::setting(&tx, user, "encryption.cse")?.as_deref() == Some("1"),
         sse: store::setting(&tx, user, "encryption.sse")?.filter(|s| !s.is_empty()),
     };
-    let now = super::now()?;
+    let now = crate::text::now()?;
     let reset_pending = store::reset_code(&tx, user)?
         .filter(|r| r.expires > now)
         .map(|r| PendingReset { expires: r.expires });

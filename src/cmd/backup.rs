@@ -4,10 +4,11 @@ use super::Ctx;
 use crate::account::backup;
 use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{Error, Id, Result};
-use crate::output::{Report, describe_counts, utc_time};
+use crate::output::{Report, describe_counts};
 use crate::prompt::Prompter;
 use crate::store::Access;
 use crate::store::snapshot::{restored_tables, snapshot_tables};
+use crate::text::utc_time;
 
 pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     if args.all {

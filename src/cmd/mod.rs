@@ -12,12 +12,11 @@ mod status;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::account::validate_user_id;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Id, Result};
 use crate::output::{Output, Report};
 use crate::prompt::Prompter;
-use crate::store::{self, Access, AccountStore};
+use crate::store::{self, Access, AccountStore, validate_user_id};
 
 /// What every command needs to know about the run.
 pub struct Ctx {

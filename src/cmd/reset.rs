@@ -6,8 +6,9 @@ use crate::account::reset::{self, Done};
 use crate::cli::ResetArgs;
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
-use crate::output::{Report, describe_counts, thousands, utc_time};
+use crate::output::{Report, describe_counts};
 use crate::store::{Access, Counts};
+use crate::text::{thousands, utc_time};
 
 /// The counts a reset deletes, as JSON: every count but `tokens`.
 fn deletable(counts: &Counts) -> Value {

@@ -3,8 +3,9 @@ use serde_json::json;
 use super::Ctx;
 use crate::account::status::status;
 use crate::error::Result;
-use crate::output::{Report, describe_counts, thousands, utc_time};
+use crate::output::{Report, describe_counts};
 use crate::store::Access;
+use crate::text::{thousands, utc_time};
 
 pub fn run(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;

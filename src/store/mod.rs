@@ -349,6 +349,24 @@ fn io_error(e: &io::Error) -> Error {
     Error::new(id, format!("the database file cannot be opened: {e}"))
 }
 
+/// SPEC §1: user ids are 1 to 64 characters with no control characters.
+pub fn validate_user_id(id: &str) -> Result<()> {
+    let len = id.chars().count();
+    if len == 0 || len > 64 {
+        return Err(Error::new(
+            Id::InvalidUser,
+            format!("an account id must be 1 to 64 characters long; this one has {len}"),
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(Error::new(
+            Id::InvalidUser,
+            "an account id must not contain control characters",
+        ));
+    }
+    Ok(())
+}
+
 /// The default database location: `accounts.sqlite` in the platform data directory,
 /// whose folder is created (0700) on first use.
 pub fn default_path() -> Result<PathBuf> {
@@ -427,5 +445,20 @@ impl AccountStore {
                  afterwards ({e})"
             )
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_ids() {
+        assert!(validate_user_id("alice").is_ok());
+        assert!(validate_user_id(&"é".repeat(64)).is_ok());
+        assert!(validate_user_id(&"a".repeat(65)).is_err());
+        assert!(validate_user_id("").is_err());
+        assert!(validate_user_id("a\nb").is_err());
+        assert!(validate_user_id("a\u{7f}").is_err());
     }
 }

@@ -638,7 +638,7 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
             "it does not name an account (a whole-database copy cannot be restored per account)",
         )
     })?;
-    crate::account::validate_user_id(&user).map_err(|e| {
+    crate::store::validate_user_id(&user).map_err(|e| {
         not_snapshot(&format!(
             "the account id it names is not valid ({})",
             e.message
@@ -707,7 +707,7 @@ pub fn file_name(user: &str, now: i64, suffix: &str) -> String {
         let hash = hex::encode(&Sha256::digest(user.as_bytes())[..4]);
         format!("{safe}-{hash}")
     };
-    let stamp = crate::output::utc_time(now)
+    let stamp = crate::text::utc_time(now)
         .replace(['-', ':'], "")
         .replace(' ', "T")
         .replace("TUTC", "Z");
