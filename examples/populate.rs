@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let started = std::time::Instant::now();
-    match pwaccount::populate::populate(&db, &user, passwords, &peer) {
+    match pwaccount::store::populate::populate(&db, &user, passwords, &peer) {
         Ok(counts) => {
             eprintln!(
                 "populated '{user}' in {} in {:.1?}: {}",

@@ -30,7 +30,7 @@ enum Phase {
 
 /// Install the handler for SIGINT, SIGTERM and SIGHUP. `at_prompt` reports an
 /// interruption that ends the run at a prompt (the caller knows how to print it).
-pub fn install(at_prompt: impl Fn(&Error) + Send + 'static) {
+pub(crate) fn install(at_prompt: impl Fn(&Error) + Send + 'static) {
     let _ = ctrlc::set_handler(move || {
         let phase = STATE.lock().unwrap_or_else(|p| p.into_inner());
         REQUESTED.store(true, Ordering::SeqCst);
@@ -49,30 +49,30 @@ fn set_phase(phase: Phase) {
 }
 
 /// Whether an interruption was requested.
-pub fn requested() -> bool {
+pub(crate) fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }
 
 /// Whether this run committed its change (after which an interruption is not reported).
-pub fn committed() -> bool {
+pub(crate) fn committed() -> bool {
     COMMITTED.load(Ordering::SeqCst)
 }
 
 /// For SQLite's progress handler: stop the statement now? Never during a commit, and
 /// never once the command's change is committed.
-pub fn should_stop() -> bool {
+pub(crate) fn should_stop() -> bool {
     requested()
         && !committed()
         && *STATE.lock().unwrap_or_else(|p| p.into_inner()) == Phase::Working
 }
 
 /// The error of work stopped by an interruption before anything was committed.
-pub fn stopped() -> Error {
+pub(crate) fn stopped() -> Error {
     Error::stopped()
 }
 
 /// A safe point: fail if an interruption was requested.
-pub fn check() -> Result<()> {
+pub(crate) fn check() -> Result<()> {
     if should_stop() {
         Err(stopped())
     } else {
@@ -91,7 +91,7 @@ pub enum Step {
 /// Run `commit`, unless an interruption came first (then nothing is run and the error is
 /// returned). While it runs, interruptions are ignored: a commit that has begun is
 /// finished, and its own outcome is reported.
-pub fn commit<T>(step: Step, commit: impl FnOnce() -> Result<T>) -> Result<T> {
+pub(crate) fn commit<T>(step: Step, commit: impl FnOnce() -> Result<T>) -> Result<T> {
     {
         let mut phase = STATE.lock().unwrap_or_else(|p| p.into_inner());
         if requested() && !committed() {
@@ -110,7 +110,7 @@ pub fn commit<T>(step: Step, commit: impl FnOnce() -> Result<T>) -> Result<T> {
 
 /// Run a prompt. An interruption while it waits ends the run (exit 130) from the handler;
 /// one that came before it is reported without asking.
-pub fn prompting<T>(ask: impl FnOnce() -> T) -> Result<T> {
+pub(crate) fn prompting<T>(ask: impl FnOnce() -> T) -> Result<T> {
     {
         let mut phase = STATE.lock().unwrap_or_else(|p| p.into_inner());
         if requested() {

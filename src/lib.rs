@@ -11,7 +11,6 @@ pub mod crypto;
 pub mod error;
 mod interrupt;
 pub mod output;
-pub mod populate;
 mod prompt;
 pub mod store;
 mod sys;
@@ -25,8 +24,6 @@ use clap::error::ErrorKind;
 
 use crate::error::{Error, Id};
 use crate::output::Output;
-
-pub use cmd::completion_script;
 
 /// Parse the command line, run the command, print its result or its error once, and
 /// return the exit code of SPEC §2.

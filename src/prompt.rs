@@ -11,24 +11,24 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Id, Result};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Prompter {
+pub(crate) struct Prompter {
     enabled: bool,
 }
 
 impl Prompter {
-    pub fn new(no_input: bool) -> Self {
+    pub(crate) fn new(no_input: bool) -> Self {
         let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
         Prompter {
             enabled: terminal && !no_input,
         }
     }
 
-    pub fn available(&self) -> bool {
+    pub(crate) fn available(&self) -> bool {
         self.enabled
     }
 
     /// The error for an answer that is needed but cannot be asked for.
-    pub fn cannot_ask(what: &str, flags: &str) -> Error {
+    pub(crate) fn cannot_ask(what: &str, flags: &str) -> Error {
         Error::new(
             Id::InputRequired,
             format!(
@@ -39,13 +39,13 @@ impl Prompter {
     }
 
     /// Text that belongs to a prompt (shown even with --quiet: it is part of the question).
-    pub fn say(&self, text: &str) {
+    pub(crate) fn say(&self, text: &str) {
         let text = crate::text::escape_controls(text);
         let _ = std::io::stderr().write_all(text.as_bytes());
     }
 
     /// Ask for a passphrase once, without echo.
-    pub fn passphrase(&self, prompt: &str) -> Result<Zeroizing<String>> {
+    pub(crate) fn passphrase(&self, prompt: &str) -> Result<Zeroizing<String>> {
         self.guard(|| {
             Password::new()
                 .with_prompt(prompt)
@@ -57,7 +57,7 @@ impl Prompter {
 
     /// Ask for a new passphrase twice; `check` explains what is wrong with an answer, and
     /// the question is asked again until an answer passes and both entries match.
-    pub fn new_passphrase(
+    pub(crate) fn new_passphrase(
         &self,
         prompt: &str,
         check: impl Fn(&str) -> Option<String>,
@@ -77,7 +77,7 @@ impl Prompter {
 
     /// Ask for one line of text, echoed, in the terminal's normal line mode: Ctrl-D (end
     /// of input) and Ctrl-C both end the run with exit 130.
-    pub fn line(&self, prompt: &str) -> Result<String> {
+    pub(crate) fn line(&self, prompt: &str) -> Result<String> {
         self.guard(|| {
             let mut err = std::io::stderr();
             write!(err, "{prompt}: ")?;

@@ -10,7 +10,7 @@ static SAVED_TERMINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
 
 /// Remember the terminal's modes, so that an interruption at a passphrase prompt (which
 /// turns echo off) can put them back.
-pub fn save_terminal() {
+pub(crate) fn save_terminal() {
     let Ok(tty) = std::fs::File::open("/dev/tty") else {
         return;
     };
@@ -28,7 +28,7 @@ pub fn save_terminal() {
 }
 
 /// Put back the modes `save_terminal` saw (echo on again after a passphrase prompt).
-pub fn restore_terminal() {
+pub(crate) fn restore_terminal() {
     let attrs = SAVED_TERMINAL.lock().ok().and_then(|s| *s);
     if let (Some(attrs), Ok(tty)) = (attrs, std::fs::File::open("/dev/tty")) {
         // SAFETY: passes a valid termios and an open descriptor; a failure only leaves
@@ -41,7 +41,7 @@ pub fn restore_terminal() {
 
 /// Whether a process with this id exists (signal 0 checks without sending anything). A
 /// process of another user counts as alive.
-pub fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -53,14 +53,30 @@ pub fn process_alive(pid: u32) -> bool {
     rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
 }
 
-/// Reinterpret a zero-filled, suitably aligned byte mapping as a slice of `T`.
-///
-/// # Safety
-/// `bytes` must be aligned for `T`, its length a multiple of `size_of::<T>()`, and every
-/// bit pattern (in particular all zeros) a valid `T`.
-pub unsafe fn cast_slice_mut<T>(bytes: &mut [u8]) -> &mut [T] {
-    let count = bytes.len() / std::mem::size_of::<T>();
-    // SAFETY: the caller guarantees alignment, length and validity; the new slice
-    // borrows `bytes`, so it cannot outlive it.
-    unsafe { std::slice::from_raw_parts_mut(bytes.as_mut_ptr().cast::<T>(), count) }
+/// Argon2's work area: an anonymous mapping (zero-filled and page-aligned by the kernel)
+/// on transparent huge pages where the kernel has them, seen as Argon2 blocks.
+pub(crate) struct Argon2WorkArea(memmap2::MmapMut);
+
+impl Argon2WorkArea {
+    /// `bytes` of work area, or `None` when the kernel refuses the mapping (the caller
+    /// then lets argon2 allocate).
+    pub(crate) fn map(bytes: usize) -> Option<Self> {
+        let map = memmap2::MmapOptions::new().len(bytes).map_anon().ok()?;
+        // Advice only: where the kernel has no huge pages, this fails and changes nothing.
+        #[cfg(target_os = "linux")]
+        let _ = map.advise(memmap2::Advice::HugePage);
+        Some(Argon2WorkArea(map))
+    }
+
+    /// The area as Argon2 blocks (a whole number of them).
+    pub(crate) fn blocks(&mut self) -> &mut [argon2::Block] {
+        let count = self.0.len() / std::mem::size_of::<argon2::Block>();
+        // SAFETY: the mapping is page-aligned (more than Block's 64-byte alignment) and at
+        // least `count` blocks long; the kernel zero-fills anonymous mappings, and a Block
+        // is plain u64s, for which all zero bytes are a valid value. The slice borrows
+        // `self`, so it cannot outlive the mapping.
+        unsafe {
+            std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<argon2::Block>(), count)
+        }
+    }
 }

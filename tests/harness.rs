@@ -10,16 +10,16 @@ use rusqlite::{Connection, OpenFlags, types::ValueRef};
 use serde_json::Value;
 use tempfile::TempDir;
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_pwaccount");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_pwaccount");
 
 /// A scratch folder with a database path in it (not created until a command runs).
-pub struct Env {
+pub(crate) struct Env {
     pub dir: TempDir,
     pub db: PathBuf,
 }
 
 impl Env {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("accounts.sqlite");
         Env { dir, db }
@@ -27,7 +27,7 @@ impl Env {
 
     /// An environment whose database already holds `alice` with `passwords` passwords
     /// (and `bob` as the peer of her shares).
-    pub fn populated(passwords: u64) -> Self {
+    pub(crate) fn populated(passwords: u64) -> Self {
         let env = Env::new();
         env.populate("alice", passwords, "bob");
         env
@@ -35,7 +35,7 @@ impl Env {
 
     /// alice and bob sharing passwords both ways, alice with a challenge (and so a keychain)
     /// set to `passphrase`.
-    pub fn shared_accounts(alice: u64, bob: u64, passphrase: &str) -> Self {
+    pub(crate) fn shared_accounts(alice: u64, bob: u64, passphrase: &str) -> Self {
         let env = Env::new();
         env.populate("alice", alice, "bob");
         env.populate("bob", bob, "alice");
@@ -44,7 +44,7 @@ impl Env {
     }
 
     /// Set `user`'s first challenge with a passphrase, through the binary.
-    pub fn set_challenge(&self, user: &str, passphrase: &str) {
+    pub(crate) fn set_challenge(&self, user: &str, passphrase: &str) {
         self.cmd()
             .user(user)
             .args(["challenge", "set", "--passphrase-env", "P"])
@@ -53,34 +53,34 @@ impl Env {
             .ok();
     }
 
-    pub fn populate(&self, user: &str, passwords: u64, peer: &str) {
-        pwaccount::populate::populate(&self.db, user, passwords, peer).unwrap();
+    pub(crate) fn populate(&self, user: &str, passwords: u64, peer: &str) {
+        pwaccount::store::populate::populate(&self.db, user, passwords, peer).unwrap();
     }
 
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Write a file into the scratch folder and return its path.
-    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).unwrap();
         path
     }
 
     /// A command against this environment's database, as account `alice`.
-    pub fn cmd(&self) -> Run {
+    pub(crate) fn cmd(&self) -> Run {
         Run::new().db(&self.db).user("alice")
     }
 
     /// A logical dump of the whole database.
-    pub fn dump(&self) -> String {
+    pub(crate) fn dump(&self) -> String {
         dump(&self.db, |_, _| true)
     }
 
     /// A logical dump of every row that does not belong to `user` (shares addressed to
     /// the user count as the user's).
-    pub fn dump_others(&self, user: &str) -> String {
+    pub(crate) fn dump_others(&self, user: &str) -> String {
         dump(&self.db, |_, row| {
             !row.iter().any(|(col, v)| {
                 (col == "user_id" || col == "receiver") && v == &format!("'{user}'")
@@ -89,7 +89,7 @@ impl Env {
     }
 
     /// A logical dump of `table`'s rows for `user`.
-    pub fn dump_rows(&self, table: &str, user: &str) -> String {
+    pub(crate) fn dump_rows(&self, table: &str, user: &str) -> String {
         dump(&self.db, |t, row| {
             t == table
                 && row
@@ -98,12 +98,12 @@ impl Env {
         })
     }
 
-    pub fn sql<T: rusqlite::types::FromSql>(&self, query: &str) -> T {
+    pub(crate) fn sql<T: rusqlite::types::FromSql>(&self, query: &str) -> T {
         let conn = Connection::open(&self.db).unwrap();
         conn.query_row(query, [], |r| r.get(0)).unwrap()
     }
 
-    pub fn exec(&self, sql: &str) {
+    pub(crate) fn exec(&self, sql: &str) {
         Connection::open(&self.db)
             .unwrap()
             .execute_batch(sql)
@@ -114,7 +114,7 @@ impl Env {
 type Row = Vec<(String, String)>;
 
 /// Schema, pragmas and every row (sorted), as text, keeping rows `keep` accepts.
-pub fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
+pub(crate) fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut out = String::new();
     for pragma in ["application_id", "user_version"] {
@@ -169,7 +169,7 @@ pub fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
 
 /// A dump without the shares that other accounts own with `user` as receiver: a
 /// per-account restore of `user` records those but never writes them back.
-pub fn without_received_shares(dump: &str, user: &str) -> String {
+pub(crate) fn without_received_shares(dump: &str, user: &str) -> String {
     let owner = format!("(\"user_id\", \"'{user}'\")");
     let receiver = format!("(\"receiver\", \"'{user}'\")");
     dump.lines()
@@ -180,7 +180,7 @@ pub fn without_received_shares(dump: &str, user: &str) -> String {
 
 /// Assert two dumps are equal, showing only the lines that differ.
 #[track_caller]
-pub fn assert_same(left: &str, right: &str, what: &str) {
+pub(crate) fn assert_same(left: &str, right: &str, what: &str) {
     if left == right {
         return;
     }
@@ -194,13 +194,13 @@ pub fn assert_same(left: &str, right: &str, what: &str) {
 }
 
 /// SHA-256 of a file's bytes, for "left byte for byte as it was".
-pub fn checksum(path: &Path) -> String {
+pub(crate) fn checksum(path: &Path) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
 }
 
 /// One run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     dir: Option<PathBuf>,
     db: Option<PathBuf>,
     user: Option<String>,
@@ -209,14 +209,14 @@ pub struct Run {
     stdin: Option<Vec<u8>>,
 }
 
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Run {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Run {
             dir: None,
             db: None,
@@ -228,46 +228,46 @@ impl Run {
     }
 
     /// `--db PATH` (replacing an earlier one).
-    pub fn db(mut self, path: impl Into<PathBuf>) -> Self {
+    pub(crate) fn db(mut self, path: impl Into<PathBuf>) -> Self {
         self.db = Some(path.into());
         self
     }
 
     /// Run in `dir` (for relative paths).
-    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+    pub(crate) fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.dir = Some(dir.into());
         self
     }
 
     /// `--user ID` (replacing an earlier one).
-    pub fn user(mut self, id: &str) -> Self {
+    pub(crate) fn user(mut self, id: &str) -> Self {
         self.user = Some(id.to_owned());
         self
     }
 
-    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+    pub(crate) fn arg(mut self, arg: impl Into<OsString>) -> Self {
         self.args.push(arg.into());
         self
     }
 
-    pub fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(mut self, args: I) -> Self {
+    pub(crate) fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(mut self, args: I) -> Self {
         self.args.extend(args.into_iter().map(Into::into));
         self
     }
 
-    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+    pub(crate) fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), Some(value.into())));
         self
     }
 
-    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+    pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(bytes.into());
         self
     }
 
     /// The process to start: no inherited pwaccount settings, no login name, and a home
     /// folder that is not the tester's.
-    pub fn command(&self) -> Command {
+    pub(crate) fn command(&self) -> Command {
         let mut cmd = Command::new(BIN);
         if let Some(db) = &self.db {
             cmd.arg("--db").arg(db);
@@ -299,7 +299,7 @@ impl Run {
         cmd
     }
 
-    pub fn run(self) -> Outcome {
+    pub(crate) fn run(self) -> Outcome {
         let mut cmd = self.command();
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.stdin(if self.stdin.is_some() {
@@ -335,7 +335,7 @@ impl Run {
 
 impl Outcome {
     /// Assert the exit code, showing the output when it is wrong.
-    pub fn code(self, expected: i32) -> Self {
+    pub(crate) fn code(self, expected: i32) -> Self {
         assert_eq!(
             self.code, expected,
             "exit code\n--- stdout\n{}\n--- stderr\n{}",
@@ -344,12 +344,12 @@ impl Outcome {
         self
     }
 
-    pub fn ok(self) -> Self {
+    pub(crate) fn ok(self) -> Self {
         self.code(0)
     }
 
     /// stdout parsed as exactly one JSON object.
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         let line = self.stdout.trim_end_matches('\n');
         assert!(
             !line.contains('\n'),
@@ -363,14 +363,14 @@ impl Outcome {
     }
 
     /// For `--json` failures: the error envelope's id, after checking its shape.
-    pub fn error_id(&self) -> String {
+    pub(crate) fn error_id(&self) -> String {
         let v = self.json();
         assert_eq!(v["status"], "error", "{v}");
         assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
         v["id"].as_str().unwrap().to_owned()
     }
 
-    pub fn stderr_has(self, needle: &str) -> Self {
+    pub(crate) fn stderr_has(self, needle: &str) -> Self {
         assert!(
             self.stderr.contains(needle),
             "stderr lacks {needle:?}:\n{}",

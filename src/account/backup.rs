@@ -91,7 +91,7 @@ pub fn before_reset(
 
 /// A consistent copy of the whole database.
 pub fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
-    snapshot::write_all(store.connection(), store.path(), dest, overwrite)
+    store.copy_all(dest, overwrite)
 }
 
 /// Check a snapshot and that it may be restored into `target` (default: its own account):

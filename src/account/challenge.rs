@@ -15,7 +15,7 @@ use crate::crypto::pwdv1::{self, Salts, Secret};
 use crate::crypto::random_bytes;
 use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow};
+use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow, Tx};
 use crate::text::now;
 
 pub const FEATURE: &str = "client-side-encryption";
@@ -117,7 +117,7 @@ fn parse_current(row: ChallengeRow) -> Result<Current> {
 /// The current challenge, if the account has one. An account whose `user/challenge/id`
 /// names a challenge that does not exist is damaged: refused, never taken as "no
 /// challenge" (which would let anyone set one without proof).
-pub fn current(conn: &rusqlite::Connection, user: &str) -> Result<Option<Current>> {
+pub fn current(conn: &Tx<'_>, user: &str) -> Result<Option<Current>> {
     match store::current_challenge(conn, user)? {
         Some(row) => parse_current(row).map(Some),
         None => match dangling_pointer(conn, user)? {
@@ -128,7 +128,7 @@ pub fn current(conn: &rusqlite::Connection, user: &str) -> Result<Option<Current
 }
 
 /// If `user/challenge/id` names a challenge that does not exist, what is wrong.
-pub fn dangling_pointer(conn: &rusqlite::Connection, user: &str) -> Result<Option<String>> {
+pub fn dangling_pointer(conn: &Tx<'_>, user: &str) -> Result<Option<String>> {
     if store::current_challenge(conn, user)?.is_some() {
         return Ok(None);
     }
@@ -163,7 +163,7 @@ pub fn prepare_set(store: &mut AccountStore, user: &str) -> Result<Option<Curren
     current(&tx, user)
 }
 
-fn ensure_feature(conn: &rusqlite::Connection) -> Result<()> {
+fn ensure_feature(conn: &Tx<'_>) -> Result<()> {
     if features::is_enabled(conn, FEATURE)? {
         return Ok(());
     }
@@ -388,7 +388,7 @@ fn open_keychain(key: &AccountKey, user: &str, row: &KeychainRow) -> Result<Zero
 /// keychain (created if missing). Without an old key (a first challenge) there must be no
 /// keychains yet: nothing could open them.
 fn rekey_keychains(
-    conn: &rusqlite::Connection,
+    conn: &Tx<'_>,
     user: &str,
     old_key: Option<&AccountKey>,
     new_key: &AccountKey,

@@ -1,10 +1,8 @@
 //! Server features, kept in `server_settings` as `feature.<name>` = `1` / `0`.
 //! A feature without a setting is enabled.
 
-use rusqlite::Connection;
-
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore};
+use crate::store::{self, AccountStore, Tx};
 
 fn key(name: &str) -> String {
     format!("feature.{name}")
@@ -12,7 +10,7 @@ fn key(name: &str) -> String {
 
 /// Whether the feature is on. The setting may have been written by another program:
 /// anything but `1` or `0` is refused rather than guessed at.
-pub fn is_enabled(conn: &Connection, name: &str) -> Result<bool> {
+pub fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
     let key = key(name);
     match store::server_setting(conn, &key)?.as_deref() {
         None | Some("1") => Ok(true),
@@ -29,6 +27,12 @@ pub fn is_enabled(conn: &Connection, name: &str) -> Result<bool> {
 }
 
 /// Enable or disable a feature; returns whether it was enabled before.
+/// Whether each of `names` is enabled, read in one transaction.
+pub fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bool>> {
+    let tx = store.read()?;
+    names.iter().map(|name| is_enabled(&tx, name)).collect()
+}
+
 pub fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
     let tx = store.write()?;
     let before = is_enabled(&tx, name)?;

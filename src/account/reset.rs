@@ -3,11 +3,9 @@
 
 use std::path::PathBuf;
 
-use rusqlite::Connection;
-
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore, Counts, Step};
+use crate::store::{self, AccountStore, Counts, Step, Tx};
 use crate::text::now;
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
@@ -39,7 +37,7 @@ pub const MAX_CODE_TTL: i64 = 30 * 24 * 3600;
 /// The code lifetime from `server_settings`, which another program may have written:
 /// absent means the default; anything but a whole number of seconds from 1 to 30 days is
 /// refused rather than guessed at.
-fn code_ttl(conn: &Connection) -> Result<i64> {
+fn code_ttl(conn: &Tx<'_>) -> Result<i64> {
     let Some(text) = store::server_setting(conn, TTL_SETTING)? else {
         return Ok(DEFAULT_CODE_TTL);
     };
@@ -133,7 +131,7 @@ pub fn perform(
 
 /// Wipe the account and commit. If anything fails after the snapshot was written, the
 /// snapshot is removed again: it would record a reset that did not happen.
-fn finish(tx: store::Transaction<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
+fn finish(tx: Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
     let done = wipe(&tx, user, snapshot)?;
     if let Err(e) = store::commit(tx, Step::TheChange) {
         if let Some(path) = &done.backup {
@@ -144,7 +142,7 @@ fn finish(tx: store::Transaction<'_>, user: &str, snapshot: Option<Snapshot<'_>>
     Ok(done)
 }
 
-fn wipe(conn: &Connection, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
+fn wipe(conn: &Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
     let deleted = store::counts(conn, user)?;
     // A blank account has nothing worth a snapshot.
     let backup = match snapshot {

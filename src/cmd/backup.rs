@@ -10,7 +10,7 @@ use crate::store::Access;
 use crate::store::snapshot::{restored_tables, snapshot_tables};
 use crate::text::utc_time;
 
-pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
+pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     if args.all {
         let dest = args
             .path
@@ -44,7 +44,7 @@ pub fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     )
 }
 
-pub fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
+pub(super) fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
     let target = if ctx.user_given {
         Some(ctx.user()?)
     } else {

@@ -15,7 +15,7 @@ use crate::output::Report;
 use crate::prompt::Prompter;
 use crate::store::Access;
 
-pub fn run(ctx: &Ctx, command: ChallengeCommand) -> Result<Report> {
+pub(super) fn run(ctx: &Ctx, command: ChallengeCommand) -> Result<Report> {
     match command {
         ChallengeCommand::Get => get(ctx),
         ChallengeCommand::Set(args) => set(ctx, &args),

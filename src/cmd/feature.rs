@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::output::Report;
 use crate::store::Access;
 
-pub fn run(ctx: &Ctx, command: FeatureCommand) -> Result<Report> {
+pub(super) fn run(ctx: &Ctx, command: FeatureCommand) -> Result<Report> {
     let (feature, enable) = match command {
         FeatureCommand::List => return list(ctx),
         FeatureCommand::Enable { name } => (name, true),
@@ -31,11 +31,12 @@ pub fn run(ctx: &Ctx, command: FeatureCommand) -> Result<Report> {
 }
 
 fn list(ctx: &Ctx) -> Result<Report> {
-    let store = ctx.open(Access::Read)?;
+    let mut store = ctx.open(Access::Read)?;
+    let names: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+    let states = features::enabled(&mut store, &names)?;
     let mut map = Map::new();
     let mut text = String::new();
-    for feature in Feature::ALL {
-        let on = features::is_enabled(store.connection(), feature.name())?;
+    for (feature, on) in Feature::ALL.iter().zip(states) {
         map.insert(feature.name().to_owned(), json!(on));
         text.push_str(&format!(
             "{:<24} {}\n",

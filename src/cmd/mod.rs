@@ -19,7 +19,7 @@ use crate::prompt::Prompter;
 use crate::store::{self, Access, AccountStore, validate_user_id};
 
 /// What every command needs to know about the run.
-pub struct Ctx {
+pub(crate) struct Ctx {
     /// The account id, or why there is none (only commands about an account need it).
     user: Result<String>,
     /// Whether the id was given (--user or PWACCOUNT_USER) rather than the login name.
@@ -32,7 +32,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// A progress bar on standard error, drawn only at a terminal and without --quiet.
-    pub fn progress(&self, steps: u64, label: &str) -> indicatif::ProgressBar {
+    pub(crate) fn progress(&self, steps: u64, label: &str) -> indicatif::ProgressBar {
         if self.out.quiet {
             return indicatif::ProgressBar::hidden();
         }
@@ -46,11 +46,11 @@ impl Ctx {
         bar
     }
 
-    pub fn user(&self) -> Result<&str> {
+    pub(crate) fn user(&self) -> Result<&str> {
         self.user.as_deref().map_err(Clone::clone)
     }
 
-    pub fn open(&self, access: Access) -> Result<AccountStore> {
+    pub(crate) fn open(&self, access: Access) -> Result<AccountStore> {
         let store = AccountStore::open(&self.db, access, self.busy_timeout)?;
         if let Some(warning) = store::loose_permissions(&self.db) {
             self.out.warn(&warning);
@@ -63,7 +63,7 @@ impl Ctx {
 
     /// Remove temporary snapshot files that interrupted or killed runs left in the folder
     /// of `dest`, and say so (once: they are gone afterwards).
-    pub fn remove_stale_files(&self, dest: &std::path::Path) {
+    pub(crate) fn remove_stale_files(&self, dest: &std::path::Path) {
         let folder = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => std::path::Path::new("."),
@@ -79,7 +79,7 @@ impl Ctx {
     }
 }
 
-pub fn run(cli: Cli, out: Output) -> Result<Report> {
+pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     if let Command::Completions { shell } = cli.command {
         // Needs neither an account nor a database.
         return Ok(completions::run(shell));
@@ -153,4 +153,3 @@ fn resolve_user(given: Option<String>) -> Result<String> {
     validate_user_id(&user)?;
     Ok(user)
 }
-pub use completions::script as completion_script;

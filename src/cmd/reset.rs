@@ -19,7 +19,7 @@ fn deletable(counts: &Counts) -> Value {
     v
 }
 
-pub fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
+pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let user = ctx.user()?;
     let mut store = ctx.open(Access::Write)?;
     // Unless --no-backup, a snapshot of the account is written inside the reset's

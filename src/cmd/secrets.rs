@@ -11,11 +11,11 @@ use crate::error::{Error, Id, Result};
 
 /// The most a secret, passphrase or salts file may hold. Real ones are far smaller; the
 /// cap keeps a wrong path (a disk image, /dev/zero) from being read whole.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024;
+pub(super) const MAX_INPUT_BYTES: u64 = 64 * 1024;
 
 /// Where one value comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum Source<'a> {
+pub(super) enum Source<'a> {
     /// A file given by `flag`; `-` is standard input.
     File { flag: &'static str, path: &'a Path },
     /// An environment variable named by the user with `flag`.
@@ -24,7 +24,7 @@ pub enum Source<'a> {
 
 impl<'a> Source<'a> {
     /// The source given by whichever of a `--…-file` / `--…-env` pair is set.
-    pub fn pick(
+    pub(super) fn pick(
         file: (&'static str, Option<&'a Path>),
         env: (&'static str, Option<&'a str>),
     ) -> Option<Self> {
@@ -48,14 +48,14 @@ impl<'a> Source<'a> {
 
 /// Reads sources, allowing standard input to be used once.
 #[derive(Default)]
-pub struct Reader {
+pub(super) struct Reader {
     stdin_taken_by: Cell<Option<&'static str>>,
 }
 
 impl Reader {
     /// The text of a source, verbatim except for one trailing `\n` or `\r\n` from a file.
     /// Empty or non-UTF-8 content is invalid data (exit 7).
-    pub fn read(&self, source: Source<'_>) -> Result<Zeroizing<String>> {
+    pub(super) fn read(&self, source: Source<'_>) -> Result<Zeroizing<String>> {
         let bytes = match source {
             Source::File { flag, path } => {
                 let mut bytes = self.read_file(flag, path)?;
@@ -142,7 +142,7 @@ fn strip_one_newline(bytes: &mut Vec<u8>) {
 }
 
 /// The salts of raw mode: a JSON array of exactly three strings.
-pub fn parse_data(text: &str, field: &str) -> Result<Vec<String>> {
+pub(super) fn parse_data(text: &str, field: &str) -> Result<Vec<String>> {
     let bad = |why: &str| {
         Error::new(
             Id::InvalidData,

@@ -7,7 +7,7 @@ use crate::output::{Report, describe_counts};
 use crate::store::Access;
 use crate::text::{thousands, utc_time};
 
-pub fn run(ctx: &Ctx) -> Result<Report> {
+pub(super) fn run(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
     let mut store = ctx.open(Access::Read)?;
     let s = status(&mut store, user)?;

@@ -173,7 +173,7 @@ pub fn derive(passphrase: &str, salts: &Salts) -> Result<Secret> {
         .map_err(|e| Error::internal(format!("Argon2 parameters: {e}")))?;
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
-    let result = match WorkArea::map() {
+    let result = match crate::sys::Argon2WorkArea::map(ARGON2_M_KIB as usize * 1024) {
         Some(mut area) => {
             argon.hash_password_into_with_memory(&g[..], &salts.s2, &mut out[..], area.blocks())
         }
@@ -187,34 +187,6 @@ pub fn derive(passphrase: &str, salts: &Salts) -> Result<Secret> {
 /// transparent huge pages: faulting it in 2 MiB pages instead of 4 KiB ones is most of
 /// the difference to libsodium. Unmapping it on drop hands the pages back to the kernel,
 /// which zeroes them before anyone else sees them, so nothing derived stays behind.
-struct WorkArea(memmap2::MmapMut);
-
-impl WorkArea {
-    const BYTES: usize = ARGON2_M_KIB as usize * 1024;
-
-    /// `None` when the kernel refuses the mapping; the caller then lets argon2 allocate.
-    fn map() -> Option<Self> {
-        let map = memmap2::MmapOptions::new()
-            .len(Self::BYTES)
-            .map_anon()
-            .ok()?;
-        // Advice only: where the kernel has no huge pages, this fails and changes nothing.
-        #[cfg(target_os = "linux")]
-        let _ = map.advise(memmap2::Advice::HugePage);
-        Some(WorkArea(map))
-    }
-
-    fn blocks(&mut self) -> &mut [argon2::Block] {
-        // SAFETY: the mapping is BYTES long (a multiple of Block's size), page-aligned
-        // (more than Block's 64-byte alignment), zero-filled by the kernel, and a Block is
-        // plain u64s, for which all zero bytes are a valid value.
-        #[allow(unsafe_code)]
-        unsafe {
-            crate::sys::cast_slice_mut(&mut self.0[..])
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,13 @@
 //! The account database file: opening it safely (SPEC §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
+#[cfg(feature = "populate")]
+pub mod populate;
 mod queries;
 pub mod schema;
 pub mod snapshot;
 
 pub use queries::*;
-pub use rusqlite::Transaction;
 
 use std::cell::Cell;
 use std::fs;
@@ -95,23 +96,24 @@ impl AccountStore {
         self.busy_timeout
     }
 
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// A consistent copy of the whole database at `dest` (see `snapshot::write_all`).
+    pub fn copy_all(&self, dest: &Path, overwrite: bool) -> Result<()> {
+        snapshot::write_all(&self.conn, &self.path, dest, overwrite)
     }
 
     /// A read transaction: one consistent snapshot for everything a command reads.
-    pub fn read(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?)
+    pub fn read(&mut self) -> Result<Tx<'_>> {
+        Ok(Tx(self.conn.transaction_with_behavior(
+            TransactionBehavior::Deferred,
+        )?))
     }
 
     /// The one write transaction of a command. It rolls back when dropped uncommitted.
-    pub fn write(&mut self) -> Result<Transaction<'_>> {
+    pub fn write(&mut self) -> Result<Tx<'_>> {
         crate::interrupt::check()?;
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(Tx(self.conn.transaction_with_behavior(
+            TransactionBehavior::Immediate,
+        )?))
     }
 
     /// Returns the schema version after checking the file is a pwaccount database (or a
@@ -171,8 +173,21 @@ impl AccountStore {
 
 /// Commit a write transaction, unless an interruption came first (then it rolls back).
 /// Once the commit has begun it is finished, and its own outcome is returned.
-pub fn commit(tx: Transaction<'_>, step: Step) -> Result<()> {
-    crate::interrupt::commit(step, || Ok(tx.commit()?))
+pub fn commit(tx: Tx<'_>, step: Step) -> Result<()> {
+    crate::interrupt::commit(step, || Ok(tx.0.commit()?))
+}
+
+/// A transaction on the account database: one command's reads, or its one write. It rolls
+/// back when dropped uncommitted; `commit` commits it. The queries of this module take it
+/// (as the connection it derefs to); layers above see no SQLite type.
+pub struct Tx<'a>(rusqlite::Transaction<'a>);
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        &self.0
+    }
 }
 
 /// `path` as an absolute file name. SQLite reads a name beginning with `file:` as a URI

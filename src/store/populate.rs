@@ -17,8 +17,8 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::params;
 
+use super::{self as store, Access, AccountStore, Counts};
 use crate::error::Result;
-use crate::store::{self, Access, AccountStore, Counts};
 use crate::text::now;
 
 /// Passwords per folder, per tag, and per share (each way).
@@ -202,6 +202,6 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
         }
     }
     let counts = store::counts(&tx, user)?;
-    tx.commit()?;
+    store::commit(tx, store::Step::TheChange)?;
     Ok(counts)
 }
