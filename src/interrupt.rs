@@ -36,7 +36,6 @@ pub(crate) fn install(at_prompt: impl Fn(&Error) + Send + 'static) {
         REQUESTED.store(true, Ordering::SeqCst);
         if *phase == Phase::Prompting {
             crate::sys::restore_terminal();
-            let _ = console::Term::stderr().show_cursor();
             at_prompt(&Error::interrupted());
             // The lock is still held: the main thread cannot leave the prompt.
             std::process::exit(130);

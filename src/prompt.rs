@@ -99,7 +99,6 @@ impl Prompter {
         let answer = crate::interrupt::prompting(ask)?.map_err(|_| Error::interrupted());
         if answer.is_err() {
             crate::sys::restore_terminal();
-            let _ = Term::stderr().show_cursor();
         }
         answer
     }

@@ -27,8 +27,10 @@ pub(crate) fn save_terminal() {
     }
 }
 
-/// Put back the modes `save_terminal` saw (echo on again after a passphrase prompt).
+/// Put back the modes `save_terminal` saw (echo on again after a passphrase prompt), and
+/// show the cursor again.
 pub(crate) fn restore_terminal() {
+    let _ = console::Term::stderr().show_cursor();
     let attrs = SAVED_TERMINAL.lock().ok().and_then(|s| *s);
     if let (Some(attrs), Ok(tty)) = (attrs, std::fs::File::open("/dev/tty")) {
         // SAFETY: passes a valid termios and an open descriptor; a failure only leaves

@@ -14,6 +14,7 @@ mod environment;
 mod feature;
 mod fuzz;
 mod interrupt;
+mod layering;
 mod output;
 mod pty;
 mod reliability;

@@ -1,0 +1,238 @@
+//! The layering rules of STYLE.md, checked on the source rather than only written down:
+//! data flows `cli` → `cmd` → `account` → `store` / `crypto`, and each kind of work has
+//! one home. A rule broken anywhere in `src/` fails here, naming the file and the line.
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every line of code in `src/` (comments left out), as (file relative to src/, line
+/// number, text).
+fn code_lines() -> Vec<(String, usize, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut lines = Vec::new();
+    for file in files {
+        let name = file
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        for (i, line) in std::fs::read_to_string(&file).unwrap().lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            lines.push((name.clone(), i + 1, line.to_owned()));
+        }
+    }
+    assert!(lines.len() > 1000, "src/ was not found");
+    lines
+}
+
+/// Fails listing every line of a file outside `allowed` that contains one of `needles`.
+fn only_in(rule: &str, needles: &[&str], allowed: &[&str]) {
+    let offenders: Vec<String> = code_lines()
+        .into_iter()
+        .filter(|(file, _, _)| !allowed.iter().any(|a| file.starts_with(a)))
+        .filter(|(_, _, line)| needles.iter().any(|n| line.contains(n)))
+        .map(|(file, n, line)| format!("src/{file}:{n}: {}", line.trim()))
+        .collect();
+    assert!(offenders.is_empty(), "{rule}:\n{}", offenders.join("\n"));
+}
+
+#[test]
+fn sql_is_written_only_in_the_store() {
+    only_in(
+        "SQL outside src/store/",
+        &[
+            "SELECT ",
+            "INSERT ",
+            "UPDATE ",
+            "DELETE FROM",
+            "PRAGMA ",
+            "CREATE TABLE",
+            "CREATE INDEX",
+            "ATTACH ",
+            "DETACH ",
+            "VACUUM",
+            "BEGIN IMMEDIATE",
+        ],
+        &["store/"],
+    );
+}
+
+#[test]
+fn only_the_store_and_the_error_type_know_sqlite() {
+    only_in(
+        "rusqlite outside src/store/ (and the error conversion in error.rs)",
+        &["rusqlite"],
+        &["store/", "error.rs"],
+    );
+}
+
+#[test]
+fn only_output_commands_and_prompts_print() {
+    only_in(
+        "printing outside src/output.rs, src/cmd/ and src/prompt.rs",
+        &[
+            "println!",
+            "eprintln!",
+            "print!(",
+            "eprint!(",
+            "dbg!(",
+            "std::io::stdout",
+            "std::io::stderr",
+            "io::stdout()",
+            "io::stderr()",
+        ],
+        &["output.rs", "cmd/", "prompt.rs"],
+    );
+}
+
+#[test]
+fn only_the_prompt_module_talks_to_the_terminal() {
+    only_in(
+        "dialoguer outside src/prompt.rs",
+        &["dialoguer"],
+        &["prompt.rs"],
+    );
+    only_in(
+        "console outside src/prompt.rs and src/sys.rs",
+        &["console::"],
+        &["prompt.rs", "sys.rs"],
+    );
+}
+
+#[test]
+fn unsafe_code_lives_in_sys_only() {
+    only_in(
+        "unsafe outside src/sys.rs",
+        &["unsafe", "allow(unsafe_code)"],
+        &["sys.rs"],
+    );
+}
+
+#[test]
+fn only_the_interrupt_handler_ends_the_process() {
+    only_in(
+        "process::exit outside src/interrupt.rs",
+        &["process::exit"],
+        &["interrupt.rs"],
+    );
+}
+
+#[test]
+fn lower_layers_never_reach_up() {
+    only_in(
+        "the account layer uses the command line, commands, prompts or output",
+        &[
+            "crate::cli",
+            "crate::cmd",
+            "crate::prompt",
+            "crate::output",
+            "super::super",
+        ],
+        &[
+            "cmd/",
+            "store/",
+            "crypto/",
+            "output.rs",
+            "prompt.rs",
+            "lib.rs",
+            "main.rs",
+            "cli.rs",
+            "error.rs",
+            "text.rs",
+            "sys.rs",
+            "interrupt.rs",
+        ],
+    );
+    only_in(
+        "the store uses accounts, commands, prompts or output",
+        &[
+            "crate::account",
+            "crate::cli",
+            "crate::cmd",
+            "crate::prompt",
+            "crate::output",
+        ],
+        &[
+            "account/",
+            "cmd/",
+            "crypto/",
+            "output.rs",
+            "prompt.rs",
+            "lib.rs",
+            "main.rs",
+            "cli.rs",
+            "error.rs",
+            "text.rs",
+            "sys.rs",
+            "interrupt.rs",
+        ],
+    );
+    only_in(
+        "crypto uses the store, accounts, commands, prompts or output",
+        &[
+            "crate::store",
+            "crate::account",
+            "crate::cli",
+            "crate::cmd",
+            "crate::prompt",
+            "crate::output",
+        ],
+        &[
+            "account/",
+            "cmd/",
+            "store/",
+            "output.rs",
+            "prompt.rs",
+            "lib.rs",
+            "main.rs",
+            "cli.rs",
+            "error.rs",
+            "text.rs",
+            "sys.rs",
+            "interrupt.rs",
+        ],
+    );
+    let everything_else = [
+        "account/",
+        "cmd/",
+        "store/",
+        "crypto/",
+        "output.rs",
+        "prompt.rs",
+        "lib.rs",
+        "main.rs",
+        "cli.rs",
+        "interrupt.rs",
+    ];
+    only_in(
+        "error.rs or sys.rs depend on another module of the crate",
+        &["crate::"],
+        &[&everything_else[..], &["text.rs"]].concat(),
+    );
+    only_in(
+        "text.rs depends on more than the error type",
+        &[
+            "crate::store",
+            "crate::account",
+            "crate::cmd",
+            "crate::output",
+            "crate::crypto",
+        ],
+        &[&everything_else[..], &["error.rs", "sys.rs"]].concat(),
+    );
+}
