@@ -4,7 +4,7 @@ use serde_json::json;
 use zeroize::Zeroizing;
 
 use super::Ctx;
-use super::secrets::{Reader, Source, parse_data};
+use super::secrets::{OLD_PASSPHRASE, OLD_SECRET, PASSPHRASE, Reader, SECRET, Source, parse_data};
 use crate::account::challenge::{
     self, NewChallenge, Proof, passphrase_problem, same_passphrase_problem,
 };
@@ -68,7 +68,6 @@ fn proof(
 /// asked.
 fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Option<Proof>)> {
     let reader = Reader::default();
-    let read = |source: Option<Source<'_>>| source.map(|s| reader.read(s)).transpose();
     let data = match (&a.data, &a.data_file) {
         (Some(text), _) => Some((Zeroizing::new(text.clone()), "--data")),
         (None, Some(path)) => {
@@ -77,41 +76,35 @@ fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Op
         }
         (None, None) => None,
     };
-    let raw_secret = read(Source::pick(
-        ("--secret-file", a.secret_file.as_deref()),
-        ("--secret-env", a.secret_env.as_deref()),
-    ))?;
-    let new_passphrase_text = read(Source::pick(
-        ("--passphrase-file", a.passphrase_file.as_deref()),
-        ("--passphrase-env", a.passphrase_env.as_deref()),
-    ))?;
-    let old_passphrase = read(Source::pick(
-        ("--old-passphrase-file", a.old_passphrase_file.as_deref()),
-        ("--old-passphrase-env", a.old_passphrase_env.as_deref()),
-    ))?;
-    let old_secret = read(Source::pick(
-        ("--old-secret-file", a.old_secret_file.as_deref()),
-        ("--old-secret-env", a.old_secret_env.as_deref()),
-    ))?;
+    let raw_secret =
+        reader.read_from(&SECRET, a.secret_file.as_deref(), a.secret_env.as_deref())?;
+    let new_text = reader.read_from(
+        &PASSPHRASE,
+        a.passphrase_file.as_deref(),
+        a.passphrase_env.as_deref(),
+    )?;
+    let (old_file, old_env) = (
+        a.old_passphrase_file.as_deref(),
+        a.old_passphrase_env.as_deref(),
+    );
+    let old_passphrase = reader.read_from(&OLD_PASSPHRASE, old_file, old_env)?;
+    let (old_file, old_env) = (a.old_secret_file.as_deref(), a.old_secret_env.as_deref());
+    let old_secret = reader.read_from(&OLD_SECRET, old_file, old_env)?;
 
-    let new = match (raw_secret, new_passphrase_text) {
+    let new = match (raw_secret, new_text) {
         (Some(secret), _) => {
             // The command line requires the salts with a raw secret (clap checks it).
             let (text, field) = data.ok_or_else(|| {
                 Error::internal("raw mode without salts passed the argument check")
             })?;
             let salts = Salts::from_hex(&parse_data(&text, field)?, field)?;
-            let secret = Secret::from_hex(&secret, "--secret-file/--secret-env")?;
+            let secret = Secret::from_hex(&secret, &SECRET.both())?;
             Some(NewChallenge::Raw { secret, salts })
         }
-        (None, Some(text)) => Some(new_passphrase(text, "--passphrase-file/--passphrase-env")?),
+        (None, Some(text)) => Some(new_passphrase(text, &PASSPHRASE.both())?),
         (None, None) => None,
     };
-    let old = proof(
-        old_passphrase,
-        old_secret,
-        "--old-secret-file/--old-secret-env",
-    )?;
+    let old = proof(old_passphrase, old_secret, &OLD_SECRET.both())?;
     Ok((new, old))
 }
 
@@ -177,20 +170,13 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
 fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
     let user = ctx.user()?;
     let reader = Reader::default();
-    let passphrase = Source::pick(
-        ("--passphrase-file", a.passphrase_file.as_deref()),
-        ("--passphrase-env", a.passphrase_env.as_deref()),
-    );
-    let secret = Source::pick(
-        ("--secret-file", a.secret_file.as_deref()),
-        ("--secret-env", a.secret_env.as_deref()),
-    );
-    let read = |source: Option<Source<'_>>| source.map(|s| reader.read(s)).transpose();
-    let given = proof(
-        read(passphrase)?,
-        read(secret)?,
-        "--secret-file/--secret-env",
+    let passphrase = reader.read_from(
+        &PASSPHRASE,
+        a.passphrase_file.as_deref(),
+        a.passphrase_env.as_deref(),
     )?;
+    let secret = reader.read_from(&SECRET, a.secret_file.as_deref(), a.secret_env.as_deref())?;
+    let given = proof(passphrase, secret, &SECRET.both())?;
     let mut store = ctx.open(Access::Read)?;
     // Not found (exit 4) is reported before asking for anything.
     challenge::get(&mut store, user)?;

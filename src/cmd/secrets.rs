@@ -46,6 +46,29 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The pair of flags that name where one secret comes from: `--…-file` or `--…-env`.
+pub(crate) struct Flags {
+    pub(crate) file: &'static str,
+    pub(crate) env: &'static str,
+}
+
+impl Flags {
+    const fn new(file: &'static str, env: &'static str) -> Self {
+        Flags { file, env }
+    }
+
+    /// Both flags, for messages: `--secret-file/--secret-env`.
+    pub(crate) fn both(&self) -> String {
+        format!("{}/{}", self.file, self.env)
+    }
+}
+
+pub(crate) const PASSPHRASE: Flags = Flags::new("--passphrase-file", "--passphrase-env");
+pub(crate) const OLD_PASSPHRASE: Flags =
+    Flags::new("--old-passphrase-file", "--old-passphrase-env");
+pub(crate) const SECRET: Flags = Flags::new("--secret-file", "--secret-env");
+pub(crate) const OLD_SECRET: Flags = Flags::new("--old-secret-file", "--old-secret-env");
+
 /// Reads sources, allowing standard input to be used once.
 #[derive(Default)]
 pub(super) struct Reader {
@@ -53,6 +76,18 @@ pub(super) struct Reader {
 }
 
 impl Reader {
+    /// The value named by whichever of `flags` was given (a file or a variable), if any.
+    pub(crate) fn read_from(
+        &self,
+        flags: &Flags,
+        file: Option<&Path>,
+        env: Option<&str>,
+    ) -> Result<Option<Zeroizing<String>>> {
+        Source::pick((flags.file, file), (flags.env, env))
+            .map(|source| self.read(source))
+            .transpose()
+    }
+
     /// The text of a source, verbatim except for one trailing `\n` or `\r\n` from a file.
     /// Empty or non-UTF-8 content is invalid data (exit 7).
     pub(super) fn read(&self, source: Source<'_>) -> Result<Zeroizing<String>> {

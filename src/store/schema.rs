@@ -13,166 +13,147 @@ pub fn current_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-const V1: &str = r#"
-CREATE TABLE accounts (
+/// `CREATE TABLE name (columns)` and the index on its owner column, `user_id`.
+macro_rules! table {
+    ($name:literal, $($columns:expr),+) => {
+        concat!("CREATE TABLE ", $name, " (\n", $($columns,)+ ");\nCREATE INDEX ", $name, "_user_id ON ", $name, " (user_id);")
+    };
+}
+
+/// A per-user key/value table (settings, user configuration).
+macro_rules! kv_table {
+    ($name:literal) => {
+        table!($name, "    user_id TEXT NOT NULL,\n    key     TEXT NOT NULL,\n    value   TEXT,\n    PRIMARY KEY (user_id, key)\n")
+    };
+}
+
+/// A per-user table: the `uuid` key and the `user_id` owner, padded with `pad` to line up
+/// with the table's longest column name, then `columns`.
+macro_rules! owned_table {
+    ($name:literal, $pad:literal, $columns:literal) => {
+        table!(
+            $name,
+            "    uuid   ",
+            $pad,
+            " TEXT PRIMARY KEY NOT NULL,\n    user_id",
+            $pad,
+            " TEXT NOT NULL,\n",
+            $columns
+        )
+    };
+}
+
+/// Version 1. Its text is what SQLite keeps in `sqlite_master` and what snapshots are
+/// compared against, so it must never change (a test pins its digest); the macros above
+/// only spare writing the same table shape several times.
+const V1: &str = concat!(
+    "\n",
+    r#"CREATE TABLE accounts (
     user_id TEXT PRIMARY KEY NOT NULL,
     created INTEGER NOT NULL DEFAULT (unixepoch())
-);
-
-CREATE TABLE passwords (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    revision TEXT,
-    folder   TEXT,
-    created  INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX passwords_user_id ON passwords (user_id);
-
-CREATE TABLE password_revisions (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    model    TEXT,
-    label    TEXT NOT NULL DEFAULT '',
-    username TEXT NOT NULL DEFAULT '',
-    password TEXT NOT NULL DEFAULT '',
-    url      TEXT NOT NULL DEFAULT '',
-    notes    TEXT NOT NULL DEFAULT '',
-    cse_type TEXT NOT NULL DEFAULT 'none',
-    sse_type TEXT NOT NULL DEFAULT 'none',
-    created  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX password_revisions_user_id ON password_revisions (user_id);
-
-CREATE TABLE folders (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    revision TEXT,
-    created  INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX folders_user_id ON folders (user_id);
-
-CREATE TABLE folder_revisions (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    model    TEXT,
-    label    TEXT NOT NULL DEFAULT '',
-    parent   TEXT,
-    cse_type TEXT NOT NULL DEFAULT 'none',
-    sse_type TEXT NOT NULL DEFAULT 'none',
-    created  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX folder_revisions_user_id ON folder_revisions (user_id);
-
-CREATE TABLE tags (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    revision TEXT,
-    created  INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX tags_user_id ON tags (user_id);
-
-CREATE TABLE tag_revisions (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    model    TEXT,
-    label    TEXT NOT NULL DEFAULT '',
-    color    TEXT NOT NULL DEFAULT '',
-    cse_type TEXT NOT NULL DEFAULT 'none',
-    sse_type TEXT NOT NULL DEFAULT 'none',
-    created  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX tag_revisions_user_id ON tag_revisions (user_id);
-
-CREATE TABLE password_tags (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    password TEXT,
-    tag      TEXT,
-    created  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX password_tags_user_id ON password_tags (user_id);
-
-CREATE TABLE shares (
-    uuid     TEXT PRIMARY KEY NOT NULL,
-    user_id  TEXT NOT NULL,
-    receiver TEXT NOT NULL DEFAULT '',
-    password TEXT,
-    editable INTEGER NOT NULL DEFAULT 0,
-    shareable INTEGER NOT NULL DEFAULT 0,
-    created  INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated  INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX shares_user_id ON shares (user_id);
-CREATE INDEX shares_receiver ON shares (receiver);
-
-CREATE TABLE settings (
-    user_id TEXT NOT NULL,
-    key     TEXT NOT NULL,
-    value   TEXT,
-    PRIMARY KEY (user_id, key)
-);
-CREATE INDEX settings_user_id ON settings (user_id);
-
-CREATE TABLE user_config (
-    user_id TEXT NOT NULL,
-    key     TEXT NOT NULL,
-    value   TEXT,
-    PRIMARY KEY (user_id, key)
-);
-CREATE INDEX user_config_user_id ON user_config (user_id);
-
-CREATE TABLE challenges (
-    uuid        TEXT PRIMARY KEY NOT NULL,
-    user_id     TEXT NOT NULL,
-    type        TEXT NOT NULL DEFAULT 'PWDv1r1',
-    client_data TEXT,
-    server_data TEXT,
-    secret      TEXT,
-    created     INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX challenges_user_id ON challenges (user_id);
-
-CREATE TABLE keychains (
-    uuid    TEXT PRIMARY KEY NOT NULL,
-    user_id TEXT NOT NULL,
-    type    TEXT NOT NULL DEFAULT '',
-    scope   TEXT NOT NULL DEFAULT 'server',
-    data    TEXT,
-    created INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX keychains_user_id ON keychains (user_id);
-
-CREATE TABLE sessions (
-    uuid       TEXT PRIMARY KEY NOT NULL,
-    user_id    TEXT NOT NULL,
-    authorized INTEGER NOT NULL DEFAULT 0,
-    created    INTEGER NOT NULL DEFAULT (unixepoch()),
-    updated    INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX sessions_user_id ON sessions (user_id);
-
-CREATE TABLE reset_codes (
+);"#,
+    "\n\n",
+    owned_table!(
+        "passwords",
+        " ",
+        "    revision TEXT,\n    folder   TEXT,\n    created  INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "password_revisions",
+        " ",
+        "    model    TEXT,\n    label    TEXT NOT NULL DEFAULT '',\n    username TEXT NOT NULL DEFAULT '',\n    password TEXT NOT NULL DEFAULT '',\n    url      TEXT NOT NULL DEFAULT '',\n    notes    TEXT NOT NULL DEFAULT '',\n    cse_type TEXT NOT NULL DEFAULT 'none',\n    sse_type TEXT NOT NULL DEFAULT 'none',\n    created  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "folders",
+        " ",
+        "    revision TEXT,\n    created  INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "folder_revisions",
+        " ",
+        "    model    TEXT,\n    label    TEXT NOT NULL DEFAULT '',\n    parent   TEXT,\n    cse_type TEXT NOT NULL DEFAULT 'none',\n    sse_type TEXT NOT NULL DEFAULT 'none',\n    created  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "tags",
+        " ",
+        "    revision TEXT,\n    created  INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "tag_revisions",
+        " ",
+        "    model    TEXT,\n    label    TEXT NOT NULL DEFAULT '',\n    color    TEXT NOT NULL DEFAULT '',\n    cse_type TEXT NOT NULL DEFAULT 'none',\n    sse_type TEXT NOT NULL DEFAULT 'none',\n    created  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "password_tags",
+        " ",
+        "    password TEXT,\n    tag      TEXT,\n    created  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "shares",
+        " ",
+        "    receiver TEXT NOT NULL DEFAULT '',\n    password TEXT,\n    editable INTEGER NOT NULL DEFAULT 0,\n    shareable INTEGER NOT NULL DEFAULT 0,\n    created  INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated  INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\nCREATE INDEX shares_receiver ON shares (receiver);",
+    "\n\n",
+    kv_table!("settings"),
+    "\n\n",
+    kv_table!("user_config"),
+    "\n\n",
+    owned_table!(
+        "challenges",
+        "    ",
+        "    type        TEXT NOT NULL DEFAULT 'PWDv1r1',\n    client_data TEXT,\n    server_data TEXT,\n    secret      TEXT,\n    created     INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "keychains",
+        "",
+        "    type    TEXT NOT NULL DEFAULT '',\n    scope   TEXT NOT NULL DEFAULT 'server',\n    data    TEXT,\n    created INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    owned_table!(
+        "sessions",
+        "   ",
+        "    authorized INTEGER NOT NULL DEFAULT 0,\n    created    INTEGER NOT NULL DEFAULT (unixepoch()),\n    updated    INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    r#"CREATE TABLE reset_codes (
     user_id   TEXT PRIMARY KEY NOT NULL,
     code_hash TEXT NOT NULL DEFAULT '',
     created   INTEGER NOT NULL DEFAULT (unixepoch()),
     expires   INTEGER NOT NULL DEFAULT 0
-);
-
-CREATE TABLE tokens (
-    uuid    TEXT PRIMARY KEY NOT NULL,
-    user_id TEXT NOT NULL,
-    kind    TEXT NOT NULL DEFAULT 'app' CHECK (kind IN ('app', 'device')),
-    label   TEXT NOT NULL DEFAULT '',
-    created INTEGER NOT NULL DEFAULT (unixepoch())
-);
-CREATE INDEX tokens_user_id ON tokens (user_id);
-
-CREATE TABLE server_settings (
+);"#,
+    "\n\n",
+    owned_table!(
+        "tokens",
+        "",
+        "    kind    TEXT NOT NULL DEFAULT 'app' CHECK (kind IN ('app', 'device')),\n    label   TEXT NOT NULL DEFAULT '',\n    created INTEGER NOT NULL DEFAULT (unixepoch())\n"
+    ),
+    "\n\n",
+    r#"CREATE TABLE server_settings (
     key   TEXT PRIMARY KEY NOT NULL,
     value TEXT
 );
-"#;
+"#
+);
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    /// Released migrations are never edited: their text is pinned.
+    #[test]
+    fn released_migrations_are_unchanged() {
+        assert_eq!(
+            hex::encode(Sha256::digest(super::V1.as_bytes())),
+            "7b3a9564b000f9ad4d0bd48bc9e1d0a877cb22945afcd5ca5741277996c39474"
+        );
+    }
+}
