@@ -215,7 +215,7 @@ pub enum ChallengeCommand {
     #[command(
         group(ArgGroup::new("new_source").args(["passphrase_file", "passphrase_env", "secret_file", "secret_env"])),
         group(ArgGroup::new("old_source").args(["old_passphrase_file", "old_passphrase_env", "old_secret_file", "old_secret_env"])),
-        group(ArgGroup::new("raw_secret").args(["secret_file", "secret_env"])),
+        group(ArgGroup::new("raw_secret").args(["secret_file", "secret_env"]).requires("data_source")),
         group(ArgGroup::new("data_source").args(["data", "data_file"]).requires("raw_secret")),
     )]
     Set(ChallengeSetArgs),
@@ -227,54 +227,96 @@ pub enum ChallengeCommand {
     Verify(ChallengeVerifyArgs),
 }
 
+/// Declares the `Args` of one secret that comes from a file or from an environment
+/// variable, with the help text of each flag.
+macro_rules! secret_source {
+    ($name:ident, $file:ident, $env:ident, $file_help:literal, $env_help:literal) => {
+        #[derive(Debug, Args)]
+        pub struct $name {
+            #[doc = $file_help]
+            #[arg(long, value_name = "FILE")]
+            pub $file: Option<PathBuf>,
+            #[doc = $env_help]
+            #[arg(long, value_name = "VAR")]
+            pub $env: Option<String>,
+        }
+
+        impl $name {
+            /// The file and the variable given, if any.
+            pub fn given(&self) -> (Option<&std::path::Path>, Option<&str>) {
+                (self.$file.as_deref(), self.$env.as_deref())
+            }
+        }
+    };
+}
+
+secret_source!(
+    NewPassphrase,
+    passphrase_file,
+    passphrase_env,
+    "Read the new passphrase from FILE (- for standard input).",
+    "Read the new passphrase from the environment variable VAR."
+);
+secret_source!(
+    OldPassphrase,
+    old_passphrase_file,
+    old_passphrase_env,
+    "Read the current passphrase from FILE (- for standard input).",
+    "Read the current passphrase from the environment variable VAR."
+);
+secret_source!(
+    NewSecret,
+    secret_file,
+    secret_env,
+    "Raw mode: read the new secret (64 hex characters) from FILE.",
+    "Raw mode: read the new secret from the environment variable VAR."
+);
+secret_source!(
+    OldSecret,
+    old_secret_file,
+    old_secret_env,
+    "Raw mode: read the current secret from FILE (- for standard input).",
+    "Raw mode: read the current secret from the environment variable VAR."
+);
+secret_source!(
+    Passphrase,
+    passphrase_file,
+    passphrase_env,
+    "Read the passphrase from FILE (- for standard input).",
+    "Read the passphrase from the environment variable VAR."
+);
+secret_source!(
+    DerivedSecret,
+    secret_file,
+    secret_env,
+    "Check a derived secret (64 hex characters) read from FILE instead.",
+    "Check a derived secret read from the environment variable VAR instead."
+);
+
 #[derive(Debug, Args)]
 pub struct ChallengeSetArgs {
-    /// Read the new passphrase from FILE (- for standard input).
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
-    /// Read the new passphrase from the environment variable VAR.
-    #[arg(long, value_name = "VAR")]
-    pub passphrase_env: Option<String>,
-    /// Read the current passphrase from FILE (- for standard input).
-    #[arg(long, value_name = "FILE")]
-    pub old_passphrase_file: Option<PathBuf>,
-    /// Read the current passphrase from the environment variable VAR.
-    #[arg(long, value_name = "VAR")]
-    pub old_passphrase_env: Option<String>,
-    /// Raw mode: read the new secret (64 hex characters) from FILE.
-    #[arg(long, value_name = "FILE", requires = "data_source")]
-    pub secret_file: Option<PathBuf>,
-    /// Raw mode: read the new secret from the environment variable VAR.
-    #[arg(long, value_name = "VAR", requires = "data_source")]
-    pub secret_env: Option<String>,
+    #[command(flatten)]
+    pub new: NewPassphrase,
+    #[command(flatten)]
+    pub old: OldPassphrase,
+    #[command(flatten)]
+    pub raw: NewSecret,
     /// Raw mode: the salts, as a JSON array of three hex strings.
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
     /// Raw mode: read the salts' JSON array from FILE (- for standard input).
     #[arg(long, value_name = "FILE")]
     pub data_file: Option<PathBuf>,
-    /// Raw mode: read the current secret from FILE (- for standard input).
-    #[arg(long, value_name = "FILE")]
-    pub old_secret_file: Option<PathBuf>,
-    /// Raw mode: read the current secret from the environment variable VAR.
-    #[arg(long, value_name = "VAR")]
-    pub old_secret_env: Option<String>,
+    #[command(flatten)]
+    pub old_raw: OldSecret,
 }
 
 #[derive(Debug, Args)]
 pub struct ChallengeVerifyArgs {
-    /// Read the passphrase from FILE (- for standard input).
-    #[arg(long, value_name = "FILE")]
-    pub passphrase_file: Option<PathBuf>,
-    /// Read the passphrase from the environment variable VAR.
-    #[arg(long, value_name = "VAR")]
-    pub passphrase_env: Option<String>,
-    /// Check a derived secret (64 hex characters) read from FILE instead.
-    #[arg(long, value_name = "FILE")]
-    pub secret_file: Option<PathBuf>,
-    /// Check a derived secret read from the environment variable VAR instead.
-    #[arg(long, value_name = "VAR")]
-    pub secret_env: Option<String>,
+    #[command(flatten)]
+    pub passphrase: Passphrase,
+    #[command(flatten)]
+    pub secret: DerivedSecret,
 }
 
 #[derive(Debug, Subcommand)]

@@ -76,20 +76,10 @@ fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Op
         }
         (None, None) => None,
     };
-    let raw_secret =
-        reader.read_from(&SECRET, a.secret_file.as_deref(), a.secret_env.as_deref())?;
-    let new_text = reader.read_from(
-        &PASSPHRASE,
-        a.passphrase_file.as_deref(),
-        a.passphrase_env.as_deref(),
-    )?;
-    let (old_file, old_env) = (
-        a.old_passphrase_file.as_deref(),
-        a.old_passphrase_env.as_deref(),
-    );
-    let old_passphrase = reader.read_from(&OLD_PASSPHRASE, old_file, old_env)?;
-    let (old_file, old_env) = (a.old_secret_file.as_deref(), a.old_secret_env.as_deref());
-    let old_secret = reader.read_from(&OLD_SECRET, old_file, old_env)?;
+    let raw_secret = reader.read_from(&SECRET, a.raw.given())?;
+    let new_text = reader.read_from(&PASSPHRASE, a.new.given())?;
+    let old_passphrase = reader.read_from(&OLD_PASSPHRASE, a.old.given())?;
+    let old_secret = reader.read_from(&OLD_SECRET, a.old_raw.given())?;
 
     let new = match (raw_secret, new_text) {
         (Some(secret), _) => {
@@ -170,12 +160,8 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
 fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
     let user = ctx.user()?;
     let reader = Reader::default();
-    let passphrase = reader.read_from(
-        &PASSPHRASE,
-        a.passphrase_file.as_deref(),
-        a.passphrase_env.as_deref(),
-    )?;
-    let secret = reader.read_from(&SECRET, a.secret_file.as_deref(), a.secret_env.as_deref())?;
+    let passphrase = reader.read_from(&PASSPHRASE, a.passphrase.given())?;
+    let secret = reader.read_from(&SECRET, a.secret.given())?;
     let given = proof(passphrase, secret, &SECRET.both())?;
     let mut store = ctx.open(Access::Read)?;
     // Not found (exit 4) is reported before asking for anything.

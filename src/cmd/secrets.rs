@@ -80,8 +80,7 @@ impl Reader {
     pub(crate) fn read_from(
         &self,
         flags: &Flags,
-        file: Option<&Path>,
-        env: Option<&str>,
+        (file, env): (Option<&Path>, Option<&str>),
     ) -> Result<Option<Zeroizing<String>>> {
         Source::pick((flags.file, file), (flags.env, env))
             .map(|source| self.read(source))

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::{self as store, Access, AccountStore, Counts};
 use crate::error::Result;
@@ -39,6 +39,55 @@ fn token(rng: &mut SmallRng, len: usize) -> String {
         .collect()
 }
 
+/// A random time in the two years before `now`.
+fn some_time(rng: &mut SmallRng, now: i64) -> i64 {
+    now - rng.gen_range(0..2 * 365 * 86_400)
+}
+
+/// `count` folders or tags (`kind`), each with two revisions whose `extra` column (a
+/// folder's parent, a tag's colour) comes from `extra`, given the ids made so far.
+#[allow(clippy::too_many_arguments)]
+fn objects(
+    tx: &Connection,
+    kind: &str,
+    extra_column: &str,
+    count: u64,
+    user: &str,
+    rng: &mut SmallRng,
+    now: i64,
+    extra: impl Fn(&mut SmallRng, &[String]) -> String,
+) -> Result<Vec<String>> {
+    let mut object = tx.prepare(&format!(
+        "INSERT INTO {kind}s (uuid, user_id, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)"
+    ))?;
+    let mut revision = tx.prepare(&format!(
+        "INSERT INTO {kind}_revisions (uuid, user_id, model, label, {extra_column}, cse_type, sse_type, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'none', 'SSEv2r1', ?6)"
+    ))?;
+    let label = if kind == "folder" { "Folder" } else { "Tag" };
+    let mut ids = Vec::with_capacity(count as usize);
+    for i in 0..count {
+        let id = uuid(rng);
+        let mut last = String::new();
+        for r in 0..2 {
+            last = uuid(rng);
+            let value = extra(rng, &ids);
+            let when = some_time(rng, now);
+            revision.execute(params![
+                last,
+                user,
+                id,
+                format!("{label} {i} v{r}"),
+                value,
+                when
+            ])?;
+        }
+        object.execute(params![id, user, last, some_time(rng, now)])?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 /// Fill `user`'s account in the database at `path` with `passwords` passwords and the
 /// other rows that follow from it (see the module docs). Returns the account's counts.
 pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<Counts> {
@@ -48,63 +97,23 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
     let tx = store.write()?;
     store::ensure_account(&tx, user, now - 3 * 365 * 86_400)?;
     {
-        let time = |rng: &mut SmallRng| now - rng.gen_range(0..2 * 365 * 86_400);
+        let time = |rng: &mut SmallRng| some_time(rng, now);
 
-        let mut folder = tx.prepare(
-            "INSERT INTO folders (uuid, user_id, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
-        )?;
-        let mut folder_rev = tx.prepare(
-            "INSERT INTO folder_revisions (uuid, user_id, model, label, parent, cse_type, sse_type, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'none', 'SSEv2r1', ?6)",
-        )?;
         let folders = (passwords / PER_FOLDER).max(1);
-        let mut folder_ids = Vec::with_capacity(folders as usize);
-        for i in 0..folders {
-            let id = uuid(&mut rng);
-            let mut last = String::new();
-            for r in 0..2 {
-                last = uuid(&mut rng);
-                let parent = folder_ids.first().cloned().unwrap_or_default();
-                folder_rev.execute(params![
-                    last,
-                    user,
-                    id,
-                    format!("Folder {i} v{r}"),
-                    parent,
-                    time(&mut rng)
-                ])?;
-            }
-            folder.execute(params![id, user, last, time(&mut rng)])?;
-            folder_ids.push(id);
-        }
-
-        let mut tag = tx.prepare(
-            "INSERT INTO tags (uuid, user_id, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
-        )?;
-        let mut tag_rev = tx.prepare(
-            "INSERT INTO tag_revisions (uuid, user_id, model, label, color, cse_type, sse_type, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'none', 'SSEv2r1', ?6)",
+        let folder_ids = objects(
+            &tx,
+            "folder",
+            "parent",
+            folders,
+            user,
+            &mut rng,
+            now,
+            |_, ids| ids.first().cloned().unwrap_or_default(),
         )?;
         let tags = (passwords / PER_TAG).max(1);
-        let mut tag_ids = Vec::with_capacity(tags as usize);
-        for i in 0..tags {
-            let id = uuid(&mut rng);
-            let mut last = String::new();
-            for r in 0..2 {
-                last = uuid(&mut rng);
-                let color = format!("#{:06x}", rng.gen_range(0..0x100_0000));
-                tag_rev.execute(params![
-                    last,
-                    user,
-                    id,
-                    format!("Tag {i} v{r}"),
-                    color,
-                    time(&mut rng)
-                ])?;
-            }
-            tag.execute(params![id, user, last, time(&mut rng)])?;
-            tag_ids.push(id);
-        }
+        let tag_ids = objects(&tx, "tag", "color", tags, user, &mut rng, now, |rng, _| {
+            format!("#{:06x}", rng.gen_range(0..0x100_0000))
+        })?;
 
         let mut password = tx.prepare(
             "INSERT INTO passwords (uuid, user_id, revision, folder, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
