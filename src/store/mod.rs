@@ -1,6 +1,7 @@
 //! The account database file: opening it safely (SPEC §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
+mod files;
 #[cfg(feature = "populate")]
 pub mod populate;
 mod queries;
@@ -12,7 +13,7 @@ pub use queries::*;
 use std::cell::Cell;
 use std::fs;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -326,12 +327,7 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
                     ),
                 ));
             }
-            fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(path)
-                .map_err(|e| io_error(&e))?;
+            files::create_private_file(path).map_err(|e| io_error(&e))?;
             Ok(Found::Empty)
         }
         Err(e) => Err(io_error(&e)),
@@ -351,9 +347,7 @@ pub fn loose_permissions(path: &Path) -> Option<String> {
 }
 
 fn folder_read_only(folder: &Path) -> bool {
-    fs::metadata(folder)
-        .map(|m| m.permissions().mode() & 0o222 == 0)
-        .unwrap_or(false)
+    fs::metadata(folder).is_ok_and(|m| files::no_write_bits(&m))
 }
 
 fn io_error(e: &io::Error) -> Error {
@@ -393,16 +387,12 @@ pub fn default_path() -> Result<PathBuf> {
     })?;
     let dir = dirs.data_dir();
     if !dir.is_dir() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| {
-                Error::new(
-                    Id::CannotCreateFolder,
-                    format!("cannot create the data folder {}: {e}", dir.display()),
-                )
-            })?;
+        files::create_private_folder(dir).map_err(|e| {
+            Error::new(
+                Id::CannotCreateFolder,
+                format!("cannot create the data folder {}: {e}", dir.display()),
+            )
+        })?;
     }
     Ok(dir.join("accounts.sqlite"))
 }

@@ -9,7 +9,6 @@
 
 use std::fs;
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -245,11 +244,7 @@ impl PendingFile {
         let mut nonce = [0u8; 6];
         crate::crypto::random_bytes(&mut nonce)?;
         let tmp = folder.join(temp_name(&name, std::process::id(), &nonce));
-        fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
+        super::files::create_private_file(&tmp)
             .map_err(|e| file_error("cannot create a temporary file in", folder, &e))?;
         Ok(PendingFile { tmp, done: false })
     }
@@ -417,10 +412,7 @@ pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> 
     let folder = parent(dest);
     check_destination(dest, db)?;
     if create && !folder.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(folder)
+        super::files::create_private_folder(folder)
             .map_err(|e| file_error("cannot create the folder", folder, &e))?;
     }
     let meta = fs::metadata(folder).map_err(|e| file_error("cannot use the folder", folder, &e))?;
@@ -431,7 +423,7 @@ pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> 
         ));
     }
     // Checked by hand too: root would otherwise write through a folder marked read-only.
-    if meta.permissions().mode() & 0o222 == 0 {
+    if super::files::no_write_bits(&meta) {
         return Err(Error::new(
             Id::BackupFailed,
             format!("the folder {} is not writable", folder.display()),
