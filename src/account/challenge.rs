@@ -465,13 +465,13 @@ fn unlock(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<(Accoun
     Ok((key, current.row.uuid))
 }
 
-/// `challenge verify`: Ok when `proof` opens the current challenge.
-pub fn verify(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<()> {
-    unlock(store, user, proof).map(|_| ())
+/// `challenge verify`: as opening a session does, unlock the account key with `proof` and
+/// open every keychain with it. Returns how many keychains opened; nothing is written.
+pub fn verify(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<usize> {
+    Ok(open_keychains(store, user, proof)?.len())
 }
 
-/// Open every keychain of the account with the key `proof` unlocks. For tests and
-/// diagnostics; nothing is written.
+/// Open every keychain of the account with the key `proof` unlocks; nothing is written.
 pub fn open_keychains(
     store: &mut AccountStore,
     user: &str,

@@ -176,7 +176,15 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
             ));
         }
     };
-    challenge::verify(&mut store, user, &proof)?;
-    Ok(Report::new(json!({ "success": true }))
-        .note(format!("The passphrase is right for account '{user}'.")))
+    let keychains = challenge::verify(&mut store, user, &proof)?;
+    let what = if matches!(proof, Proof::Passphrase(_)) {
+        "passphrase"
+    } else {
+        "secret"
+    };
+    Ok(
+        Report::new(json!({ "success": true, "keychains": keychains })).note(format!(
+            "The {what} is right for account '{user}', and its {keychains} keychain(s) open with it."
+        )),
+    )
 }
