@@ -1,474 +1,264 @@
-//! A table of bad inputs across every command: each fails with its documented exit code
-//! and a message naming the problem, and leaves the database exactly as it was.
+//! Bad inputs across every command, one test each: each fails with its documented exit
+//! code and a message naming the problem, and leaves the database and every file it
+//! touched exactly as they were.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use crate::harness::{Env, Run, assert_same, checksum};
 
-struct Case {
-    name: &'static str,
-    run: Run,
-    code: i32,
-    fragment: &'static str,
+/// An account with data, a challenge, a snapshot and a pending reset code, and the files
+/// the bad inputs point at.
+struct Fixture {
+    env: Env,
+    snapshot: PathBuf,
+    good_salts: String,
+    empty: PathBuf,
+    huge: PathBuf,
+    binary: PathBuf,
+    secret_63: PathBuf,
+    secret_spaces: PathBuf,
+    garbage_json: PathBuf,
+    missing: PathBuf,
+    folder: PathBuf,
+    text_file: PathBuf,
+    existing: PathBuf,
+    db_truncated: PathBuf,
+    db_png: PathBuf,
+    db_unreadable: PathBuf,
+    db_loop: PathBuf,
+    db_newer: PathBuf,
+    long_id: String,
 }
 
-#[test]
-fn bad_inputs_fail_clearly_and_change_nothing() {
-    let env = Env::populated(15);
-    let pass = |s: &str| s.to_owned();
-    env.cmd()
-        .args(["challenge", "set", "--passphrase-env", "P"])
-        .env("P", "the passphrase here")
-        .run()
-        .ok();
-    let snapshot = env.path("snap.sqlite");
-    env.cmd().arg("backup").arg(&snapshot).run().ok();
-    env.cmd().arg("reset").run().ok(); // a pending code, so wrong codes meet a real one
-
-    let good_salts = serde_json::to_string(
-        &pwaccount::crypto::pwdv1::Salts::generate()
-            .unwrap()
-            .to_hex(),
-    )
-    .unwrap();
-    let salts_with = |i: usize, value: String| {
-        let mut v: Vec<String> = serde_json::from_str(&good_salts).unwrap();
-        v[i] = value;
-        serde_json::to_string(&v).unwrap()
-    };
-    let f = |name: &str, bytes: &[u8]| env.file(name, bytes);
-    let empty = f("empty", b"");
-    let huge = f("huge", &vec![b'x'; 70_000]);
-    let binary = f("binary", &[0xc3, 0x28, 0xa0, 0xa1]);
-    let secret_63 = f("secret63", format!("{}\r\n", "a".repeat(63)).as_bytes());
-    let secret_spaces = f("secretsp", format!(" {} ", "a".repeat(64)).as_bytes());
-    let garbage_json = f("data.json", format!("{good_salts} trailing").as_bytes());
-    let missing = env.path("does-not-exist");
-    let folder = env.path("a-folder");
-    std::fs::create_dir(&folder).unwrap();
-    let text_file = f("notes.txt", b"just some notes, not a snapshot");
-    let existing = f("existing.sqlite", b"keep me");
-
-    // Database files that must be refused, each checked unchanged by checksum.
-    let db_truncated = f(
-        "truncated.sqlite",
-        &std::fs::read(&snapshot).unwrap()[..100],
-    );
-    let db_png = f("image.sqlite", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
-    let db_unreadable = f("unreadable.sqlite", &std::fs::read(&snapshot).unwrap());
-    std::fs::set_permissions(&db_unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
-    let db_loop = env.path("loop.sqlite");
-    std::os::unix::fs::symlink(&db_loop, &db_loop).unwrap();
-    let db_newer = f("newer.sqlite", &std::fs::read(&snapshot).unwrap());
-    rusqlite::Connection::open(&db_newer)
-        .unwrap()
-        .execute_batch("PRAGMA user_version = 9")
+impl Fixture {
+    fn new() -> Self {
+        let env = Env::populated(15);
+        env.cmd()
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", "the passphrase here")
+            .run()
+            .ok();
+        let snapshot = env.path("snap.sqlite");
+        env.cmd().arg("backup").arg(&snapshot).run().ok();
+        env.cmd().arg("reset").run().ok(); // a pending code, so wrong codes meet a real one
+        let good_salts = serde_json::to_string(
+            &pwaccount::crypto::pwdv1::Salts::generate()
+                .unwrap()
+                .to_hex(),
+        )
         .unwrap();
+        let f = |name: &str, bytes: &[u8]| env.file(name, bytes);
+        let folder = env.path("a-folder");
+        std::fs::create_dir(&folder).unwrap();
+        let db_unreadable = f("unreadable.sqlite", &std::fs::read(&snapshot).unwrap());
+        std::fs::set_permissions(&db_unreadable, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let db_loop = env.path("loop.sqlite");
+        std::os::unix::fs::symlink(&db_loop, &db_loop).unwrap();
+        let db_newer = f("newer.sqlite", &std::fs::read(&snapshot).unwrap());
+        rusqlite::Connection::open(&db_newer)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 9")
+            .unwrap();
+        Fixture {
+            empty: f("empty", b""),
+            huge: f("huge", &vec![b'x'; 70_000]),
+            binary: f("binary", &[0xc3, 0x28, 0xa0, 0xa1]),
+            secret_63: f("secret63", format!("{}\r\n", "a".repeat(63)).as_bytes()),
+            secret_spaces: f("secretsp", format!(" {} ", "a".repeat(64)).as_bytes()),
+            garbage_json: f("data.json", format!("{good_salts} trailing").as_bytes()),
+            missing: env.path("does-not-exist"),
+            text_file: f("notes.txt", b"just some notes, not a snapshot"),
+            existing: f("existing.sqlite", b"keep me"),
+            // Database files that must be refused, each checked unchanged by checksum.
+            db_truncated: f(
+                "truncated.sqlite",
+                &std::fs::read(&snapshot).unwrap()[..100],
+            ),
+            db_png: f("image.sqlite", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            long_id: "x".repeat(65),
+            folder,
+            db_unreadable,
+            db_loop,
+            db_newer,
+            good_salts,
+            snapshot,
+            env,
+        }
+    }
 
-    let c = || env.cmd();
-    let set = || c().args(["challenge", "set"]);
-    let raw = |data: String| {
-        set()
+    fn c(&self) -> Run {
+        self.env.cmd()
+    }
+
+    fn set(&self) -> Run {
+        self.c().args(["challenge", "set"])
+    }
+
+    /// Raw mode with `data` as the salts, and the right old passphrase.
+    fn raw(&self, data: String) -> Run {
+        self.set()
             .args(["--secret-env", "S", "--data", &data])
             .env("S", "ab".repeat(32))
             .args(["--old-passphrase-env", "O"])
             .env("O", "the passphrase here")
+    }
+
+    /// The good salts with salt `i` replaced by `value`.
+    fn salts_with(&self, i: usize, value: String) -> String {
+        let mut v: Vec<String> = serde_json::from_str(&self.good_salts).unwrap();
+        v[i] = value;
+        serde_json::to_string(&v).unwrap()
+    }
+
+    fn pass(&self, s: &str) -> String {
+        s.to_owned()
+    }
+
+    /// Run `run` with --json: exit `code`, an error envelope whose message contains
+    /// `fragment`, and the database and the watched files unchanged.
+    #[track_caller]
+    fn refuses(&self, run: Run, code: i32, fragment: &str) {
+        assert!(
+            !fragment.is_empty(),
+            "a case must name what its message says"
+        );
+        let watched = [
+            &self.db_truncated,
+            &self.db_png,
+            &self.db_newer,
+            &self.snapshot,
+            &self.existing,
+            &self.text_file,
+        ];
+        let sums = || watched.iter().map(|p| checksum(p)).collect::<Vec<_>>();
+        let before = self.env.dump();
+        let files_before = sums();
+        let out = run.arg("--json").run();
+        assert_eq!(out.code, code, "{}", out.stdout);
+        let v = out.json();
+        assert_eq!(v["status"], "error");
+        let message = v["message"].as_str().unwrap();
+        assert!(message.contains(fragment), "{message}");
+        assert_same(&before, &self.env.dump(), "the database");
+        assert_eq!(sums(), files_before, "a file changed");
+        assert!(!self.missing.exists());
+        std::fs::set_permissions(&self.db_unreadable, std::fs::Permissions::from_mode(0o600))
+            .unwrap();
+    }
+}
+
+macro_rules! bad_inputs {
+    ($($test:ident ($what:literal): $code:literal, $fragment:literal, |$fx:ident| $run:expr;)*) => {
+        $(
+            #[doc = $what]
+            #[test]
+            fn $test() {
+                let $fx = Fixture::new();
+                let run = $run;
+                $fx.refuses(run, $code, $fragment);
+            }
+        )*
     };
-    let long_id = "x".repeat(65);
-    let cases = vec![
-        Case {
-            name: "empty user id",
-            run: Run::new().db(&env.db).args(["--user", "", "status"]),
-            code: 2,
-            fragment: "",
-        },
-        Case {
-            name: "65-character user id",
-            run: Run::new()
-                .db(&env.db)
-                .args(["--user", long_id.as_str(), "status"]),
-            code: 2,
-            fragment: "1 to 64 characters",
-        },
-        Case {
-            name: "tab in user id",
-            run: Run::new().db(&env.db).args(["--user", "a\tb", "status"]),
-            code: 2,
-            fragment: "control characters",
-        },
-        Case {
-            name: "escape sequence in user id",
-            run: Run::new()
-                .db(&env.db)
-                .args(["--user", "a\u{1b}[31m", "reset"]),
-            code: 2,
-            fragment: "control characters",
-        },
-        Case {
-            name: "newline in PWACCOUNT_USER",
-            run: Run::new()
-                .db(&env.db)
+}
+
+bad_inputs! {
+    empty_user_id ("empty user id"): 2, "1 to 64 characters", |fx| Run::new().db(&fx.env.db).args(["--user", "", "status"]);
+    n65_character_user_id ("65-character user id"): 2, "1 to 64 characters", |fx| Run::new()
+                .db(&fx.env.db)
+                .args(["--user", fx.long_id.as_str(), "status"]);
+    tab_in_user_id ("tab in user id"): 2, "control characters", |fx| Run::new().db(&fx.env.db).args(["--user", "a\tb", "status"]);
+    escape_sequence_in_user_id ("escape sequence in user id"): 2, "control characters", |fx| Run::new()
+                .db(&fx.env.db)
+                .args(["--user", "a\u{1b}[31m", "reset"]);
+    newline_in_pwaccount_user ("newline in PWACCOUNT_USER"): 2, "control characters", |fx| Run::new()
+                .db(&fx.env.db)
                 .env("PWACCOUNT_USER", "al\nice")
-                .arg("status"),
-            code: 2,
-            fragment: "control characters",
-        },
-        Case {
-            name: "empty passphrase file",
-            run: set().arg("--passphrase-file").arg(&empty),
-            code: 7,
-            fragment: "is empty",
-        },
-        Case {
-            name: "huge passphrase file",
-            run: set().arg("--passphrase-file").arg(&huge),
-            code: 7,
-            fragment: "more than 65536 bytes",
-        },
-        Case {
-            name: "binary passphrase file",
-            run: set().arg("--passphrase-file").arg(&binary),
-            code: 7,
-            fragment: "not valid UTF-8",
-        },
-        Case {
-            name: "missing passphrase file",
-            run: set().arg("--passphrase-file").arg(&missing),
-            code: 2,
-            fragment: "cannot read --passphrase-file",
-        },
-        Case {
-            name: "directory as passphrase file",
-            run: set().arg("--passphrase-file").arg(&folder),
-            code: 2,
-            fragment: "is a directory",
-        },
-        Case {
-            name: "63-character secret with CRLF",
-            run: set()
+                .arg("status");
+    empty_passphrase_file ("empty passphrase file"): 7, "is empty", |fx| fx.set().arg("--passphrase-file").arg(&fx.empty);
+    huge_passphrase_file ("huge passphrase file"): 7, "more than 65536 bytes", |fx| fx.set().arg("--passphrase-file").arg(&fx.huge);
+    binary_passphrase_file ("binary passphrase file"): 7, "not valid UTF-8", |fx| fx.set().arg("--passphrase-file").arg(&fx.binary);
+    missing_passphrase_file ("missing passphrase file"): 2, "cannot read --passphrase-file", |fx| fx.set().arg("--passphrase-file").arg(&fx.missing);
+    directory_as_passphrase_file ("directory as passphrase file"): 2, "is a directory", |fx| fx.set().arg("--passphrase-file").arg(&fx.folder);
+    n63_character_secret_with_crlf ("63-character secret with CRLF"): 7, "exactly 64 hexadecimal", |fx| fx.set()
                 .arg("--secret-file")
-                .arg(&secret_63)
-                .args(["--data", &good_salts]),
-            code: 7,
-            fragment: "exactly 64 hexadecimal",
-        },
-        Case {
-            name: "secret with spaces",
-            run: set()
+                .arg(&fx.secret_63)
+                .args(["--data", &fx.good_salts]);
+    secret_with_spaces ("secret with spaces"): 7, "exactly 64 hexadecimal", |fx| fx.set()
                 .arg("--secret-file")
-                .arg(&secret_spaces)
-                .args(["--data", &good_salts]),
-            code: 7,
-            fragment: "exactly 64 hexadecimal",
-        },
-        Case {
-            name: "empty old secret file",
-            run: set()
+                .arg(&fx.secret_spaces)
+                .args(["--data", &fx.good_salts]);
+    empty_old_secret_file ("empty old secret file"): 7, "is empty", |fx| fx.set()
                 .args(["--passphrase-env", "P"])
                 .env("P", "a new passphrase")
                 .arg("--old-secret-file")
-                .arg(&empty),
-            code: 7,
-            fragment: "is empty",
-        },
-        Case {
-            name: "unset passphrase variable",
-            run: set().args(["--passphrase-env", "PWACCOUNT_TEST_UNSET"]),
-            code: 2,
-            fragment: "PWACCOUNT_TEST_UNSET",
-        },
-        Case {
-            name: "empty passphrase variable",
-            run: set().args(["--passphrase-env", "P"]).env("P", ""),
-            code: 7,
-            fragment: "is empty",
-        },
-        Case {
-            name: "standard input twice",
-            run: set()
+                .arg(&fx.empty);
+    unset_passphrase_variable ("unset passphrase variable"): 2, "PWACCOUNT_TEST_UNSET", |fx| fx.set().args(["--passphrase-env", "PWACCOUNT_TEST_UNSET"]);
+    empty_passphrase_variable ("empty passphrase variable"): 7, "is empty", |fx| fx.set().args(["--passphrase-env", "P"]).env("P", "");
+    standard_input_twice ("standard input twice"): 2, "standard input", |fx| fx.set()
                 .args(["--passphrase-file", "-", "--old-passphrase-file", "-"])
-                .stdin(b"x".to_vec()),
-            code: 2,
-            fragment: "standard input",
-        },
-        Case {
-            name: "empty standard input",
-            run: c()
+                .stdin(b"x".to_vec());
+    empty_standard_input ("empty standard input"): 7, "is empty", |fx| fx.c()
                 .args(["challenge", "verify", "--secret-file", "-"])
-                .stdin(Vec::new()),
-            code: 7,
-            fragment: "is empty",
-        },
-        Case {
-            name: "data not JSON",
-            run: raw(pass("salts please")),
-            code: 7,
-            fragment: "not valid JSON",
-        },
-        Case {
-            name: "data nested",
-            run: raw(format!("[{good_salts}, \"a\", \"b\"]")),
-            code: 7,
-            fragment: "element 0 is not a string",
-        },
-        Case {
-            name: "data an object",
-            run: raw(pass("{\"a\": 1}")),
-            code: 7,
-            fragment: "not an array",
-        },
-        Case {
-            name: "data with four salts",
-            run: raw(pass("[\"a\",\"b\",\"c\",\"d\"]")),
-            code: 7,
-            fragment: "4 elements",
-        },
-        Case {
-            name: "salt 1 too short",
-            run: raw(salts_with(1, "ab".repeat(60))),
-            code: 7,
-            fragment: "salt 1",
-        },
-        Case {
-            name: "salt 0 not hex",
-            run: raw(salts_with(0, "zz".repeat(256))),
-            code: 7,
-            fragment: "salt 0",
-        },
-        Case {
-            name: "salt 0 of odd length",
-            run: raw(salts_with(0, "a".repeat(513))),
-            code: 7,
-            fragment: "salt 0",
-        },
-        Case {
-            name: "salt 2 too long",
-            run: raw(salts_with(2, "ab".repeat(17))),
-            code: 7,
-            fragment: "salt 2",
-        },
-        Case {
-            name: "missing data file",
-            run: set()
+                .stdin(Vec::new());
+    data_not_json ("data not JSON"): 7, "not valid JSON", |fx| fx.raw(fx.pass("salts please"));
+    data_nested ("data nested"): 7, "element 0 is not a string", |fx| fx.raw(format!("[{}, \"a\", \"b\"]", fx.good_salts));
+    data_an_object ("data an object"): 7, "not an array", |fx| fx.raw(fx.pass("{\"a\": 1}"));
+    data_with_four_salts ("data with four salts"): 7, "4 elements", |fx| fx.raw(fx.pass("[\"a\",\"b\",\"c\",\"d\"]"));
+    salt_1_too_short ("salt 1 too short"): 7, "salt 1", |fx| fx.raw(fx.salts_with(1, "ab".repeat(60)));
+    salt_0_not_hex ("salt 0 not hex"): 7, "salt 0", |fx| fx.raw(fx.salts_with(0, "zz".repeat(256)));
+    salt_0_of_odd_length ("salt 0 of odd length"): 7, "salt 0", |fx| fx.raw(fx.salts_with(0, "a".repeat(513)));
+    salt_2_too_long ("salt 2 too long"): 7, "salt 2", |fx| fx.raw(fx.salts_with(2, "ab".repeat(17)));
+    missing_data_file ("missing data file"): 2, "--data-file", |fx| fx.set()
                 .args(["--secret-env", "S"])
                 .env("S", "ab".repeat(32))
                 .arg("--data-file")
-                .arg(&missing),
-            code: 2,
-            fragment: "--data-file",
-        },
-        Case {
-            name: "data file with trailing garbage",
-            run: set()
+                .arg(&fx.missing);
+    data_file_with_trailing_garbage ("data file with trailing garbage"): 7, "--data-file must be a JSON array", |fx| fx.set()
                 .args(["--secret-env", "S"])
                 .env("S", "ab".repeat(32))
                 .arg("--data-file")
-                .arg(&garbage_json),
-            code: 7,
-            fragment: "--data-file must be a JSON array",
-        },
-        Case {
-            name: "new passphrase of 11 characters",
-            run: set()
+                .arg(&fx.garbage_json);
+    new_passphrase_of_11_characters ("new passphrase of 11 characters"): 7, "at least 12", |fx| fx.set()
                 .args(["--passphrase-env", "P", "--old-passphrase-env", "O"])
                 .env("P", "x".repeat(11))
-                .env("O", "the passphrase here"),
-            code: 7,
-            fragment: "at least 12",
-        },
-        Case {
-            name: "new passphrase of 129 characters",
-            run: set()
+                .env("O", "the passphrase here");
+    new_passphrase_of_129_characters ("new passphrase of 129 characters"): 7, "at most 128", |fx| fx.set()
                 .args(["--passphrase-env", "P", "--old-passphrase-env", "O"])
                 .env("P", "x".repeat(129))
-                .env("O", "the passphrase here"),
-            code: 7,
-            fragment: "at most 128",
-        },
-        Case {
-            name: "wrong old passphrase",
-            run: set()
+                .env("O", "the passphrase here");
+    wrong_old_passphrase ("wrong old passphrase"): 5, "wrong", |fx| fx.set()
                 .args(["--passphrase-env", "P", "--old-passphrase-env", "O"])
                 .env("P", "a new passphrase")
-                .env("O", "not the passphrase"),
-            code: 5,
-            fragment: "wrong",
-        },
-        Case {
-            name: "wrong reset code",
-            run: c().args(["reset", "--code", "AAAA-BBBB-CCCC-DDDD"]),
-            code: 3,
-            fragment: "does not match",
-        },
-        Case {
-            name: "empty reset code",
-            run: c().args(["reset", "--code", ""]),
-            code: 3,
-            fragment: "does not match",
-        },
-        Case {
-            name: "huge reset code",
-            run: c().args(["reset", "--code", &"A".repeat(10_000)]),
-            code: 3,
-            fragment: "does not match",
-        },
-        Case {
-            name: "challenge of a blank account",
-            run: c().user("nobody-here").args(["challenge", "get"]),
-            code: 4,
-            fragment: "no challenge is set for account 'nobody-here'",
-        },
-        Case {
-            name: "verify a wrong passphrase",
-            run: c()
+                .env("O", "not the passphrase");
+    wrong_reset_code ("wrong reset code"): 3, "does not match", |fx| fx.c().args(["reset", "--code", "AAAA-BBBB-CCCC-DDDD"]);
+    empty_reset_code ("empty reset code"): 3, "does not match", |fx| fx.c().args(["reset", "--code", ""]);
+    huge_reset_code ("huge reset code"): 3, "does not match", |fx| fx.c().args(["reset", "--code", &"A".repeat(10_000)]);
+    challenge_of_a_blank_account ("challenge of a blank account"): 4, "no challenge is set for account 'nobody-here'", |fx| fx.c().user("nobody-here").args(["challenge", "get"]);
+    verify_a_wrong_passphrase ("verify a wrong passphrase"): 5, "wrong", |fx| fx.c()
                 .args(["challenge", "verify", "--passphrase-env", "P"])
-                .env("P", "not it at all"),
-            code: 5,
-            fragment: "wrong",
-        },
-        Case {
-            name: "verify a malformed secret",
-            run: c()
+                .env("P", "not it at all");
+    verify_a_malformed_secret ("verify a malformed secret"): 7, "64 hexadecimal", |fx| fx.c()
                 .args(["challenge", "verify", "--secret-env", "S"])
-                .env("S", "xyz"),
-            code: 7,
-            fragment: "64 hexadecimal",
-        },
-        Case {
-            name: "restore a missing file",
-            run: c().args(["restore", "--yes"]).arg(&missing),
-            code: 2,
-            fragment: "cannot read the snapshot",
-        },
-        Case {
-            name: "restore a text file",
-            run: c().args(["restore", "--yes", "--replace"]).arg(&text_file),
-            code: 8,
-            fragment: "not an SQLite database",
-        },
-        Case {
-            name: "restore a folder",
-            run: c().args(["restore", "--yes"]).arg(&folder),
-            code: 2,
-            fragment: "is not a file",
-        },
-        Case {
-            name: "restore into another account",
-            run: c()
+                .env("S", "xyz");
+    restore_a_missing_file ("restore a missing file"): 2, "cannot read the snapshot", |fx| fx.c().args(["restore", "--yes"]).arg(&fx.missing);
+    restore_a_text_file ("restore a text file"): 8, "not an SQLite database", |fx| fx.c().args(["restore", "--yes", "--replace"]).arg(&fx.text_file);
+    restore_a_folder ("restore a folder"): 2, "is not a file", |fx| fx.c().args(["restore", "--yes"]).arg(&fx.folder);
+    restore_into_another_account ("restore into another account"): 2, "cannot restore into account 'bob': the snapshot holds another account, 'alice'", |fx| fx.c()
                 .user("bob")
                 .args(["restore", "--yes", "--replace"])
-                .arg(&snapshot),
-            code: 2,
-            fragment: "cannot restore into account 'bob': the snapshot holds another account, 'alice'",
-        },
-        Case {
-            name: "restore over data without --replace",
-            run: c().args(["restore", "--yes"]).arg(&snapshot),
-            code: 3,
-            fragment: "--replace",
-        },
-        Case {
-            name: "backup over an existing file",
-            run: c().arg("backup").arg(&existing),
-            code: 2,
-            fragment: "already exists",
-        },
-        Case {
-            name: "backup into a missing folder",
-            run: c().arg("backup").arg(missing.join("x.sqlite")),
-            code: 8,
-            fragment: "cannot use the folder",
-        },
-        Case {
-            name: "backup --all without a path",
-            run: c().args(["backup", "--all"]),
-            code: 2,
-            fragment: "required",
-        },
-        Case {
-            name: "truncated database",
-            run: c().db(&db_truncated).arg("status"),
-            code: 8,
-            fragment: "corrupt",
-        },
-        Case {
-            name: "an image as database",
-            run: c().db(&db_png).arg("status"),
-            code: 8,
-            fragment: "not an SQLite database",
-        },
-        Case {
-            name: "unreadable database",
-            run: c().db(&db_unreadable).arg("status"),
-            code: 8,
-            fragment: "no read permission",
-        },
-        Case {
-            name: "symlink loop as database",
-            run: c().db(&db_loop).arg("status"),
-            code: 8,
-            fragment: "cannot be opened",
-        },
-        Case {
-            name: "folder as database",
-            run: c().db(&folder).arg("status"),
-            code: 8,
-            fragment: "is a directory",
-        },
-        Case {
-            name: "newer database",
-            run: c().db(&db_newer).args(["reset"]),
-            code: 8,
-            fragment: "newer than this pwaccount",
-        },
-        Case {
-            name: "unknown feature",
-            run: c().args(["feature", "enable", "time-travel"]),
-            code: 2,
-            fragment: "invalid value",
-        },
-        Case {
-            name: "busy timeout not a number",
-            run: c().args(["--busy-timeout", "soon", "status"]),
-            code: 2,
-            fragment: "invalid value",
-        },
-        Case {
-            name: "unknown command",
-            run: c().arg("explode"),
-            code: 2,
-            fragment: "unrecognized subcommand",
-        },
-    ];
-    assert!(cases.len() >= 40, "{} cases", cases.len());
-
-    let watched: Vec<PathBuf> = vec![
-        db_truncated.clone(),
-        db_png.clone(),
-        db_newer.clone(),
-        snapshot.clone(),
-        existing.clone(),
-        text_file.clone(),
-    ];
-    let sums = |paths: &[PathBuf]| paths.iter().map(|p| checksum(p)).collect::<Vec<_>>();
-    let before = env.dump();
-    let files_before = sums(&watched);
-    for case in cases {
-        let out = case.run.arg("--json").run();
-        assert_eq!(out.code, case.code, "{}: {}", case.name, out.stdout);
-        let v = out.json();
-        assert_eq!(v["status"], "error", "{}", case.name);
-        let message = v["message"].as_str().unwrap();
-        assert!(message.contains(case.fragment), "{}: {message}", case.name);
-        assert_same(&before, &env.dump(), case.name);
-        assert_eq!(
-            sums(&watched),
-            files_before,
-            "{}: a file changed",
-            case.name
-        );
-        assert!(!missing.exists(), "{}", case.name);
-    }
-    std::fs::set_permissions(&db_unreadable, std::fs::Permissions::from_mode(0o600)).unwrap();
+                .arg(&fx.snapshot);
+    restore_over_data_without_replace ("restore over data without --replace"): 3, "--replace", |fx| fx.c().args(["restore", "--yes"]).arg(&fx.snapshot);
+    backup_over_an_existing_file ("backup over an existing file"): 2, "already exists", |fx| fx.c().arg("backup").arg(&fx.existing);
+    backup_into_a_missing_folder ("backup into a missing folder"): 8, "cannot use the folder", |fx| fx.c().arg("backup").arg(fx.missing.join("x.sqlite"));
+    backup_all_without_a_path ("backup --all without a path"): 2, "required", |fx| fx.c().args(["backup", "--all"]);
+    truncated_database ("truncated database"): 8, "corrupt", |fx| fx.c().db(&fx.db_truncated).arg("status");
+    an_image_as_database ("an image as database"): 8, "not an SQLite database", |fx| fx.c().db(&fx.db_png).arg("status");
+    unreadable_database ("unreadable database"): 8, "no read permission", |fx| fx.c().db(&fx.db_unreadable).arg("status");
+    symlink_loop_as_database ("symlink loop as database"): 8, "cannot be opened", |fx| fx.c().db(&fx.db_loop).arg("status");
+    folder_as_database ("folder as database"): 8, "is a directory", |fx| fx.c().db(&fx.folder).arg("status");
+    newer_database ("newer database"): 8, "newer than this pwaccount", |fx| fx.c().db(&fx.db_newer).args(["reset"]);
+    unknown_feature ("unknown feature"): 2, "invalid value", |fx| fx.c().args(["feature", "enable", "time-travel"]);
+    busy_timeout_not_a_number ("busy timeout not a number"): 2, "invalid value", |fx| fx.c().args(["--busy-timeout", "soon", "status"]);
+    unknown_command ("unknown command"): 2, "unrecognized subcommand", |fx| fx.c().arg("explode");
 }
