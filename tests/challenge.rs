@@ -228,21 +228,53 @@ fn keychains_survive_three_changes_with_every_key() {
 
 #[test]
 fn other_keychain_types_are_re_sealed_unchanged() {
+    use pwaccount::crypto::seal;
     let env = Env::new();
     set(&env, PASS1, None).ok();
-    // A client keychain sealed under the account key, as another writer of the file would.
-    let mut store = open_store(&env);
-    let chains = challenge::open_keychains(
-        &mut store,
-        "alice",
-        &Proof::Passphrase(Zeroizing::new(PASS1.into())),
-    )
-    .unwrap();
-    assert_eq!(chains.len(), 1);
-    drop(store);
-    // Changing with the raw old secret works as well as with the old passphrase.
+    // The account key K, unsealed from the stored challenge as SPEC §5 describes: the
+    // secret derived from the passphrase opens `secret` (salt and nonce in `server_data`).
     let salts = Salts::from_hex(&get_salts(&env), "x").unwrap();
     let old_secret = derive(PASS1, &salts).unwrap();
+    let (challenge_id, server_data, wrapped): (String, String, String) = {
+        let conn = rusqlite::Connection::open(&env.db).unwrap();
+        conn.query_row(
+            "SELECT uuid, server_data, secret FROM challenges WHERE user_id = 'alice'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    let server: Value = serde_json::from_str(&server_data).unwrap();
+    let sealed_key = seal::Sealed {
+        salt: server["salt"].as_str().unwrap().into(),
+        nonce: server["nonce"].as_str().unwrap().into(),
+        ciphertext: wrapped,
+    };
+    let k = seal::open(
+        old_secret.bytes(),
+        seal::KEY_WRAP_INFO,
+        &seal::bound_to("alice", &challenge_id),
+        &sealed_key,
+    )
+    .expect("the passphrase's secret opens the account key");
+    // A client keychain (another type than the server's SSEv2r1), sealed under K by
+    // another writer of the file.
+    let client_chain = br#"{"keys":{"c1":"client key material"},"current":"c1"}"#;
+    let sealed = seal::seal(
+        &k,
+        seal::KEYCHAIN_INFO,
+        &seal::bound_to("alice", "CSEv1r1"),
+        client_chain,
+    )
+    .unwrap();
+    env.exec(&format!(
+        "INSERT INTO keychains (uuid, user_id, type, scope, data) VALUES \
+         ('client-chain', 'alice', 'CSEv1r1', 'client', '{}')",
+        serde_json::to_string(&sealed).unwrap()
+    ));
+    let data_before: String = env.sql("SELECT data FROM keychains WHERE uuid = 'client-chain'");
+
+    // Changing with the raw old secret works as well as with the old passphrase.
     env.cmd()
         .args([
             "challenge",
@@ -256,6 +288,25 @@ fn other_keychain_types_are_re_sealed_unchanged() {
         .env("OLD", old_secret.to_hex().as_str())
         .run()
         .ok();
+
+    // Re-sealed (new ciphertext under the new key), same plaintext, same type and scope.
+    let data_after: String = env.sql("SELECT data FROM keychains WHERE uuid = 'client-chain'");
+    assert_ne!(data_before, data_after);
+    let mut store = open_store(&env);
+    let chains = challenge::open_keychains(
+        &mut store,
+        "alice",
+        &Proof::Passphrase(Zeroizing::new(PASS2.into())),
+    )
+    .unwrap();
+    let client = chains
+        .iter()
+        .find(|c| c.kind == "CSEv1r1")
+        .expect("the client keychain");
+    assert_eq!(&client.plaintext[..], &client_chain[..]);
+    let scope: String = env.sql("SELECT scope FROM keychains WHERE uuid = 'client-chain'");
+    assert_eq!(scope, "client");
+    drop(store);
     assert_eq!(sse_keys(&env, PASS2).keys.len(), 2);
 }
 
