@@ -299,6 +299,46 @@ impl Run {
         cmd
     }
 
+    /// The passphrases and secrets this run hands the tool: the values of the variables
+    /// named by `--…-env` and the contents of the files (or standard input) named by
+    /// `--…-file`, for every passphrase and secret option. Values under 6 characters are
+    /// left out: too short to tell a leak from a coincidence.
+    fn secrets(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for pair in self.args.windows(2) {
+            let flag = pair[0].to_string_lossy();
+            if !(flag.contains("passphrase") || flag.contains("secret")) {
+                continue;
+            }
+            let value = if flag.ends_with("-env") {
+                self.env
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == pair[1])
+                    .and_then(|(_, v)| v.as_ref())
+                    .map(|v| v.to_string_lossy().into_owned())
+            } else if flag.ends_with("-file") && pair[1] == "-" {
+                self.stdin
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned())
+            } else if flag.ends_with("-file") {
+                std::fs::read(&pair[1])
+                    .ok()
+                    .filter(|b| b.len() < 65_536)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+            } else {
+                None
+            };
+            if let Some(value) = value {
+                let value = value.trim_end_matches(['\n', '\r']).to_owned();
+                if value.chars().count() >= 6 {
+                    found.push(value);
+                }
+            }
+        }
+        found
+    }
+
     pub(crate) fn run(self) -> Outcome {
         let mut cmd = self.command();
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -319,6 +359,15 @@ impl Run {
             stdout: String::from_utf8(out.stdout).unwrap(),
             stderr: String::from_utf8(out.stderr).unwrap(),
         };
+        // No secret this run was given ever reaches its output.
+        for secret in self.secrets() {
+            for (stream, text) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
+                assert!(
+                    !text.contains(&secret),
+                    "a secret given to the run appears on its {stream}: {text}"
+                );
+            }
+        }
         // Whatever happened, no panic and no Rust debug text reaches the user.
         assert_ne!(outcome.code, 101, "exit 101 is a panic: {}", outcome.stderr);
         for text in [&outcome.stdout, &outcome.stderr] {
