@@ -14,9 +14,11 @@ use crate::harness::{Env, Outcome, Run};
 
 const PASS: &str = "correct horse battery staple";
 
-/// The run failed with exactly `id`, and the exit code that goes with it.
+/// The run failed with exactly `id`, and the exit code that goes with it; its envelope
+/// is pinned (tests/snapshots/error-ID.snap).
 #[track_caller]
 fn check(id: Id, out: Outcome) {
+    crate::snapshots::pin(&format!("error-{id}"), &out);
     assert_eq!(
         out.code,
         i32::from(id.exit_code()),

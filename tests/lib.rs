@@ -20,4 +20,5 @@ mod pty;
 mod reliability;
 mod reset;
 mod safety;
+mod snapshots;
 mod status;
