@@ -17,6 +17,7 @@ mod interrupt;
 mod layering;
 mod output;
 mod pty;
+mod readme;
 mod reliability;
 mod reset;
 mod safety;
