@@ -620,18 +620,19 @@ fn output_that_cannot_be_written_is_not_a_success() {
             "{args:?}: {stderr}"
         );
     }
-    // A reader that went away: a quiet end, but not a success.
+    // A reader that went away: a quiet end, but not a success. The pipe's reading end is
+    // closed before the tool starts, so its first write meets no reader.
     for args in [vec!["status"], vec!["--json", "status"]] {
-        let mut child = env
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = env
             .cmd()
             .args(&args)
             .command()
-            .stdout(Stdio::piped())
+            .stdout(writer)
             .stderr(Stdio::piped())
-            .spawn()
+            .output()
             .unwrap();
-        drop(child.stdout.take());
-        let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_eq!(String::from_utf8(out.stderr).unwrap(), "", "{args:?}");
     }
