@@ -1,6 +1,7 @@
 //! Cryptography: the PWDv1r1 client derivation, the server-side key wrapping and
 //! keychain sealing, and reset codes.
 
+pub mod icrypto;
 pub mod pwdv1;
 pub mod reset_code;
 pub mod seal;
