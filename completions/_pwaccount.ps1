@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
     $completions = @(switch ($command) {
         'pwaccount' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -46,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         'pwaccount;reset' {
             [CompletionResult]::new('--code', '--code', [CompletionResultType]::ParameterName, 'Confirm a reset with the code an earlier `pwaccount reset` issued (any case; surrounding spaces are ignored). It is single use')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -60,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;challenge' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -77,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;challenge;get' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -100,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--old-secret-file', '--old-secret-file', [CompletionResultType]::ParameterName, 'Raw mode: read the current secret from FILE (- for standard input)')
             [CompletionResult]::new('--old-secret-env', '--old-secret-env', [CompletionResultType]::ParameterName, 'Raw mode: read the current secret from the environment variable VAR')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -117,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Check a derived secret (64 hex characters) read from FILE instead')
             [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Check a derived secret read from the environment variable VAR instead')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -149,6 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;backup' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -164,6 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;restore' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -179,6 +187,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;status' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -192,6 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;feature' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -209,6 +219,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;feature;list' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -222,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;feature;enable' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -235,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;feature;disable' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
@@ -267,6 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
         }
         'pwaccount;completions' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')

@@ -137,13 +137,17 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -167,13 +171,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__backup)
-            opts="-u -q -h --all --force --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -197,13 +205,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help get set verify help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help get set verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -227,13 +239,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__get)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -327,7 +343,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__set)
-            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,6 +393,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -397,7 +417,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__verify)
-            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -423,6 +443,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -443,13 +467,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__completions)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help bash elvish fish powershell zsh"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,13 +501,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help list enable disable help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help list enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,13 +535,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__disable)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -533,13 +569,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__enable)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -633,13 +673,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__list)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -873,7 +917,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__reset)
-            opts="-u -q -h --code --no-backup --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,6 +928,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -907,13 +955,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__restore)
-            opts="-u -q -h --replace --yes --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --replace --yes --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -937,13 +989,17 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__status)
-            opts="-u -q -h --db --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
     var completions = [
         &'pwaccount'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -42,6 +43,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;reset'= {
             cand --code 'Confirm a reset with the code an earlier `pwaccount reset` issued (any case; surrounding spaces are ignored). It is single use'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -55,6 +57,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;challenge'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -71,6 +74,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;challenge;get'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -93,6 +97,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --old-secret-file 'Raw mode: read the current secret from FILE (- for standard input)'
             cand --old-secret-env 'Raw mode: read the current secret from the environment variable VAR'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -109,6 +114,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --secret-file 'Check a derived secret (64 hex characters) read from FILE instead'
             cand --secret-env 'Check a derived secret read from the environment variable VAR instead'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -135,6 +141,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;backup'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -149,6 +156,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;restore'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -163,6 +171,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;status'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -175,6 +184,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -191,6 +201,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;list'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -203,6 +214,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;enable'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -215,6 +227,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;disable'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -241,6 +254,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;completions'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status, challenge get and challenge verify, on installations that keep their database in SQLite'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'

@@ -21,6 +21,7 @@ EXIT STATUS:
 
 ENVIRONMENT:
     PWACCOUNT_DB            database file (as --db)
+    PWACCOUNT_NEXTCLOUD     Nextcloud installation (as --nextcloud)
     PWACCOUNT_USER          account id (as --user)
     PWACCOUNT_BUSY_TIMEOUT  milliseconds to wait for a busy database (as --busy-timeout)
     USER, LOGNAME           the default account id when neither --user nor
@@ -47,6 +48,19 @@ pub struct Cli {
     /// accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]
     #[arg(long, env = "PWACCOUNT_DB", value_name = "PATH", global = true)]
     pub db: Option<PathBuf>,
+
+    /// A Nextcloud installation to work on instead: its folder or its config/config.php.
+    /// pwaccount reads its configuration as Nextcloud does and uses the Passwords app's
+    /// own tables, as the app does. This build: status, challenge get and challenge
+    /// verify, on installations that keep their database in SQLite.
+    #[arg(
+        long,
+        env = "PWACCOUNT_NEXTCLOUD",
+        value_name = "PATH",
+        global = true,
+        conflicts_with = "db"
+    )]
+    pub nextcloud: Option<PathBuf>,
 
     /// The account to work on: 1 to 64 characters, no control characters. [default: the
     /// login name from USER, then LOGNAME]

@@ -101,6 +101,8 @@ catalogue! {
     InvalidSnapshot = "invalid_snapshot", 8, "the snapshot cannot be restored (foreign, damaged, forged or edited)";
     SnapshotTooNew = "snapshot_too_new", 8, "the snapshot's schema is newer than this pwaccount";
     BackupFailed = "backup_failed", 8, "the backup file could not be written";
+    NextcloudConfig = "nextcloud_config", 8, "the Nextcloud configuration cannot be read, or names no database";
+    NextcloudUnsupported = "nextcloud_unsupported", 8, "this Nextcloud installation, or this command on it, is not supported by this build";
     ResetSnapshotFailed = "reset_snapshot_failed", 8, "the snapshot before a reset could not be written, so nothing was deleted";
     Interrupted = "interrupted", 130, "interrupted before anything was committed";
 }

@@ -476,5 +476,23 @@ produces! {
         std::fs::set_permissions(env.path("backups"), std::fs::Permissions::from_mode(0o555)).unwrap();
         json(&env).args(["reset", "--code", code.trim()]).run()
     };
+    nextcloud_config: NextcloudConfig => Run::new()
+        .user("alice")
+        .args(["--json", "--nextcloud", "/nonexistent-installation", "status"])
+        .run();
+    nextcloud_unsupported: NextcloudUnsupported => {
+        let env = Env::new();
+        std::fs::create_dir(env.path("config")).unwrap();
+        env.file(
+            "config/config.php",
+            "<?php\n$CONFIG = array (\n  'dbtype' => 'pgsql',\n  'installed' => true,\n);\n",
+        );
+        Run::new()
+            .user("alice")
+            .args(["--json", "--nextcloud"])
+            .arg(env.dir.path())
+            .arg("status")
+            .run()
+    };
     interrupted_while_waiting: Interrupted => interrupted();
 }

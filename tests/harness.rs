@@ -280,6 +280,7 @@ impl Run {
             "PWACCOUNT_DB",
             "PWACCOUNT_USER",
             "PWACCOUNT_BUSY_TIMEOUT",
+            "PWACCOUNT_NEXTCLOUD",
             "USER",
             "LOGNAME",
             "XDG_DATA_HOME",

@@ -15,6 +15,7 @@ mod feature;
 mod fuzz;
 mod interrupt;
 mod layering;
+mod nextcloud;
 mod output;
 mod pty;
 mod readme;

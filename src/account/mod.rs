@@ -5,5 +5,36 @@
 pub mod backup;
 pub mod challenge;
 pub mod features;
+pub mod nextcloud;
 pub mod reset;
 pub mod status;
+
+use crate::error::Result;
+use crate::store::AccountStore;
+
+/// The flows every kind of account store serves (the pwaccount file, a Nextcloud
+/// installation). Each store answers them by its own rules; commands do not ask which
+/// store they have.
+pub trait Accounts {
+    /// `status`: what the account holds.
+    fn status(&mut self, user: &str) -> Result<status::Status>;
+    /// `challenge get`: the salts of the current challenge.
+    fn challenge_salts(&mut self, user: &str) -> Result<[String; 3]>;
+    /// `challenge verify`: check `proof` as opening a session would; returns how many
+    /// keychains opened with it.
+    fn verify(&mut self, user: &str, proof: &challenge::Proof) -> Result<usize>;
+}
+
+impl Accounts for AccountStore {
+    fn status(&mut self, user: &str) -> Result<status::Status> {
+        status::status(self, user)
+    }
+
+    fn challenge_salts(&mut self, user: &str) -> Result<[String; 3]> {
+        challenge::get(self, user)
+    }
+
+    fn verify(&mut self, user: &str, proof: &challenge::Proof) -> Result<usize> {
+        challenge::verify(self, user, proof)
+    }
+}

@@ -25,8 +25,7 @@ pub(super) fn run(ctx: &Ctx, command: ChallengeCommand) -> Result<Report> {
 
 fn get(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
-    let mut store = ctx.open(Access::Read)?;
-    let salts = challenge::get(&mut store, user)?;
+    let salts = ctx.accounts()?.challenge_salts(user)?;
     let value = json!({ "salts": salts, "type": crate::crypto::pwdv1::TYPE });
     // The API's exact shape: compact for programs, indented for people at a terminal.
     let text = if std::io::stdout().is_terminal() {
@@ -163,9 +162,9 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
     let passphrase = reader.read_from(&PASSPHRASE, a.passphrase.given())?;
     let secret = reader.read_from(&SECRET, a.secret.given())?;
     let given = proof(passphrase, secret, &SECRET.both())?;
-    let mut store = ctx.open(Access::Read)?;
+    let mut store = ctx.accounts()?;
     // Not found (exit 4) is reported before asking for anything.
-    challenge::get(&mut store, user)?;
+    store.challenge_salts(user)?;
     let proof = match given {
         Some(proof) => proof,
         None if ctx.prompt.available() => Proof::Passphrase(ctx.prompt.passphrase("Passphrase")?),
@@ -176,7 +175,7 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
             ));
         }
     };
-    let keychains = challenge::verify(&mut store, user, &proof)?;
+    let keychains = store.verify(user, &proof)?;
     let what = if matches!(proof, Proof::Passphrase(_)) {
         "passphrase"
     } else {

@@ -12,10 +12,12 @@ mod status;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::cli::{Cli, Command};
+use crate::account::Accounts;
+use crate::cli::{ChallengeCommand, Cli, Command};
 use crate::error::{Error, Id, Result};
 use crate::output::{Output, Report};
 use crate::prompt::Prompter;
+use crate::store::nextcloud::NextcloudStore;
 use crate::store::{self, Access, AccountStore, validate_user_id};
 
 /// What every command needs to know about the run.
@@ -24,7 +26,9 @@ pub(crate) struct Ctx {
     user: Result<String>,
     /// Whether the id was given (--user or PWACCOUNT_USER) rather than the login name.
     pub user_given: bool,
+    /// The pwaccount file, or the Nextcloud installation (`nextcloud` set).
     pub db: PathBuf,
+    pub nextcloud: bool,
     pub busy_timeout: Duration,
     pub out: Output,
     pub prompt: Prompter,
@@ -48,6 +52,15 @@ impl Ctx {
 
     pub(crate) fn user(&self) -> Result<&str> {
         self.user.as_deref().map_err(Clone::clone)
+    }
+
+    /// The account store the command works on, for the flows every store serves.
+    pub(crate) fn accounts(&self) -> Result<Box<dyn Accounts>> {
+        if self.nextcloud {
+            Ok(Box::new(NextcloudStore::open(&self.db, self.busy_timeout)?))
+        } else {
+            Ok(Box::new(self.open(Access::Read)?))
+        }
     }
 
     pub(crate) fn open(&self, access: Access) -> Result<AccountStore> {
@@ -86,14 +99,26 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     }
     let user_given = cli.user.is_some();
     let user = resolve_user(cli.user);
-    let db = match cli.db {
-        Some(path) => std::path::absolute(&path).unwrap_or(path),
-        None => store::default_path().map_err(hint)?,
+    let nextcloud = cli.nextcloud.is_some();
+    let db = match (cli.nextcloud, cli.db) {
+        (Some(path), _) | (None, Some(path)) => std::path::absolute(&path).unwrap_or(path),
+        (None, None) => store::default_path().map_err(hint)?,
     };
+    if nextcloud && !served_on_nextcloud(&cli.command) {
+        return Err(Error {
+            database: Some(db),
+            ..Error::new(
+                Id::NextcloudUnsupported,
+                "this build runs status, challenge get and challenge verify on a Nextcloud \
+                 installation; this command is not supported there yet",
+            )
+        });
+    }
     let ctx = Ctx {
         user,
         user_given,
         db,
+        nextcloud,
         busy_timeout: Duration::from_millis(cli.busy_timeout),
         out,
         prompt: Prompter::new(cli.no_input),
@@ -117,6 +142,15 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             ..e
         },
     })
+}
+
+/// Whether this build serves `command` on a Nextcloud installation (the commands that
+/// only read; the writing ones come with the rest of the Nextcloud store).
+fn served_on_nextcloud(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Status | Command::Challenge(ChallengeCommand::Get | ChallengeCommand::Verify(_))
+    )
 }
 
 /// The command line's part of a failure's message: which flag does something about it.

@@ -1,16 +1,13 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::account::status::status;
 use crate::error::Result;
 use crate::output::{Report, describe_counts};
-use crate::store::Access;
 use crate::text::{thousands, utc_time};
 
 pub(super) fn run(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
-    let mut store = ctx.open(Access::Read)?;
-    let s = status(&mut store, user)?;
+    let s = ctx.accounts()?.status(user)?;
     let c = &s.counts;
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),

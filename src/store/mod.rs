@@ -2,6 +2,7 @@
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
 mod files;
+pub mod nextcloud;
 #[cfg(feature = "populate")]
 pub mod populate;
 mod queries;

@@ -1,0 +1,322 @@
+//! A Nextcloud installation's database, as the Passwords app keeps it: its
+//! `<prefix>passwords_*` tables and its rows of Nextcloud's `<prefix>preferences` and
+//! `<prefix>appconfig`. This build reads it (SQLite installations); the queries here are
+//! the app's own lookups, the rules they serve live in `account::nextcloud`.
+
+pub mod config;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use super::{Counts, Tx, connect};
+use crate::error::{Error, Id, Result};
+use config::Config;
+
+/// The Passwords app versions this build was checked against (`installed_version` in
+/// `<prefix>appconfig`): 2026.2.x, the version of the reference fixture.
+pub const VERIFIED_APP_VERSIONS: &str = "2026.2.";
+
+/// The app's tables, without the prefix; all must exist.
+const TABLES: &[&str] = &[
+    "passwords_challenge",
+    "passwords_keychain",
+    "passwords_password",
+    "passwords_password_rv",
+    "passwords_folder",
+    "passwords_folder_rv",
+    "passwords_tag",
+    "passwords_tag_rv",
+    "passwords_pw_tag_rel",
+    "passwords_share",
+    "passwords_session",
+    "passwords_registration",
+];
+
+/// An open Nextcloud database.
+pub struct NextcloudStore {
+    conn: Connection,
+    path: PathBuf,
+    prefix: String,
+    config: Config,
+}
+
+/// A challenge row, its fields still encrypted as the app stores them.
+pub struct ChallengeRow {
+    pub uuid: String,
+    pub kind: String,
+    pub secret: String,
+    pub server_data: String,
+    pub client_data: String,
+    pub created: i64,
+}
+
+fn unsupported(message: String) -> Error {
+    Error::new(Id::NextcloudUnsupported, message)
+}
+
+impl NextcloudStore {
+    /// Open the database of the installation at `installation` (its folder or its
+    /// `config.php`) for reading, after checking it is one this build can serve.
+    pub fn open(installation: &Path, busy_timeout: Duration) -> Result<Self> {
+        let config = config::read(installation)?;
+        if !config.is_true("installed") {
+            return Err(unsupported(format!(
+                "the Nextcloud at {} is not installed yet ('installed' is not true in its \
+                 configuration)",
+                config.root.display()
+            )));
+        }
+        let dbtype = config.string("dbtype").unwrap_or_else(|| "sqlite".into());
+        if dbtype != "sqlite" && dbtype != "sqlite3" {
+            return Err(unsupported(format!(
+                "the Nextcloud at {} keeps its database in '{dbtype}', which this build does \
+                 not support yet (only SQLite)",
+                config.root.display()
+            )));
+        }
+        let data = config
+            .string("datadirectory")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| config.root.join("data"));
+        let name = config.string("dbname").unwrap_or_else(|| "owncloud".into());
+        let path = data.join(format!("{name}.db"));
+        if !path.is_file() {
+            return Err(Error::new(
+                Id::NextcloudConfig,
+                format!(
+                    "the Nextcloud database {} named by the configuration (datadirectory, \
+                     dbname) is not there",
+                    path.display()
+                ),
+            ));
+        }
+        let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, busy_timeout)?;
+        let prefix = config
+            .string("dbtableprefix")
+            .unwrap_or_else(|| "oc_".into());
+        let store = NextcloudStore {
+            conn,
+            path,
+            prefix,
+            config,
+        };
+        store.check_app()?;
+        Ok(store)
+    }
+
+    /// The Passwords app is installed in a verified version, and its tables are there.
+    fn check_app(&self) -> Result<()> {
+        if !self.has_table(&format!("{}appconfig", self.prefix))? {
+            return Err(Error::new(
+                Id::NextcloudConfig,
+                format!(
+                    "{} has no table {}appconfig: it is not this Nextcloud's database, or \
+                     'dbtableprefix' in the configuration is wrong",
+                    self.path.display(),
+                    self.prefix
+                ),
+            ));
+        }
+        let version: Option<String> = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = 'installed_version'",
+                    self.prefix
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(version) = version else {
+            return Err(unsupported(
+                "the Passwords app is not installed in this Nextcloud".into(),
+            ));
+        };
+        if !version.starts_with(VERIFIED_APP_VERSIONS) {
+            return Err(unsupported(format!(
+                "the Passwords app here is version {}; this build was verified with \
+                 {VERIFIED_APP_VERSIONS}x only",
+                crate::text::escape_controls(&version)
+            )));
+        }
+        for table in TABLES {
+            let name = format!("{}{table}", self.prefix);
+            if !self.has_table(&name)? {
+                return Err(unsupported(format!(
+                    "the Passwords app's table {name} is missing from the database"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn has_table(&self, name: &str) -> Result<bool> {
+        let found: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get(0),
+        )?;
+        Ok(found > 0)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// One read transaction for everything a command reads.
+    pub fn read(&mut self) -> Result<Reader<'_>> {
+        let NextcloudStore {
+            conn,
+            prefix,
+            config,
+            ..
+        } = self;
+        Ok(Reader {
+            tx: Tx(conn.transaction_with_behavior(TransactionBehavior::Deferred)?),
+            prefix,
+            config,
+        })
+    }
+}
+
+/// A read transaction on the Nextcloud database, with what its queries need.
+pub struct Reader<'a> {
+    tx: Tx<'a>,
+    prefix: &'a str,
+    config: &'a Config,
+}
+
+impl Reader<'_> {
+    /// The installation's configuration.
+    pub fn config(&self) -> &Config {
+        self.config
+    }
+
+    /// A value of the Passwords app in `<prefix>appconfig`, as stored.
+    pub fn app_value(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = ?1",
+                    self.prefix
+                ),
+                [key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// A Passwords preference of `user` in `<prefix>preferences`, as stored.
+    pub fn user_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = 'passwords' AND configkey = ?2",
+                    self.prefix
+                ),
+                [user, key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// The user's challenge `uuid`, unless it is flagged deleted.
+    pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
+        Ok(self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT uuid, type, secret, server_data, client_data, created FROM {}passwords_challenge
+                     WHERE user_id = ?1 AND uuid = ?2 AND deleted = 0",
+                    self.prefix
+                ),
+                [user, uuid],
+                |r| {
+                    Ok(ChallengeRow {
+                        uuid: r.get(0)?,
+                        kind: r.get(1)?,
+                        secret: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                        server_data: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        client_data: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        created: r.get(5)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The user's keychains that are not flagged deleted: (uuid, type, data).
+    pub fn keychains(&self, user: &str) -> Result<Vec<(String, String, String)>> {
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = ?1 AND deleted = 0 ORDER BY uuid",
+            self.prefix
+        ))?;
+        let rows = stmt
+            .query_map([user], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// What the user holds that the app's reset would flag or remove: rows not flagged
+    /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
+    pub fn counts(&self, user: &str) -> Result<Counts> {
+        let p = self.prefix;
+        let live = |table: &str| -> Result<u64> {
+            let n: i64 = self.tx.query_row(
+                &format!(
+                    "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
+                ),
+                [user],
+                |r| r.get(0),
+            )?;
+            Ok(n as u64)
+        };
+        let shares: i64 = self.tx.query_row(
+            &format!(
+                "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
+            ),
+            [user],
+            |r| r.get(0),
+        )?;
+        let settings: i64 = self.tx.query_row(
+            &format!(
+                "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
+            ),
+            [user],
+            |r| r.get(0),
+        )?;
+        let tokens: i64 = self.tx.query_row(
+            &format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"),
+            [user],
+            |r| r.get(0),
+        )?;
+        Ok(Counts {
+            passwords: live("password")?,
+            password_revisions: live("password_rv")?,
+            folders: live("folder")?,
+            folder_revisions: live("folder_rv")?,
+            tags: live("tag")?,
+            tag_revisions: live("tag_rv")?,
+            password_tags: live("pw_tag_rel")?,
+            shares: shares as u64,
+            settings: settings as u64,
+            user_config: 0,
+            keychains: live("keychain")?,
+            sessions: live("session")?,
+            tokens: tokens as u64,
+        })
+    }
+}
