@@ -132,16 +132,20 @@ pub fn dangling_pointer(conn: &Tx<'_>, user: &str) -> Result<Option<String>> {
     if store::current_challenge(conn, user)?.is_some() {
         return Ok(None);
     }
-    Ok(store::user_config(conn, user, CHALLENGE_ID_KEY)?.map(|id| {
-        format!(
-            "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, \
-             which does not exist; reset the account (or restore it from a backup) to repair it",
-            crate::text::escape_controls(&id)
-        )
-    }))
+    Ok(store::user_config(conn, user, CHALLENGE_ID_KEY)?.map(|id| missing_challenge(user, &id)))
 }
 
-fn no_challenge(user: &str) -> Error {
+/// What is wrong with an account whose `user/challenge/id` names challenge `id`, which
+/// does not exist (in either kind of store).
+pub(crate) fn missing_challenge(user: &str, id: &str) -> String {
+    format!(
+        "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, which \
+         does not exist; reset the account (or restore it from a backup) to repair it",
+        crate::text::escape_controls(id)
+    )
+}
+
+pub(crate) fn no_challenge(user: &str) -> Error {
     Error::new(
         Id::ChallengeNotFound,
         format!("no challenge is set for account '{user}'"),

@@ -17,12 +17,13 @@
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
-use super::challenge::Proof;
+use super::challenge::{Proof, no_challenge};
 use super::status::{ChallengeInfo, Encryption, Status};
 use crate::crypto::icrypto::{self, Failure};
 use crate::crypto::pwdv1::{self, Salts};
 use crate::error::{Error, Id, Result};
-use crate::store::nextcloud::{ChallengeRow, NextcloudStore, Reader};
+use crate::store::ChallengeRow;
+use crate::store::nextcloud::{NextcloudStore, Reader};
 
 const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 /// Prefixes Nextcloud puts before config values it stores encrypted (sensitive values).
@@ -86,20 +87,9 @@ fn current(store: &Reader<'_>, user: &str) -> Result<Option<ChallengeRow>> {
         Some(row) => Ok(Some(row)),
         None => Err(Error::new(
             Id::ChallengeMissing,
-            format!(
-                "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, \
-                 which does not exist; reset the account (or restore it from a backup) to repair it",
-                crate::text::escape_controls(&id)
-            ),
+            super::challenge::missing_challenge(user, &id),
         )),
     }
-}
-
-fn no_challenge(user: &str) -> Error {
-    Error::new(
-        Id::ChallengeNotFound,
-        format!("no challenge is set for account '{user}'"),
-    )
 }
 
 #[derive(Deserialize)]
@@ -144,7 +134,7 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
     let server: ServerData =
         serde_json::from_slice(&open_field(&row.server_data, &key, "server data")?)
             .map_err(|_| damaged("its server data has no salt"))?;
-    let wrapped = open_field(&row.secret, &key, "secret")?;
+    let wrapped = open_field(&row.sealed_key, &key, "secret")?;
     let wrapped = std::str::from_utf8(&wrapped).map_err(|_| damaged("its secret is not text"))?;
     let password = Zeroizing::new(format!("{}{}", server.salt, &*secret.to_hex()));
     let user_key = icrypto::decrypt(wrapped, password.as_bytes()).map_err(|_| {

@@ -13,3 +13,15 @@ pub fn random_bytes(buf: &mut [u8]) -> Result<()> {
     getrandom::getrandom(buf)
         .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))
 }
+
+/// Test vectors kept as `{"vectors": [...]}` JSON files under `tests/data/`.
+#[cfg(test)]
+fn test_vectors<T: serde::de::DeserializeOwned>(text: &str) -> Vec<T> {
+    #[derive(serde::Deserialize)]
+    struct File<T> {
+        vectors: Vec<T>,
+    }
+    serde_json::from_str::<File<T>>(text)
+        .map(|f| f.vectors)
+        .unwrap_or_else(|e| panic!("bad test vectors: {e}"))
+}

@@ -192,10 +192,6 @@ mod tests {
     use super::*;
 
     #[derive(serde::Deserialize)]
-    struct Vectors {
-        vectors: Vec<Vector>,
-    }
-    #[derive(serde::Deserialize)]
     struct Vector {
         passphrase: String,
         salts: Vec<String>,
@@ -203,8 +199,7 @@ mod tests {
     }
 
     fn vectors() -> Vec<Vector> {
-        let text = include_str!("../../tests/data/pwdv1-vectors.json");
-        serde_json::from_str::<Vectors>(text).unwrap().vectors
+        super::super::test_vectors(include_str!("../../tests/data/pwdv1-vectors.json"))
     }
 
     #[test]

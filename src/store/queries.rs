@@ -197,6 +197,20 @@ pub struct ChallengeRow {
     pub created: i64,
 }
 
+/// A challenge row from `SELECT uuid, type, client_data, server_data, secret, created`
+/// (the same columns in both kinds of store; absent texts read as empty).
+pub(super) fn challenge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChallengeRow> {
+    let text = |i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default);
+    Ok(ChallengeRow {
+        uuid: r.get(0)?,
+        kind: r.get(1)?,
+        client_data: text(2)?,
+        server_data: text(3)?,
+        sealed_key: text(4)?,
+        created: r.get(5)?,
+    })
+}
+
 /// The account's current challenge: the one `user/challenge/id` names.
 pub fn current_challenge(conn: &Connection, user: &str) -> Result<Option<ChallengeRow>> {
     let Some(id) = user_config(conn, user, CHALLENGE_ID_KEY)? else {
@@ -207,16 +221,7 @@ pub fn current_challenge(conn: &Connection, user: &str) -> Result<Option<Challen
             "SELECT uuid, type, client_data, server_data, secret, created
                FROM challenges WHERE user_id = ?1 AND uuid = ?2",
             [user, id.as_str()],
-            |r| {
-                Ok(ChallengeRow {
-                    uuid: r.get(0)?,
-                    kind: r.get(1)?,
-                    client_data: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                    server_data: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                    sealed_key: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                    created: r.get(5)?,
-                })
-            },
+            challenge_row,
         )
         .optional()?)
 }

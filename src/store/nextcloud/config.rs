@@ -335,8 +335,7 @@ impl Parser<'_> {
             return Ok(Value::Null);
         }
         match self.s.get(self.i) {
-            Some(b'\'') => self.single_quoted().map(Value::String),
-            Some(b'"') => self.double_quoted().map(Value::String),
+            Some(b'\'' | b'"') => self.quoted().map(Value::String),
             Some(c) if c.is_ascii_digit() || *c == b'-' || *c == b'+' => self.number(),
             _ => Err(self.error("not a literal value")),
         }
@@ -377,39 +376,26 @@ impl Parser<'_> {
         }
     }
 
-    fn single_quoted(&mut self) -> std::result::Result<String, String> {
+    /// A quoted string. In single quotes only `\'` and `\\` are escapes; in double quotes
+    /// the simple escapes are read, and a string that interpolates a variable is not a
+    /// literal.
+    fn quoted(&mut self) -> std::result::Result<String, String> {
+        let quote = self.s[self.i];
         self.i += 1;
         let mut out = Vec::new();
         while let Some(&c) = self.s.get(self.i) {
             self.i += 1;
-            match c {
-                b'\'' => return String::from_utf8(out).map_err(|_| self.error("not UTF-8")),
-                b'\\' if matches!(self.s.get(self.i), Some(b'\'' | b'\\')) => {
-                    out.push(self.s[self.i]);
+            if c == quote {
+                return String::from_utf8(out).map_err(|_| self.error("not UTF-8"));
+            }
+            let next = self.s.get(self.i).copied();
+            match (quote, c, next) {
+                (b'\'', b'\\', Some(e @ (b'\'' | b'\\'))) => {
+                    out.push(e);
                     self.i += 1;
                 }
-                _ => out.push(c),
-            }
-        }
-        Err(self.error("a string that does not end"))
-    }
-
-    /// Double-quoted strings with the simple escapes; one that interpolates a variable is
-    /// not a literal.
-    fn double_quoted(&mut self) -> std::result::Result<String, String> {
-        self.i += 1;
-        let mut out = Vec::new();
-        while let Some(&c) = self.s.get(self.i) {
-            self.i += 1;
-            match c {
-                b'"' => return String::from_utf8(out).map_err(|_| self.error("not UTF-8")),
-                b'$' => return Err(self.error("a string that interpolates a variable")),
-                b'\\' => {
-                    let e = *self
-                        .s
-                        .get(self.i)
-                        .ok_or_else(|| self.error("a bad escape"))?;
-                    self.i += 1;
+                (b'"', b'$', _) => return Err(self.error("a string that interpolates a variable")),
+                (b'"', b'\\', Some(e)) => {
                     out.push(match e {
                         b'n' => b'\n',
                         b't' => b'\t',
@@ -417,6 +403,7 @@ impl Parser<'_> {
                         b'\\' | b'"' | b'$' => e,
                         _ => return Err(self.error("an escape sequence not read here")),
                     });
+                    self.i += 1;
                 }
                 _ => out.push(c),
             }

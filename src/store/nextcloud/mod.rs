@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::{Counts, Tx, connect};
+use super::{ChallengeRow, Counts, Tx, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
 
@@ -40,16 +40,6 @@ pub struct NextcloudStore {
     path: PathBuf,
     prefix: String,
     config: Config,
-}
-
-/// A challenge row, its fields still encrypted as the app stores them.
-pub struct ChallengeRow {
-    pub uuid: String,
-    pub kind: String,
-    pub secret: String,
-    pub server_data: String,
-    pub client_data: String,
-    pub created: i64,
 }
 
 fn unsupported(message: String) -> Error {
@@ -227,27 +217,19 @@ impl Reader<'_> {
             .flatten())
     }
 
-    /// The user's challenge `uuid`, unless it is flagged deleted.
+    /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
+    /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
     pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
         Ok(self
             .tx
             .query_row(
                 &format!(
-                    "SELECT uuid, type, secret, server_data, client_data, created FROM {}passwords_challenge
+                    "SELECT uuid, type, client_data, server_data, secret, created FROM {}passwords_challenge
                      WHERE user_id = ?1 AND uuid = ?2 AND deleted = 0",
                     self.prefix
                 ),
                 [user, uuid],
-                |r| {
-                    Ok(ChallengeRow {
-                        uuid: r.get(0)?,
-                        kind: r.get(1)?,
-                        secret: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                        server_data: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                        client_data: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
-                        created: r.get(5)?,
-                    })
-                },
+                super::queries::challenge_row,
             )
             .optional()?)
     }
@@ -274,35 +256,22 @@ impl Reader<'_> {
     /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
     pub fn counts(&self, user: &str) -> Result<Counts> {
         let p = self.prefix;
-        let live = |table: &str| -> Result<u64> {
-            let n: i64 = self.tx.query_row(
-                &format!(
-                    "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
-                ),
-                [user],
-                |r| r.get(0),
-            )?;
+        let count = |sql: String| -> Result<u64> {
+            let n: i64 = self.tx.query_row(&sql, [user], |r| r.get(0))?;
             Ok(n as u64)
         };
-        let shares: i64 = self.tx.query_row(
-            &format!(
-                "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
-            ),
-            [user],
-            |r| r.get(0),
-        )?;
-        let settings: i64 = self.tx.query_row(
-            &format!(
-                "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
-            ),
-            [user],
-            |r| r.get(0),
-        )?;
-        let tokens: i64 = self.tx.query_row(
-            &format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"),
-            [user],
-            |r| r.get(0),
-        )?;
+        let live = |table: &str| {
+            count(format!(
+                "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
+            ))
+        };
+        let shares = count(format!(
+            "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
+        ))?;
+        let settings = count(format!(
+            "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
+        ))?;
+        let tokens = count(format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"))?;
         Ok(Counts {
             passwords: live("password")?,
             password_revisions: live("password_rv")?,
@@ -311,12 +280,12 @@ impl Reader<'_> {
             tags: live("tag")?,
             tag_revisions: live("tag_rv")?,
             password_tags: live("pw_tag_rel")?,
-            shares: shares as u64,
-            settings: settings as u64,
+            shares,
+            settings,
             user_config: 0,
             keychains: live("keychain")?,
             sessions: live("session")?,
-            tokens: tokens as u64,
+            tokens,
         })
     }
 }
