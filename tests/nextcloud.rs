@@ -320,7 +320,6 @@ fn commands_this_build_does_not_serve_there_are_refused() {
     let before = nc.sums();
     for args in [
         vec!["reset"],
-        vec!["challenge", "set", "--passphrase-env", "P"],
         vec!["backup"],
         vec!["feature", "list"],
     ] {
@@ -339,5 +338,232 @@ fn commands_this_build_does_not_serve_there_are_refused() {
         .run()
         .code(2);
     assert_eq!(out.error_id(), "usage");
+    assert_eq!(nc.sums(), before);
+}
+
+/// Every row of the app's tables and preferences that belongs to someone else than `user`.
+fn others(nc: &Installation, user: &str) -> String {
+    crate::harness::dump(&nc.db(), |table, row| {
+        let owner = row
+            .iter()
+            .find(|(c, _)| c == "user_id" || c == "userid" || c == "uid")
+            .map(|(_, v)| v.clone());
+        (table.starts_with("oc_passwords") || table == "oc_preferences" || table == "oc_authtoken")
+            && owner.is_some_and(|o| o != format!("'{user}'"))
+    })
+}
+
+fn text(nc: &Installation, sql: &str) -> String {
+    rusqlite::Connection::open(nc.db())
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+fn icrypto_open(value: &str, password: &str) -> String {
+    let plain = pwaccount::crypto::icrypto::decrypt(value, password.as_bytes())
+        .unwrap_or_else(|e| panic!("does not open: {e:?}"));
+    String::from_utf8(plain.to_vec()).unwrap()
+}
+
+/// The SSEv2r1 keychain of `user`, opened as the app opens it after a session with
+/// `passphrase`: the challenge solved independently here, with the ICrypto primitive.
+fn sse_keychain(nc: &Installation, user: &str, passphrase: &str) -> Value {
+    let user_key = text(
+        nc,
+        &format!(
+            "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'SSEv1UserKey'"
+        ),
+    );
+    let id = text(
+        nc,
+        &format!(
+            "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'user/challenge/id'"
+        ),
+    );
+    let field = |name: &str| {
+        icrypto_open(
+            &text(
+                nc,
+                &format!(
+                    "SELECT {name} FROM oc_passwords_challenge WHERE uuid = '{id}' AND deleted = 0"
+                ),
+            ),
+            &user_key,
+        )
+    };
+    let client: Value = serde_json::from_str(&field("client_data")).unwrap();
+    let server: Value = serde_json::from_str(&field("server_data")).unwrap();
+    let salts: Vec<String> = client["salts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect();
+    let salts = pwaccount::crypto::pwdv1::Salts::from_hex(&salts, "challenge").unwrap();
+    let secret = pwaccount::crypto::pwdv1::derive(passphrase, &salts).unwrap();
+    let key = icrypto_open(
+        &field("secret"),
+        &format!("{}{}", server["salt"].as_str().unwrap(), &*secret.to_hex()),
+    );
+    let secret_of_instance = "EsxnpvDLF0ywdfwJY2Itbsh5XjMUu4+Yr8IwzvjNrrmbpjVd";
+    let data = text(
+        nc,
+        &format!(
+            "SELECT data FROM oc_passwords_keychain WHERE user_id = '{user}' AND type = 'SSEv2r1' AND deleted = 0"
+        ),
+    );
+    serde_json::from_str(&icrypto_open(&data, &format!("{secret_of_instance}{key}"))).unwrap()
+}
+
+/// Every password revision of `user`, decrypted as the app's SSEv1r2 does: under
+/// server secret ‖ SSEv1ServerKey (unset: empty) ‖ SSEv1UserKey ‖ the revision's sse_key.
+fn item_labels_and_passwords(nc: &Installation, user: &str) -> Vec<(String, String)> {
+    let user_key = text(
+        nc,
+        &format!(
+            "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'SSEv1UserKey'"
+        ),
+    );
+    let conn = rusqlite::Connection::open(nc.db()).unwrap();
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT label, password, sse_key FROM oc_passwords_password_rv WHERE user_id = '{user}' AND deleted = 0 AND sse_type = 'SSEv1r2' ORDER BY id"
+        ))
+        .unwrap();
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    rows.into_iter()
+        .map(|(label, password, sse_key)| {
+            let key =
+                format!("EsxnpvDLF0ywdfwJY2Itbsh5XjMUu4+Yr8IwzvjNrrmbpjVd{user_key}{sse_key}");
+            (icrypto_open(&label, &key), icrypto_open(&password, &key))
+        })
+        .collect()
+}
+
+#[test]
+fn a_passphrase_change_keeps_every_item_and_key_readable() {
+    let nc = Installation::new();
+    let others_before = others(&nc, "bob");
+    let items_before = item_labels_and_passwords(&nc, "bob");
+    assert_eq!(items_before.len(), 4);
+    assert!(
+        items_before
+            .iter()
+            .all(|(l, p)| l.starts_with("Site ") && p.starts_with("secret-bob-"))
+    );
+    let keys_before = sse_keychain(&nc, "bob", BOB);
+
+    let new = "bob's brand new passphrase";
+    nc.cmd("bob")
+        .args([
+            "challenge",
+            "set",
+            "--old-passphrase-env",
+            "O",
+            "--passphrase-env",
+            "N",
+        ])
+        .env("O", BOB)
+        .env("N", new)
+        .run()
+        .ok();
+    // The new passphrase opens a session; the old one no longer does.
+    nc.cmd("bob")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", new)
+        .run()
+        .ok();
+    nc.cmd("bob")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", BOB)
+        .run()
+        .code(5);
+    // The SSEv2r1 keychain opens with the new session's key: the old keys are all there,
+    // and a new one is current.
+    let keys_after = sse_keychain(&nc, "bob", new);
+    let old_keys = keys_before["keys"].as_object().unwrap();
+    let new_keys = keys_after["keys"].as_object().unwrap();
+    assert_eq!(new_keys.len(), old_keys.len() + 1);
+    for (id, key) in old_keys {
+        assert_eq!(&new_keys[id], key);
+    }
+    let current = keys_after["current"].as_str().unwrap();
+    assert!(!old_keys.contains_key(current));
+    assert_eq!(new_keys[current].as_str().unwrap().len(), 1024);
+    // Every item decrypts as before; nobody else's rows changed.
+    assert_eq!(item_labels_and_passwords(&nc, "bob"), items_before);
+    crate::harness::assert_same(&others_before, &others(&nc, "bob"), "other users");
+    // The old challenge is flagged deleted, as the app flags it.
+    let rows: i64 = rusqlite::Connection::open(nc.db())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM oc_passwords_challenge WHERE user_id = 'bob' AND deleted = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it() {
+    let nc = Installation::new();
+    let others_before = others(&nc, "carol");
+    let pass = "carol's first passphrase";
+    nc.cmd("carol")
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", pass)
+        .run()
+        .ok();
+    let user_key = text(
+        &nc,
+        "SELECT configvalue FROM oc_preferences WHERE userid = 'carol' AND configkey = 'SSEv1UserKey'",
+    );
+    assert_eq!(user_key.len(), 1024);
+    let chain = sse_keychain(&nc, "carol", pass);
+    assert_eq!(chain["keys"].as_object().unwrap().len(), 1);
+    nc.cmd("carol")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", pass)
+        .run()
+        .ok();
+    crate::harness::assert_same(&others_before, &others(&nc, "carol"), "other users");
+}
+
+#[test]
+fn a_refused_change_leaves_the_installation_as_it_was() {
+    let nc = Installation::new();
+    let before = nc.sums();
+    let set = |old: Option<&str>, new: &str| {
+        let mut run = nc
+            .cmd("bob")
+            .args(["--json", "challenge", "set", "--passphrase-env", "N"])
+            .env("N", new);
+        if let Some(old) = old {
+            run = run.args(["--old-passphrase-env", "O"]).env("O", old);
+        }
+        run.run()
+    };
+    assert_eq!(
+        set(None, "a new passphrase here").code(5).error_id(),
+        "passphrase_required"
+    );
+    assert_eq!(
+        set(Some(ALICE), "a new passphrase here").code(5).error_id(),
+        "passphrase_invalid"
+    );
+    assert_eq!(
+        set(Some(BOB), BOB).code(7).error_id(),
+        "passphrase_unchanged"
+    );
+    assert_eq!(
+        set(Some(BOB), "short").code(7).error_id(),
+        "passphrase_length"
+    );
     assert_eq!(nc.sums(), before);
 }

@@ -235,17 +235,16 @@ fn wrong(proof_is_passphrase: bool) -> Error {
     )
 }
 
-/// `challenge set`. Argon2 runs first, without any lock; then one write transaction
-/// re-checks that the challenge is still the one the old secret was derived for, opens
-/// every keychain with the old key, adds a new server-side key, re-seals everything under
-/// a new key and swaps the challenge. Any failure rolls all of it back.
-pub fn set(
-    store: &mut AccountStore,
+/// The client's part of `challenge set`, the same for every store: refuses a missing or
+/// unchanged proof, chooses the new salts (passphrase mode), and derives every secret the
+/// change needs — Argon2, in parallel, before any lock. Returns the new salts and secret
+/// and the old secret.
+pub(crate) fn secrets(
     user: &str,
-    current: Option<&Current>,
     new: NewChallenge,
     old: Option<Proof>,
-) -> Result<()> {
+    current: Option<&Salts>,
+) -> Result<(Salts, Secret, Option<Secret>)> {
     if current.is_some() && old.is_none() {
         return Err(proof_required(user));
     }
@@ -255,7 +254,7 @@ pub fn set(
         }
         (NewChallenge::Raw { secret, salts }, Some(Proof::Secret(o)), Some(c)) => {
             use subtle::ConstantTimeEq;
-            (bool::from(secret.bytes().ct_eq(o.bytes())) && *salts == c.salts).then(|| {
+            (bool::from(secret.bytes().ct_eq(o.bytes())) && salts == c).then(|| {
                 "the new secret and salts are those of the current challenge; choose another \
                  passphrase"
                     .to_owned()
@@ -270,14 +269,12 @@ pub fn set(
         NewChallenge::Passphrase(_) => Salts::generate()?,
         NewChallenge::Raw { salts, .. } => salts.clone(),
     };
-    let old_passphrase = matches!(old, Some(Proof::Passphrase(_)));
-    // The slow part: every Argon2 derivation this change needs, in parallel.
     let mut jobs: Vec<(&str, &Salts)> = Vec::new();
     if let NewChallenge::Passphrase(p) = &new {
         jobs.push((p.as_str(), &new_salts));
     }
-    if let (Some(Proof::Passphrase(p)), Some(c)) = (&old, current) {
-        jobs.push((p.as_str(), &c.salts));
+    if let (Some(Proof::Passphrase(p)), Some(salts)) = (&old, current) {
+        jobs.push((p.as_str(), salts));
     }
     let mut derived = derive_all(&jobs)?.into_iter();
     let new_secret = match new {
@@ -290,6 +287,22 @@ pub fn set(
         Some(Proof::Secret(s)) => Some(s),
         None => None,
     };
+    Ok((new_salts, new_secret, old_secret))
+}
+
+/// `challenge set`. Argon2 runs first, without any lock; then one write transaction
+/// re-checks that the challenge is still the one the old secret was derived for, opens
+/// every keychain with the old key, adds a new server-side key, re-seals everything under
+/// a new key and swaps the challenge. Any failure rolls all of it back.
+pub fn set(
+    store: &mut AccountStore,
+    user: &str,
+    current: Option<&Current>,
+    new: NewChallenge,
+    old: Option<Proof>,
+) -> Result<()> {
+    let old_passphrase = matches!(old, Some(Proof::Passphrase(_)));
+    let (new_salts, new_secret, old_secret) = secrets(user, new, old, current.map(|c| &c.salts))?;
 
     let now = now()?;
     let tx = store.write()?;

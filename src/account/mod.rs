@@ -23,6 +23,16 @@ pub trait Accounts {
     /// `challenge verify`: check `proof` as opening a session would; returns how many
     /// keychains opened with it.
     fn verify(&mut self, user: &str, proof: &challenge::Proof) -> Result<usize>;
+    /// Whether `challenge set` will need proof of a current challenge (and whether it may
+    /// run at all: a disabled feature is refused here).
+    fn has_challenge(&mut self, user: &str) -> Result<bool>;
+    /// `challenge set`: create or change the challenge, keychains carried over.
+    fn set_challenge(
+        &mut self,
+        user: &str,
+        new: challenge::NewChallenge,
+        old: Option<challenge::Proof>,
+    ) -> Result<()>;
 }
 
 impl Accounts for AccountStore {
@@ -36,5 +46,19 @@ impl Accounts for AccountStore {
 
     fn verify(&mut self, user: &str, proof: &challenge::Proof) -> Result<usize> {
         challenge::verify(self, user, proof)
+    }
+
+    fn has_challenge(&mut self, user: &str) -> Result<bool> {
+        Ok(challenge::prepare_set(self, user)?.is_some())
+    }
+
+    fn set_challenge(
+        &mut self,
+        user: &str,
+        new: challenge::NewChallenge,
+        old: Option<challenge::Proof>,
+    ) -> Result<()> {
+        let current = challenge::prepare_set(self, user)?;
+        challenge::set(self, user, current.as_ref(), new, old)
     }
 }

@@ -23,7 +23,7 @@ use crate::crypto::icrypto::{self, Failure};
 use crate::crypto::pwdv1::{self, Salts};
 use crate::error::{Error, Id, Result};
 use crate::store::ChallengeRow;
-use crate::store::nextcloud::{NextcloudStore, Reader};
+use crate::store::nextcloud::{KeychainRow, NextcloudStore, Reader};
 
 const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 /// Prefixes Nextcloud puts before config values it stores encrypted (sensitive values).
@@ -131,38 +131,20 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
         }
         Proof::Secret(s) => s,
     };
-    let server: ServerData =
-        serde_json::from_slice(&open_field(&row.server_data, &key, "server data")?)
-            .map_err(|_| damaged("its server data has no salt"))?;
-    let wrapped = open_field(&row.sealed_key, &key, "secret")?;
-    let wrapped = std::str::from_utf8(&wrapped).map_err(|_| damaged("its secret is not text"))?;
-    let password = Zeroizing::new(format!("{}{}", server.salt, &*secret.to_hex()));
-    let user_key = icrypto::decrypt(wrapped, password.as_bytes()).map_err(|_| {
-        Error::new(
-            Id::PassphraseInvalid,
-            if matches!(proof, Proof::Passphrase(_)) {
-                "the passphrase is wrong"
-            } else {
-                "the secret is wrong"
-            },
-        )
-    })?;
-    let user_key = Zeroizing::new(String::from_utf8_lossy(&user_key).into_owned());
-    let server_secret = Zeroizing::new(
-        reader
-            .config()
-            .string("passwords.secret")
-            .unwrap_or_else(|| system_secret(&reader)),
-    );
+    let user_key = solve(&row, &key, secret, matches!(proof, Proof::Passphrase(_)))?;
+    let server_secret = server_secret(&reader);
     let with_server = Zeroizing::new(format!("{}{}", *server_secret, *user_key));
     let mut opened = 0;
-    for (uuid, kind, data) in reader.keychains(user)? {
-        let ok = icrypto::decrypt(&data, with_server.as_bytes()).is_ok()
-            || icrypto::decrypt(&data, user_key.as_bytes()).is_ok();
+    for row in reader.keychains(user)? {
+        let ok = icrypto::decrypt(&row.data, with_server.as_bytes()).is_ok()
+            || icrypto::decrypt(&row.data, user_key.as_bytes()).is_ok();
         if !ok {
             return Err(Error::new(
                 Id::KeychainDamaged,
-                format!("the {kind} keychain {uuid} does not open with the account's key"),
+                format!(
+                    "the {} keychain {} does not open with the account's key",
+                    row.kind, row.uuid
+                ),
             ));
         }
         opened += 1;
@@ -221,4 +203,332 @@ impl super::Accounts for NextcloudStore {
     fn verify(&mut self, user: &str, proof: &Proof) -> Result<usize> {
         verify(self, user, proof)
     }
+
+    fn has_challenge(&mut self, user: &str) -> Result<bool> {
+        let reader = self.read()?;
+        Ok(current(&reader, user)?.is_some())
+    }
+
+    fn set_challenge(
+        &mut self,
+        user: &str,
+        new: super::challenge::NewChallenge,
+        old: Option<Proof>,
+    ) -> Result<()> {
+        set(self, user, new, old)
+    }
+}
+
+/// PHP's `json_encode` with its default flags, for the values the app encodes: `/` is
+/// escaped, and so is everything outside ASCII (as UTF-16 `\uXXXX`).
+fn php_json(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn string(s: &str, out: &mut String) {
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '/' => out.push_str("\\/"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                c => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+    }
+    fn write(value: &Value, out: &mut String) {
+        match value {
+            Value::String(s) => string(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write(item, out);
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    string(k, out);
+                    out.push(':');
+                    write(v, out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut out = String::new();
+    write(value, &mut out);
+    out
+}
+
+/// `ISecureRandom::generate(n)` with Nextcloud's default characters (the base64
+/// alphabet): 64 characters, so one random byte's low six bits pick one uniformly.
+fn random_chars(n: usize) -> Result<Zeroizing<String>> {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bytes = Zeroizing::new(vec![0u8; n]);
+    crate::crypto::random_bytes(&mut bytes)?;
+    Ok(Zeroizing::new(
+        bytes
+            .iter()
+            .map(|b| CHARS[usize::from(b & 63)] as char)
+            .collect(),
+    ))
+}
+
+/// The app's key lengths (`MINIMUM_KEY_LENGTH` of its SSE classes and the challenge
+/// listener; `ChallengeV1Helper` makes 512-character keys and salts).
+const USER_KEY_LENGTH: usize = 1024;
+const KEYCHAIN_KEY_LENGTH: usize = 1024;
+const CHALLENGE_KEY_LENGTH: usize = 512;
+const SSE_KEYCHAIN: &str = "SSEv2r1";
+const CSE_KEYCHAIN: &str = "CSEv1r1";
+
+fn encrypt_text(plain: &str, password: &str) -> Result<String> {
+    icrypto::encrypt(plain.as_bytes(), password.as_bytes())
+}
+
+/// The challenge-encryption password, creating the user's SSEv1UserKey first if the user
+/// has none (or a short one), as the app's `getUserKey` does.
+fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<String>> {
+    let have = reader
+        .user_value(user, "SSEv1UserKey")?
+        .map(|v| plain_value(reader, v))
+        .transpose()?;
+    if have.as_ref().is_none_or(|k| k.len() < USER_KEY_LENGTH) {
+        let key = random_chars(USER_KEY_LENGTH)?;
+        reader.set_user_value(user, "SSEv1UserKey", &key)?;
+    }
+    challenge_key(reader, user)
+}
+
+/// The server secret keychains are encrypted under (with the user's key after it).
+fn server_secret(reader: &Reader<'_>) -> Zeroizing<String> {
+    Zeroizing::new(
+        reader
+            .config()
+            .string("passwords.secret")
+            .unwrap_or_else(|| system_secret(reader)),
+    )
+}
+
+/// `challenge set`, as `AccountApiController::setChallenge` and
+/// `UserChallengeService::setChallenge` do it, in one transaction: the old challenge is
+/// solved with the old secret, a new one created (`ChallengeV1Helper::createChallenge`)
+/// and made current, the SSEv2r1 keychain gets a new current key (created if missing)
+/// and, with any CSEv1r1 keychain, is encrypted under the new key; the old challenge is
+/// flagged deleted.
+pub fn set(
+    store: &mut NextcloudStore,
+    user: &str,
+    new: super::challenge::NewChallenge,
+    old: Option<Proof>,
+) -> Result<()> {
+    let (current_id, current_salts) = {
+        let reader = store.read()?;
+        match current(&reader, user)? {
+            Some(row) => {
+                let key = challenge_key(&reader, user)?;
+                (Some(row.uuid.clone()), Some(salts_of(&row, &key)?))
+            }
+            None => (None, None),
+        }
+    };
+    let old_was_passphrase = matches!(old, Some(Proof::Passphrase(_)));
+    let (salts, secret, old_secret) =
+        super::challenge::secrets(user, new, old, current_salts.as_ref())?;
+
+    let now = crate::text::now()?;
+    let w = store.write()?;
+    let row = current(&w, user)?;
+    if row.as_ref().map(|r| &r.uuid) != current_id.as_ref() {
+        return Err(Error::new(
+            Id::ChallengeChanged,
+            "another program changed the account's challenge while the passphrase was being \
+             checked; run the command again",
+        ));
+    }
+    let ckey = challenge_key_for_write(&w, user)?;
+    let server_secret = server_secret(&w);
+    // The old key, from solving the current challenge with the old secret.
+    let old_key = match (&row, &old_secret) {
+        (Some(row), Some(old_secret)) => Some(solve(row, &ckey, old_secret, old_was_passphrase)?),
+        _ => None,
+    };
+    // The keychains the app carries over, opened with the old key.
+    let mut sse: Option<(String, serde_json::Map<String, serde_json::Value>)> = None;
+    let mut cse: Option<(String, Zeroizing<Vec<u8>>)> = None;
+    for chain in w.keychains(user)? {
+        if chain.kind != SSE_KEYCHAIN && chain.kind != CSE_KEYCHAIN {
+            continue;
+        }
+        let Some(old_key) = &old_key else {
+            return Err(Error::new(
+                Id::OrphanKeychains,
+                format!(
+                    "account '{user}' has keychains but no challenge, so they cannot be opened; \
+                     reset the account (or restore it from a backup) before setting a challenge"
+                ),
+            ));
+        };
+        let with_server = Zeroizing::new(format!("{}{}", *server_secret, **old_key));
+        let plain = icrypto::decrypt(&chain.data, with_server.as_bytes())
+            .or_else(|_| icrypto::decrypt(&chain.data, old_key.as_bytes()))
+            .map_err(|_| {
+                Error::new(
+                    Id::KeychainDamaged,
+                    format!(
+                        "the {} keychain {} does not open with the account's key; nothing was changed",
+                        chain.kind, chain.uuid
+                    ),
+                )
+            })?;
+        if chain.kind == SSE_KEYCHAIN {
+            let json: serde_json::Value = serde_json::from_slice(&plain).map_err(|_| {
+                Error::new(
+                    Id::KeychainDamaged,
+                    "the SSEv2r1 keychain is not JSON; nothing was changed",
+                )
+            })?;
+            let map = json.as_object().cloned().ok_or_else(|| {
+                Error::new(
+                    Id::KeychainDamaged,
+                    "the SSEv2r1 keychain is not a JSON object; nothing was changed",
+                )
+            })?;
+            sse = Some((chain.uuid, map));
+        } else {
+            cse = Some((chain.uuid, plain));
+        }
+    }
+
+    // ChallengeV1Helper::createChallenge.
+    let key = random_chars(CHALLENGE_KEY_LENGTH)?;
+    let salt = random_chars(CHALLENGE_KEY_LENGTH)?;
+    let wrapped = encrypt_text(&key, &format!("{}{}", *salt, &*secret.to_hex()))?;
+    let server_data = php_json(&serde_json::json!({ "salt": salt.as_str() }));
+    let client_data = php_json(&serde_json::json!({ "salts": salts.to_hex() }));
+    let uuid = uuid::Uuid::new_v4().to_string();
+    w.insert_challenge(
+        user,
+        &ChallengeRow {
+            uuid: uuid.clone(),
+            kind: pwdv1::TYPE.to_owned(),
+            sealed_key: encrypt_text(&wrapped, &ckey)?,
+            server_data: encrypt_text(&server_data, &ckey)?,
+            client_data: encrypt_text(&client_data, &ckey)?,
+            created: now,
+        },
+        now,
+    )?;
+    w.set_user_value(user, CHALLENGE_ID_KEY, &uuid)?;
+
+    // ChallengeActivatedListener: a new current SSEv2 key; keychains under the new key.
+    let with_new = Zeroizing::new(format!("{}{}", *server_secret, *key));
+    let (sse_uuid, mut chain) = sse.unwrap_or_else(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("keys".into(), serde_json::Value::Array(Vec::new()));
+        map.insert("current".into(), serde_json::Value::Null);
+        (uuid::Uuid::new_v4().to_string(), map)
+    });
+    let key_id = uuid::Uuid::new_v4().to_string();
+    let mut keys = match chain.remove("keys") {
+        Some(serde_json::Value::Object(keys)) => keys,
+        // PHP turns a list into a map once a string key is added.
+        Some(serde_json::Value::Array(list)) => list
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => serde_json::Map::new(),
+    };
+    keys.insert(
+        key_id.clone(),
+        random_chars(KEYCHAIN_KEY_LENGTH)?.to_string().into(),
+    );
+    chain.insert("keys".into(), serde_json::Value::Object(keys));
+    chain.insert("current".into(), key_id.into());
+    let plain = Zeroizing::new(php_json(&serde_json::Value::Object(chain)));
+    w.save_keychain(
+        user,
+        &KeychainRow {
+            uuid: sse_uuid,
+            kind: SSE_KEYCHAIN.into(),
+            data: encrypt_text(&plain, &with_new)?,
+        },
+        "server",
+        now,
+    )?;
+    if let Some((cse_uuid, plain)) = cse {
+        let data = icrypto::encrypt(&plain, with_new.as_bytes())?;
+        w.save_keychain(
+            user,
+            &KeychainRow {
+                uuid: cse_uuid,
+                kind: CSE_KEYCHAIN.into(),
+                data,
+            },
+            "client",
+            now,
+        )?;
+    }
+
+    // The old challenge: flagged deleted and saved again (its fields re-encrypted).
+    if let Some(old_row) = row {
+        let again = |value: &str, field: &str| -> Result<String> {
+            let plain = open_field(value, &ckey, field)?;
+            icrypto::encrypt(&plain, ckey.as_bytes())
+        };
+        let retired = ChallengeRow {
+            sealed_key: again(&old_row.sealed_key, "secret")?,
+            server_data: again(&old_row.server_data, "server data")?,
+            client_data: again(&old_row.client_data, "client data")?,
+            ..old_row
+        };
+        w.retire_challenge(user, &retired, now)?;
+    }
+    crate::store::nextcloud::commit(w, crate::store::Step::TheChange)
+}
+
+/// `ChallengeV1Helper::solveChallenge`: the user's key, unlocked with `secret`.
+fn solve(
+    row: &ChallengeRow,
+    ckey: &str,
+    secret: &pwdv1::Secret,
+    was_passphrase: bool,
+) -> Result<Zeroizing<String>> {
+    let server: ServerData =
+        serde_json::from_slice(&open_field(&row.server_data, ckey, "server data")?)
+            .map_err(|_| damaged("its server data has no salt"))?;
+    let wrapped = open_field(&row.sealed_key, ckey, "secret")?;
+    let wrapped = std::str::from_utf8(&wrapped).map_err(|_| damaged("its secret is not text"))?;
+    let password = Zeroizing::new(format!("{}{}", server.salt, &*secret.to_hex()));
+    let key = icrypto::decrypt(wrapped, password.as_bytes()).map_err(|_| {
+        Error::new(
+            Id::PassphraseInvalid,
+            if was_passphrase {
+                "the passphrase is wrong"
+            } else {
+                "the secret is wrong"
+            },
+        )
+    })?;
+    Ok(Zeroizing::new(String::from_utf8_lossy(&key).into_owned()))
 }

@@ -25,7 +25,9 @@ pub(super) fn run(ctx: &Ctx, command: ChallengeCommand) -> Result<Report> {
 
 fn get(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
-    let salts = ctx.accounts()?.challenge_salts(user)?;
+    let salts = ctx
+        .accounts(crate::store::Access::Read)?
+        .challenge_salts(user)?;
     let value = json!({ "salts": salts, "type": crate::crypto::pwdv1::TYPE });
     // The API's exact shape: compact for programs, indented for people at a terminal.
     let text = if std::io::stdout().is_terminal() {
@@ -100,23 +102,23 @@ fn command_line_inputs(a: &ChallengeSetArgs) -> Result<(Option<NewChallenge>, Op
 fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
     let user = ctx.user()?;
     let (given_new, given_old) = command_line_inputs(a)?;
-    let mut store = ctx.open(Access::Write)?;
-    let current = challenge::prepare_set(&mut store, user)?;
+    let mut store = ctx.accounts(Access::Write)?;
+    let current = store.has_challenge(user)?;
 
     // Prompts, in the order passwd uses: the current passphrase, then the new one twice.
-    let old = match (&current, given_old) {
-        (Some(_), Some(proof)) => Some(proof),
-        (Some(_), None) if ctx.prompt.available() => Some(Proof::Passphrase(
+    let old = match (current, given_old) {
+        (true, Some(proof)) => Some(proof),
+        (true, None) if ctx.prompt.available() => Some(Proof::Passphrase(
             ctx.prompt.passphrase("Current passphrase")?,
         )),
-        (Some(_), None) => return Err(challenge::proof_required(user)),
-        (None, Some(_)) => {
+        (true, None) => return Err(challenge::proof_required(user)),
+        (false, Some(_)) => {
             ctx.out.note(&format!(
                 "Account '{user}' has no challenge yet; the old passphrase or secret is not needed and was ignored."
             ));
             None
         }
-        (None, None) => None,
+        (false, None) => None,
     };
     let old_passphrase = match &old {
         Some(Proof::Passphrase(p)) => Some(p.clone()),
@@ -142,8 +144,8 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
         }
     };
 
-    let changed = current.is_some();
-    challenge::set(&mut store, user, current.as_ref(), new, old)?;
+    let changed = current;
+    store.set_challenge(user, new, old)?;
     let note = if changed {
         format!(
             "Changed the challenge of account '{user}'; keychains were re-encrypted under the new key."
@@ -162,7 +164,7 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
     let passphrase = reader.read_from(&PASSPHRASE, a.passphrase.given())?;
     let secret = reader.read_from(&SECRET, a.secret.given())?;
     let given = proof(passphrase, secret, &SECRET.both())?;
-    let mut store = ctx.accounts()?;
+    let mut store = ctx.accounts(crate::store::Access::Read)?;
     // Not found (exit 4) is reported before asking for anything.
     store.challenge_salts(user)?;
     let proof = match given {

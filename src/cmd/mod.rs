@@ -55,11 +55,15 @@ impl Ctx {
     }
 
     /// The account store the command works on, for the flows every store serves.
-    pub(crate) fn accounts(&self) -> Result<Box<dyn Accounts>> {
+    pub(crate) fn accounts(&self, access: Access) -> Result<Box<dyn Accounts>> {
         if self.nextcloud {
-            Ok(Box::new(NextcloudStore::open(&self.db, self.busy_timeout)?))
+            Ok(Box::new(NextcloudStore::open(
+                &self.db,
+                access,
+                self.busy_timeout,
+            )?))
         } else {
-            Ok(Box::new(self.open(Access::Read)?))
+            Ok(Box::new(self.open(access)?))
         }
     }
 
@@ -109,7 +113,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs status, challenge get and challenge verify on a Nextcloud \
+                "this build runs status and challenge get, verify and set on a Nextcloud \
                  installation; this command is not supported there yet",
             )
         });
@@ -149,7 +153,10 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
 fn served_on_nextcloud(command: &Command) -> bool {
     matches!(
         command,
-        Command::Status | Command::Challenge(ChallengeCommand::Get | ChallengeCommand::Verify(_))
+        Command::Status
+            | Command::Challenge(
+                ChallengeCommand::Get | ChallengeCommand::Verify(_) | ChallengeCommand::Set(_)
+            )
     )
 }
 

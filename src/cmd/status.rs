@@ -7,7 +7,7 @@ use crate::text::{thousands, utc_time};
 
 pub(super) fn run(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
-    let s = ctx.accounts()?.status(user)?;
+    let s = ctx.accounts(crate::store::Access::Read)?.status(user)?;
     let c = &s.counts;
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use super::{ChallengeRow, Counts, Tx, connect};
+use super::{Access, ChallengeRow, Counts, Tx, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
 
@@ -49,7 +49,7 @@ fn unsupported(message: String) -> Error {
 impl NextcloudStore {
     /// Open the database of the installation at `installation` (its folder or its
     /// `config.php`) for reading, after checking it is one this build can serve.
-    pub fn open(installation: &Path, busy_timeout: Duration) -> Result<Self> {
+    pub fn open(installation: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
         let config = config::read(installation)?;
         if !config.is_true("installed") {
             return Err(unsupported(format!(
@@ -82,7 +82,13 @@ impl NextcloudStore {
                 ),
             ));
         }
-        let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, busy_timeout)?;
+        // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
+        // changes no setting of the file.
+        let flags = match access {
+            Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        };
+        let conn = connect(&path, flags, busy_timeout)?;
         let prefix = config
             .string("dbtableprefix")
             .unwrap_or_else(|| "oc_".into());
@@ -158,6 +164,17 @@ impl NextcloudStore {
 
     /// One read transaction for everything a command reads.
     pub fn read(&mut self) -> Result<Reader<'_>> {
+        self.begin(TransactionBehavior::Deferred)
+    }
+
+    /// The one write transaction of a command (it waits for the app's own writers up to
+    /// the busy timeout); rolled back unless committed with `commit`.
+    pub fn write(&mut self) -> Result<Reader<'_>> {
+        crate::interrupt::check()?;
+        self.begin(TransactionBehavior::Immediate)
+    }
+
+    fn begin(&mut self, behavior: TransactionBehavior) -> Result<Reader<'_>> {
         let NextcloudStore {
             conn,
             prefix,
@@ -165,14 +182,27 @@ impl NextcloudStore {
             ..
         } = self;
         Ok(Reader {
-            tx: Tx(conn.transaction_with_behavior(TransactionBehavior::Deferred)?),
+            tx: Tx(conn.transaction_with_behavior(behavior)?),
             prefix,
             config,
         })
     }
 }
 
-/// A read transaction on the Nextcloud database, with what its queries need.
+/// Commit a write transaction (see `store::commit`).
+pub fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
+    super::commit(reader.tx, step)
+}
+
+/// A keychain row, its data still encrypted.
+pub struct KeychainRow {
+    pub uuid: String,
+    pub kind: String,
+    pub data: String,
+}
+
+/// A transaction on the Nextcloud database (reading, or the command's one write), with
+/// what its queries need.
 pub struct Reader<'a> {
     tx: Tx<'a>,
     prefix: &'a str,
@@ -234,19 +264,19 @@ impl Reader<'_> {
             .optional()?)
     }
 
-    /// The user's keychains that are not flagged deleted: (uuid, type, data).
-    pub fn keychains(&self, user: &str) -> Result<Vec<(String, String, String)>> {
+    /// The user's keychains that are not flagged deleted.
+    pub fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
         let mut stmt = self.tx.prepare(&format!(
             "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = ?1 AND deleted = 0 ORDER BY uuid",
             self.prefix
         ))?;
         let rows = stmt
             .query_map([user], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                ))
+                Ok(KeychainRow {
+                    uuid: r.get(0)?,
+                    kind: r.get(1)?,
+                    data: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
@@ -287,5 +317,91 @@ impl Reader<'_> {
             sessions: live("session")?,
             tokens,
         })
+    }
+
+    /// Set a Passwords preference of `user`, as Nextcloud's user config stores a plain
+    /// value (not lazy, mixed type, no flags).
+    pub fn set_user_value(&self, user: &str, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
+                 VALUES (?1, 'passwords', ?2, ?3, 0, 0, 0, '')
+                 ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue",
+                self.prefix
+            ),
+            [user, key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Insert a challenge row (its fields already encrypted), not deleted.
+    pub fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+        self.tx.execute(
+            &format!(
+                "INSERT INTO {}passwords_challenge
+                   (user_id, uuid, type, secret, server_data, client_data, created, updated, deleted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 0)",
+                self.prefix
+            ),
+            rusqlite::params![
+                user,
+                row.uuid,
+                row.kind,
+                row.sealed_key,
+                row.server_data,
+                row.client_data,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Flag a challenge deleted, with its fields as given (the app saves it again).
+    pub fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+        self.tx.execute(
+            &format!(
+                "UPDATE {}passwords_challenge SET deleted = 1, updated = ?3, secret = ?4,
+                   server_data = ?5, client_data = ?6
+                 WHERE user_id = ?1 AND uuid = ?2",
+                self.prefix
+            ),
+            rusqlite::params![
+                user,
+                row.uuid,
+                now,
+                row.sealed_key,
+                row.server_data,
+                row.client_data
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Write a keychain's data: update the row `uuid`, or insert it with `scope`.
+    pub fn save_keychain(
+        &self,
+        user: &str,
+        row: &KeychainRow,
+        scope: &str,
+        now: i64,
+    ) -> Result<()> {
+        let updated = self.tx.execute(
+            &format!(
+                "UPDATE {}passwords_keychain SET data = ?3, updated = ?4 WHERE user_id = ?1 AND uuid = ?2",
+                self.prefix
+            ),
+            rusqlite::params![user, row.uuid, row.data, now],
+        )?;
+        if updated == 0 {
+            self.tx.execute(
+                &format!(
+                    "INSERT INTO {}passwords_keychain (user_id, uuid, type, scope, data, created, updated, deleted)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0)",
+                    self.prefix
+                ),
+                rusqlite::params![user, row.uuid, row.kind, scope, row.data, now],
+            )?;
+        }
+        Ok(())
     }
 }
