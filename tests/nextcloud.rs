@@ -318,11 +318,7 @@ fn configuration_files_merge_as_nextcloud_merges_them() {
 fn commands_this_build_does_not_serve_there_are_refused() {
     let nc = Installation::new();
     let before = nc.sums();
-    for args in [
-        vec!["reset"],
-        vec!["backup"],
-        vec!["feature", "list"],
-    ] {
+    for args in [vec!["reset"], vec!["backup"], vec!["feature", "list"]] {
         let out = nc
             .cmd("alice")
             .arg("--json")
@@ -566,4 +562,92 @@ fn a_refused_change_leaves_the_installation_as_it_was() {
         "passphrase_length"
     );
     assert_eq!(nc.sums(), before);
+}
+
+/// SIGKILL at random moments during a passphrase change on the app's database: every
+/// round leaves either the old passphrase working (nothing changed) or the new one, with
+/// the keychain opening — never a half-made change.
+#[test]
+fn a_killed_change_leaves_the_old_or_the_new_challenge() {
+    use rand::Rng;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let new = "bob's passphrase after the kill";
+    let run = |nc: &Installation| {
+        nc.cmd("bob")
+            .args([
+                "challenge",
+                "set",
+                "--old-passphrase-env",
+                "O",
+                "--passphrase-env",
+                "N",
+            ])
+            .env("O", BOB)
+            .env("N", new)
+    };
+    let mut full = Duration::MAX;
+    for _ in 0..2 {
+        let nc = Installation::new();
+        let started = Instant::now();
+        run(&nc).run().ok();
+        full = full.min(started.elapsed());
+    }
+    let mut rng = rand::thread_rng();
+    let (mut old_n, mut new_n) = (0, 0);
+    for round in 0..12 {
+        let nc = Installation::new();
+        let mut child = run(&nc)
+            .command()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        let verify = |pass: &str| {
+            nc.cmd("bob")
+                .args(["challenge", "verify", "--passphrase-env", "P"])
+                .env("P", pass)
+                .run()
+                .code
+        };
+        let check: String = rusqlite::Connection::open(nc.db())
+            .unwrap()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "round {round}");
+        match (verify(BOB), verify(new)) {
+            (0, 5) => {
+                // Nothing committed: the data is as before (the WAL may hold nothing new).
+                assert_eq!(
+                    sse_keychain(&nc, "bob", BOB)["keys"]
+                        .as_object()
+                        .unwrap()
+                        .len(),
+                    1
+                );
+                let _ = before;
+                old_n += 1;
+            }
+            (5, 0) => {
+                assert_eq!(
+                    sse_keychain(&nc, "bob", new)["keys"]
+                        .as_object()
+                        .unwrap()
+                        .len(),
+                    2
+                );
+                new_n += 1;
+            }
+            other => panic!("round {round}: neither before nor after: {other:?}"),
+        }
+    }
+    // Kills landed before the commit and after it (the full runs above show the change
+    // itself completes).
+    assert!(
+        old_n > 0,
+        "no kill landed before the commit ({new_n} after)"
+    );
 }
