@@ -620,7 +620,7 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
         assert_eq!(check, "ok", "round {round}");
         match (verify(BOB), verify(new)) {
             (0, 5) => {
-                // Nothing committed: the data is as before (the WAL may hold nothing new).
+                // Nothing committed: the keychain is as before.
                 assert_eq!(
                     sse_keychain(&nc, "bob", BOB)["keys"]
                         .as_object()
@@ -628,7 +628,6 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
                         .len(),
                     1
                 );
-                let _ = before;
                 old_n += 1;
             }
             (5, 0) => {
