@@ -96,7 +96,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rounds", type=int, default=20)
     ap.add_argument("--passwords", type=int, default=100_000)
-    ap.add_argument("--only", default="1,2,3,4,5,6")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7")
     ap.add_argument("--out")
     args = ap.parse_args()
     only = {int(x) for x in args.only.split(",")}
@@ -188,6 +188,32 @@ def main():
             "sqlite3": (None, lambda: ["sqlite3", str(small), query]),
         })
         rows.append(("6. challenge get", "sqlite3 running its one SELECT", med(r["pw"]), med(r["sqlite3"]), "<= 2.0"))
+
+    if 7 in only:
+        # bob of the Nextcloud fixture (the real app's database), his salts as the app
+        # returns them; pwaccount opens a session as the app does (Argon2, then ICrypto).
+        fixture = ROOT.parent / "shared/nextcloud/fixture"
+        nc = work / "nc"
+        (nc / "config").mkdir(parents=True)
+        (nc / "data").mkdir()
+        shutil.copyfile(fixture / "nextcloud.db", nc / "data/nextcloud.db")
+        (nc / "config/config.php").write_text(
+            (fixture / "config.php").read_text().replace("/srv/nextcloud/data", str(nc / "data")))
+        bob_file = work / "bob.txt"
+        bob_file.write_text("bob-passphrase-0123456789\n")
+        challenge = json.loads(subprocess.run([str(PW), "--nextcloud", str(nc), "--user", "bob", "challenge", "get"],
+                                              check=True, capture_output=True).stdout)
+        bob_salts = work / "bob-salts.json"
+        bob_salts.write_text(json.dumps(challenge["salts"]))
+        r = interleave(args.rounds, {
+            "pw": (None, lambda: [str(PW), "--nextcloud", str(nc), "--user", "bob", "challenge", "verify",
+                                  "--passphrase-file", str(bob_file)]),
+            "nacl": (None, lambda: [sys.executable, str(NACL), str(bob_file), str(bob_salts), "1"]),
+            "noop": (None, noop),
+        })
+        peer = med(r["nacl"]) - med(r["noop"])
+        rows.append(("7. challenge verify, Nextcloud", "PyNaCl derivation (net of start-up)", med(r["pw"]), peer,
+                     "<= 1.0"))
 
     lines = ["| benchmark | peer | pwaccount | peer | ratio | target |", "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
