@@ -103,18 +103,7 @@ pub fn check_restore(
     replace: bool,
 ) -> Result<(SnapshotInfo, Counts)> {
     let info = snapshot::inspect(path)?;
-    if let Some(target) = target
-        && target != info.user
-    {
-        return Err(Error::new(
-            Id::UserMismatch,
-            format!(
-                "cannot restore into account '{target}': the snapshot holds another account, \
-                 '{}', whose keys are sealed to its own id",
-                info.user
-            ),
-        ));
-    }
+    check_target(target, &info.user, ", whose keys are sealed to its own id")?;
     let db = store.path().to_path_buf();
     let in_context = |e: Error| e.in_context(&info.user, &db);
     let current = store
@@ -128,6 +117,21 @@ pub fn check_restore(
         )));
     }
     Ok((info, current))
+}
+
+/// A snapshot is restored only into its own account (`target`, when one was named, must
+/// be `snapshot_user`); `why` says why, for this kind of store.
+pub(crate) fn check_target(target: Option<&str>, snapshot_user: &str, why: &str) -> Result<()> {
+    match target {
+        Some(target) if target != snapshot_user => Err(Error::new(
+            Id::UserMismatch,
+            format!(
+                "cannot restore into account '{target}': the snapshot holds another account, \
+                 '{snapshot_user}'{why}"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Replace the account's data with the snapshot's, in one transaction. Returns a warning

@@ -9,8 +9,11 @@ pub mod nextcloud;
 pub mod reset;
 pub mod status;
 
+use std::path::{Path, PathBuf};
+
 use crate::error::Result;
-use crate::store::AccountStore;
+use crate::store::snapshot::SnapshotInfo;
+use crate::store::{AccountStore, Counts};
 
 /// The flows every kind of account store serves (the pwaccount file, a Nextcloud
 /// installation). Each store answers them by its own rules; commands do not ask which
@@ -33,6 +36,43 @@ pub trait Accounts {
         new: challenge::NewChallenge,
         old: Option<challenge::Proof>,
     ) -> Result<()>;
+    /// What a reset of the account would delete now.
+    fn reset_preview(&mut self, user: &str) -> Result<Counts>;
+    /// Issue a code for a reset confirmed later (`reset --code`); nothing else changes.
+    fn reset_issue(&mut self, user: &str) -> Result<reset::Issued>;
+    /// Reset the account: `code` is checked first (a scripted confirmation; `None` when
+    /// the code was typed at a terminal); with `backup`, a snapshot is written first and
+    /// nothing is deleted if that fails.
+    fn reset(&mut self, user: &str, code: Option<&str>, backup: bool) -> Result<reset::Done>;
+    /// Write a snapshot of the account to `dest` (or the default place).
+    fn backup(
+        &mut self,
+        user: &str,
+        dest: Option<&Path>,
+        job: Job<'_>,
+    ) -> Result<(PathBuf, Counts)>;
+    /// Check the snapshot at `path` for a restore into `target` (default: its own
+    /// account), refusing an account that is not blank unless `replace`; returns what the
+    /// snapshot holds and what the account holds now.
+    fn check_restore(
+        &mut self,
+        path: &Path,
+        target: Option<&str>,
+        replace: bool,
+    ) -> Result<(SnapshotInfo, Counts)>;
+    /// Put the account back as the checked snapshot holds it, in one transaction; a
+    /// warning about something after the commit, if any.
+    fn restore(&mut self, info: &SnapshotInfo, path: &Path, job: Job<'_>)
+    -> Result<Option<String>>;
+}
+
+/// How a snapshot is written or put back.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    /// Replace what is there: an existing file (backup), an account with data (restore).
+    pub replace: bool,
+    /// Hears of each table done.
+    pub progress: &'a dyn Fn(&str),
 }
 
 impl Accounts for AccountStore {
@@ -60,5 +100,51 @@ impl Accounts for AccountStore {
     ) -> Result<()> {
         let current = challenge::prepare_set(self, user)?;
         challenge::set(self, user, current.as_ref(), new, old)
+    }
+
+    fn reset_preview(&mut self, user: &str) -> Result<Counts> {
+        reset::preview(self, user)
+    }
+
+    fn reset_issue(&mut self, user: &str) -> Result<reset::Issued> {
+        reset::issue(self, user)
+    }
+
+    fn reset(&mut self, user: &str, code: Option<&str>, backup: bool) -> Result<reset::Done> {
+        let dest = backup::default_path(self, user, "-before-reset")?;
+        let (db, busy) = (self.path().to_owned(), self.busy_timeout());
+        let write = move |user: &str| backup::before_reset(&db, user, &dest, busy);
+        let snapshot: Option<reset::Snapshot<'_>> = if backup { Some(&write) } else { None };
+        match code {
+            Some(code) => reset::confirm(self, user, code, snapshot),
+            None => reset::perform(self, user, snapshot),
+        }
+    }
+
+    fn backup(
+        &mut self,
+        user: &str,
+        dest: Option<&Path>,
+        job: Job<'_>,
+    ) -> Result<(PathBuf, Counts)> {
+        backup::backup(self, user, dest, job.replace, job.progress)
+    }
+
+    fn check_restore(
+        &mut self,
+        path: &Path,
+        target: Option<&str>,
+        replace: bool,
+    ) -> Result<(SnapshotInfo, Counts)> {
+        backup::check_restore(self, path, target, replace)
+    }
+
+    fn restore(
+        &mut self,
+        info: &SnapshotInfo,
+        path: &Path,
+        job: Job<'_>,
+    ) -> Result<Option<String>> {
+        backup::restore(self, info, path, job.replace, job.progress)
     }
 }

@@ -155,6 +155,7 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
 /// `status`: what the account holds in the app's tables.
 pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
     let database = store.path().display().to_string();
+    let now = crate::text::now()?;
     let reader = store.read()?;
     let counts = reader.counts(user)?;
     let (challenge, problems) = match current(&reader, user) {
@@ -186,7 +187,9 @@ pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
             cse,
             sse: Some(format!("encryption/sse={sse}")),
         },
-        reset_pending: None,
+        reset_pending: pending_reset(&reader, user)?
+            .filter(|&(_, expires)| expires > now)
+            .map(|(_, expires)| super::status::PendingReset { expires }),
         problems,
     })
 }
@@ -216,6 +219,104 @@ impl super::Accounts for NextcloudStore {
         old: Option<Proof>,
     ) -> Result<()> {
         set(self, user, new, old)
+    }
+
+    fn reset_preview(&mut self, user: &str) -> Result<crate::store::Counts> {
+        self.read()?.counts(user)
+    }
+
+    fn reset_issue(&mut self, user: &str) -> Result<super::reset::Issued> {
+        reset_issue(self, user)
+    }
+
+    fn reset(
+        &mut self,
+        user: &str,
+        code: Option<&str>,
+        backup: bool,
+    ) -> Result<super::reset::Done> {
+        let dest = if backup {
+            Some(free_name(&self.default_backups()?, user, "-before-reset")?)
+        } else {
+            None
+        };
+        let busy = self.busy_timeout();
+        reset(self, user, code, dest.as_deref(), busy)
+    }
+
+    fn backup(
+        &mut self,
+        user: &str,
+        dest: Option<&std::path::Path>,
+        job: super::Job<'_>,
+    ) -> Result<(std::path::PathBuf, crate::store::Counts)> {
+        let overwrite = job.replace;
+        let now = crate::text::now()?;
+        let dest = match dest {
+            Some(dest) => dest.to_path_buf(),
+            None => {
+                let folder = self.default_backups()?;
+                crate::store::snapshot::prepare_folder(
+                    &folder.join("x"),
+                    self.path(),
+                    false,
+                    true,
+                )?;
+                free_name(&folder, user, "")?
+            }
+        };
+        let counts = self.read()?.counts(user)?;
+        self.source().write_snapshot(
+            user,
+            &dest,
+            overwrite,
+            now,
+            crate::store::Step::TheChange,
+            self.busy_timeout(),
+        )?;
+        Ok((dest, counts))
+    }
+
+    fn check_restore(
+        &mut self,
+        path: &std::path::Path,
+        target: Option<&str>,
+        replace: bool,
+    ) -> Result<(crate::store::snapshot::SnapshotInfo, crate::store::Counts)> {
+        let info = self.inspect_snapshot(path)?;
+        super::backup::check_target(target, &info.user, "")?;
+        let current = self.read()?.counts(&info.user)?;
+        // Blank as the app leaves a user after its reset: no live items, keychains or
+        // shares. (Its reset leaves revisions no item reaches, the user's settings and,
+        // through its own request, a session: those do not count.)
+        let live =
+            current.passwords + current.folders + current.tags + current.keychains + current.shares;
+        if live > 0 && !replace {
+            return Err(Error::new(
+                Id::AccountNotBlank,
+                format!("account '{}' is not blank", info.user),
+            )
+            .in_context(&info.user, self.path()));
+        }
+        Ok((
+            crate::store::snapshot::SnapshotInfo {
+                user: info.user,
+                created: info.created,
+                counts: info.counts,
+                received_shares: 0,
+            },
+            current,
+        ))
+    }
+
+    fn restore(
+        &mut self,
+        info: &crate::store::snapshot::SnapshotInfo,
+        path: &std::path::Path,
+        _job: super::Job<'_>,
+    ) -> Result<Option<String>> {
+        self.restore_rows(path, &info.user)?;
+        Ok(None)
     }
 }
 
@@ -531,4 +632,111 @@ fn solve(
         )
     })?;
     Ok(Zeroizing::new(String::from_utf8_lossy(&key).into_owned()))
+}
+
+/// A snapshot name in `folder` for `user` that is not taken yet (`-2`, `-3`, … added).
+fn free_name(folder: &std::path::Path, user: &str, suffix: &str) -> Result<std::path::PathBuf> {
+    let now = crate::text::now()?;
+    let mut path = folder.join(crate::store::snapshot::file_name(user, now, suffix));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(crate::store::snapshot::file_name(
+            user,
+            now,
+            &format!("{suffix}-{n}"),
+        ));
+        n += 1;
+    }
+    Ok(path)
+}
+
+/// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
+/// of its own (appid `pwaccount`), `<code hash>|<expiry>`.
+const RESET_KEY: &str = "reset/code";
+
+/// The pending reset code (its hash) and its expiry.
+fn pending_reset(reader: &Reader<'_>, user: &str) -> Result<Option<(String, i64)>> {
+    Ok(reader.own_value(user, RESET_KEY)?.and_then(|v| {
+        let (hash, expires) = v.split_once('|')?;
+        Some((hash.to_owned(), expires.parse().ok()?))
+    }))
+}
+
+/// `reset` without a code: issue one (valid for the default lifetime), change nothing else.
+pub fn reset_issue(store: &mut NextcloudStore, user: &str) -> Result<super::reset::Issued> {
+    let code = crate::crypto::reset_code::generate()?;
+    let now = crate::text::now()?;
+    let expires = now
+        .checked_add(super::reset::DEFAULT_CODE_TTL)
+        .ok_or_else(|| Error::internal("the clock is out of range"))?;
+    let w = store.write()?;
+    let value = format!("{}|{expires}", crate::crypto::reset_code::hash(&code));
+    w.set_own_value(user, RESET_KEY, Some(&value))?;
+    let counts = w.counts(user)?;
+    crate::store::nextcloud::commit(w, crate::store::Step::TheChange)?;
+    Ok(super::reset::Issued {
+        code,
+        expires,
+        counts,
+    })
+}
+
+/// The reset itself, after the code was checked (`code` set) or typed at a terminal:
+/// a snapshot of the user's rows first (unless `snapshot` is `None`), then what the
+/// app's account reset does, in one transaction.
+pub fn reset(
+    store: &mut NextcloudStore,
+    user: &str,
+    code: Option<&str>,
+    snapshot: Option<&std::path::Path>,
+    busy: std::time::Duration,
+) -> Result<super::reset::Done> {
+    let source = store.source();
+    let now = crate::text::now()?;
+    let w = store.write()?;
+    if let Some(code) = code {
+        super::reset::check_code(user, code, pending_reset(&w, user)?)?;
+    }
+    let deleted = w.counts(user)?;
+    let backup = match snapshot {
+        Some(dest) if deleted.deletable_total() > 0 => {
+            let written = crate::store::snapshot::prepare_folder(dest, &source.path, false, true)
+                .and_then(|()| {
+                    source.write_snapshot(
+                        user,
+                        dest,
+                        false,
+                        now,
+                        crate::store::Step::Preparation,
+                        busy,
+                    )
+                });
+            match written {
+                Ok(_) => Some(dest.to_path_buf()),
+                Err(e) if e.id == Id::Interrupted => return Err(e),
+                Err(e) => {
+                    return Err(Error {
+                        message: format!(
+                            "could not write the snapshot before the reset, so nothing was deleted: {}",
+                            e.message
+                        ),
+                        id: Id::ResetSnapshotFailed,
+                        ..e
+                    });
+                }
+            }
+        }
+        _ => None,
+    };
+    let outcome = w
+        .reset_user(user, now)
+        .and_then(|()| w.set_own_value(user, RESET_KEY, None))
+        .and_then(|()| crate::store::nextcloud::commit(w, crate::store::Step::TheChange));
+    if let Err(e) = outcome {
+        if let Some(path) = &backup {
+            crate::store::snapshot::discard(path);
+        }
+        return Err(e);
+    }
+    Ok(super::reset::Done { deleted, backup })
 }

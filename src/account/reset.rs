@@ -92,14 +92,22 @@ pub fn confirm(
     snapshot: Option<Snapshot<'_>>,
 ) -> Result<Done> {
     let tx = store.write()?;
+    let pending = store::reset_code(&tx, user)?.map(|p| (p.code_hash, p.expires));
+    check_code(user, code, pending)?;
+    finish(tx, user, snapshot)
+}
+
+/// Whether `code` confirms the pending reset `(code hash, expiry)` of `user` (exit 3
+/// otherwise), in every kind of store.
+pub(crate) fn check_code(user: &str, code: &str, pending: Option<(String, i64)>) -> Result<()> {
     let again = "run `pwaccount reset` to get a new code";
-    let pending = store::reset_code(&tx, user)?.ok_or_else(|| {
+    let (hash, expires) = pending.ok_or_else(|| {
         forbidden(
             Id::NoResetPending,
             format!("no reset is pending for account '{user}'; {again}"),
         )
     })?;
-    if !reset_code::matches(code, &pending.code_hash) {
+    if !reset_code::matches(code, &hash) {
         return Err(forbidden(
             Id::CodeInvalid,
             format!(
@@ -107,16 +115,16 @@ pub fn confirm(
             ),
         ));
     }
-    if now()? >= pending.expires {
+    if now()? >= expires {
         return Err(forbidden(
             Id::CodeExpired,
             format!(
                 "the reset code expired at {}; {again}",
-                crate::text::utc_time(pending.expires)
+                crate::text::utc_time(expires)
             ),
         ));
     }
-    finish(tx, user, snapshot)
+    Ok(())
 }
 
 /// Reset the account after a confirmation made elsewhere (the code typed at a terminal).

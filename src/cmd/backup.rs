@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::account::backup;
+use crate::account::{Job, backup};
 use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts};
@@ -24,14 +24,16 @@ pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
             .note(format!("Wrote a copy of the whole database to {path}.")));
     }
     let user = ctx.user()?;
-    let store = ctx.open(Access::Read)?;
+    let mut store = ctx.accounts(Access::Read)?;
     if let Some(dest) = &args.path {
         ctx.remove_stale_files(dest);
     }
     let bar = ctx.progress(snapshot_tables().count() as u64, "Backing up");
-    let (path, counts) = backup::backup(&store, user, args.path.as_deref(), args.force, &|_| {
-        bar.inc(1)
-    })?;
+    let job = Job {
+        replace: args.force,
+        progress: &|_| bar.inc(1),
+    };
+    let (path, counts) = store.backup(user, args.path.as_deref(), job)?;
     bar.finish_and_clear();
     let path = path.display().to_string();
     Ok(
@@ -50,16 +52,16 @@ pub(super) fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
     } else {
         None
     };
-    let mut store = ctx.open(Access::Write)?;
-    let (info, current) = backup::check_restore(&mut store, &args.path, target, args.replace)?;
+    let mut store = ctx.accounts(Access::Write)?;
+    let (info, current) = store.check_restore(&args.path, target, args.replace)?;
     let user = info.user.clone();
-    restore_checked(ctx, &mut store, &args, &info, &current)
+    restore_checked(ctx, store.as_mut(), &args, &info, &current)
         .map_err(|e| e.in_context(&user, &ctx.db))
 }
 
 fn restore_checked(
     ctx: &Ctx,
-    store: &mut crate::store::AccountStore,
+    store: &mut dyn crate::account::Accounts,
     args: &RestoreArgs,
     info: &crate::store::snapshot::SnapshotInfo,
     current: &crate::store::Counts,
@@ -98,7 +100,11 @@ fn restore_checked(
         }
     }
     let bar = ctx.progress(restored_tables().count() as u64, "Restoring");
-    let warning = backup::restore(store, info, &args.path, args.replace, &|_| bar.inc(1))?;
+    let job = Job {
+        replace: args.replace,
+        progress: &|_| bar.inc(1),
+    };
+    let warning = store.restore(info, &args.path, job)?;
     bar.finish_and_clear();
     let mut restored = info.counts;
     restored.shares -= info.received_shares;

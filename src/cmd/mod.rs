@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::account::Accounts;
-use crate::cli::{ChallengeCommand, Cli, Command};
+use crate::cli::{Cli, Command};
 use crate::error::{Error, Id, Result};
 use crate::output::{Output, Report};
 use crate::prompt::Prompter;
@@ -113,8 +113,9 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs status and challenge get, verify and set on a Nextcloud \
-                 installation; this command is not supported there yet",
+                "this build runs status, challenge get, verify and set, reset, backup (of one \
+                 account) and restore on a Nextcloud installation; this command is not \
+                 supported there yet",
             )
         });
     }
@@ -148,16 +149,15 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     })
 }
 
-/// Whether this build serves `command` on a Nextcloud installation (the commands that
-/// only read; the writing ones come with the rest of the Nextcloud store).
+/// Whether this build serves `command` on a Nextcloud installation. Not there: a copy of
+/// the whole database (`backup --all`: Nextcloud's own backup tools do that), and server
+/// features (the app has no switch for client-side encryption any more).
 fn served_on_nextcloud(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Status
-            | Command::Challenge(
-                ChallengeCommand::Get | ChallengeCommand::Verify(_) | ChallengeCommand::Set(_)
-            )
-    )
+    match command {
+        Command::Status | Command::Reset(_) | Command::Restore(_) | Command::Challenge(_) => true,
+        Command::Backup(args) => !args.all,
+        Command::Feature(_) | Command::Completions { .. } => false,
+    }
 }
 
 /// The command line's part of a failure's message: which flag does something about it.

@@ -1,8 +1,8 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
-use crate::account::backup;
-use crate::account::reset::{self, Done};
+use crate::account::Accounts;
+use crate::account::reset::Done;
 use crate::cli::ResetArgs;
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
@@ -21,25 +21,18 @@ fn deletable(counts: &Counts) -> Value {
 
 pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let user = ctx.user()?;
-    let mut store = ctx.open(Access::Write)?;
+    let mut store = ctx.accounts(Access::Write)?;
     // Unless --no-backup, a snapshot of the account is written inside the reset's
     // transaction before anything is deleted; if it fails, nothing is deleted.
-    let dest = backup::default_path(&store, user, "-before-reset")?;
-    let (db, busy) = (store.path().to_owned(), store.busy_timeout());
-    let write_snapshot = move |user: &str| backup::before_reset(&db, user, &dest, busy);
-    let snapshot: Option<reset::Snapshot<'_>> = if args.no_backup {
-        None
-    } else {
-        Some(&write_snapshot)
-    };
+    let backup = !args.no_backup;
     if let Some(code) = &args.code {
-        let done = reset::confirm(&mut store, user, code, snapshot)?;
+        let done = store.reset(user, Some(code), backup)?;
         return Ok(finished(user, &done));
     }
     if ctx.prompt.available() {
-        return interactive(ctx, user, &mut store, snapshot);
+        return interactive(ctx, user, store.as_mut(), backup);
     }
-    let issued = reset::issue(&mut store, user)?;
+    let issued = store.reset_issue(user)?;
     let json = json!({
         "status": "accepted",
         "code": issued.code,
@@ -60,13 +53,8 @@ pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
 /// At a terminal: show what would be deleted and a fresh code, and reset only if the user
 /// types the code back. The code lives in memory only: it never leaves this terminal, so
 /// an abandoned prompt leaves the database as it was (a code pending for a script stays).
-fn interactive(
-    ctx: &Ctx,
-    user: &str,
-    store: &mut crate::store::AccountStore,
-    snapshot: Option<reset::Snapshot<'_>>,
-) -> Result<Report> {
-    let counts = reset::preview(store, user)?;
+fn interactive(ctx: &Ctx, user: &str, store: &mut dyn Accounts, backup: bool) -> Result<Report> {
+    let counts = store.reset_preview(user)?;
     let code = reset_code::generate()?;
     ctx.prompt.say(&format!(
         "Resetting account '{user}' in {db}\n\
@@ -87,7 +75,7 @@ fn interactive(
             "the typed code does not match; nothing was deleted (run `pwaccount reset` again to retry)",
         ));
     }
-    let done = reset::perform(store, user, snapshot)?;
+    let done = store.reset(user, None, backup)?;
     Ok(finished(user, &done))
 }
 

@@ -229,13 +229,13 @@ pub fn remove_stale(folder: &Path) -> Vec<PathBuf> {
 
 /// A file being written: removed (with any journal SQLite left beside it) on drop unless
 /// `finish` moved it into place.
-struct PendingFile {
-    tmp: PathBuf,
+pub(super) struct PendingFile {
+    pub(super) tmp: PathBuf,
     done: bool,
 }
 
 impl PendingFile {
-    fn create(dest: &Path) -> Result<Self> {
+    pub(super) fn create(dest: &Path) -> Result<Self> {
         let folder = parent(dest);
         let name = dest
             .file_name()
@@ -252,7 +252,7 @@ impl PendingFile {
     /// Sync the file, then move it to `dest` (refusing to replace an existing file unless
     /// `overwrite`), then sync the folder so the new name survives a crash. Moving it into
     /// place is the backup's commit: an interruption before it leaves no file behind.
-    fn finish(mut self, dest: &Path, overwrite: bool, step: Step) -> Result<()> {
+    pub(super) fn finish(mut self, dest: &Path, overwrite: bool, step: Step) -> Result<()> {
         fs::File::open(&self.tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| file_error("cannot sync", &self.tmp, &e))?;
@@ -528,7 +528,7 @@ pub struct SnapshotInfo {
     pub received_shares: u64,
 }
 
-fn not_usable(why: String) -> Error {
+pub(super) fn not_usable(why: String) -> Error {
     Error::new(
         Id::InvalidSnapshot,
         format!("this is not a usable pwaccount snapshot: {why}"),

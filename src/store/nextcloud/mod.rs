@@ -4,6 +4,7 @@
 //! the app's own lookups, the rules they serve live in `account::nextcloud`.
 
 pub mod config;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -19,7 +20,7 @@ use config::Config;
 pub const VERIFIED_APP_VERSIONS: &str = "2026.2.";
 
 /// The app's tables, without the prefix; all must exist.
-const TABLES: &[&str] = &[
+pub(crate) const TABLES: &[&str] = &[
     "passwords_challenge",
     "passwords_keychain",
     "passwords_password",
@@ -40,6 +41,7 @@ pub struct NextcloudStore {
     path: PathBuf,
     prefix: String,
     config: Config,
+    busy_timeout: Duration,
 }
 
 fn unsupported(message: String) -> Error {
@@ -97,6 +99,7 @@ impl NextcloudStore {
             path,
             prefix,
             config,
+            busy_timeout,
         };
         store.check_app()?;
         Ok(store)
@@ -162,6 +165,31 @@ impl NextcloudStore {
         &self.path
     }
 
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
+    }
+
+    /// Where snapshots of this installation's users go by default: not beside the
+    /// database (the data directory belongs to Nextcloud and its users), but in
+    /// pwaccount's own data folder, `nextcloud-backups/<instance id>/`, created 0700.
+    pub fn default_backups(&self) -> Result<PathBuf> {
+        let own = super::default_path()?;
+        let instance = self
+            .config
+            .string("instanceid")
+            .unwrap_or_else(|| "nextcloud".into());
+        let safe: String = instance
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        Ok(own
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .join("nextcloud-backups")
+            .join(safe))
+    }
+
     /// One read transaction for everything a command reads.
     pub fn read(&mut self) -> Result<Reader<'_>> {
         self.begin(TransactionBehavior::Deferred)
@@ -187,6 +215,47 @@ impl NextcloudStore {
             config,
         })
     }
+}
+
+/// The counts of `status` in the tables named `<prefix>passwords_*` and
+/// `<prefix>preferences` of `conn` (a live database, or a snapshot with no prefix and no
+/// app passwords table).
+pub(crate) fn counts_in(conn: &Connection, p: &str, user: &str, tokens: bool) -> Result<Counts> {
+    let count = |sql: String| -> Result<u64> {
+        let n: i64 = conn.query_row(&sql, [user], |r| r.get(0))?;
+        Ok(n as u64)
+    };
+    let live = |table: &str| {
+        count(format!(
+            "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
+        ))
+    };
+    let shares = count(format!(
+        "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
+    ))?;
+    let settings = count(format!(
+        "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
+    ))?;
+    let tokens = if tokens {
+        count(format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"))?
+    } else {
+        0
+    };
+    Ok(Counts {
+        passwords: live("password")?,
+        password_revisions: live("password_rv")?,
+        folders: live("folder")?,
+        folder_revisions: live("folder_rv")?,
+        tags: live("tag")?,
+        tag_revisions: live("tag_rv")?,
+        password_tags: live("pw_tag_rel")?,
+        shares,
+        settings,
+        user_config: 0,
+        keychains: live("keychain")?,
+        sessions: live("session")?,
+        tokens,
+    })
 }
 
 /// Commit a write transaction (see `store::commit`).
@@ -285,38 +354,7 @@ impl Reader<'_> {
     /// What the user holds that the app's reset would flag or remove: rows not flagged
     /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
     pub fn counts(&self, user: &str) -> Result<Counts> {
-        let p = self.prefix;
-        let count = |sql: String| -> Result<u64> {
-            let n: i64 = self.tx.query_row(&sql, [user], |r| r.get(0))?;
-            Ok(n as u64)
-        };
-        let live = |table: &str| {
-            count(format!(
-                "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
-            ))
-        };
-        let shares = count(format!(
-            "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
-        ))?;
-        let settings = count(format!(
-            "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
-        ))?;
-        let tokens = count(format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"))?;
-        Ok(Counts {
-            passwords: live("password")?,
-            password_revisions: live("password_rv")?,
-            folders: live("folder")?,
-            folder_revisions: live("folder_rv")?,
-            tags: live("tag")?,
-            tag_revisions: live("tag_rv")?,
-            password_tags: live("pw_tag_rel")?,
-            shares,
-            settings,
-            user_config: 0,
-            keychains: live("keychain")?,
-            sessions: live("session")?,
-            tokens,
-        })
+        counts_in(&self.tx, self.prefix, user, true)
     }
 
     /// Set a Passwords preference of `user`, as Nextcloud's user config stores a plain
@@ -402,6 +440,122 @@ impl Reader<'_> {
                 rusqlite::params![user, row.uuid, row.kind, scope, row.data, now],
             )?;
         }
+        Ok(())
+    }
+
+    /// A preference of pwaccount's own for `user` (appid `pwaccount`: the app never reads
+    /// it), such as a pending reset code.
+    pub fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row(
+                &format!(
+                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = 'pwaccount' AND configkey = ?2",
+                    self.prefix
+                ),
+                [user, key],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
+    /// Set (or with `None`, delete) a preference of pwaccount's own.
+    pub fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
+        let p = self.prefix;
+        match value {
+            Some(value) => self.tx.execute(
+                &format!(
+                    "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
+                     VALUES (?1, 'pwaccount', ?2, ?3, 0, 0, 0, '')
+                     ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
+                ),
+                [user, key, value],
+            )?,
+            None => self.tx.execute(
+                &format!(
+                    "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = 'pwaccount' AND configkey = ?2"
+                ),
+                [user, key],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// What the app's account reset (`DeleteUserDataHelper::deleteUserData` and the
+    /// listeners its deletions trigger) leaves in the database, at time `now`:
+    /// - the user's open sessions are deleted;
+    /// - challenges, keychains, tags, folders (but the base folder) and passwords that are
+    ///   not flagged deleted are flagged, with the revisions of those models, the tag
+    ///   relations of those tags and passwords, the shares of those passwords (as source,
+    ///   and the share that made a received password, whoever owns it) and the shares the
+    ///   user owns; a flagged password's `has_shares` is cleared;
+    /// - the preferences `SSEv1UserKey`, `client/settings`, `user/challenge/id` and
+    ///   `login/attempts/failed` are deleted (the app's settings reset leaves the user's
+    ///   settings as they are: it looks them up under other names).
+    pub fn reset_user(&self, user: &str, now: i64) -> Result<()> {
+        let p = self.prefix;
+        let run = |sql: String| -> Result<()> {
+            self.tx.execute(&sql, rusqlite::params![user, now])?;
+            Ok(())
+        };
+        run(format!(
+            "DELETE FROM {p}passwords_session WHERE user_id = ?1 AND deleted = 0 AND ?2 = ?2"
+        ))?;
+        // The models the reset deletes, as they are before it starts.
+        run(format!(
+            "CREATE TEMP TABLE pwaccount_models AS
+               SELECT uuid, 'tag' AS kind, 0 AS has_shares, NULL AS share_id FROM {p}passwords_tag WHERE user_id = ?1 AND deleted = 0 AND ?2 = ?2
+               UNION ALL SELECT uuid, 'folder', 0, NULL FROM {p}passwords_folder WHERE user_id = ?1 AND deleted = 0
+                 AND uuid <> '00000000-0000-0000-0000-000000000000'
+               UNION ALL SELECT uuid, 'password', has_shares, share_id FROM {p}passwords_password WHERE user_id = ?1 AND deleted = 0"
+        ))?;
+        let flag = "deleted = 1, updated = ?2";
+        // Shares the app can see (its own, or received as a password) of the passwords.
+        let visible =
+            "deleted = 0 AND (user_id = ?1 OR (receiver = ?1 AND target_password IS NOT NULL))";
+        run(format!(
+            "UPDATE {p}passwords_share SET {flag} WHERE {visible} AND (
+               source_password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password' AND has_shares)
+               OR target_password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password' AND share_id IS NOT NULL AND share_id <> ''))"
+        ))?;
+        run(format!(
+            "UPDATE {p}passwords_share SET {flag} WHERE user_id = ?1 AND deleted = 0"
+        ))?;
+        run(format!(
+            "UPDATE {p}passwords_pw_tag_rel SET {flag} WHERE user_id = ?1 AND deleted = 0 AND (
+               tag IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'tag')
+               OR password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password'))"
+        ))?;
+        for (kind, table) in [
+            ("tag", "tag"),
+            ("folder", "folder"),
+            ("password", "password"),
+        ] {
+            run(format!(
+                "UPDATE {p}passwords_{table}_rv SET {flag} WHERE user_id = ?1 AND deleted = 0
+                   AND model IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = '{kind}')"
+            ))?;
+            let extra = if kind == "password" {
+                ", has_shares = 0"
+            } else {
+                ""
+            };
+            run(format!(
+                "UPDATE {p}passwords_{table} SET {flag}{extra} WHERE user_id = ?1 AND deleted = 0
+                   AND uuid IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = '{kind}')"
+            ))?;
+        }
+        for table in ["challenge", "keychain"] {
+            run(format!(
+                "UPDATE {p}passwords_{table} SET {flag} WHERE user_id = ?1 AND deleted = 0"
+            ))?;
+        }
+        run(format!(
+            "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords' AND ?2 = ?2
+               AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')"
+        ))?;
+        self.tx.execute_batch("DROP TABLE temp.pwaccount_models")?;
         Ok(())
     }
 }

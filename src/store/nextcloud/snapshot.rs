@@ -1,0 +1,314 @@
+//! Snapshots of one Nextcloud user's Passwords data: an SQLite file (application id
+//! "PWNC") holding the user's rows of every `<prefix>passwords_*` table — flagged deleted
+//! or not — and the app's rows of `<prefix>preferences` for the user, each in a table named
+//! like the app's without the prefix, with a `meta` table: `user`, `created`, `prefix`, the
+//! app's `installed_version` and `digest` (SHA-256 over every row, as in pwaccount's own
+//! snapshots). A restore puts exactly these rows back, in one transaction.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use super::{NextcloudStore, TABLES};
+use crate::error::{Error, Id, Result};
+use crate::store::snapshot::{PendingFile, not_usable, prepare_folder};
+use crate::store::{Step, connect, plain_path};
+
+/// "PWNC": a pwaccount snapshot of a Nextcloud user.
+pub const APPLICATION_ID: i32 = 0x5057_4E43;
+const FORMAT_VERSION: i64 = 1;
+
+/// The snapshot's tables: the app's, then the preferences.
+fn tables() -> impl Iterator<Item = &'static str> {
+    TABLES.iter().copied().chain(["preferences"])
+}
+
+/// The column that names a row's owner.
+fn owner_column(table: &str) -> &'static str {
+    if table == "preferences" {
+        "userid"
+    } else {
+        "user_id"
+    }
+}
+
+/// The rows of `table` that a snapshot of user `?1` holds.
+fn belongs(table: &str) -> &'static str {
+    if table == "preferences" {
+        "userid = ?1 AND appid = 'passwords'"
+    } else {
+        "user_id = ?1"
+    }
+}
+
+/// What a snapshot holds.
+#[derive(Debug)]
+pub struct Info {
+    pub user: String,
+    pub created: i64,
+    pub rows: u64,
+    /// What the snapshot holds, counted as `status` counts (rows not flagged deleted).
+    pub counts: crate::store::Counts,
+}
+
+/// SHA-256 over every row of every table (ordered by rowid), with each value's type and
+/// bytes; and, with `owner`, a byte-for-byte check that every row is that user's.
+fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<(String, u64)> {
+    let mut hash = Sha256::new();
+    let mut rows = 0u64;
+    for table in tables() {
+        hash.update(table.as_bytes());
+        hash.update([0]);
+        let mut stmt = conn.prepare(&format!(
+            "SELECT * FROM {schema}.\"{table}\" ORDER BY rowid"
+        ))?;
+        let width = stmt.column_count();
+        let owner_at = stmt.column_index(owner_column(table))?;
+        let mut cursor = stmt.query([])?;
+        while let Some(row) = cursor.next()? {
+            rows += 1;
+            for i in 0..width {
+                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i)? {
+                    ValueRef::Null => (0, Vec::new()),
+                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
+                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
+                    ValueRef::Text(t) => (3, t.to_vec()),
+                    ValueRef::Blob(b) => (4, b.to_vec()),
+                };
+                hash.update([tag]);
+                hash.update((bytes.len() as u64).to_le_bytes());
+                hash.update(&bytes);
+            }
+            if let Some(owner) = owner
+                && !matches!(row.get_ref(owner_at)?, ValueRef::Text(t) if t == owner.as_bytes())
+            {
+                return Err(not_usable(format!(
+                    "it holds rows of more than one user (table {table})"
+                )));
+            }
+        }
+    }
+    Ok((hex::encode(hash.finalize()), rows))
+}
+
+/// Where a snapshot reads from: the database file and its table prefix.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: std::path::PathBuf,
+    pub prefix: String,
+}
+
+impl NextcloudStore {
+    /// The database this store reads, for a snapshot written beside a transaction.
+    pub fn source(&self) -> Source {
+        Source {
+            path: self.path.clone(),
+            prefix: self.prefix.clone(),
+        }
+    }
+}
+
+impl Source {
+    /// Write a snapshot of `user` to `dest`. The rows are read in one read transaction of
+    /// a connection of its own, so the snapshot is consistent while the app writes; a
+    /// caller holding the write lock (a reset) gets what it is about to change.
+    pub fn write_snapshot(
+        &self,
+        user: &str,
+        dest: &Path,
+        overwrite: bool,
+        now: i64,
+        step: Step,
+        busy: Duration,
+    ) -> Result<u64> {
+        let dest = plain_path(dest)?;
+        prepare_folder(&dest, &self.path, overwrite, false)?;
+        let pending = PendingFile::create(&dest)?;
+        let rows = {
+            let conn = connect(&pending.tmp, OpenFlags::SQLITE_OPEN_READ_WRITE, busy)?;
+            conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")?;
+            conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+            conn.pragma_update(None, "user_version", FORMAT_VERSION)?;
+            conn.execute("ATTACH DATABASE ?1 AS live", [self.path.to_string_lossy()])?;
+            let tx = conn.unchecked_transaction()?;
+            let version = self.app_version(&tx, "live")?;
+            for table in tables() {
+                let source = format!("live.\"{}{table}\"", self.prefix);
+                tx.execute_batch(&format!(
+                    "CREATE TABLE main.\"{table}\" AS SELECT * FROM {source} WHERE 0"
+                ))?;
+                tx.execute(
+                    &format!(
+                        "INSERT INTO main.\"{table}\" SELECT * FROM {source} WHERE {} ORDER BY rowid",
+                        belongs(table)
+                    ),
+                    [user],
+                )?;
+            }
+            tx.execute_batch("CREATE TABLE main.meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)")?;
+            let (digest, rows) = scan(&tx, "main", None)?;
+            for (key, value) in [
+                ("user", user.to_owned()),
+                ("created", now.to_string()),
+                ("prefix", self.prefix.clone()),
+                ("app_version", version),
+                ("digest", digest),
+            ] {
+                tx.execute("INSERT INTO main.meta VALUES (?1, ?2)", params![key, value])?;
+            }
+            tx.commit()?;
+            conn.execute("DETACH DATABASE live", [])?;
+            rows
+        };
+        pending.finish(&dest, overwrite, step)?;
+        Ok(rows)
+    }
+
+    fn app_version(&self, conn: &Connection, schema: &str) -> Result<String> {
+        Ok(conn
+            .query_row(
+                &format!(
+                    "SELECT configvalue FROM {schema}.\"{}appconfig\" WHERE appid = 'passwords' AND configkey = 'installed_version'",
+                    self.prefix
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
+impl NextcloudStore {
+    /// Put `user`'s rows back as the snapshot at `path` holds them, in one write
+    /// transaction: every row of the user in the app's tables and the app's preferences
+    /// is replaced. The snapshot is checked again inside the transaction.
+    pub fn restore_rows(&mut self, path: &Path, user: &str) -> Result<()> {
+        let path = plain_path(path)?;
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS snap", [path.to_string_lossy()])?;
+        let prefix = self.prefix.clone();
+        let columns = self.columns_of(&self.conn)?;
+        let result = (|| {
+            let w = self.write()?;
+            let info = check(&w.tx, "snap", &columns)?;
+            if info.user != user {
+                return Err(not_usable(
+                    "the snapshot file changed after it was checked".into(),
+                ));
+            }
+            for table in tables() {
+                let live = format!("\"{prefix}{table}\"");
+                w.tx.execute(
+                    &format!("DELETE FROM {live} WHERE {}", belongs(table)),
+                    [user],
+                )?;
+                w.tx.execute_batch(&format!(
+                    "INSERT INTO {live} SELECT * FROM snap.\"{table}\" ORDER BY rowid"
+                ))?;
+            }
+            super::commit(w, Step::TheChange)
+        })();
+        let detached = self.conn.execute("DETACH DATABASE snap", []);
+        result?;
+        detached?;
+        Ok(())
+    }
+
+    /// The column names of the live tables, in order.
+    fn columns_of(&self, conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+        tables()
+            .map(|table| {
+                let names = column_names(conn, "main", &format!("{}{table}", self.prefix))?;
+                Ok((table.to_owned(), names))
+            })
+            .collect()
+    }
+
+    /// Check a snapshot file for a restore into this installation.
+    pub fn inspect_snapshot(&self, path: &Path) -> Result<Info> {
+        let path = plain_path(path)?;
+        if !path.is_file() {
+            return Err(Error::new(
+                Id::CannotReadFile,
+                format!("the snapshot {} is not a file", path.display()),
+            ));
+        }
+        let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
+        check(&conn, "main", &self.columns_of(&self.conn)?)
+    }
+}
+
+fn column_names(conn: &Connection, schema: &str, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1, ?2) ORDER BY cid")?;
+    let names = stmt
+        .query_map([table, schema], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(names)
+}
+
+/// A snapshot this build wrote for an installation whose tables have `columns`: the
+/// mark, intact, the same tables and columns, a valid user id, every row that user's,
+/// and rows matching the digest.
+fn check(conn: &Connection, schema: &str, columns: &[(String, Vec<String>)]) -> Result<Info> {
+    let app_id: i32 = conn
+        .query_row(&format!("PRAGMA {schema}.application_id"), [], |r| r.get(0))
+        .map_err(|_| not_usable("it is not an SQLite database".into()))?;
+    if app_id != APPLICATION_ID {
+        return Err(not_usable(
+            "it is not a pwaccount snapshot of a Nextcloud user".into(),
+        ));
+    }
+    let version: i64 =
+        conn.query_row(&format!("PRAGMA {schema}.user_version"), [], |r| r.get(0))?;
+    if version != FORMAT_VERSION {
+        return Err(not_usable(format!("unknown snapshot format {version}")));
+    }
+    let integrity: String =
+        conn.query_row(&format!("PRAGMA {schema}.integrity_check"), [], |r| {
+            r.get(0)
+        })?;
+    if integrity != "ok" {
+        return Err(not_usable(format!("it is damaged ({integrity})")));
+    }
+    for (table, live) in columns {
+        let stored = column_names(conn, schema, table)?;
+        if &stored != live {
+            return Err(not_usable(format!(
+                "its table {table} has other columns than this installation's (the app changed \
+                 since the snapshot was written)"
+            )));
+        }
+    }
+    let meta = |key: &str| -> Result<Option<String>> {
+        Ok(conn
+            .query_row(
+                &format!("SELECT value FROM {schema}.meta WHERE key = ?1"),
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    };
+    let user = meta("user")?.ok_or_else(|| not_usable("it names no user".into()))?;
+    crate::store::validate_user_id(&user)
+        .map_err(|e| not_usable(format!("the user id it names is not valid ({})", e.message)))?;
+    let (digest, rows) = scan(conn, schema, Some(&user))?;
+    if meta("digest")?.as_deref() != Some(digest.as_str()) {
+        return Err(not_usable(
+            "its rows were changed after it was written (digest mismatch)".into(),
+        ));
+    }
+    let created = meta("created")?
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| not_usable("its creation time is missing or not a number".into()))?;
+    let counts = super::counts_in(conn, &format!("{schema}."), &user, false)?;
+    Ok(Info {
+        user,
+        created,
+        rows,
+        counts,
+    })
+}
