@@ -19,7 +19,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
     var completions = [
         &'pwaccount'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -43,7 +43,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;reset'= {
             cand --code 'Confirm a reset with the code an earlier `pwaccount reset` issued (any case; surrounding spaces are ignored). It is single use'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -57,7 +57,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;challenge'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -74,7 +74,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;challenge;get'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -97,7 +97,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --old-secret-file 'Raw mode: read the current secret from FILE (- for standard input)'
             cand --old-secret-env 'Raw mode: read the current secret from the environment variable VAR'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -114,7 +114,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --secret-file 'Check a derived secret (64 hex characters) read from FILE instead'
             cand --secret-env 'Check a derived secret read from the environment variable VAR instead'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -141,7 +141,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;backup'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -156,7 +156,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;restore'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -171,7 +171,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;status'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -184,7 +184,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -201,7 +201,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;list'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -214,7 +214,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;enable'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -227,7 +227,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;feature;disable'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
@@ -254,7 +254,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         }
         &'pwaccount;completions'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
-            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does. This build: status and challenge get, verify and set, on installations that keep their database in SQLite'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does (installations that keep their database in SQLite; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'

@@ -51,8 +51,8 @@ pub struct Cli {
 
     /// A Nextcloud installation to work on instead: its folder or its config/config.php.
     /// pwaccount reads its configuration as Nextcloud does and uses the Passwords app's
-    /// own tables, as the app does. This build: status and challenge get, verify and set,
-    /// on installations that keep their database in SQLite.
+    /// own tables, as the app does (installations that keep their database in SQLite;
+    /// not for backup --all or feature).
     #[arg(
         long,
         env = "PWACCOUNT_NEXTCLOUD",
