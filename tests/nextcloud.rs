@@ -72,8 +72,15 @@ impl Installation {
     }
 
     /// Everything that a refusal must leave as it was.
+    /// The database is in WAL mode, so a change may sit in its `-wal` file: compare a
+    /// logical dump of every row, not only the file's bytes.
     fn sums(&self) -> Vec<String> {
-        vec![checksum(&self.db()), checksum(&self.config())]
+        use sha2::Digest;
+        let dump = crate::harness::dump(&self.db(), |_, _| true);
+        vec![
+            hex::encode(sha2::Sha256::digest(dump.as_bytes())),
+            checksum(&self.config()),
+        ]
     }
 }
 
@@ -261,10 +268,16 @@ fn installations_it_cannot_serve_are_refused_untouched() {
     for (name, break_it, code, id, fragment) in cases {
         let nc = Installation::new();
         break_it(&nc);
-        let sums: Vec<Option<String>> = [nc.db(), nc.config()]
-            .iter()
-            .map(|p| p.is_file().then(|| checksum(p)))
-            .collect();
+        let sums = |nc: &Installation| -> Vec<Option<String>> {
+            let db = nc.db().is_file().then(|| {
+                use sha2::Digest;
+                hex::encode(sha2::Sha256::digest(
+                    crate::harness::dump(&nc.db(), |_, _| true).as_bytes(),
+                ))
+            });
+            vec![db, nc.config().is_file().then(|| checksum(&nc.config()))]
+        };
+        let before = sums(&nc);
         // No php on PATH: what is not a literal array is refused, not evaluated.
         let out = nc
             .cmd("alice")
@@ -275,11 +288,7 @@ fn installations_it_cannot_serve_are_refused_untouched() {
         assert_eq!(out.error_id(), id, "{name}");
         let message = out.json()["message"].as_str().unwrap().to_owned();
         assert!(message.contains(fragment), "{name}: {message}");
-        let after: Vec<Option<String>> = [nc.db(), nc.config()]
-            .iter()
-            .map(|p| p.is_file().then(|| checksum(p)))
-            .collect();
-        assert_eq!(sums, after, "{name}: the installation changed");
+        assert_eq!(before, sums(&nc), "{name}: the installation changed");
     }
 }
 
@@ -826,5 +835,60 @@ fn backups_of_nextcloud_users_are_checked_before_a_restore() {
         .run()
         .code(8);
     assert_eq!(out.error_id(), "invalid_snapshot");
+    assert_eq!(nc.sums(), before);
+}
+
+#[test]
+fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
+    let nc = Installation::new();
+    // Raw mode: the client derived the secret from salts it chose.
+    let salts = pwaccount::crypto::pwdv1::Salts::generate().unwrap();
+    let secret = pwaccount::crypto::pwdv1::derive("raw mode passphrase", &salts).unwrap();
+    nc.cmd("bob")
+        .args([
+            "challenge",
+            "set",
+            "--secret-env",
+            "S",
+            "--old-passphrase-env",
+            "O",
+        ])
+        .args(["--data", &serde_json::to_string(&salts.to_hex()).unwrap()])
+        .env("S", secret.to_hex().as_str())
+        .env("O", BOB)
+        .run()
+        .ok();
+    nc.cmd("bob")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", "raw mode passphrase")
+        .run()
+        .ok();
+    // The app is writing: pwaccount waits up to the busy timeout, then changes nothing.
+    let before = nc.sums();
+    let holder = rusqlite::Connection::open(nc.db()).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    for args in [
+        vec!["reset", "--no-input"],
+        vec![
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "N",
+            "--old-passphrase-env",
+            "P",
+        ],
+    ] {
+        let out = nc
+            .cmd("bob")
+            .args(["--json", "--busy-timeout", "200"])
+            .args(&args)
+            .env("P", "raw mode passphrase")
+            .env("N", "yet another passphrase")
+            .run()
+            .code(8);
+        assert_eq!(out.error_id(), "database_busy", "{args:?}");
+    }
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
     assert_eq!(nc.sums(), before);
 }
