@@ -313,9 +313,9 @@ impl super::Accounts for NextcloudStore {
         &mut self,
         info: &crate::store::snapshot::SnapshotInfo,
         path: &std::path::Path,
-        _job: super::Job<'_>,
+        job: super::Job<'_>,
     ) -> Result<Option<String>> {
-        self.restore_rows(path, &info.user)?;
+        self.restore_rows(path, &info.user, !job.replace)?;
         Ok(None)
     }
 }

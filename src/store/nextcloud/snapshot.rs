@@ -186,7 +186,7 @@ impl NextcloudStore {
     /// Put `user`'s rows back as the snapshot at `path` holds them, in one write
     /// transaction: every row of the user in the app's tables and the app's preferences
     /// is replaced. The snapshot is checked again inside the transaction.
-    pub fn restore_rows(&mut self, path: &Path, user: &str) -> Result<()> {
+    pub fn restore_rows(&mut self, path: &Path, user: &str, require_blank: bool) -> Result<()> {
         let path = plain_path(path)?;
         self.conn
             .execute("ATTACH DATABASE ?1 AS snap", [path.to_string_lossy()])?;
@@ -198,6 +198,15 @@ impl NextcloudStore {
             if info.user != user {
                 return Err(not_usable(
                     "the snapshot file changed after it was checked".into(),
+                ));
+            }
+            if require_blank && !is_blank(&super::counts_in(&w.tx, &prefix, user, false)?) {
+                return Err(Error::new(
+                    Id::AccountNotBlank,
+                    format!(
+                        "account '{user}' received data while the restore was being prepared; \
+                         nothing was restored"
+                    ),
                 ));
             }
             for table in tables() {
@@ -240,6 +249,13 @@ impl NextcloudStore {
         let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
         check(&conn, "main", &self.columns_of(&self.conn)?)
     }
+}
+
+/// Blank as the app leaves a user after its reset: no live items, keychains or shares.
+/// (Its reset leaves revisions no item reaches, the user's settings and, through its own
+/// request, a session: those do not count.)
+pub fn is_blank(counts: &crate::store::Counts) -> bool {
+    counts.passwords + counts.folders + counts.tags + counts.keychains + counts.shares == 0
 }
 
 fn column_names(conn: &Connection, schema: &str, table: &str) -> Result<Vec<String>> {
