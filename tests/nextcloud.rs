@@ -892,3 +892,37 @@ fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
     drop(holder);
     assert_eq!(nc.sums(), before);
 }
+
+/// At a terminal, a reset on a Nextcloud installation shows what it deletes and the code
+/// to type back, as on the pwaccount file.
+#[test]
+fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code() {
+    use rexpect::session::spawn_command;
+    let nc = Installation::new();
+    let before = nc.sums();
+    let mut p = spawn_command(nc.cmd("bob").arg("reset").command(), Some(20_000)).unwrap();
+    p.exp_string("Resetting account 'bob'").unwrap();
+    p.exp_string("This deletes: 4 passwords").unwrap();
+    p.exp_string("To confirm, type this code: ").unwrap();
+    let (_, code) = p
+        .exp_regex("[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+        .unwrap();
+    p.exp_string("Code").unwrap();
+    p.send_line("AAAA-BBBB-CCCC-DDDD").unwrap();
+    p.exp_string("does not match; nothing was deleted").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(nc.sums(), before);
+    let mut p = spawn_command(nc.cmd("bob").arg("reset").command(), Some(20_000)).unwrap();
+    p.exp_string("To confirm, type this code: ").unwrap();
+    let (_, code2) = p
+        .exp_regex("[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+        .unwrap();
+    assert_ne!(code, code2);
+    p.exp_string("Code").unwrap();
+    p.send_line(&code2).unwrap();
+    p.exp_string("Reset account 'bob': deleted 4 passwords")
+        .unwrap();
+    p.exp_eof().unwrap();
+    let v = nc.cmd("bob").args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["counts"]["passwords"], 0);
+}
