@@ -926,3 +926,76 @@ fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code() {
     let v = nc.cmd("bob").args(["--json", "status"]).run().ok().json();
     assert_eq!(v["counts"]["passwords"], 0);
 }
+
+/// SIGKILL at random moments during a reset (snapshot first) on the app's database: the
+/// user is either untouched or fully reset, never half.
+#[test]
+fn a_killed_reset_leaves_the_user_untouched_or_reset() {
+    use rand::Rng;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let fresh = || {
+        let nc = Installation::new();
+        let code = nc
+            .cmd("bob")
+            .arg("reset")
+            .run()
+            .ok()
+            .stdout
+            .trim()
+            .to_owned();
+        (nc, code)
+    };
+    let run = |nc: &Installation, code: &str| nc.cmd("bob").args(["reset", "--code", code]);
+    let mut full = Duration::MAX;
+    let mut after = String::new();
+    for _ in 0..2 {
+        let (nc, code) = fresh();
+        let started = Instant::now();
+        run(&nc, &code).run().ok();
+        full = full.min(started.elapsed());
+        after = rows_of(&nc, "bob");
+    }
+    let strip = |dump: &str| -> String {
+        // `updated` is the time of the reset; compare everything else.
+        dump.lines()
+            .map(|l| {
+                l.split("), (")
+                    .filter(|part| !part.starts_with("\"updated\""))
+                    .collect::<Vec<_>>()
+                    .join("), (")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut rng = rand::thread_rng();
+    let (mut before_n, mut after_n) = (0, 0);
+    for round in 0..12 {
+        let (nc, code) = fresh();
+        let before = rows_of(&nc, "bob");
+        let mut child = run(&nc, &code)
+            .command()
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = rows_of(&nc, "bob");
+        if now == before {
+            before_n += 1;
+        } else {
+            assert_eq!(
+                strip(&now),
+                strip(&after),
+                "round {round}: neither before nor after"
+            );
+            after_n += 1;
+        }
+    }
+    assert!(
+        before_n > 0,
+        "no kill landed before the commit ({after_n} after)"
+    );
+}
