@@ -74,19 +74,24 @@ pub fn before_reset(
                 &|_| {},
             )
         })
-        .map_err(|e| match e.id {
-            // An interruption is reported as one: the run stopped, nothing was deleted.
-            Id::Interrupted => e,
-            _ => Error {
-                message: format!(
-                    "could not write the snapshot before the reset, so nothing was deleted: {}",
-                    e.message
-                ),
-                id: Id::ResetSnapshotFailed,
-                ..e
-            },
-        })?;
+        .map_err(reset_snapshot_failed)?;
     Ok(dest.to_path_buf())
+}
+
+/// The failure of the snapshot a reset writes first, in every kind of store: the reset
+/// did not happen. An interruption is reported as one.
+pub(crate) fn reset_snapshot_failed(e: Error) -> Error {
+    match e.id {
+        Id::Interrupted => e,
+        _ => Error {
+            message: format!(
+                "could not write the snapshot before the reset, so nothing was deleted: {}",
+                e.message
+            ),
+            id: Id::ResetSnapshotFailed,
+            ..e
+        },
+    }
 }
 
 /// A consistent copy of the whole database.

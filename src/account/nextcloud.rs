@@ -120,9 +120,13 @@ pub fn salts(store: &mut NextcloudStore, user: &str) -> Result<[String; 3]> {
 /// `challenge verify`: open a session as the app does; returns how many keychains open
 /// with the key it yields.
 pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<usize> {
-    let reader = store.read()?;
-    let row = current(&reader, user)?.ok_or_else(|| no_challenge(user))?;
-    let key = challenge_key(&reader, user)?;
+    // Everything from the database first, in one read transaction; Argon2 after it.
+    let (row, key, keychains, server_secret) = {
+        let reader = store.read()?;
+        let row = current(&reader, user)?.ok_or_else(|| no_challenge(user))?;
+        let key = challenge_key(&reader, user)?;
+        (row, key, reader.keychains(user)?, server_secret(&reader))
+    };
     let derived;
     let secret = match proof {
         Proof::Passphrase(p) => {
@@ -132,24 +136,32 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
         Proof::Secret(s) => s,
     };
     let user_key = solve(&row, &key, secret, matches!(proof, Proof::Passphrase(_)))?;
-    let server_secret = server_secret(&reader);
-    let with_server = Zeroizing::new(format!("{}{}", *server_secret, *user_key));
-    let mut opened = 0;
-    for row in reader.keychains(user)? {
-        let ok = icrypto::decrypt(&row.data, with_server.as_bytes()).is_ok()
-            || icrypto::decrypt(&row.data, user_key.as_bytes()).is_ok();
-        if !ok {
-            return Err(Error::new(
+    for chain in &keychains {
+        open_keychain(chain, &server_secret, &user_key, "")?;
+    }
+    Ok(keychains.len())
+}
+
+/// A keychain's data, opened as `SseV2KeychainEncryption` opens it: under the server
+/// secret ‖ the user's key, else under the key alone. `more` ends the error message.
+fn open_keychain(
+    chain: &KeychainRow,
+    server_secret: &str,
+    user_key: &str,
+    more: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let with_server = Zeroizing::new(format!("{server_secret}{user_key}"));
+    icrypto::decrypt(&chain.data, with_server.as_bytes())
+        .or_else(|_| icrypto::decrypt(&chain.data, user_key.as_bytes()))
+        .map_err(|_| {
+            Error::new(
                 Id::KeychainDamaged,
                 format!(
-                    "the {} keychain {} does not open with the account's key",
-                    row.kind, row.uuid
+                    "the {} keychain {} does not open with the account's key{more}",
+                    chain.kind, chain.uuid
                 ),
-            ));
-        }
-        opened += 1;
-    }
-    Ok(opened)
+            )
+        })
 }
 
 /// `status`: what the account holds in the app's tables.
@@ -489,18 +501,7 @@ pub fn set(
                 ),
             ));
         };
-        let with_server = Zeroizing::new(format!("{}{}", *server_secret, **old_key));
-        let plain = icrypto::decrypt(&chain.data, with_server.as_bytes())
-            .or_else(|_| icrypto::decrypt(&chain.data, old_key.as_bytes()))
-            .map_err(|_| {
-                Error::new(
-                    Id::KeychainDamaged,
-                    format!(
-                        "the {} keychain {} does not open with the account's key; nothing was changed",
-                        chain.kind, chain.uuid
-                    ),
-                )
-            })?;
+        let plain = open_keychain(&chain, &server_secret, old_key, "; nothing was changed")?;
         if chain.kind == SSE_KEYCHAIN {
             let json: serde_json::Value = serde_json::from_slice(&plain).map_err(|_| {
                 Error::new(
@@ -700,7 +701,7 @@ pub fn reset(
     let deleted = w.counts(user)?;
     let backup = match snapshot {
         Some(dest) if deleted.deletable_total() > 0 => {
-            let written = crate::store::snapshot::prepare_folder(dest, &source.path, false, true)
+            crate::store::snapshot::prepare_folder(dest, &source.path, false, true)
                 .and_then(|()| {
                     source.write_snapshot(
                         user,
@@ -710,21 +711,9 @@ pub fn reset(
                         crate::store::Step::Preparation,
                         busy,
                     )
-                });
-            match written {
-                Ok(_) => Some(dest.to_path_buf()),
-                Err(e) if e.id == Id::Interrupted => return Err(e),
-                Err(e) => {
-                    return Err(Error {
-                        message: format!(
-                            "could not write the snapshot before the reset, so nothing was deleted: {}",
-                            e.message
-                        ),
-                        id: Id::ResetSnapshotFailed,
-                        ..e
-                    });
-                }
-            }
+                })
+                .map_err(super::backup::reset_snapshot_failed)?;
+            Some(dest.to_path_buf())
         }
         _ => None,
     };

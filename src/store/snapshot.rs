@@ -129,22 +129,7 @@ fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<Scanned>
         let receiver_col = stmt.column_index("receiver").ok();
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            for i in 0..width {
-                let (tag, bytes): (u8, &[u8]) = match row.get_ref(i)? {
-                    ValueRef::Null => (0, &[]),
-                    ValueRef::Integer(n) => {
-                        hash_value(&mut hash, 1, &n.to_le_bytes());
-                        continue;
-                    }
-                    ValueRef::Real(f) => {
-                        hash_value(&mut hash, 2, &f.to_le_bytes());
-                        continue;
-                    }
-                    ValueRef::Text(t) => (3, t),
-                    ValueRef::Blob(b) => (4, b),
-                };
-                hash_value(&mut hash, tag, bytes);
-            }
+            hash_row(&mut hash, row, width)?;
             if let (Some(owner), Some(col)) = (owner, owner_col) {
                 let is = |col: Option<usize>| -> Result<bool> {
                     Ok(match col {
@@ -172,10 +157,22 @@ fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<Scanned>
     })
 }
 
-fn hash_value(hash: &mut Sha256, tag: u8, bytes: &[u8]) {
-    hash.update([tag]);
-    hash.update((bytes.len() as u64).to_le_bytes());
-    hash.update(bytes);
+/// Add a row's `width` values to a snapshot digest: each as a type tag, its length and its
+/// bytes (the same in both kinds of snapshot).
+pub(super) fn hash_row(hash: &mut Sha256, row: &rusqlite::Row<'_>, width: usize) -> Result<()> {
+    for i in 0..width {
+        let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i)? {
+            ValueRef::Null => (0, Vec::new()),
+            ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
+            ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
+            ValueRef::Text(t) => (3, t.to_vec()),
+            ValueRef::Blob(b) => (4, b.to_vec()),
+        };
+        hash.update([tag]);
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(&bytes);
+    }
+    Ok(())
 }
 
 struct Scanned {

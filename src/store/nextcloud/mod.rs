@@ -302,18 +302,61 @@ impl Reader<'_> {
 
     /// A Passwords preference of `user` in `<prefix>preferences`, as stored.
     pub fn user_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+        self.preference(user, "passwords", key)
+    }
+
+    /// A preference of pwaccount's own for `user` (appid `pwaccount`: the app never reads
+    /// it), such as a pending reset code.
+    pub fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+        self.preference(user, "pwaccount", key)
+    }
+
+    fn preference(&self, user: &str, app: &str, key: &str) -> Result<Option<String>> {
         Ok(self
             .tx
             .query_row(
                 &format!(
-                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = 'passwords' AND configkey = ?2",
+                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = ?2 AND configkey = ?3",
                     self.prefix
                 ),
-                [user, key],
+                [user, app, key],
                 |r| r.get::<_, Option<String>>(0),
             )
             .optional()?
             .flatten())
+    }
+
+    /// Set a Passwords preference of `user`.
+    pub fn set_user_value(&self, user: &str, key: &str, value: &str) -> Result<()> {
+        self.set_preference(user, "passwords", key, Some(value))
+    }
+
+    /// Set (or with `None`, delete) a preference of pwaccount's own.
+    pub fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
+        self.set_preference(user, "pwaccount", key, value)
+    }
+
+    /// Set a preference as Nextcloud's user config stores a plain value (not lazy, mixed
+    /// type, no flags), or delete it.
+    fn set_preference(&self, user: &str, app: &str, key: &str, value: Option<&str>) -> Result<()> {
+        let p = self.prefix;
+        match value {
+            Some(value) => self.tx.execute(
+                &format!(
+                    "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
+                     VALUES (?1, ?2, ?3, ?4, 0, 0, 0, '')
+                     ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
+                ),
+                [user, app, key, value],
+            )?,
+            None => self.tx.execute(
+                &format!(
+                    "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = ?2 AND configkey = ?3"
+                ),
+                [user, app, key],
+            )?,
+        };
+        Ok(())
     }
 
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
@@ -355,21 +398,6 @@ impl Reader<'_> {
     /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
     pub fn counts(&self, user: &str) -> Result<Counts> {
         counts_in(&self.tx, self.prefix, user, true)
-    }
-
-    /// Set a Passwords preference of `user`, as Nextcloud's user config stores a plain
-    /// value (not lazy, mixed type, no flags).
-    pub fn set_user_value(&self, user: &str, key: &str, value: &str) -> Result<()> {
-        self.tx.execute(
-            &format!(
-                "INSERT INTO {}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
-                 VALUES (?1, 'passwords', ?2, ?3, 0, 0, 0, '')
-                 ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue",
-                self.prefix
-            ),
-            [user, key, value],
-        )?;
-        Ok(())
     }
 
     /// Insert a challenge row (its fields already encrypted), not deleted.
@@ -440,45 +468,6 @@ impl Reader<'_> {
                 rusqlite::params![user, row.uuid, row.kind, scope, row.data, now],
             )?;
         }
-        Ok(())
-    }
-
-    /// A preference of pwaccount's own for `user` (appid `pwaccount`: the app never reads
-    /// it), such as a pending reset code.
-    pub fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!(
-                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = 'pwaccount' AND configkey = ?2",
-                    self.prefix
-                ),
-                [user, key],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten())
-    }
-
-    /// Set (or with `None`, delete) a preference of pwaccount's own.
-    pub fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
-        let p = self.prefix;
-        match value {
-            Some(value) => self.tx.execute(
-                &format!(
-                    "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
-                     VALUES (?1, 'pwaccount', ?2, ?3, 0, 0, 0, '')
-                     ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
-                ),
-                [user, key, value],
-            )?,
-            None => self.tx.execute(
-                &format!(
-                    "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = 'pwaccount' AND configkey = ?2"
-                ),
-                [user, key],
-            )?,
-        };
         Ok(())
     }
 

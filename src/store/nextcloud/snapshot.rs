@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::{NextcloudStore, TABLES};
 use crate::error::{Error, Id, Result};
-use crate::store::snapshot::{PendingFile, not_usable, prepare_folder};
+use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
 use crate::store::{Step, connect, plain_path};
 
 /// "PWNC": a pwaccount snapshot of a Nextcloud user.
@@ -70,18 +70,7 @@ fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<(String,
         let mut cursor = stmt.query([])?;
         while let Some(row) = cursor.next()? {
             rows += 1;
-            for i in 0..width {
-                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i)? {
-                    ValueRef::Null => (0, Vec::new()),
-                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
-                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
-                };
-                hash.update([tag]);
-                hash.update((bytes.len() as u64).to_le_bytes());
-                hash.update(&bytes);
-            }
+            hash_row(&mut hash, row, width)?;
             if let Some(owner) = owner
                 && !matches!(row.get_ref(owner_at)?, ValueRef::Text(t) if t == owner.as_bytes())
             {
