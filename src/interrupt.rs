@@ -65,15 +65,10 @@ pub(crate) fn should_stop() -> bool {
         && *STATE.lock().unwrap_or_else(|p| p.into_inner()) == Phase::Working
 }
 
-/// The error of work stopped by an interruption before anything was committed.
-pub(crate) fn stopped() -> Error {
-    Error::stopped()
-}
-
 /// A safe point: fail if an interruption was requested.
 pub(crate) fn check() -> Result<()> {
     if should_stop() {
-        Err(stopped())
+        Err(Error::stopped())
     } else {
         Ok(())
     }
@@ -94,7 +89,7 @@ pub(crate) fn commit<T>(step: Step, commit: impl FnOnce() -> Result<T>) -> Resul
     {
         let mut phase = STATE.lock().unwrap_or_else(|p| p.into_inner());
         if requested() && !committed() {
-            return Err(stopped());
+            return Err(Error::stopped());
         }
         *phase = Phase::Committing;
     }

@@ -57,7 +57,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             .as_ref()
             .map_or_else(|e| e.id == Id::DatabaseBusy, |_| true)
     {
-        result = Err(interrupt::stopped());
+        result = Err(Error::stopped());
     }
     match result {
         Ok(report) => match out.emit(&report) {

@@ -77,16 +77,9 @@ fn interrupted() -> Outcome {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    crate::harness::signal("INT", child.id());
     let out = child.wait_with_output().unwrap();
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    crate::harness::Outcome::from(out)
 }
 
 macro_rules! produces {
@@ -138,11 +131,7 @@ produces! {
             .env_remove("PWACCOUNT_DB")
             .output()
             .unwrap();
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        crate::harness::Outcome::from(out)
     };
     input_required: InputRequired => json(&Env::new()).args(["challenge", "set"]).run();
     cannot_read_file: CannotReadFile => json(&Env::new())
@@ -336,11 +325,7 @@ produces! {
             .env_remove("PWACCOUNT_DB")
             .output()
             .unwrap();
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        crate::harness::Outcome::from(out)
     };
     io_error: IoError => {
         // A folder where SQLite looks for the database's rollback journal.
@@ -379,11 +364,7 @@ produces! {
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default());
         let out = wrapped.output().unwrap();
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        crate::harness::Outcome::from(out)
     };
     cannot_create_folder: CannotCreateFolder => Run::new()
         .user("alice")

@@ -354,12 +354,7 @@ impl Run {
             // The tool may exit before reading everything; a broken pipe is fine.
             let _ = pipe.write_all(bytes);
         }
-        let out = child.wait_with_output().unwrap();
-        let outcome = Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        };
+        let outcome = Outcome::from(child.wait_with_output().unwrap());
         // No secret this run was given ever reaches its output.
         for secret in self.secrets() {
             for (stream, text) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
@@ -381,6 +376,26 @@ impl Run {
         }
         outcome
     }
+}
+
+/// What a finished process printed, for runs made outside `Run::run` (under `sh`,
+/// `unshare`, with signals).
+impl From<std::process::Output> for Outcome {
+    fn from(out: std::process::Output) -> Self {
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
+/// Send `signal` (a name: INT, TERM, …) to process `pid`; it may have ended already.
+pub(crate) fn signal(signal: &str, pid: u32) {
+    let _ = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .stderr(Stdio::null())
+        .status();
 }
 
 impl Outcome {

@@ -25,16 +25,6 @@ fn leftovers(folder: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn send(signal: &str, pid: u32) {
-    let status = std::process::Command::new("kill")
-        .args([format!("-{signal}"), pid.to_string()])
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    // The process may have finished already; that is one of the outcomes.
-    let _ = status;
-}
-
 /// A reset of a populated account, interrupted at random moments.
 struct ResetFixture {
     env: Env,
@@ -107,7 +97,7 @@ fn reset_rounds(passwords: u64, rounds: usize, signal: &str) -> (usize, usize) {
         let child = run();
         let delay = full.mul_f64(rng.gen_range(0.0..1.1));
         std::thread::sleep(delay);
-        send(signal, child.id());
+        crate::harness::signal(signal, child.id());
         let out = child.wait_with_output().unwrap();
         let stdout = String::from_utf8(out.stdout).unwrap();
         let stderr = String::from_utf8(out.stderr).unwrap();
@@ -212,7 +202,7 @@ fn an_interrupted_backup_leaves_no_temporary_file() {
         std::fs::remove_file(&dest).unwrap_or(());
         let child = run();
         std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
-        send(signal, child.id());
+        crate::harness::signal(signal, child.id());
         let out = child.wait_with_output().unwrap();
         let stdout = String::from_utf8(out.stdout).unwrap();
         let what = format!("round {round}, SIG{signal}: {stdout}");
@@ -317,7 +307,7 @@ fn sigterm_while_waiting_for_a_lock_stops_a_writer_cleanly() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(700));
-    send("TERM", child.id());
+    crate::harness::signal("TERM", child.id());
     let started = Instant::now();
     let out = child.wait_with_output().unwrap();
     // It stops at the next look (the busy wait polls), not after the 20 s timeout.

@@ -40,15 +40,29 @@ fn code_lines() -> Vec<(String, usize, String)> {
     lines
 }
 
-/// Fails listing every line of a file outside `allowed` that contains one of `needles`.
-fn only_in(rule: &str, needles: &[&str], allowed: &[&str]) {
+/// Fails listing every line, in a file `checked` picks, that contains one of `needles`.
+fn forbid(rule: &str, needles: &[&str], checked: impl Fn(&str) -> bool) {
     let offenders: Vec<String> = code_lines()
         .into_iter()
-        .filter(|(file, _, _)| !allowed.iter().any(|a| file.starts_with(a)))
+        .filter(|(file, _, _)| checked(file))
         .filter(|(_, _, line)| needles.iter().any(|n| line.contains(n)))
         .map(|(file, n, line)| format!("src/{file}:{n}: {}", line.trim()))
         .collect();
     assert!(offenders.is_empty(), "{rule}:\n{}", offenders.join("\n"));
+}
+
+/// `needles` may appear only in the files under `allowed`.
+fn only_in(rule: &str, needles: &[&str], allowed: &[&str]) {
+    forbid(rule, needles, |file| {
+        !allowed.iter().any(|a| file.starts_with(a))
+    });
+}
+
+/// `needles` must not appear in the files under `layer`.
+fn never_in(rule: &str, needles: &[&str], layer: &[&str]) {
+    forbid(rule, needles, |file| {
+        layer.iter().any(|l| file.starts_with(l))
+    });
 }
 
 #[test]
@@ -134,105 +148,34 @@ fn only_the_interrupt_handler_ends_the_process() {
 
 #[test]
 fn lower_layers_never_reach_up() {
-    only_in(
+    let above = ["crate::cli", "crate::cmd", "crate::prompt", "crate::output"];
+    never_in(
         "the account layer uses the command line, commands, prompts or output",
-        &[
-            "crate::cli",
-            "crate::cmd",
-            "crate::prompt",
-            "crate::output",
-            "super::super",
-        ],
-        &[
-            "cmd/",
-            "store/",
-            "crypto/",
-            "output.rs",
-            "prompt.rs",
-            "lib.rs",
-            "main.rs",
-            "cli.rs",
-            "error.rs",
-            "text.rs",
-            "sys.rs",
-            "interrupt.rs",
-        ],
+        &[&above[..], &["super::super"]].concat(),
+        &["account/"],
     );
-    only_in(
+    never_in(
         "the store uses accounts, commands, prompts or output",
-        &[
-            "crate::account",
-            "crate::cli",
-            "crate::cmd",
-            "crate::prompt",
-            "crate::output",
-        ],
-        &[
-            "account/",
-            "cmd/",
-            "crypto/",
-            "output.rs",
-            "prompt.rs",
-            "lib.rs",
-            "main.rs",
-            "cli.rs",
-            "error.rs",
-            "text.rs",
-            "sys.rs",
-            "interrupt.rs",
-        ],
+        &[&above[..], &["crate::account"]].concat(),
+        &["store/"],
     );
-    only_in(
+    never_in(
         "crypto uses the store, accounts, commands, prompts or output",
-        &[
-            "crate::store",
-            "crate::account",
-            "crate::cli",
-            "crate::cmd",
-            "crate::prompt",
-            "crate::output",
-        ],
-        &[
-            "account/",
-            "cmd/",
-            "store/",
-            "output.rs",
-            "prompt.rs",
-            "lib.rs",
-            "main.rs",
-            "cli.rs",
-            "error.rs",
-            "text.rs",
-            "sys.rs",
-            "interrupt.rs",
-        ],
+        &[&above[..], &["crate::store", "crate::account"]].concat(),
+        &["crypto/"],
     );
-    let everything_else = [
-        "account/",
-        "cmd/",
-        "store/",
-        "crypto/",
-        "output.rs",
-        "prompt.rs",
-        "lib.rs",
-        "main.rs",
-        "cli.rs",
-        "interrupt.rs",
-    ];
-    only_in(
+    never_in(
         "error.rs or sys.rs depend on another module of the crate",
         &["crate::"],
-        &[&everything_else[..], &["text.rs"]].concat(),
+        &["error.rs", "sys.rs"],
     );
-    only_in(
+    never_in(
         "text.rs depends on more than the error type",
         &[
-            "crate::store",
-            "crate::account",
-            "crate::cmd",
-            "crate::output",
-            "crate::crypto",
-        ],
-        &[&everything_else[..], &["error.rs", "sys.rs"]].concat(),
+            &above[..],
+            &["crate::store", "crate::account", "crate::crypto"],
+        ]
+        .concat(),
+        &["text.rs"],
     );
 }

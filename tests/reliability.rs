@@ -265,11 +265,7 @@ fn with_file_size_limit(run: &Run, kib: u64) -> crate::harness::Outcome {
     }
     sh.env("PATH", std::env::var_os("PATH").unwrap_or_default());
     let out = sh.stdin(Stdio::null()).output().unwrap();
-    crate::harness::Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    crate::harness::Outcome::from(out)
 }
 
 #[test]
