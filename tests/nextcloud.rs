@@ -64,6 +64,22 @@ impl Installation {
             .env("HOME", self.root().join("home"))
     }
 
+    /// `challenge verify` for `user` with `pass`.
+    fn verify(&self, user: &str, pass: &str) -> Run {
+        self.cmd(user)
+            .args(["challenge", "verify", "--passphrase-env", "P"])
+            .env("P", pass)
+    }
+
+    /// `challenge set` for `user`, from passphrase `old` to passphrase `new`.
+    fn change(&self, user: &str, old: &str, new: &str) -> Run {
+        self.cmd(user)
+            .args(["challenge", "set", "--old-passphrase-env", "O"])
+            .args(["--passphrase-env", "N"])
+            .env("O", old)
+            .env("N", new)
+    }
+
     fn exec(&self, sql: &str) {
         rusqlite::Connection::open(self.db())
             .unwrap()
@@ -472,30 +488,10 @@ fn a_passphrase_change_keeps_every_item_and_key_readable() {
     let keys_before = sse_keychain(&nc, "bob", BOB);
 
     let new = "bob's brand new passphrase";
-    nc.cmd("bob")
-        .args([
-            "challenge",
-            "set",
-            "--old-passphrase-env",
-            "O",
-            "--passphrase-env",
-            "N",
-        ])
-        .env("O", BOB)
-        .env("N", new)
-        .run()
-        .ok();
+    nc.change("bob", BOB, new).run().ok();
     // The new passphrase opens a session; the old one no longer does.
-    nc.cmd("bob")
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", new)
-        .run()
-        .ok();
-    nc.cmd("bob")
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", BOB)
-        .run()
-        .code(5);
+    nc.verify("bob", new).run().ok();
+    nc.verify("bob", BOB).run().code(5);
     // The SSEv2r1 keychain opens with the new session's key: the old keys are all there,
     // and a new one is current.
     let keys_after = sse_keychain(&nc, "bob", new);
@@ -540,11 +536,7 @@ fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it() {
     assert_eq!(user_key.len(), 1024);
     let chain = sse_keychain(&nc, "carol", pass);
     assert_eq!(chain["keys"].as_object().unwrap().len(), 1);
-    nc.cmd("carol")
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", pass)
-        .run()
-        .ok();
+    nc.verify("carol", pass).run().ok();
     crate::harness::assert_same(&others_before, &others(&nc, "carol"), "other users");
 }
 
@@ -590,19 +582,7 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
     use std::process::Stdio;
     use std::time::{Duration, Instant};
     let new = "bob's passphrase after the kill";
-    let run = |nc: &Installation| {
-        nc.cmd("bob")
-            .args([
-                "challenge",
-                "set",
-                "--old-passphrase-env",
-                "O",
-                "--passphrase-env",
-                "N",
-            ])
-            .env("O", BOB)
-            .env("N", new)
-    };
+    let run = |nc: &Installation| nc.change("bob", BOB, new);
     let mut full = Duration::MAX;
     for _ in 0..2 {
         let nc = Installation::new();
@@ -623,13 +603,7 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
         std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
         let _ = child.kill();
         let _ = child.wait();
-        let verify = |pass: &str| {
-            nc.cmd("bob")
-                .args(["challenge", "verify", "--passphrase-env", "P"])
-                .env("P", pass)
-                .run()
-                .code
-        };
+        let verify = |pass: &str| nc.verify("bob", pass).run().code;
         let check: String = rusqlite::Connection::open(nc.db())
             .unwrap()
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -785,11 +759,7 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
         .ok();
     crate::harness::assert_same(&alice_before, &rows_of(&nc, "alice"), "alice restored");
     crate::harness::assert_same(&others_before, &others(&nc, "alice"), "other users");
-    nc.cmd("alice")
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", ALICE)
-        .run()
-        .ok();
+    nc.verify("alice", ALICE).run().ok();
 }
 
 #[test]
@@ -858,11 +828,7 @@ fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
         .env("O", BOB)
         .run()
         .ok();
-    nc.cmd("bob")
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", "raw mode passphrase")
-        .run()
-        .ok();
+    nc.verify("bob", "raw mode passphrase").run().ok();
     // The app is writing: pwaccount waits up to the busy timeout, then changes nothing.
     let before = nc.sums();
     let holder = rusqlite::Connection::open(nc.db()).unwrap();
