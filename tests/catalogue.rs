@@ -119,19 +119,12 @@ produces! {
     invalid_path: InvalidPath => {
         // A relative path cannot be made absolute once the working folder is gone.
         let gone = tempfile::tempdir().unwrap();
-        let run = Run::new().user("alice").args(["--json", "--db", "x.sqlite", "status"]);
-        let cmd = run.command();
-        let out = std::process::Command::new("sh")
-            .arg("-c")
+        let mut sh = std::process::Command::new("sh");
+        sh.arg("-c")
             .arg("cd \"$1\" && rmdir \"$1\" && shift && exec \"$@\"")
             .arg("sh")
-            .arg(gone.path())
-            .arg(cmd.get_program())
-            .args(cmd.get_args())
-            .env_remove("PWACCOUNT_DB")
-            .output()
-            .unwrap();
-        crate::harness::Outcome::from(out)
+            .arg(gone.path());
+        Run::new().user("alice").args(["--json", "--db", "x.sqlite", "status"]).through(sh)
     };
     input_required: InputRequired => json(&Env::new()).args(["challenge", "set"]).run();
     cannot_read_file: CannotReadFile => json(&Env::new())
@@ -311,21 +304,16 @@ produces! {
         let run = json(&env)
             .db(small.join("accounts.sqlite"))
             .args(["reset", "--no-backup", "--code", code.trim()]);
-        let cmd = run.command();
-        let out = std::process::Command::new("unshare")
+        let mut unshare = std::process::Command::new("unshare");
+        unshare
             .args(["--mount", "sh", "-c"])
             .arg(format!(
                 "mount -t tmpfs -o size={kib}k tmpfs \"$1\" && cp \"$2\" \"$1\"/ && shift 2 && exec \"$@\""
             ))
             .arg("sh")
             .arg(&small)
-            .arg(&env.db)
-            .arg(cmd.get_program())
-            .args(cmd.get_args())
-            .env_remove("PWACCOUNT_DB")
-            .output()
-            .unwrap();
-        crate::harness::Outcome::from(out)
+            .arg(&env.db);
+        run.through(unshare)
     };
     io_error: IoError => {
         // A folder where SQLite looks for the database's rollback journal.
@@ -353,18 +341,16 @@ produces! {
     };
     no_data_directory: NoDataDirectory => {
         // A user the system does not know, and no HOME: nowhere to keep the database.
-        let run = Run::new().user("alice").args(["--json", "status"]);
-        let mut cmd = run.command();
-        cmd.env_remove("HOME");
-        let mut wrapped = std::process::Command::new("setpriv");
-        wrapped
+        let mut setpriv = std::process::Command::new("setpriv");
+        setpriv
             .args(["--reuid=54321", "--regid=54321", "--clear-groups"])
-            .arg(cmd.get_program())
-            .args(cmd.get_args())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        let out = wrapped.output().unwrap();
-        crate::harness::Outcome::from(out)
+        Run::new()
+            .user("alice")
+            .args(["--json", "status"])
+            .env_remove("HOME")
+            .through(setpriv)
     };
     cannot_create_folder: CannotCreateFolder => Run::new()
         .user("alice")

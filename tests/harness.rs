@@ -260,6 +260,12 @@ impl Run {
         self
     }
 
+    /// Remove `key` from the tool's environment.
+    pub(crate) fn env_remove(mut self, key: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), None));
+        self
+    }
+
     pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(bytes.into());
         self
@@ -298,6 +304,25 @@ impl Run {
             };
         }
         cmd
+    }
+
+    /// Run this through `wrapper`, a command that ends by executing the arguments it is
+    /// given last (`exec "$@"`): the tool's program and arguments are appended, and the
+    /// variables this run sets or removes go with them. A wrapper that clears its
+    /// environment does so before this is called.
+    pub(crate) fn through(&self, mut wrapper: Command) -> Outcome {
+        let inner = self.command();
+        wrapper.arg(inner.get_program()).args(inner.get_args());
+        for (k, v) in inner.get_envs() {
+            match v {
+                Some(v) => wrapper.env(k, v),
+                None => wrapper.env_remove(k),
+            };
+        }
+        if let Some(dir) = inner.get_current_dir() {
+            wrapper.current_dir(dir);
+        }
+        Outcome::from(wrapper.stdin(Stdio::null()).output().unwrap())
     }
 
     /// The passphrases and secrets this run hands the tool: the values of the variables

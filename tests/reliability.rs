@@ -251,21 +251,13 @@ fn crash_soak() {
 
 /// Run `run` with a file size limit of `kib` KiB: writes past it fail as on a full disk.
 fn with_file_size_limit(run: &Run, kib: u64) -> crate::harness::Outcome {
-    let inner = run.command();
     let mut sh = std::process::Command::new("sh");
     sh.arg("-c")
-        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
-        .arg(inner.get_program())
-        .args(inner.get_args());
-    sh.env_clear();
-    for (k, v) in inner.get_envs() {
-        if let Some(v) = v {
-            sh.env(k, v);
-        }
-    }
-    sh.env("PATH", std::env::var_os("PATH").unwrap_or_default());
-    let out = sh.stdin(Stdio::null()).output().unwrap();
-    crate::harness::Outcome::from(out)
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$@\""))
+        .arg("sh")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    run.through(sh)
 }
 
 #[test]
