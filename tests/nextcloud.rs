@@ -609,26 +609,20 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok", "round {round}");
+        let keys = |pass: &str| {
+            sse_keychain(&nc, "bob", pass)["keys"]
+                .as_object()
+                .unwrap()
+                .len()
+        };
         match (verify(BOB), verify(new)) {
             (0, 5) => {
                 // Nothing committed: the keychain is as before.
-                assert_eq!(
-                    sse_keychain(&nc, "bob", BOB)["keys"]
-                        .as_object()
-                        .unwrap()
-                        .len(),
-                    1
-                );
+                assert_eq!(keys(BOB), 1);
                 old_n += 1;
             }
             (5, 0) => {
-                assert_eq!(
-                    sse_keychain(&nc, "bob", new)["keys"]
-                        .as_object()
-                        .unwrap()
-                        .len(),
-                    2
-                );
+                assert_eq!(keys(new), 2);
                 new_n += 1;
             }
             other => panic!("round {round}: neither before nor after: {other:?}"),
