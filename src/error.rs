@@ -102,6 +102,9 @@ catalogue! {
     SnapshotTooNew = "snapshot_too_new", 8, "the snapshot's schema is newer than this pwaccount";
     BackupFailed = "backup_failed", 8, "the backup file could not be written";
     NextcloudConfig = "nextcloud_config", 8, "the Nextcloud configuration cannot be read, or names no database";
+    ServerUnreachable = "server_unreachable", 8, "the Nextcloud database server cannot be reached";
+    ServerLoginFailed = "server_login_failed", 8, "the Nextcloud database server refused the login (user, password or database)";
+    ConnectionLost = "connection_lost", 8, "the connection to the database server was lost; the server rolled the command back";
     NextcloudUnsupported = "nextcloud_unsupported", 8, "this Nextcloud installation, or this command on it, is not supported by this build";
     ResetSnapshotFailed = "reset_snapshot_failed", 8, "the snapshot before a reset could not be written, so nothing was deleted";
     Interrupted = "interrupted", 130, "interrupted before anything was committed";

@@ -83,9 +83,10 @@ fn interrupted() -> Outcome {
 }
 
 macro_rules! produces {
-    ($($name:ident: $id:ident => $run:expr;)*) => {
+    ($($(#[$attr:meta])* $name:ident: $id:ident => $run:expr;)*) => {
         $(
             #[test]
+            $(#[$attr])*
             fn $name() {
                 check(Id::$id, $run);
             }
@@ -452,7 +453,7 @@ produces! {
         std::fs::create_dir(env.path("config")).unwrap();
         env.file(
             "config/config.php",
-            "<?php\n$CONFIG = array (\n  'dbtype' => 'pgsql',\n  'installed' => true,\n);\n",
+            "<?php\n$CONFIG = array (\n  'dbtype' => 'oci',\n  'installed' => true,\n);\n",
         );
         Run::new()
             .user("alice")
@@ -461,5 +462,34 @@ produces! {
             .arg("status")
             .run()
     };
+    server_unreachable: ServerUnreachable => {
+        // Nothing listens on port 1 of the loopback address.
+        let env = Env::new();
+        std::fs::create_dir(env.path("config")).unwrap();
+        env.file(
+            "config/config.php",
+            "<?php\n$CONFIG = array (\n  'dbtype' => 'pgsql',\n  'installed' => true,\n  \
+             'dbhost' => '127.0.0.1:1',\n  'dbname' => 'nextcloud',\n  'dbuser' => 'nextcloud',\n  \
+             'dbpassword' => 'never-printed',\n);\n",
+        );
+        let out = Run::new()
+            .user("alice")
+            .args(["--json", "--nextcloud"])
+            .arg(env.dir.path())
+            .arg("status")
+            .run();
+        assert!(!out.stdout.contains("never-printed"), "{}", out.stdout);
+        out
+    };
+    #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+    server_login_failed: ServerLoginFailed => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Pgsql);
+        let config = std::fs::read_to_string(nc.config()).unwrap();
+        let at = config.find("'dbpassword' => '").unwrap() + "'dbpassword' => '".len();
+        std::fs::write(nc.config(), format!("{}x{}", &config[..at], &config[at..])).unwrap();
+        nc.cmd("bob").args(["--json", "status"]).run()
+    };
+    #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+    connection_lost: ConnectionLost => crate::nextcloud::lost_connection(crate::engines::Engine::Pgsql).2;
     interrupted_while_waiting: Interrupted => interrupted();
 }

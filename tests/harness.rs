@@ -111,7 +111,7 @@ impl Env {
     }
 }
 
-type Row = Vec<(String, String)>;
+pub(crate) type Row = Vec<(String, String)>;
 
 /// Schema, pragmas and every row (sorted), as text, keeping rows `keep` accepts.
 pub(crate) fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {

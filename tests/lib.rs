@@ -10,6 +10,7 @@ mod bad_input;
 mod catalogue;
 mod challenge;
 mod database;
+mod engines;
 mod environment;
 mod feature;
 mod fuzz;

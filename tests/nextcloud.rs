@@ -1,61 +1,102 @@
 //! A Nextcloud installation written by the real Passwords app (`../shared/nextcloud/
-//! fixture`, Nextcloud 34.0.1 on SQLite): the flows this build serves there give what the
-//! app gives, and every installation it cannot serve is refused with nothing touched.
+//! fixture*`, Nextcloud 34.0.1 on SQLite, PostgreSQL and MariaDB): the flows this build
+//! serves there give what the app gives, on every engine, and every installation it cannot
+//! serve is refused with nothing touched. The tests that take an `Engine` run once per
+//! engine (`engine_tests!` at the end), the server ones against the private test servers.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::engines::{Engine, ServerDb};
 use crate::harness::{Run, checksum};
 
 const ALICE: &str = "correct horse battery staple";
 const BOB: &str = "bob-passphrase-0123456789";
 
-/// A copy of the fixture laid out as an installation: `config/config.php` (datadirectory
-/// pointing at the copy) and `data/nextcloud.db`.
-struct Installation {
+/// A copy of an engine's fixture laid out as an installation: `config/config.php`
+/// (datadirectory pointing at the copy; on a server, dbhost and dbname at the test's own
+/// database) and, on SQLite, `data/nextcloud.db`.
+pub(crate) struct Installation {
     dir: tempfile::TempDir,
+    engine: Engine,
+    server: Option<ServerDb>,
 }
 
 impl Installation {
     fn new() -> Self {
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/nextcloud/fixture");
+        Installation::on(Engine::Sqlite)
+    }
+
+    pub(crate) fn on(engine: Engine) -> Self {
+        let fixture = engine.fixture();
         assert!(
-            fixture.join("nextcloud.db").is_file(),
+            fixture.join("config.php").is_file(),
             "the Nextcloud fixture is missing: {} (shared/ beside the project)",
             fixture.display()
         );
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("config")).unwrap();
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
-        let db = dir.path().join("data/nextcloud.db");
-        std::fs::copy(fixture.join("nextcloud.db"), &db).unwrap();
-        let mut perms = std::fs::metadata(&db).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
-        std::fs::set_permissions(&db, perms).unwrap();
-        let config = std::fs::read_to_string(fixture.join("config.php"))
+        let mut config = std::fs::read_to_string(fixture.join("config.php"))
             .unwrap()
             .replace(
                 "/srv/nextcloud/data",
                 &dir.path().join("data").display().to_string(),
             );
+        let server = if engine == Engine::Sqlite {
+            let db = dir.path().join("data/nextcloud.db");
+            std::fs::copy(fixture.join("nextcloud.db"), &db).unwrap();
+            let mut perms = std::fs::metadata(&db).unwrap().permissions();
+            std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+            std::fs::set_permissions(&db, perms).unwrap();
+            None
+        } else {
+            let server = ServerDb::new(engine);
+            config = config
+                .replace(
+                    "'dbhost' => 'localhost'",
+                    &format!("'dbhost' => '{}'", server.dbhost(false)),
+                )
+                .replace(
+                    "'dbname' => 'nextcloud'",
+                    &format!("'dbname' => '{}'", server.name),
+                );
+            Some(server)
+        };
         std::fs::write(dir.path().join("config/config.php"), config).unwrap();
-        Installation { dir }
+        Installation {
+            dir,
+            engine,
+            server,
+        }
     }
 
     fn root(&self) -> &Path {
         self.dir.path()
     }
 
+    /// The SQLite file (SQLite installations only).
     fn db(&self) -> PathBuf {
+        assert_eq!(self.engine, Engine::Sqlite);
         self.dir.path().join("data/nextcloud.db")
     }
 
-    fn config(&self) -> PathBuf {
+    pub(crate) fn config(&self) -> PathBuf {
         self.dir.path().join("config/config.php")
     }
 
-    fn cmd(&self, user: &str) -> Run {
+    /// The instance secret the app's server-side encryption uses.
+    fn secret(&self) -> String {
+        let text = std::fs::read_to_string(self.config()).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("'secret' =>"))
+            .unwrap();
+        line.split('\'').nth(3).unwrap().to_owned()
+    }
+
+    pub(crate) fn cmd(&self, user: &str) -> Run {
         // Snapshots go to pwaccount's own data folder: one per test.
         Run::new()
             .user(user)
@@ -80,19 +121,79 @@ impl Installation {
             .env("N", new)
     }
 
+    /// Run statements (written so every engine reads them: `FALSE`, not 0).
     fn exec(&self, sql: &str) {
-        rusqlite::Connection::open(self.db())
-            .unwrap()
-            .execute_batch(sql)
-            .unwrap();
+        match &self.server {
+            None => rusqlite::Connection::open(self.db())
+                .unwrap()
+                .execute_batch(sql)
+                .unwrap(),
+            Some(server) => server.exec(sql),
+        }
+    }
+
+    /// The rows of a query, each value as text.
+    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+        match &self.server {
+            None => {
+                let conn = rusqlite::Connection::open(self.db()).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                let width = stmt.column_count();
+                stmt.query_map([], |r| {
+                    Ok((0..width)
+                        .map(|i| match r.get_ref(i).unwrap() {
+                            rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                String::from_utf8_lossy(t).into_owned()
+                            }
+                            rusqlite::types::ValueRef::Null => String::new(),
+                            other => format!("{other:?}"),
+                        })
+                        .collect())
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+            Some(server) => server
+                .rows(sql)
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|(_, v, _)| v.unwrap_or_default())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The first value of a query.
+    fn text(&self, sql: &str) -> String {
+        self.rows(sql)
+            .into_iter()
+            .next()
+            .and_then(|r| r.into_iter().next())
+            .unwrap_or_else(|| panic!("no row: {sql}"))
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        self.text(sql).parse().unwrap()
+    }
+
+    /// Every row (sorted) of every table, keeping those `keep` accepts.
+    fn dump(&self, keep: impl Fn(&str, &crate::harness::Row) -> bool) -> String {
+        match &self.server {
+            None => crate::harness::dump(&self.db(), keep),
+            Some(server) => server.dump(keep),
+        }
     }
 
     /// Everything that a refusal must leave as it was.
-    /// The database is in WAL mode, so a change may sit in its `-wal` file: compare a
-    /// logical dump of every row, not only the file's bytes.
-    fn sums(&self) -> Vec<String> {
+    /// The SQLite database is in WAL mode, so a change may sit in its `-wal` file: compare
+    /// a logical dump of every row, not only the file's bytes.
+    pub(crate) fn sums(&self) -> Vec<String> {
         use sha2::Digest;
-        let dump = crate::harness::dump(&self.db(), |_, _| true);
+        let dump = self.dump(|_, _| true);
         vec![
             hex::encode(sha2::Sha256::digest(dump.as_bytes())),
             checksum(&self.config()),
@@ -100,18 +201,39 @@ impl Installation {
     }
 }
 
-fn app_challenge(user: &str) -> Value {
-    let text = include_str!("data/nextcloud-fixture-challenges.json");
-    serde_json::from_str::<Value>(text).unwrap()["challenges"][user].clone()
+/// The app's `challenge/get` answer for `user`: on SQLite, what the app's PHP returned
+/// for the fixture; on the servers, the challenge decrypted here with the ICrypto
+/// primitive, as the app's getChallengeData does.
+fn app_challenge(nc: &Installation, user: &str) -> Value {
+    if nc.engine == Engine::Sqlite {
+        let text = include_str!("data/nextcloud-fixture-challenges.json");
+        return serde_json::from_str::<Value>(text).unwrap()["challenges"][user].clone();
+    }
+    let (kind, client) = challenge_fields(nc, user, "client_data");
+    let client: Value = serde_json::from_str(&client).unwrap();
+    serde_json::json!({"salts": client["salts"], "type": kind})
 }
 
-#[test]
-fn challenge_get_returns_what_the_app_returns() {
-    let nc = Installation::new();
+/// The type and one field (opened with the user's key) of `user`'s current challenge.
+fn challenge_fields(nc: &Installation, user: &str, field: &str) -> (String, String) {
+    let user_key = nc.text(&format!(
+        "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'SSEv1UserKey'"
+    ));
+    let id = nc.text(&format!(
+        "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'user/challenge/id'"
+    ));
+    let row = nc.rows(&format!(
+        "SELECT type, {field} FROM oc_passwords_challenge WHERE uuid = '{id}' AND deleted = FALSE"
+    ));
+    (row[0][0].clone(), icrypto_open(&row[0][1], &user_key))
+}
+
+fn challenge_get_returns_what_the_app_returns(engine: Engine) {
+    let nc = Installation::on(engine);
     let before = nc.sums();
     for user in ["alice", "bob"] {
         let out = nc.cmd(user).args(["--json", "challenge", "get"]).run().ok();
-        assert_eq!(out.json(), app_challenge(user), "{user}");
+        assert_eq!(out.json(), app_challenge(&nc, user), "{user}");
     }
     let out = nc
         .cmd("admin")
@@ -122,9 +244,8 @@ fn challenge_get_returns_what_the_app_returns() {
     assert_eq!(nc.sums(), before, "reading changed the installation");
 }
 
-#[test]
-fn verify_accepts_the_users_passphrases_and_refuses_others() {
-    let nc = Installation::new();
+fn verify_accepts_the_users_passphrases_and_refuses_others(engine: Engine) {
+    let nc = Installation::on(engine);
     let before = nc.sums();
     for (user, right) in [("alice", ALICE), ("bob", BOB)] {
         let out = nc
@@ -150,7 +271,7 @@ fn verify_accepts_the_users_passphrases_and_refuses_others() {
         }
     }
     // The derived secret, as a client sends it, works as well.
-    let salts: Vec<String> = app_challenge("bob")["salts"]
+    let salts: Vec<String> = app_challenge(&nc, "bob")["salts"]
         .as_array()
         .unwrap()
         .iter()
@@ -166,9 +287,8 @@ fn verify_accepts_the_users_passphrases_and_refuses_others() {
     assert_eq!(nc.sums(), before, "verifying changed the installation");
 }
 
-#[test]
-fn status_counts_what_the_app_holds_for_the_user() {
-    let nc = Installation::new();
+fn status_counts_what_the_app_holds_for_the_user(engine: Engine) {
+    let nc = Installation::on(engine);
     let v = nc.cmd("bob").args(["--json", "status"]).run().ok().json();
     assert_eq!(v["counts"]["passwords"], 4);
     assert_eq!(v["counts"]["folders"], 2);
@@ -208,18 +328,11 @@ fn installations_it_cannot_serve_are_refused_untouched() {
             "is not there",
         ),
         (
-            "PostgreSQL",
-            |nc| rewrite(nc, "'dbtype' => 'sqlite3'", "'dbtype' => 'pgsql'"),
+            "Oracle",
+            |nc| rewrite(nc, "'dbtype' => 'sqlite3'", "'dbtype' => 'oci'"),
             8,
             "nextcloud_unsupported",
-            "'pgsql'",
-        ),
-        (
-            "MySQL",
-            |nc| rewrite(nc, "'dbtype' => 'sqlite3'", "'dbtype' => 'mysql'"),
-            8,
-            "nextcloud_unsupported",
-            "'mysql'",
+            "'oci'",
         ),
         (
             "not installed",
@@ -344,9 +457,8 @@ fn configuration_files_merge_as_nextcloud_merges_them() {
         .ok();
 }
 
-#[test]
-fn commands_this_build_does_not_serve_there_are_refused() {
-    let nc = Installation::new();
+fn commands_this_build_does_not_serve_there_are_refused(engine: Engine) {
+    let nc = Installation::on(engine);
     let before = nc.sums();
     for args in [
         vec!["backup", "--all", "copy.sqlite"],
@@ -372,7 +484,7 @@ fn commands_this_build_does_not_serve_there_are_refused() {
 
 /// Every row of the app's tables and preferences that belongs to someone else than `user`.
 fn others(nc: &Installation, user: &str) -> String {
-    crate::harness::dump(&nc.db(), |table, row| {
+    nc.dump(|table, row| {
         let owner = row
             .iter()
             .find(|(c, _)| c == "user_id" || c == "userid" || c == "uid")
@@ -383,10 +495,7 @@ fn others(nc: &Installation, user: &str) -> String {
 }
 
 fn text(nc: &Installation, sql: &str) -> String {
-    rusqlite::Connection::open(nc.db())
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    nc.text(sql)
 }
 
 fn icrypto_open(value: &str, password: &str) -> String {
@@ -398,29 +507,7 @@ fn icrypto_open(value: &str, password: &str) -> String {
 /// The SSEv2r1 keychain of `user`, opened as the app opens it after a session with
 /// `passphrase`: the challenge solved independently here, with the ICrypto primitive.
 fn sse_keychain(nc: &Installation, user: &str, passphrase: &str) -> Value {
-    let user_key = text(
-        nc,
-        &format!(
-            "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'SSEv1UserKey'"
-        ),
-    );
-    let id = text(
-        nc,
-        &format!(
-            "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'user/challenge/id'"
-        ),
-    );
-    let field = |name: &str| {
-        icrypto_open(
-            &text(
-                nc,
-                &format!(
-                    "SELECT {name} FROM oc_passwords_challenge WHERE uuid = '{id}' AND deleted = 0"
-                ),
-            ),
-            &user_key,
-        )
-    };
+    let field = |name: &str| challenge_fields(nc, user, name).1;
     let client: Value = serde_json::from_str(&field("client_data")).unwrap();
     let server: Value = serde_json::from_str(&field("server_data")).unwrap();
     let salts: Vec<String> = client["salts"]
@@ -435,11 +522,11 @@ fn sse_keychain(nc: &Installation, user: &str, passphrase: &str) -> Value {
         &field("secret"),
         &format!("{}{}", server["salt"].as_str().unwrap(), &*secret.to_hex()),
     );
-    let secret_of_instance = "EsxnpvDLF0ywdfwJY2Itbsh5XjMUu4+Yr8IwzvjNrrmbpjVd";
+    let secret_of_instance = nc.secret();
     let data = text(
         nc,
         &format!(
-            "SELECT data FROM oc_passwords_keychain WHERE user_id = '{user}' AND type = 'SSEv2r1' AND deleted = 0"
+            "SELECT data FROM oc_passwords_keychain WHERE user_id = '{user}' AND type = 'SSEv2r1' AND deleted = FALSE"
         ),
     );
     serde_json::from_str(&icrypto_open(&data, &format!("{secret_of_instance}{key}"))).unwrap()
@@ -454,29 +541,20 @@ fn item_labels_and_passwords(nc: &Installation, user: &str) -> Vec<(String, Stri
             "SELECT configvalue FROM oc_preferences WHERE userid = '{user}' AND appid = 'passwords' AND configkey = 'SSEv1UserKey'"
         ),
     );
-    let conn = rusqlite::Connection::open(nc.db()).unwrap();
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT label, password, sse_key FROM oc_passwords_password_rv WHERE user_id = '{user}' AND deleted = 0 AND sse_type = 'SSEv1r2' ORDER BY id"
-        ))
-        .unwrap();
-    let rows: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let rows = nc.rows(&format!(
+        "SELECT label, password, sse_key FROM oc_passwords_password_rv WHERE user_id = '{user}' AND deleted = FALSE AND sse_type = 'SSEv1r2' ORDER BY id"
+    ));
+    let secret = nc.secret();
     rows.into_iter()
-        .map(|(label, password, sse_key)| {
-            let key =
-                format!("EsxnpvDLF0ywdfwJY2Itbsh5XjMUu4+Yr8IwzvjNrrmbpjVd{user_key}{sse_key}");
-            (icrypto_open(&label, &key), icrypto_open(&password, &key))
+        .map(|row| {
+            let key = format!("{secret}{user_key}{}", row[2]);
+            (icrypto_open(&row[0], &key), icrypto_open(&row[1], &key))
         })
         .collect()
 }
 
-#[test]
-fn a_passphrase_change_keeps_every_item_and_key_readable() {
-    let nc = Installation::new();
+fn a_passphrase_change_keeps_every_item_and_key_readable(engine: Engine) {
+    let nc = Installation::on(engine);
     let others_before = others(&nc, "bob");
     let items_before = item_labels_and_passwords(&nc, "bob");
     assert_eq!(items_before.len(), 4);
@@ -508,20 +586,14 @@ fn a_passphrase_change_keeps_every_item_and_key_readable() {
     assert_eq!(item_labels_and_passwords(&nc, "bob"), items_before);
     crate::harness::assert_same(&others_before, &others(&nc, "bob"), "other users");
     // The old challenge is flagged deleted, as the app flags it.
-    let rows: i64 = rusqlite::Connection::open(nc.db())
-        .unwrap()
-        .query_row(
-            "SELECT count(*) FROM oc_passwords_challenge WHERE user_id = 'bob' AND deleted = 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let rows = nc.count(
+        "SELECT count(*) FROM oc_passwords_challenge WHERE user_id = 'bob' AND deleted = TRUE",
+    );
     assert_eq!(rows, 1);
 }
 
-#[test]
-fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it() {
-    let nc = Installation::new();
+fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it(engine: Engine) {
+    let nc = Installation::on(engine);
     let others_before = others(&nc, "carol");
     let pass = "carol's first passphrase";
     nc.cmd("carol")
@@ -540,9 +612,8 @@ fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it() {
     crate::harness::assert_same(&others_before, &others(&nc, "carol"), "other users");
 }
 
-#[test]
-fn a_refused_change_leaves_the_installation_as_it_was() {
-    let nc = Installation::new();
+fn a_refused_change_leaves_the_installation_as_it_was(engine: Engine) {
+    let nc = Installation::on(engine);
     let before = nc.sums();
     let set = |old: Option<&str>, new: &str| {
         let mut run = nc
@@ -576,8 +647,7 @@ fn a_refused_change_leaves_the_installation_as_it_was() {
 /// SIGKILL at random moments during a passphrase change on the app's database: every
 /// round leaves either the old passphrase working (nothing changed) or the new one, with
 /// the keychain opening — never a half-made change.
-#[test]
-fn a_killed_change_leaves_the_old_or_the_new_challenge() {
+fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
     use rand::Rng;
     use std::process::Stdio;
     use std::time::{Duration, Instant};
@@ -585,15 +655,15 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
     let run = |nc: &Installation| nc.change("bob", BOB, new);
     let mut full = Duration::MAX;
     for _ in 0..2 {
-        let nc = Installation::new();
+        let nc = Installation::on(engine);
         let started = Instant::now();
         run(&nc).run().ok();
         full = full.min(started.elapsed());
     }
     let mut rng = rand::thread_rng();
     let (mut old_n, mut new_n) = (0, 0);
-    for round in 0..12 {
-        let nc = Installation::new();
+    for round in 0..KILL_ROUNDS {
+        let nc = Installation::on(engine);
         let mut child = run(&nc)
             .command()
             .stdout(Stdio::null())
@@ -604,11 +674,10 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
         let _ = child.kill();
         let _ = child.wait();
         let verify = |pass: &str| nc.verify("bob", pass).run().code;
-        let check: String = rusqlite::Connection::open(nc.db())
-            .unwrap()
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(check, "ok", "round {round}");
+        if engine == Engine::Sqlite {
+            let check = nc.text("PRAGMA integrity_check");
+            assert_eq!(check, "ok", "round {round}");
+        }
         let keys = |pass: &str| {
             sse_keychain(&nc, "bob", pass)["keys"]
                 .as_object()
@@ -639,7 +708,7 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge() {
 /// Every row of `user` in the app's tables and the app's preferences.
 fn rows_of(nc: &Installation, user: &str) -> String {
     let me = format!("'{user}'");
-    crate::harness::dump(&nc.db(), |table, row| {
+    nc.dump(|table, row| {
         let owner = row
             .iter()
             .find(|(c, _)| c == "user_id" || c == "userid")
@@ -653,17 +722,21 @@ fn rows_of(nc: &Installation, user: &str) -> String {
 }
 
 fn count(nc: &Installation, sql: &str) -> i64 {
-    rusqlite::Connection::open(nc.db())
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    nc.count(sql)
 }
 
-#[test]
-fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
-    let nc = Installation::new();
+fn reset_does_what_the_apps_reset_does_and_restore_undoes_it(engine: Engine) {
+    let nc = Installation::on(engine);
     let others_before = others(&nc, "alice");
     let alice_before = rows_of(&nc, "alice");
+    let passwords_before = count(
+        &nc,
+        "SELECT count(*) FROM oc_passwords_password WHERE user_id = 'alice'",
+    );
+    let orphans = count(
+        &nc,
+        "SELECT count(*) FROM oc_passwords_password_rv WHERE user_id = 'alice' AND deleted = FALSE AND model NOT IN (SELECT uuid FROM oc_passwords_password WHERE user_id = 'alice')",
+    );
     let code = nc.cmd("alice").arg("reset").run().ok().stdout;
     // The pending code is pwaccount's own preference; status shows it.
     let v = nc.cmd("alice").args(["--json", "status"]).run().ok().json();
@@ -706,7 +779,7 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
         let live = count(
             &nc,
             &format!(
-                "SELECT count(*) FROM oc_passwords_{table} WHERE user_id = 'alice' AND deleted = 0{orphan}"
+                "SELECT count(*) FROM oc_passwords_{table} WHERE user_id = 'alice' AND deleted = FALSE{orphan}"
             ),
         );
         assert_eq!(live, 0, "{table}");
@@ -716,7 +789,8 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
             &nc,
             "SELECT count(*) FROM oc_passwords_password WHERE user_id = 'alice'"
         ),
-        6
+        passwords_before,
+        "rows are flagged, not removed"
     );
     assert_eq!(
         count(
@@ -728,12 +802,9 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
     assert_eq!(
         count(
             &nc,
-            "SELECT count(*) FROM oc_passwords_password_rv WHERE user_id = 'alice' AND deleted = 0"
+            "SELECT count(*) FROM oc_passwords_password_rv WHERE user_id = 'alice' AND deleted = FALSE"
         ),
-        count(
-            &Installation::new(),
-            "SELECT count(*) FROM oc_passwords_password_rv WHERE user_id = 'alice' AND deleted = 0 AND model NOT IN (SELECT uuid FROM oc_passwords_password WHERE user_id = 'alice')"
-        ),
+        orphans,
     );
     assert_eq!(
         count(
@@ -756,9 +827,8 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it() {
     nc.verify("alice", ALICE).run().ok();
 }
 
-#[test]
-fn backups_of_nextcloud_users_are_checked_before_a_restore() {
-    let nc = Installation::new();
+fn backups_of_nextcloud_users_are_checked_before_a_restore(engine: Engine) {
+    let nc = Installation::on(engine);
     let snap = nc.root().join("bob.sqlite");
     nc.cmd("bob").arg("backup").arg(&snap).run().ok();
     let before = nc.sums();
@@ -802,9 +872,8 @@ fn backups_of_nextcloud_users_are_checked_before_a_restore() {
     assert_eq!(nc.sums(), before);
 }
 
-#[test]
-fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
-    let nc = Installation::new();
+fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file(engine: Engine) {
+    let nc = Installation::on(engine);
     // Raw mode: the client derived the secret from salts it chose.
     let salts = pwaccount::crypto::pwdv1::Salts::generate().unwrap();
     let secret = pwaccount::crypto::pwdv1::derive("raw mode passphrase", &salts).unwrap();
@@ -824,11 +893,11 @@ fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
         .ok();
     nc.verify("bob", "raw mode passphrase").run().ok();
     // The app is writing: pwaccount waits up to the busy timeout, then changes nothing.
+    let code = nc.cmd("bob").arg("reset").run().ok().stdout;
     let before = nc.sums();
-    let holder = rusqlite::Connection::open(nc.db()).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let holder = Holder::lock_bob(&nc);
     for args in [
-        vec!["reset", "--no-input"],
+        vec!["reset", "--code", code.trim()],
         vec![
             "challenge",
             "set",
@@ -848,17 +917,66 @@ fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file() {
             .code(8);
         assert_eq!(out.error_id(), "database_busy", "{args:?}");
     }
-    holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
     assert_eq!(nc.sums(), before);
 }
 
+/// Another program's open write transaction, as the live app holds one: on SQLite the
+/// write lock, on a server row locks on bob's challenge, passwords and preferences.
+/// Dropping it rolls back.
+enum Holder {
+    Sqlite(rusqlite::Connection),
+    Pgsql(postgres::Client),
+    Mysql(mysql::Conn),
+}
+
+impl Holder {
+    fn lock_bob(nc: &Installation) -> Holder {
+        let locks = "SELECT id FROM oc_passwords_challenge WHERE user_id = 'bob' FOR UPDATE;
+            SELECT id FROM oc_passwords_password WHERE user_id = 'bob' FOR UPDATE;
+            SELECT configkey FROM oc_preferences WHERE userid = 'bob' FOR UPDATE;";
+        match &nc.server {
+            None => {
+                let conn = rusqlite::Connection::open(nc.db()).unwrap();
+                conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+                Holder::Sqlite(conn)
+            }
+            Some(server) if nc.engine == Engine::Pgsql => {
+                let mut client = server.pg(&server.name);
+                client.batch_execute(&format!("BEGIN; {locks}")).unwrap();
+                Holder::Pgsql(client)
+            }
+            Some(server) => {
+                use mysql::prelude::Queryable;
+                let mut conn = server.my(Some(&server.name));
+                conn.query_drop("START TRANSACTION").unwrap();
+                for lock in locks.split(';').filter(|l| !l.trim().is_empty()) {
+                    let _: Vec<mysql::Row> = conn.query(lock).unwrap();
+                }
+                Holder::Mysql(conn)
+            }
+        }
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        match self {
+            Holder::Sqlite(c) => c.execute_batch("ROLLBACK").unwrap(),
+            Holder::Pgsql(c) => c.batch_execute("ROLLBACK").unwrap(),
+            Holder::Mysql(c) => {
+                use mysql::prelude::Queryable;
+                c.query_drop("ROLLBACK").unwrap()
+            }
+        }
+    }
+}
+
 /// At a terminal, a reset on a Nextcloud installation shows what it deletes and the code
 /// to type back, as on the pwaccount file.
-#[test]
-fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code() {
+fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code(engine: Engine) {
     use rexpect::session::spawn_command;
-    let nc = Installation::new();
+    let nc = Installation::on(engine);
     let before = nc.sums();
     let mut p = spawn_command(nc.cmd("bob").arg("reset").command(), Some(20_000)).unwrap();
     p.exp_string("Resetting account 'bob'").unwrap();
@@ -889,13 +1007,12 @@ fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code() {
 
 /// SIGKILL at random moments during a reset (snapshot first) on the app's database: the
 /// user is either untouched or fully reset, never half.
-#[test]
-fn a_killed_reset_leaves_the_user_untouched_or_reset() {
+fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
     use rand::Rng;
     use std::process::Stdio;
     use std::time::{Duration, Instant};
     let fresh = || {
-        let nc = Installation::new();
+        let nc = Installation::on(engine);
         let code = nc
             .cmd("bob")
             .arg("reset")
@@ -930,7 +1047,7 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset() {
     };
     let mut rng = rand::thread_rng();
     let (mut before_n, mut after_n) = (0, 0);
-    for round in 0..12 {
+    for round in 0..KILL_ROUNDS {
         let (nc, code) = fresh();
         let before = rows_of(&nc, "bob");
         let mut child = run(&nc, &code)
@@ -959,3 +1076,249 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset() {
         "no kill landed before the commit ({after_n} after)"
     );
 }
+
+/// The configuration with `from` replaced by `to` (which must be there).
+fn config_with(nc: &Installation, original: &str, from: &str, to: &str) {
+    assert!(original.contains(from), "{from}");
+    std::fs::write(nc.config(), original.replace(from, to)).unwrap();
+}
+
+/// The `'key' => 'value'` line of the configuration.
+fn config_line(original: &str, key: &str) -> String {
+    original
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("'{key}' =>")))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+/// A server that cannot be reached, refuses the login, lacks the database, a table or
+/// the prefix: exit 8, the message names host, database and user and never the password,
+/// and nothing is changed. A loopback TCP host works as the socket does.
+fn server_problems_are_named_without_the_password(engine: Engine) {
+    let nc = Installation::on(engine);
+    let original = std::fs::read_to_string(nc.config()).unwrap();
+    let password = config_line(&original, "dbpassword")
+        .split('\'')
+        .nth(3)
+        .unwrap()
+        .to_owned();
+    let server = nc.server.as_ref().unwrap();
+    let before = nc.sums();
+    let host_line = config_line(&original, "dbhost");
+    config_with(
+        &nc,
+        &original,
+        &host_line,
+        &format!("'dbhost' => '{}',", server.dbhost(true)),
+    );
+    let v = nc.cmd("bob").args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["counts"]["passwords"], 4, "over TCP");
+    let db_line = config_line(&original, "dbname");
+    let cases = [
+        (
+            host_line.clone(),
+            "'dbhost' => '127.0.0.1:1',".to_owned(),
+            "server_unreachable",
+            "127.0.0.1:1",
+        ),
+        (
+            config_line(&original, "dbpassword"),
+            "'dbpassword' => 'not-the-password',".to_owned(),
+            "server_login_failed",
+            "as user 'nextcloud'",
+        ),
+        (
+            config_line(&original, "dbuser"),
+            "'dbuser' => 'nobody_here',".to_owned(),
+            "server_login_failed",
+            "as user 'nobody_here'",
+        ),
+        (
+            db_line.clone(),
+            "'dbname' => 'no_such_database',".to_owned(),
+            "server_login_failed",
+            "database 'no_such_database'",
+        ),
+        (
+            config_line(&original, "dbtableprefix"),
+            "'dbtableprefix' => 'nc_',".to_owned(),
+            "nextcloud_config",
+            "nc_appconfig",
+        ),
+    ];
+    for (from, to, id, fragment) in cases {
+        config_with(&nc, &original, &from, &to);
+        let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
+        assert_eq!(out.error_id(), id, "{to}: {}", out.stdout);
+        let message = out.json()["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(fragment), "{to}: {message}");
+        if id != "nextcloud_config" {
+            assert!(
+                message.contains(&server.name) || to.contains("dbname"),
+                "{message}"
+            );
+        }
+        assert!(
+            !out.stdout.contains(&password) && !out.stderr.contains(&password),
+            "{to}: the password was printed"
+        );
+    }
+    std::fs::write(nc.config(), &original).unwrap();
+    assert_eq!(nc.sums(), before);
+    nc.exec("DROP TABLE oc_passwords_keychain");
+    let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
+    assert_eq!(out.error_id(), "nextcloud_unsupported");
+    assert!(
+        out.stdout.contains("oc_passwords_keychain is missing"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// pwaccount's connection is cut by the server while it waits for the app's row lock:
+/// exit 8 (`connection_lost`), and the server rolled everything back.
+pub(crate) fn lost_connection(
+    engine: Engine,
+) -> (Installation, Vec<String>, crate::harness::Outcome) {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let nc = Installation::on(engine);
+    let before = nc.sums();
+    let holder = Holder::lock_bob(&nc);
+    let child = nc
+        .cmd("bob")
+        .args(["--json", "--busy-timeout", "60000", "challenge", "set"])
+        .args(["--old-passphrase-env", "O", "--passphrase-env", "N"])
+        .env("O", BOB)
+        .env("N", "a passphrase that never lands")
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waiting = match engine {
+        Engine::Pgsql => {
+            "SELECT pid FROM pg_stat_activity WHERE application_name = 'pwaccount' AND wait_event_type = 'Lock'"
+        }
+        _ => {
+            "SELECT id FROM information_schema.processlist WHERE user = 'nextcloud'
+             AND command = 'Execute' AND time >= 1"
+        }
+    };
+    let server = nc.server.as_ref().unwrap();
+    let started = Instant::now();
+    let id = loop {
+        if let Some(row) = server.rows(waiting).into_iter().next() {
+            break row[0].1.clone().unwrap();
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let mut child = child;
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "pwaccount never waited for the lock: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    match engine {
+        Engine::Pgsql => server.exec(&format!("SELECT pg_terminate_backend({id})")),
+        _ => server.exec(&format!("KILL {id}")),
+    }
+    let out = crate::harness::Outcome::from(child.wait_with_output().unwrap());
+    drop(holder);
+    (nc, before, out)
+}
+
+fn a_lost_connection_changes_nothing(engine: Engine) {
+    let (nc, before, out) = lost_connection(engine);
+    assert_eq!(out.code, 8, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.error_id(), "connection_lost", "{}", out.stdout);
+    assert_eq!(nc.sums(), before);
+    nc.verify("bob", BOB).run().ok();
+}
+
+/// SIGKILL rounds per kill test and engine.
+const KILL_ROUNDS: usize = 30;
+
+/// One `#[test]` per engine for each test function taking an `Engine`: `sqlite::NAME`,
+/// `pgsql::NAME` and `mysql::NAME` (the server ones ignored where no test server runs).
+macro_rules! engine_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name(crate::engines::Engine::Sqlite)
+                }
+            )*
+        }
+        mod pgsql {
+            $(
+                #[test]
+                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+                fn $name() {
+                    super::$name(crate::engines::Engine::Pgsql)
+                }
+            )*
+        }
+        mod mariadb {
+            $(
+                #[test]
+                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
+                fn $name() {
+                    super::$name(crate::engines::Engine::Mysql)
+                }
+            )*
+        }
+    };
+}
+
+/// As `engine_tests!`, for the database servers only.
+macro_rules! server_tests {
+    ($($name:ident),* $(,)?) => {
+        mod pgsql_server {
+            $(
+                #[test]
+                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+                fn $name() {
+                    super::$name(crate::engines::Engine::Pgsql)
+                }
+            )*
+        }
+        mod mariadb_server {
+            $(
+                #[test]
+                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
+                fn $name() {
+                    super::$name(crate::engines::Engine::Mysql)
+                }
+            )*
+        }
+    };
+}
+
+server_tests!(
+    server_problems_are_named_without_the_password,
+    a_lost_connection_changes_nothing,
+);
+
+engine_tests!(
+    challenge_get_returns_what_the_app_returns,
+    verify_accepts_the_users_passphrases_and_refuses_others,
+    status_counts_what_the_app_holds_for_the_user,
+    commands_this_build_does_not_serve_there_are_refused,
+    a_passphrase_change_keeps_every_item_and_key_readable,
+    a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it,
+    a_refused_change_leaves_the_installation_as_it_was,
+    a_killed_change_leaves_the_old_or_the_new_challenge,
+    reset_does_what_the_apps_reset_does_and_restore_undoes_it,
+    backups_of_nextcloud_users_are_checked_before_a_restore,
+    raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file,
+    reset_at_a_terminal_on_nextcloud_needs_the_typed_code,
+    a_killed_reset_leaves_the_user_untouched_or_reset,
+);

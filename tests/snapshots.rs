@@ -25,6 +25,10 @@ fn filters() -> Vec<(&'static str, &'static str)> {
         ),
         (r"\b[0-9a-f]{32,}\b", "[HEX]"),
         (r#""(expires|created)":\d+"#, r#""$1":[UNIX]"#),
+        // The test servers' databases, sockets and ports.
+        (r"\bt_\d+_\d+\b", "[TESTDB]"),
+        (r"socket /[^ ]+ as", "socket [SOCKET] as"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
     ]
 }
 

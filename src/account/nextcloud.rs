@@ -252,8 +252,7 @@ impl super::Accounts for NextcloudStore {
         } else {
             None
         };
-        let busy = self.busy_timeout();
-        reset(self, user, code, dest.as_deref(), busy)
+        reset(self, user, code, dest.as_deref())
     }
 
     fn backup(
@@ -277,15 +276,9 @@ impl super::Accounts for NextcloudStore {
                 free_name(&folder, user, "")?
             }
         };
-        let counts = self.read()?.counts(user)?;
-        self.source().write_snapshot(
-            user,
-            &dest,
-            overwrite,
-            now,
-            crate::store::Step::TheChange,
-            self.busy_timeout(),
-        )?;
+        let reader = self.read()?;
+        let counts = reader.counts(user)?;
+        reader.write_snapshot(user, &dest, overwrite, now, crate::store::Step::TheChange)?;
         Ok((dest, counts))
     }
 
@@ -690,10 +683,9 @@ pub fn reset(
     user: &str,
     code: Option<&str>,
     snapshot: Option<&std::path::Path>,
-    busy: std::time::Duration,
 ) -> Result<super::reset::Done> {
-    let source = store.source();
     let now = crate::text::now()?;
+    let db_path = store.path().to_path_buf();
     let w = store.write()?;
     if let Some(code) = code {
         super::reset::check_code(user, code, pending_reset(&w, user)?)?;
@@ -701,16 +693,9 @@ pub fn reset(
     let deleted = w.counts(user)?;
     let backup = match snapshot {
         Some(dest) if deleted.deletable_total() > 0 => {
-            crate::store::snapshot::prepare_folder(dest, &source.path, false, true)
+            crate::store::snapshot::prepare_folder(dest, &db_path, false, true)
                 .and_then(|()| {
-                    source.write_snapshot(
-                        user,
-                        dest,
-                        false,
-                        now,
-                        crate::store::Step::Preparation,
-                        busy,
-                    )
+                    w.write_snapshot(user, dest, false, now, crate::store::Step::Preparation)
                 })
                 .map_err(super::backup::reset_snapshot_failed)?;
             Some(dest.to_path_buf())

@@ -17,11 +17,24 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Id, Result};
 
 /// The merged configuration.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     values: Map<String, Value>,
     /// The installation folder (the parent of `config/`).
     pub root: PathBuf,
+    /// Its main file, `config/config.php`.
+    pub file: PathBuf,
+}
+
+/// The configuration holds the database password and the instance secret: its debug
+/// form names the file and the keys only.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("file", &self.file)
+            .field("keys", &self.values.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl Config {
@@ -36,6 +49,11 @@ impl Config {
             Value::Bool(b) => Some(if *b { "1".into() } else { String::new() }),
             _ => None,
         }
+    }
+
+    /// A value as the configuration holds it (arrays as JSON objects).
+    pub fn value(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
     }
 
     /// A value that must be a true boolean (`'installed' => true`).
@@ -109,6 +127,7 @@ pub fn read(path: &Path) -> Result<Config> {
     Ok(Config {
         values: merged,
         root,
+        file: main,
     })
 }
 
@@ -155,7 +174,8 @@ fn with_php(dir: &Path, files: &[PathBuf], failed: &Path, at: &str) -> Result<Co
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    Ok(Config { values, root })
+    let file = files.first().cloned().unwrap_or_default();
+    Ok(Config { values, root, file })
 }
 
 /// `array_replace_recursive`: arrays are merged key by key, anything else replaced.

@@ -1,19 +1,18 @@
-//! A Nextcloud installation's database, as the Passwords app keeps it: its
-//! `<prefix>passwords_*` tables and its rows of Nextcloud's `<prefix>preferences` and
-//! `<prefix>appconfig`. This build reads it (SQLite installations); the queries here are
-//! the app's own lookups, the rules they serve live in `account::nextcloud`.
-
 pub mod config;
+pub(crate) mod db;
 pub mod snapshot;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use rusqlite::OpenFlags;
+use zeroize::Zeroizing;
 
-use super::{Access, ChallengeRow, Counts, Tx, connect};
+use super::{Access, ChallengeRow, Counts, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
+use db::{Conn, Engine, Server, Value};
 
 /// The Passwords app versions this build was checked against (`installed_version` in
 /// `<prefix>appconfig`): 2026.2.x, the version of the reference fixture.
@@ -37,8 +36,11 @@ pub(crate) const TABLES: &[&str] = &[
 
 /// An open Nextcloud database.
 pub struct NextcloudStore {
-    conn: Connection,
+    conn: Conn,
+    /// The SQLite file, or (on a database server) the configuration file.
     path: PathBuf,
+    /// The database, for messages: the file, or host, database and user.
+    location: String,
     prefix: String,
     config: Config,
     busy_timeout: Duration,
@@ -48,9 +50,117 @@ fn unsupported(message: String) -> Error {
     Error::new(Id::NextcloudUnsupported, message)
 }
 
+fn config_error(message: String) -> Error {
+    Error::new(Id::NextcloudConfig, message)
+}
+
+/// The installation's database engine, from `dbtype`.
+fn engine(config: &Config) -> Result<Engine> {
+    let dbtype = config.string("dbtype").unwrap_or_else(|| "sqlite".into());
+    match dbtype.as_str() {
+        "sqlite" | "sqlite3" => Ok(Engine::Sqlite),
+        "pgsql" => Ok(Engine::Postgres),
+        "mysql" => Ok(Engine::MySql),
+        other => Err(unsupported(format!(
+            "the Nextcloud at {} keeps its database in '{}', which this build does not \
+             support (SQLite, PostgreSQL and MySQL/MariaDB are)",
+            config.root.display(),
+            crate::text::escape_controls(other)
+        ))),
+    }
+}
+
+/// Where the database server is, read as Nextcloud reads `dbhost` (a host, `host:port`,
+/// `host:/socket`, `[ipv6]:port`, or a socket path), `dbport`, `dbuser`, `dbpassword` and
+/// `dbname`; TLS settings this build cannot honour are refused rather than ignored.
+fn server(config: &Config, engine: Engine) -> Result<Server> {
+    let raw = config.string("dbhost").unwrap_or_default();
+    let (mut host, mut port, mut socket) = (raw.clone(), None, None);
+    if let Some((before, after)) = raw.rsplit_once(':')
+        && !after.is_empty()
+        && !after.contains(']')
+    {
+        host = before.to_owned();
+        match after.parse::<u16>() {
+            Ok(p) => port = Some(p),
+            Err(_) if after.chars().all(|c| c.is_ascii_digit()) => {
+                return Err(config_error(format!(
+                    "the port in 'dbhost' ({after}) is not a port number"
+                )));
+            }
+            Err(_) => socket = Some(after.to_owned()),
+        }
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        host = inner.to_owned();
+    }
+    if socket.is_none() && host.starts_with('/') {
+        socket = Some(std::mem::take(&mut host));
+    }
+    if port.is_none()
+        && let Some(p) = config.string("dbport").filter(|p| !p.is_empty())
+    {
+        port = Some(p.parse().map_err(|_| {
+            config_error(format!(
+                "'dbport' ({p}) in the configuration is not a port number"
+            ))
+        })?);
+    }
+    // Without a host, port or socket, the engines' own clients use their default socket
+    // (and PHP's MySQL driver does so for "localhost" too).
+    let default_socket = match engine {
+        Engine::Postgres if host.is_empty() => Some("/var/run/postgresql"),
+        Engine::MySql if (host.is_empty() || host == "localhost") && port.is_none() => {
+            Some("/run/mysqld/mysqld.sock")
+        }
+        _ => None,
+    };
+    if socket.is_none()
+        && let Some(default) = default_socket.filter(|s| Path::new(s).exists())
+    {
+        socket = Some(default.to_owned());
+    }
+    if engine == Engine::Postgres
+        && let Some(serde_json::Value::Object(ssl)) = config.value("pgsql_ssl")
+        && let Some(mode) = ssl.get("mode").and_then(|m| m.as_str())
+        && !["", "disable", "allow", "prefer"].contains(&mode)
+    {
+        return Err(unsupported(format!(
+            "the configuration asks for TLS to PostgreSQL (pgsql_ssl mode '{}'), which this \
+             build does not support yet",
+            crate::text::escape_controls(mode)
+        )));
+    }
+    if engine == Engine::MySql
+        && let Some(serde_json::Value::Object(options)) = config.value("dbdriveroptions")
+        && options.keys().any(|k| {
+            k.parse::<u32>().is_ok_and(|k| (1007..=1014).contains(&k)) || k.contains("SSL")
+        })
+    {
+        return Err(unsupported(
+            "the configuration asks for TLS to MySQL (SSL options in 'dbdriveroptions'), \
+             which this build does not support yet"
+                .into(),
+        ));
+    }
+    Ok(Server {
+        engine,
+        host: (!host.is_empty()).then_some(host),
+        socket,
+        port: port.unwrap_or(if engine == Engine::Postgres {
+            5432
+        } else {
+            3306
+        }),
+        user: config.string("dbuser").unwrap_or_default(),
+        password: Zeroizing::new(config.string("dbpassword").unwrap_or_default()),
+        database: config.string("dbname").unwrap_or_else(|| "owncloud".into()),
+    })
+}
+
 impl NextcloudStore {
     /// Open the database of the installation at `installation` (its folder or its
-    /// `config.php`) for reading, after checking it is one this build can serve.
+    /// `config.php`), after checking it is one this build can serve.
     pub fn open(installation: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
         let config = config::read(installation)?;
         if !config.is_true("installed") {
@@ -60,43 +170,42 @@ impl NextcloudStore {
                 config.root.display()
             )));
         }
-        let dbtype = config.string("dbtype").unwrap_or_else(|| "sqlite".into());
-        if dbtype != "sqlite" && dbtype != "sqlite3" {
-            return Err(unsupported(format!(
-                "the Nextcloud at {} keeps its database in '{dbtype}', which this build does \
-                 not support yet (only SQLite)",
-                config.root.display()
-            )));
-        }
-        let data = config
-            .string("datadirectory")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| config.root.join("data"));
-        let name = config.string("dbname").unwrap_or_else(|| "owncloud".into());
-        let path = data.join(format!("{name}.db"));
-        if !path.is_file() {
-            return Err(Error::new(
-                Id::NextcloudConfig,
-                format!(
+        let engine = engine(&config)?;
+        let (conn, path, location) = if engine == Engine::Sqlite {
+            let data = config
+                .string("datadirectory")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| config.root.join("data"));
+            let name = config.string("dbname").unwrap_or_else(|| "owncloud".into());
+            let path = data.join(format!("{name}.db"));
+            if !path.is_file() {
+                return Err(config_error(format!(
                     "the Nextcloud database {} named by the configuration (datadirectory, \
                      dbname) is not there",
                     path.display()
-                ),
-            ));
-        }
-        // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
-        // changes no setting of the file.
-        let flags = match access {
-            Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+                )));
+            }
+            // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
+            // changes no setting of the file.
+            let flags = match access {
+                Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            };
+            let conn = Conn::Sqlite(connect(&path, flags, busy_timeout)?);
+            let location = path.display().to_string();
+            (conn, path, location)
+        } else {
+            let server = server(&config, engine)?;
+            let conn = Conn::connect(&server, busy_timeout)?;
+            (conn, config.file.clone(), server.describe())
         };
-        let conn = connect(&path, flags, busy_timeout)?;
         let prefix = config
             .string("dbtableprefix")
             .unwrap_or_else(|| "oc_".into());
         let store = NextcloudStore {
             conn,
             path,
+            location,
             prefix,
             config,
             busy_timeout,
@@ -107,28 +216,23 @@ impl NextcloudStore {
 
     /// The Passwords app is installed in a verified version, and its tables are there.
     fn check_app(&self) -> Result<()> {
-        if !self.has_table(&format!("{}appconfig", self.prefix))? {
-            return Err(Error::new(
-                Id::NextcloudConfig,
-                format!(
-                    "{} has no table {}appconfig: it is not this Nextcloud's database, or \
-                     'dbtableprefix' in the configuration is wrong",
-                    self.path.display(),
-                    self.prefix
-                ),
-            ));
+        if !self.conn.has_table(&format!("{}appconfig", self.prefix))? {
+            return Err(config_error(format!(
+                "the {} has no table {}appconfig: it is not this Nextcloud's database, or \
+                 'dbtableprefix' in the configuration is wrong",
+                self.location, self.prefix
+            )));
         }
-        let version: Option<String> = self
+        let version = self
             .conn
-            .query_row(
+            .value(
                 &format!(
                     "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = 'installed_version'",
                     self.prefix
                 ),
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+                &[],
+            )?
+            .and_then(Value::into_text);
         let Some(version) = version else {
             return Err(unsupported(
                 "the Passwords app is not installed in this Nextcloud".into(),
@@ -143,24 +247,17 @@ impl NextcloudStore {
         }
         for table in TABLES {
             let name = format!("{}{table}", self.prefix);
-            if !self.has_table(&name)? {
+            if !self.conn.has_table(&name)? {
                 return Err(unsupported(format!(
-                    "the Passwords app's table {name} is missing from the database"
+                    "the Passwords app's table {name} is missing from the {}",
+                    self.location
                 )));
             }
         }
         Ok(())
     }
 
-    fn has_table(&self, name: &str) -> Result<bool> {
-        let found: i64 = self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get(0),
-        )?;
-        Ok(found > 0)
-    }
-
+    /// The SQLite file, or the configuration file of an installation on a server.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -192,52 +289,54 @@ impl NextcloudStore {
 
     /// One read transaction for everything a command reads.
     pub fn read(&mut self) -> Result<Reader<'_>> {
-        self.begin(TransactionBehavior::Deferred)
+        self.begin(false)
     }
 
     /// The one write transaction of a command (it waits for the app's own writers up to
     /// the busy timeout); rolled back unless committed with `commit`.
     pub fn write(&mut self) -> Result<Reader<'_>> {
         crate::interrupt::check()?;
-        self.begin(TransactionBehavior::Immediate)
+        self.begin(true)
     }
 
-    fn begin(&mut self, behavior: TransactionBehavior) -> Result<Reader<'_>> {
-        let NextcloudStore {
-            conn,
-            prefix,
-            config,
-            ..
-        } = self;
+    fn begin(&mut self, write: bool) -> Result<Reader<'_>> {
+        self.conn.begin(write)?;
         Ok(Reader {
-            tx: Tx(conn.transaction_with_behavior(behavior)?),
-            prefix,
-            config,
+            db: &self.conn,
+            prefix: &self.prefix,
+            config: &self.config,
+            path: &self.path,
+            open: Cell::new(true),
         })
     }
 }
 
-/// The counts of `status` in the tables named `<prefix>passwords_*` and
-/// `<prefix>preferences` of `conn` (a live database, or a snapshot with no prefix and no
-/// app passwords table).
-pub(crate) fn counts_in(conn: &Connection, p: &str, user: &str, tokens: bool) -> Result<Counts> {
-    let count = |sql: String| -> Result<u64> {
-        let n: i64 = conn.query_row(&sql, [user], |r| r.get(0))?;
-        Ok(n as u64)
-    };
+/// The counts of `status` for user `$1` in the tables named `<prefix>passwords_*` and
+/// `<prefix>preferences` of `db`.
+pub(crate) fn counts_in(db: &Conn, p: &str, user: &str, tokens: bool) -> Result<Counts> {
+    counts_with(p, tokens, &|sql| db.count(&sql, &[Value::text(user)]))
+}
+
+/// The counts of `status`, each query (with the user as `$1`) run by `count`: on a live
+/// database, or in a snapshot (prefix `main.`, no app passwords table).
+pub(crate) fn counts_with(
+    p: &str,
+    tokens: bool,
+    count: &dyn Fn(String) -> Result<u64>,
+) -> Result<Counts> {
     let live = |table: &str| {
         count(format!(
-            "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = ?1 AND deleted = 0"
+            "SELECT count(*) FROM {p}passwords_{table} WHERE user_id = $1 AND deleted = FALSE"
         ))
     };
     let shares = count(format!(
-        "SELECT count(*) FROM {p}passwords_share WHERE (user_id = ?1 OR receiver = ?1) AND deleted = 0"
+        "SELECT count(*) FROM {p}passwords_share WHERE (user_id = $1 OR receiver = $1) AND deleted = FALSE"
     ))?;
     let settings = count(format!(
-        "SELECT count(*) FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords'"
+        "SELECT count(*) FROM {p}preferences WHERE userid = $1 AND appid = 'passwords'"
     ))?;
     let tokens = if tokens {
-        count(format!("SELECT count(*) FROM {p}authtoken WHERE uid = ?1"))?
+        count(format!("SELECT count(*) FROM {p}authtoken WHERE uid = $1"))?
     } else {
         0
     };
@@ -258,9 +357,12 @@ pub(crate) fn counts_in(conn: &Connection, p: &str, user: &str, tokens: bool) ->
     })
 }
 
-/// Commit a write transaction (see `store::commit`).
+/// Commit a write transaction; what an interruption or a failure leaves is rolled back.
 pub fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
-    super::commit(reader.tx, step)
+    crate::interrupt::commit(step, || {
+        reader.open.set(false);
+        reader.db.commit().inspect_err(|_| reader.db.rollback())
+    })
 }
 
 /// A keychain row, its data still encrypted.
@@ -271,11 +373,25 @@ pub struct KeychainRow {
 }
 
 /// A transaction on the Nextcloud database (reading, or the command's one write), with
-/// what its queries need.
+/// what its queries need. It rolls back when dropped uncommitted.
 pub struct Reader<'a> {
-    tx: Tx<'a>,
+    db: &'a Conn,
     prefix: &'a str,
     config: &'a Config,
+    path: &'a Path,
+    open: Cell<bool>,
+}
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        if self.open.get() {
+            self.db.rollback();
+        }
+    }
+}
+
+fn text(v: Option<Value>) -> Option<String> {
+    v.and_then(Value::into_text)
 }
 
 impl Reader<'_> {
@@ -286,18 +402,13 @@ impl Reader<'_> {
 
     /// A value of the Passwords app in `<prefix>appconfig`, as stored.
     pub fn app_value(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!(
-                    "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = ?1",
-                    self.prefix
-                ),
-                [key],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten())
+        Ok(text(self.db.value(
+            &format!(
+                "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = $1",
+                self.prefix
+            ),
+            &[key.into()],
+        )?))
     }
 
     /// A Passwords preference of `user` in `<prefix>preferences`, as stored.
@@ -312,18 +423,13 @@ impl Reader<'_> {
     }
 
     fn preference(&self, user: &str, app: &str, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!(
-                    "SELECT configvalue FROM {}preferences WHERE userid = ?1 AND appid = ?2 AND configkey = ?3",
-                    self.prefix
-                ),
-                [user, app, key],
-                |r| r.get::<_, Option<String>>(0),
-            )
-            .optional()?
-            .flatten())
+        Ok(text(self.db.value(
+            &format!(
+                "SELECT configvalue FROM {}preferences WHERE userid = $1 AND appid = $2 AND configkey = $3",
+                self.prefix
+            ),
+            &[user.into(), app.into(), key.into()],
+        )?))
     }
 
     /// Set a Passwords preference of `user`.
@@ -341,19 +447,26 @@ impl Reader<'_> {
     fn set_preference(&self, user: &str, app: &str, key: &str, value: Option<&str>) -> Result<()> {
         let p = self.prefix;
         match value {
-            Some(value) => self.tx.execute(
+            Some(value) => {
+                let upsert = match self.db.engine() {
+                    Engine::MySql => "ON DUPLICATE KEY UPDATE configvalue = VALUES(configvalue)",
+                    Engine::Sqlite | Engine::Postgres => {
+                        "ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
+                    }
+                };
+                self.db.execute(
+                    &format!(
+                        "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
+                         VALUES ($1, $2, $3, $4, 0, 0, 0, '') {upsert}"
+                    ),
+                    &[user.into(), app.into(), key.into(), value.into()],
+                )?
+            }
+            None => self.db.execute(
                 &format!(
-                    "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
-                     VALUES (?1, ?2, ?3, ?4, 0, 0, 0, '')
-                     ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
+                    "DELETE FROM {p}preferences WHERE userid = $1 AND appid = $2 AND configkey = $3"
                 ),
-                [user, app, key, value],
-            )?,
-            None => self.tx.execute(
-                &format!(
-                    "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = ?2 AND configkey = ?3"
-                ),
-                [user, app, key],
+                &[user.into(), app.into(), key.into()],
             )?,
         };
         Ok(())
@@ -362,61 +475,83 @@ impl Reader<'_> {
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
     pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
-        Ok(self
-            .tx
-            .query_row(
-                &format!(
-                    "SELECT uuid, type, client_data, server_data, secret, created FROM {}passwords_challenge
-                     WHERE user_id = ?1 AND uuid = ?2 AND deleted = 0",
-                    self.prefix
-                ),
-                [user, uuid],
-                super::queries::challenge_row,
-            )
-            .optional()?)
+        let row = self.db.all(
+            &format!(
+                "SELECT uuid, type, client_data, server_data, secret, created FROM {}passwords_challenge
+                 WHERE user_id = $1 AND uuid = $2 AND deleted = FALSE",
+                self.prefix
+            ),
+            &[user.into(), uuid.into()],
+        )?;
+        let Some(row) = row.into_iter().next() else {
+            return Ok(None);
+        };
+        let mut row = row.into_iter();
+        let mut next_text = || text(row.next()).unwrap_or_default();
+        let (uuid, kind, client_data, server_data, sealed_key) = (
+            next_text(),
+            next_text(),
+            next_text(),
+            next_text(),
+            next_text(),
+        );
+        let created = row.next().and_then(|v| v.as_int()).unwrap_or_default();
+        Ok(Some(ChallengeRow {
+            uuid,
+            kind,
+            client_data,
+            server_data,
+            sealed_key,
+            created,
+        }))
     }
 
     /// The user's keychains that are not flagged deleted.
     pub fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
-        let mut stmt = self.tx.prepare(&format!(
-            "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = ?1 AND deleted = 0 ORDER BY uuid",
-            self.prefix
-        ))?;
-        let rows = stmt
-            .query_map([user], |r| {
-                Ok(KeychainRow {
-                    uuid: r.get(0)?,
-                    kind: r.get(1)?,
-                    data: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let rows = self.db.all(
+            &format!(
+                "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
+                self.prefix
+            ),
+            &[user.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let mut row = row.into_iter();
+                let mut next_text = || text(row.next()).unwrap_or_default();
+                KeychainRow {
+                    uuid: next_text(),
+                    kind: next_text(),
+                    data: next_text(),
+                }
+            })
+            .collect())
     }
 
     /// What the user holds that the app's reset would flag or remove: rows not flagged
     /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
     pub fn counts(&self, user: &str) -> Result<Counts> {
-        counts_in(&self.tx, self.prefix, user, true)
+        counts_in(self.db, self.prefix, user, true)
     }
 
     /// Insert a challenge row (its fields already encrypted), not deleted.
     pub fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
-        self.tx.execute(
+        self.db.execute(
             &format!(
                 "INSERT INTO {}passwords_challenge
                    (user_id, uuid, type, secret, server_data, client_data, created, updated, deleted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 0)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, FALSE)",
                 self.prefix
             ),
-            rusqlite::params![
-                user,
-                row.uuid,
-                row.kind,
-                row.sealed_key,
-                row.server_data,
-                row.client_data,
-                now
+            &[
+                user.into(),
+                (&row.uuid).into(),
+                (&row.kind).into(),
+                (&row.sealed_key).into(),
+                (&row.server_data).into(),
+                (&row.client_data).into(),
+                now.into(),
             ],
         )?;
         Ok(())
@@ -424,20 +559,20 @@ impl Reader<'_> {
 
     /// Flag a challenge deleted, with its fields as given (the app saves it again).
     pub fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
-        self.tx.execute(
+        self.db.execute(
             &format!(
-                "UPDATE {}passwords_challenge SET deleted = 1, updated = ?3, secret = ?4,
-                   server_data = ?5, client_data = ?6
-                 WHERE user_id = ?1 AND uuid = ?2",
+                "UPDATE {}passwords_challenge SET deleted = TRUE, updated = $3, secret = $4,
+                   server_data = $5, client_data = $6
+                 WHERE user_id = $1 AND uuid = $2",
                 self.prefix
             ),
-            rusqlite::params![
-                user,
-                row.uuid,
-                now,
-                row.sealed_key,
-                row.server_data,
-                row.client_data
+            &[
+                user.into(),
+                (&row.uuid).into(),
+                now.into(),
+                (&row.sealed_key).into(),
+                (&row.server_data).into(),
+                (&row.client_data).into(),
             ],
         )?;
         Ok(())
@@ -451,21 +586,28 @@ impl Reader<'_> {
         scope: &str,
         now: i64,
     ) -> Result<()> {
-        let updated = self.tx.execute(
+        let updated = self.db.execute(
             &format!(
-                "UPDATE {}passwords_keychain SET data = ?3, updated = ?4 WHERE user_id = ?1 AND uuid = ?2",
+                "UPDATE {}passwords_keychain SET data = $3, updated = $4 WHERE user_id = $1 AND uuid = $2",
                 self.prefix
             ),
-            rusqlite::params![user, row.uuid, row.data, now],
+            &[user.into(), (&row.uuid).into(), (&row.data).into(), now.into()],
         )?;
         if updated == 0 {
-            self.tx.execute(
+            self.db.execute(
                 &format!(
                     "INSERT INTO {}passwords_keychain (user_id, uuid, type, scope, data, created, updated, deleted)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0)",
+                     VALUES ($1, $2, $3, $4, $5, $6, $6, FALSE)",
                     self.prefix
                 ),
-                rusqlite::params![user, row.uuid, row.kind, scope, row.data, now],
+                &[
+                    user.into(),
+                    (&row.uuid).into(),
+                    (&row.kind).into(),
+                    scope.into(),
+                    (&row.data).into(),
+                    now.into(),
+                ],
             )?;
         }
         Ok(())
@@ -482,69 +624,75 @@ impl Reader<'_> {
     /// - the preferences `SSEv1UserKey`, `client/settings`, `user/challenge/id` and
     ///   `login/attempts/failed` are deleted (the app's settings reset leaves the user's
     ///   settings as they are: it looks them up under other names).
+    ///
+    /// The statements run in an order where each one that selects by "the user's models
+    /// not flagged deleted" runs before those models are flagged, so each sees the set the
+    /// reset started with (the transaction keeps other writers out, or fails).
     pub fn reset_user(&self, user: &str, now: i64) -> Result<()> {
         let p = self.prefix;
         let run = |sql: String| -> Result<()> {
-            self.tx.execute(&sql, rusqlite::params![user, now])?;
+            self.db.execute(&sql, &[user.into(), now.into()])?;
             Ok(())
         };
         run(format!(
-            "DELETE FROM {p}passwords_session WHERE user_id = ?1 AND deleted = 0 AND ?2 = ?2"
+            "DELETE FROM {p}passwords_session WHERE user_id = $1 AND deleted = FALSE"
         ))?;
-        // The models the reset deletes, as they are before it starts.
-        run(format!(
-            "CREATE TEMP TABLE pwaccount_models AS
-               SELECT uuid, 'tag' AS kind, 0 AS has_shares, NULL AS share_id FROM {p}passwords_tag WHERE user_id = ?1 AND deleted = 0 AND ?2 = ?2
-               UNION ALL SELECT uuid, 'folder', 0, NULL FROM {p}passwords_folder WHERE user_id = ?1 AND deleted = 0
-                 AND uuid <> '00000000-0000-0000-0000-000000000000'
-               UNION ALL SELECT uuid, 'password', has_shares, share_id FROM {p}passwords_password WHERE user_id = ?1 AND deleted = 0"
-        ))?;
-        let flag = "deleted = 1, updated = ?2";
+        let base_folder = |table: &str| {
+            if table == "folder" {
+                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
+            } else {
+                ""
+            }
+        };
+        let models = |table: &str| {
+            let base = base_folder(table);
+            format!(
+                "SELECT uuid FROM {p}passwords_{table} WHERE user_id = $1 AND deleted = FALSE{base}"
+            )
+        };
+        let passwords = models("password");
+        let flag = "deleted = TRUE, updated = $2";
         // Shares the app can see (its own, or received as a password) of the passwords.
         let visible =
-            "deleted = 0 AND (user_id = ?1 OR (receiver = ?1 AND target_password IS NOT NULL))";
+            "deleted = FALSE AND (user_id = $1 OR (receiver = $1 AND target_password IS NOT NULL))";
         run(format!(
             "UPDATE {p}passwords_share SET {flag} WHERE {visible} AND (
-               source_password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password' AND has_shares)
-               OR target_password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password' AND share_id IS NOT NULL AND share_id <> ''))"
+               source_password IN ({passwords} AND has_shares)
+               OR target_password IN ({passwords} AND share_id IS NOT NULL AND share_id <> ''))"
         ))?;
         run(format!(
-            "UPDATE {p}passwords_share SET {flag} WHERE user_id = ?1 AND deleted = 0"
+            "UPDATE {p}passwords_share SET {flag} WHERE user_id = $1 AND deleted = FALSE"
         ))?;
         run(format!(
-            "UPDATE {p}passwords_pw_tag_rel SET {flag} WHERE user_id = ?1 AND deleted = 0 AND (
-               tag IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'tag')
-               OR password IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = 'password'))"
+            "UPDATE {p}passwords_pw_tag_rel SET {flag} WHERE user_id = $1 AND deleted = FALSE AND (
+               tag IN ({}) OR password IN ({passwords}))",
+            models("tag")
         ))?;
-        for (kind, table) in [
-            ("tag", "tag"),
-            ("folder", "folder"),
-            ("password", "password"),
-        ] {
+        for table in ["tag", "folder", "password"] {
             run(format!(
-                "UPDATE {p}passwords_{table}_rv SET {flag} WHERE user_id = ?1 AND deleted = 0
-                   AND model IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = '{kind}')"
+                "UPDATE {p}passwords_{table}_rv SET {flag} WHERE user_id = $1 AND deleted = FALSE
+                   AND model IN ({})",
+                models(table)
             ))?;
-            let extra = if kind == "password" {
-                ", has_shares = 0"
+            let extra = if table == "password" {
+                ", has_shares = FALSE"
             } else {
                 ""
             };
+            let base = base_folder(table);
             run(format!(
-                "UPDATE {p}passwords_{table} SET {flag}{extra} WHERE user_id = ?1 AND deleted = 0
-                   AND uuid IN (SELECT uuid FROM temp.pwaccount_models WHERE kind = '{kind}')"
+                "UPDATE {p}passwords_{table} SET {flag}{extra} WHERE user_id = $1 AND deleted = FALSE{base}"
             ))?;
         }
         for table in ["challenge", "keychain"] {
             run(format!(
-                "UPDATE {p}passwords_{table} SET {flag} WHERE user_id = ?1 AND deleted = 0"
+                "UPDATE {p}passwords_{table} SET {flag} WHERE user_id = $1 AND deleted = FALSE"
             ))?;
         }
         run(format!(
-            "DELETE FROM {p}preferences WHERE userid = ?1 AND appid = 'passwords' AND ?2 = ?2
+            "DELETE FROM {p}preferences WHERE userid = $1 AND appid = 'passwords'
                AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')"
         ))?;
-        self.tx.execute_batch("DROP TABLE temp.pwaccount_models")?;
         Ok(())
     }
 }

@@ -12,10 +12,11 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
+use super::db::{Conn, Engine, Value, from_sqlite, to_sqlite};
 use super::{NextcloudStore, TABLES};
 use crate::error::{Error, Id, Result};
 use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
-use crate::store::{Step, connect, plain_path};
+use crate::store::{Counts, Step, connect, plain_path};
 
 /// "PWNC": a pwaccount snapshot of a Nextcloud user.
 pub const APPLICATION_ID: i32 = 0x5057_4E43;
@@ -35,12 +36,12 @@ fn owner_column(table: &str) -> &'static str {
     }
 }
 
-/// The rows of `table` that a snapshot of user `?1` holds.
+/// The rows of `table` that a snapshot of user `$1` holds.
 fn belongs(table: &str) -> &'static str {
     if table == "preferences" {
-        "userid = ?1 AND appid = 'passwords'"
+        "userid = $1 AND appid = 'passwords'"
     } else {
-        "user_id = ?1"
+        "user_id = $1"
     }
 }
 
@@ -83,27 +84,28 @@ fn scan(conn: &Connection, schema: &str, owner: Option<&str>) -> Result<(String,
     Ok((hex::encode(hash.finalize()), rows))
 }
 
-/// Where a snapshot reads from: the database file and its table prefix.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub path: std::path::PathBuf,
-    pub prefix: String,
-}
-
-impl NextcloudStore {
-    /// The database this store reads, for a snapshot written beside a transaction.
-    pub fn source(&self) -> Source {
-        Source {
-            path: self.path.clone(),
-            prefix: self.prefix.clone(),
-        }
+/// The order a snapshot keeps a table's rows in: by id, or (preferences) by key.
+fn order(table: &str) -> &'static str {
+    if table == "preferences" {
+        "appid, configkey"
+    } else {
+        "id"
     }
 }
 
-impl Source {
-    /// Write a snapshot of `user` to `dest`. The rows are read in one read transaction of
-    /// a connection of its own, so the snapshot is consistent while the app writes; a
-    /// caller holding the write lock (a reset) gets what it is about to change.
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl super::Reader<'_> {
+    /// Write a snapshot of `user` to `dest`: the rows as this transaction sees them (a
+    /// reset's snapshot is what it is about to change). Values are stored as SQLite keeps
+    /// them on every engine (the app's flags as 0/1), so the digest does not depend on
+    /// the engine.
     pub fn write_snapshot(
         &self,
         user: &str,
@@ -111,30 +113,49 @@ impl Source {
         overwrite: bool,
         now: i64,
         step: Step,
-        busy: Duration,
     ) -> Result<u64> {
         let dest = plain_path(dest)?;
-        prepare_folder(&dest, &self.path, overwrite, false)?;
+        prepare_folder(&dest, self.path, overwrite, false)?;
         let pending = PendingFile::create(&dest)?;
         let rows = {
-            let conn = connect(&pending.tmp, OpenFlags::SQLITE_OPEN_READ_WRITE, busy)?;
+            let conn = connect(
+                &pending.tmp,
+                OpenFlags::SQLITE_OPEN_READ_WRITE,
+                Duration::ZERO,
+            )?;
             conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL;")?;
             conn.pragma_update(None, "application_id", APPLICATION_ID)?;
             conn.pragma_update(None, "user_version", FORMAT_VERSION)?;
-            conn.execute("ATTACH DATABASE ?1 AS live", [self.path.to_string_lossy()])?;
             let tx = conn.unchecked_transaction()?;
-            let version = self.app_version(&tx, "live")?;
+            let version = self.app_value("installed_version")?.unwrap_or_default();
             for table in tables() {
-                let source = format!("live.\"{}{table}\"", self.prefix);
+                let live = format!("{}{table}", self.prefix);
+                let names: Vec<String> = self
+                    .db
+                    .columns(&live)?
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
                 tx.execute_batch(&format!(
-                    "CREATE TABLE main.\"{table}\" AS SELECT * FROM {source} WHERE 0"
+                    "CREATE TABLE main.\"{table}\" ({})",
+                    quoted_list(&names)
                 ))?;
-                tx.execute(
+                let mut insert = tx.prepare(&format!(
+                    "INSERT INTO main.\"{table}\" VALUES ({})",
+                    vec!["?"; names.len()].join(", ")
+                ))?;
+                self.db.rows(
                     &format!(
-                        "INSERT INTO main.\"{table}\" SELECT * FROM {source} WHERE {} ORDER BY rowid",
-                        belongs(table)
+                        "SELECT {} FROM {live} WHERE {} ORDER BY {}",
+                        quoted_names(self.db, &names),
+                        belongs(table),
+                        order(table)
                     ),
-                    [user],
+                    &[user.into()],
+                    &mut |row| {
+                        insert.execute(rusqlite::params_from_iter(row.iter().map(to_sqlite)))?;
+                        Ok(())
+                    },
                 )?;
             }
             tx.execute_batch("CREATE TABLE main.meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)")?;
@@ -142,85 +163,87 @@ impl Source {
             for (key, value) in [
                 ("user", user.to_owned()),
                 ("created", now.to_string()),
-                ("prefix", self.prefix.clone()),
+                ("prefix", self.prefix.to_owned()),
                 ("app_version", version),
                 ("digest", digest),
             ] {
                 tx.execute("INSERT INTO main.meta VALUES (?1, ?2)", params![key, value])?;
             }
             tx.commit()?;
-            conn.execute("DETACH DATABASE live", [])?;
             rows
         };
         pending.finish(&dest, overwrite, step)?;
         Ok(rows)
-    }
-
-    fn app_version(&self, conn: &Connection, schema: &str) -> Result<String> {
-        Ok(conn
-            .query_row(
-                &format!(
-                    "SELECT configvalue FROM {schema}.\"{}appconfig\" WHERE appid = 'passwords' AND configkey = 'installed_version'",
-                    self.prefix
-                ),
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_default())
     }
 }
 
 impl NextcloudStore {
     /// Put `user`'s rows back as the snapshot at `path` holds them, in one write
     /// transaction: every row of the user in the app's tables and the app's preferences
-    /// is replaced. The snapshot is checked again inside the transaction.
+    /// is replaced. The snapshot is checked in a read transaction of its file that lasts
+    /// until the restore has committed, so what is written is what was checked.
     pub fn restore_rows(&mut self, path: &Path, user: &str, require_blank: bool) -> Result<()> {
         let path = plain_path(path)?;
-        self.conn
-            .execute("ATTACH DATABASE ?1 AS snap", [path.to_string_lossy()])?;
+        let snap = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
+        let held = snap.unchecked_transaction()?;
+        let columns = self.columns()?;
+        let info = check(&held, &columns)?;
+        if info.user != user {
+            return Err(not_usable(
+                "the snapshot file changed after it was checked".into(),
+            ));
+        }
         let prefix = self.prefix.clone();
-        let columns = self.columns_of(&self.conn)?;
-        let result = (|| {
-            let w = self.write()?;
-            let info = check(&w.tx, "snap", &columns)?;
-            if info.user != user {
-                return Err(not_usable(
-                    "the snapshot file changed after it was checked".into(),
-                ));
+        let w = self.write()?;
+        if require_blank && !is_blank(&super::counts_in(w.db, &prefix, user, false)?) {
+            return Err(Error::new(
+                Id::AccountNotBlank,
+                format!(
+                    "account '{user}' received data while the restore was being prepared; \
+                     nothing was restored"
+                ),
+            ));
+        }
+        for (table, names) in &columns {
+            let live = format!("{prefix}{table}");
+            w.db.execute(
+                &format!("DELETE FROM {live} WHERE {}", belongs(table)),
+                &[user.into()],
+            )?;
+            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let insert = format!(
+                "INSERT INTO {live} ({}) VALUES ({})",
+                quoted_names(w.db, names),
+                placeholders.join(", ")
+            );
+            let mut stmt =
+                held.prepare(&format!("SELECT * FROM main.\"{table}\" ORDER BY rowid"))?;
+            let mut cursor = stmt.query([])?;
+            while let Some(row) = cursor.next()? {
+                let values: Vec<Value> = (0..names.len())
+                    .map(|i| row.get_ref(i).map(from_sqlite))
+                    .collect::<rusqlite::Result<_>>()?;
+                w.db.execute(&insert, &values)?;
             }
-            if require_blank && !is_blank(&super::counts_in(&w.tx, &prefix, user, false)?) {
-                return Err(Error::new(
-                    Id::AccountNotBlank,
-                    format!(
-                        "account '{user}' received data while the restore was being prepared; \
-                         nothing was restored"
-                    ),
-                ));
+            if names.iter().any(|n| n == "id") {
+                w.db.sync_id_sequence(&live)?;
             }
-            for table in tables() {
-                let live = format!("\"{prefix}{table}\"");
-                w.tx.execute(
-                    &format!("DELETE FROM {live} WHERE {}", belongs(table)),
-                    [user],
-                )?;
-                w.tx.execute_batch(&format!(
-                    "INSERT INTO {live} SELECT * FROM snap.\"{table}\" ORDER BY rowid"
-                ))?;
-            }
-            super::commit(w, Step::TheChange)
-        })();
-        let detached = self.conn.execute("DETACH DATABASE snap", []);
-        result?;
-        detached?;
+        }
+        super::commit(w, Step::TheChange)?;
+        drop(held);
         Ok(())
     }
 
     /// The column names of the live tables, in order.
-    fn columns_of(&self, conn: &Connection) -> Result<Vec<(String, Vec<String>)>> {
+    fn columns(&self) -> Result<Vec<(String, Vec<String>)>> {
         tables()
             .map(|table| {
-                let names = column_names(conn, "main", &format!("{}{table}", self.prefix))?;
+                let names = self
+                    .conn
+                    .columns(&format!("{}{table}", self.prefix))?
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
                 Ok((table.to_owned(), names))
             })
             .collect()
@@ -236,8 +259,22 @@ impl NextcloudStore {
             ));
         }
         let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
-        check(&conn, "main", &self.columns_of(&self.conn)?)
+        check(&conn, &self.columns()?)
     }
+}
+
+/// Column names quoted as the engine quotes identifiers.
+fn quoted_names(db: &Conn, names: &[String]) -> String {
+    let q = if db.engine() == Engine::MySql {
+        '`'
+    } else {
+        '"'
+    };
+    names
+        .iter()
+        .map(|n| format!("{q}{n}{q}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Blank as the app leaves a user after its reset: no live items, keychains or shares.
@@ -258,7 +295,8 @@ fn column_names(conn: &Connection, schema: &str, table: &str) -> Result<Vec<Stri
 /// A snapshot this build wrote for an installation whose tables have `columns`: the
 /// mark, intact, the same tables and columns, a valid user id, every row that user's,
 /// and rows matching the digest.
-fn check(conn: &Connection, schema: &str, columns: &[(String, Vec<String>)]) -> Result<Info> {
+fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
+    let schema = "main";
     let app_id: i32 = conn
         .query_row(&format!("PRAGMA {schema}.application_id"), [], |r| r.get(0))
         .map_err(|_| not_usable("it is not an SQLite database".into()))?;
@@ -309,11 +347,19 @@ fn check(conn: &Connection, schema: &str, columns: &[(String, Vec<String>)]) -> 
     let created = meta("created")?
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| not_usable("its creation time is missing or not a number".into()))?;
-    let counts = super::counts_in(conn, &format!("{schema}."), &user, false)?;
+    let counts = snapshot_counts(conn, &user)?;
     Ok(Info {
         user,
         created,
         rows,
         counts,
+    })
+}
+
+/// What a snapshot holds, counted as `status` counts (rows not flagged deleted).
+fn snapshot_counts(conn: &Connection, user: &str) -> Result<Counts> {
+    super::counts_with("main.", false, &|sql| {
+        let n: i64 = conn.query_row(&sql.replace("$1", "?1"), [user], |r| r.get(0))?;
+        Ok(n as u64)
     })
 }

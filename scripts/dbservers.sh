@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Private PostgreSQL and MariaDB servers for the tests of Nextcloud installations on those
+# engines: unprivileged processes (user nobody) on a temp data folder, listening on a Unix
+# socket and a loopback port, never a system service. Each gets a role `nextcloud` (the
+# fixtures' dbuser and dbpassword) and a database `nc_fixture` loaded from the dumps the
+# real app wrote (../shared/nextcloud/fixture-pgsql, fixture-mysql).
+#
+#   scripts/dbservers.sh install          apt-get the Debian packages if missing
+#   eval "$(scripts/dbservers.sh start)"  start both; prints the exports the tests read
+#   scripts/dbservers.sh stop             stop both
+#
+# The tests read PWACCOUNT_TEST_PGSQL and PWACCOUNT_TEST_MYSQL ("socket|port|superuser"):
+# without them, the server tests are reported ignored (and fail under CI=true).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=${PWACCOUNT_DBSERVERS:-/tmp/pwaccount-dbservers}
+shared=${PWACCOUNT_SHARED:-$here/../shared}
+pg_port=${PWACCOUNT_PG_PORT:-55433}
+my_port=${PWACCOUNT_MY_PORT:-53307}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+# The servers refuse to run as root: as root, they run as nobody.
+as_nobody() {
+  if [ "$(id -u)" = 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; else "$@"; fi
+}
+own() { if [ "$(id -u)" = 0 ]; then chown nobody:nogroup "$@"; fi; }
+
+install() {
+  local need=()
+  [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ] || need+=(postgresql)
+  command -v psql >/dev/null || need+=(postgresql-client)
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+  command -v mariadb >/dev/null || need+=(mariadb-client)
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]}" >&2
+    # Debian's maintainer scripts must not start the system services.
+    local policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+      policy=/usr/sbin/policy-rc.d
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+    [ -z "$policy" ] || rm -f "$policy"
+  fi
+}
+
+start_pg() {
+  local bin data=$root/pg sock=$root/pgsock pw
+  bin=$(pg_bin)
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$shared/nextcloud/fixture-pgsql/config.php")
+  mkdir -p "$data" "$sock"
+  own "$root" "$data" "$sock"
+  chmod 0700 "$data"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    as_nobody "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
+    cat >"$data/pg_hba.conf" <<EOF
+local all postgres trust
+local all all scram-sha-256
+host all all 127.0.0.1/32 scram-sha-256
+EOF
+  fi
+  if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pg.log" -w -o \
+      "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+  fi
+  local psql=(psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U postgres)
+  if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'nc_fixture'" | grep -q 1; then
+    "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud LOGIN CREATEDB PASSWORD '$pw'" 2>/dev/null || true
+    "${psql[@]}" -d postgres -c "CREATE DATABASE nc_fixture OWNER nextcloud"
+    PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d nc_fixture \
+      -f "$shared/nextcloud/fixture-pgsql/nextcloud.sql" >/dev/null
+  fi
+  echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
+}
+
+start_my() {
+  local data=$root/my run=$root/myrun pw
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$shared/nextcloud/fixture-mysql/config.php")
+  mkdir -p "$data" "$run"
+  own "$root" "$data" "$run"
+  if [ ! -d "$data/mysql" ]; then
+    mariadb-install-db --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --auth-root-authentication-method=socket \
+      --skip-test-db >/dev/null 2>&1
+  fi
+  if [ ! -S "$run/mariadbd.sock" ]; then
+    /usr/sbin/mariadbd --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --socket="$run/mariadbd.sock" \
+      --pid-file="$run/mariadbd.pid" --port="$my_port" --bind-address=127.0.0.1 \
+      --innodb-flush-log-at-trx-commit=0 --skip-log-bin --character-set-server=utf8mb4 \
+      --collation-server=utf8mb4_bin --log-error="$root/my.log" </dev/null >/dev/null 2>>"$root/my.log" &
+    for _ in $(seq 1 100); do
+      [ -S "$run/mariadbd.sock" ] && mariadb --socket="$run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
+      sleep 0.2
+    done
+  fi
+  local my=(mariadb --socket="$run/mariadbd.sock" -u root)
+  if ! "${my[@]}" -N -e "SHOW DATABASES LIKE 'nc_fixture'" | grep -q nc_fixture; then
+    "${my[@]}" -e "CREATE USER IF NOT EXISTS 'nextcloud'@'localhost' IDENTIFIED BY '$pw';
+      CREATE USER IF NOT EXISTS 'nextcloud'@'127.0.0.1' IDENTIFIED BY '$pw';
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'localhost';
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'127.0.0.1';
+      CREATE DATABASE nc_fixture CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+    # Line 1 of the dump turns on MariaDB's sandbox mode; it is kept (this is MariaDB).
+    "${my[@]}" nc_fixture <"$shared/nextcloud/fixture-mysql/nextcloud.sql"
+  fi
+  echo "export PWACCOUNT_TEST_MYSQL='$run/mariadbd.sock|$my_port|root'"
+}
+
+stop() {
+  local bin
+  bin=$(pg_bin)
+  if [ -f "$root/pg/postmaster.pid" ]; then
+    as_nobody "$bin/pg_ctl" -D "$root/pg" -m fast -w stop >/dev/null || true
+  fi
+  if [ -f "$root/myrun/mariadbd.pid" ]; then
+    local pid
+    pid=$(cat "$root/myrun/mariadbd.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start_pg; start_my ;;
+  stop) stop ;;
+  clean) stop; rm -rf "$root" ;;
+  *) echo "usage: $0 install|start|stop|clean" >&2; exit 2 ;;
+esac
