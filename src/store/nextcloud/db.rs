@@ -254,8 +254,9 @@ impl Conn {
             Conn::Sqlite(c) => {
                 let mut stmt = c.prepare(&sql)?;
                 let width = stmt.column_count();
-                let mut cursor =
-                    stmt.query(rusqlite::params_from_iter(params.iter().map(|v| to_sqlite(v))))?;
+                let mut cursor = stmt.query(rusqlite::params_from_iter(
+                    params.iter().map(|v| to_sqlite(v)),
+                ))?;
                 while let Some(row) = cursor.next()? {
                     let mut values = Vec::with_capacity(width);
                     for i in 0..width {
