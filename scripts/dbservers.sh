@@ -11,6 +11,9 @@
 #
 # The tests read PWACCOUNT_TEST_PGSQL and PWACCOUNT_TEST_MYSQL ("socket|port|superuser"):
 # without them, the server tests are reported ignored (and fail under CI=true).
+# PWACCOUNT_TEST_TLS is the folder of the test CA (ca.pem), an unrelated CA (other-ca.pem)
+# and the servers' certificate (for localhost only); the role / user `nextcloud_tls` may
+# log in over TLS only.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=${PWACCOUNT_DBSERVERS:-/tmp/pwaccount-dbservers}
@@ -45,8 +48,27 @@ install() {
   fi
 }
 
+# A test CA and a server certificate for localhost (a DNS name only: connecting by
+# 127.0.0.1 does not match it), and an unrelated CA, for the TLS tests.
+make_certs() {
+  local tls=$root/tls
+  [ -f "$tls/server.pem" ] && return
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=pwaccount-test-ca \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=another-ca \
+    -keyout "$tls/other-ca.key" -out "$tls/other-ca.pem" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$tls/server.key" \
+    -out "$tls/server.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n' >"$tls/ext.cnf"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 3650 -extfile "$tls/ext.cnf" -out "$tls/server.pem" 2>/dev/null
+  chmod 0600 "$tls/server.key"
+  own "$tls" "$tls/server.key" "$tls/server.pem" "$tls/ca.pem"
+}
+
 start_pg() {
-  local bin data=$root/pg sock=$root/pgsock pw
+  local bin data=$root/pg sock=$root/pgsock pw tls=$root/tls
   bin=$(pg_bin)
   pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$shared/nextcloud/fixture-pgsql/config.php")
   mkdir -p "$data" "$sock"
@@ -54,19 +76,24 @@ start_pg() {
   chmod 0700 "$data"
   if [ ! -f "$data/PG_VERSION" ]; then
     as_nobody "$bin/initdb" -D "$data" -U postgres -A trust --no-sync -E UTF8 --locale=C >/dev/null
-    cat >"$data/pg_hba.conf" <<EOF
+  fi
+  # nextcloud_tls may log in over TLS only.
+  cat >"$data/pg_hba.conf" <<EOF
 local all postgres trust
 local all all scram-sha-256
+hostssl all nextcloud_tls 127.0.0.1/32 scram-sha-256
+hostnossl all nextcloud_tls 127.0.0.1/32 reject
 host all all 127.0.0.1/32 scram-sha-256
 EOF
-  fi
+  own "$data/pg_hba.conf"
   if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pg.log" -w -o \
-      "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+      "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null
   fi
   local psql=(psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U postgres)
+  "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud LOGIN CREATEDB PASSWORD '$pw'" 2>/dev/null || true
+  "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud_tls LOGIN PASSWORD '$pw' IN ROLE nextcloud" 2>/dev/null || true
   if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'nc_fixture'" | grep -q 1; then
-    "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud LOGIN CREATEDB PASSWORD '$pw'" 2>/dev/null || true
     "${psql[@]}" -d postgres -c "CREATE DATABASE nc_fixture OWNER nextcloud"
     PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d nc_fixture \
       -f "$shared/nextcloud/fixture-pgsql/nextcloud.sql" >/dev/null
@@ -87,19 +114,24 @@ start_my() {
     /usr/sbin/mariadbd --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --socket="$run/mariadbd.sock" \
       --pid-file="$run/mariadbd.pid" --port="$my_port" --bind-address=127.0.0.1 \
       --innodb-flush-log-at-trx-commit=0 --skip-log-bin --character-set-server=utf8mb4 \
-      --collation-server=utf8mb4_bin --log-error="$root/my.log" </dev/null >/dev/null 2>>"$root/my.log" &
+      --collation-server=utf8mb4_bin --ssl-ca="$root/tls/ca.pem" --ssl-cert="$root/tls/server.pem" \
+      --ssl-key="$root/tls/server.key" --log-error="$root/my.log" </dev/null >/dev/null 2>>"$root/my.log" &
     for _ in $(seq 1 100); do
       [ -S "$run/mariadbd.sock" ] && mariadb --socket="$run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
       sleep 0.2
     done
   fi
   local my=(mariadb --socket="$run/mariadbd.sock" -u root)
-  if ! "${my[@]}" -N -e "SHOW DATABASES LIKE 'nc_fixture'" | grep -q nc_fixture; then
-    "${my[@]}" -e "CREATE USER IF NOT EXISTS 'nextcloud'@'localhost' IDENTIFIED BY '$pw';
+  "${my[@]}" -e "CREATE USER IF NOT EXISTS 'nextcloud'@'localhost' IDENTIFIED BY '$pw';
       CREATE USER IF NOT EXISTS 'nextcloud'@'127.0.0.1' IDENTIFIED BY '$pw';
       GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'localhost';
       GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'127.0.0.1';
-      CREATE DATABASE nc_fixture CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+      CREATE USER IF NOT EXISTS 'nextcloud_tls'@'localhost' IDENTIFIED BY '$pw' REQUIRE SSL;
+      CREATE USER IF NOT EXISTS 'nextcloud_tls'@'127.0.0.1' IDENTIFIED BY '$pw' REQUIRE SSL;
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud_tls'@'localhost';
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud_tls'@'127.0.0.1';"
+  if ! "${my[@]}" -N -e "SHOW DATABASES LIKE 'nc_fixture'" | grep -q nc_fixture; then
+    "${my[@]}" -e "CREATE DATABASE nc_fixture CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
     # Line 1 of the dump turns on MariaDB's sandbox mode; it is kept (this is MariaDB).
     "${my[@]}" nc_fixture <"$shared/nextcloud/fixture-mysql/nextcloud.sql"
   fi
@@ -122,7 +154,9 @@ stop() {
 
 case "${1:-}" in
   install) install ;;
-  start) start_pg; start_my ;;
+  start)
+    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_my
+    echo "export PWACCOUNT_TEST_TLS='$root/tls'" ;;
   stop) stop ;;
   clean) stop; rm -rf "$root" ;;
   *) echo "usage: $0 install|start|stop|clean" >&2; exit 2 ;;

@@ -1177,6 +1177,90 @@ fn server_problems_are_named_without_the_password(engine: Engine) {
     );
 }
 
+/// The configuration with `entries` (PHP array entries) added at the end of `$CONFIG`.
+fn config_plus(nc: &Installation, original: &str, entries: &str) {
+    let end = original.rfind(");").unwrap();
+    std::fs::write(
+        nc.config(),
+        format!("{}{entries}\n{}", &original[..end], &original[end..]),
+    )
+    .unwrap();
+}
+
+/// TLS as the configuration asks for it: the user `nextcloud_tls` may only log in over
+/// TLS, so a working command proves the connection was encrypted. A certificate from
+/// another CA is refused; a name check fails on 127.0.0.1 (the certificate names
+/// localhost only) and passes on localhost; a check of the chain alone passes on both.
+fn tls_settings_are_honoured(engine: Engine) {
+    let nc = Installation::on(engine);
+    let tls = PathBuf::from(std::env::var("PWACCOUNT_TEST_TLS").unwrap());
+    let ca = tls.join("ca.pem").display().to_string();
+    let other = tls.join("other-ca.pem").display().to_string();
+    let server = nc.server.as_ref().unwrap();
+    let original = std::fs::read_to_string(nc.config()).unwrap();
+    let port = server.env.port;
+    let base = original
+        .replace(
+            &config_line(&original, "dbuser"),
+            "'dbuser' => 'nextcloud_tls',",
+        )
+        .replace(
+            &config_line(&original, "dbhost"),
+            &format!("'dbhost' => 'localhost:{port}',"),
+        );
+    let on_ip = base.replace(
+        &format!("'dbhost' => 'localhost:{port}',"),
+        &format!("'dbhost' => '127.0.0.1:{port}',"),
+    );
+    let settings = |mode: &str, root: &str| match engine {
+        Engine::Pgsql => {
+            format!("'pgsql_ssl' => array('mode' => '{mode}', 'rootcert' => '{root}'),")
+        }
+        _ => {
+            let verify = if mode == "require" { "false" } else { "true" };
+            format!(
+                "'dbdriveroptions' => array(PDO::MYSQL_ATTR_SSL_CA => '{root}', \
+                 PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => {verify}),"
+            )
+        }
+    };
+    let status = || nc.cmd("bob").args(["--json", "status"]).run();
+    // Checked chain and name.
+    config_plus(&nc, &base, &settings("verify-full", &ca));
+    assert_eq!(status().ok().json()["counts"]["passwords"], 4);
+    // Without TLS, nextcloud_tls is turned away.
+    std::fs::write(nc.config(), &base).unwrap();
+    if engine == Engine::Pgsql {
+        config_plus(&nc, &base, "'pgsql_ssl' => array('mode' => 'disable'),");
+    }
+    assert_eq!(status().code(8).error_id(), "server_login_failed");
+    // Another CA's certificate is refused.
+    config_plus(&nc, &base, &settings("verify-full", &other));
+    let out = status().code(8);
+    assert_eq!(out.error_id(), "server_unreachable", "{}", out.stdout);
+    assert!(
+        out.stdout.to_lowercase().contains("certificate"),
+        "{}",
+        out.stdout
+    );
+    // Unchecked TLS works with any certificate.
+    config_plus(
+        &nc,
+        &base,
+        &settings("require", &other)
+            .replace(&other, if engine == Engine::Pgsql { "" } else { &other }),
+    );
+    status().ok();
+    if engine == Engine::Pgsql {
+        // The name: 127.0.0.1 is not in the certificate.
+        config_plus(&nc, &on_ip, &settings("verify-full", &ca));
+        let out = status().code(8);
+        assert_eq!(out.error_id(), "server_unreachable", "{}", out.stdout);
+        config_plus(&nc, &on_ip, &settings("verify-ca", &ca));
+        status().ok();
+    }
+}
+
 /// pwaccount's connection is cut by the server while it waits for the app's row lock:
 /// exit 8 (`connection_lost`), and the server rolled everything back.
 pub(crate) fn lost_connection(
@@ -1304,6 +1388,7 @@ macro_rules! server_tests {
 
 server_tests!(
     server_problems_are_named_without_the_password,
+    tls_settings_are_honoured,
     a_lost_connection_changes_nothing,
 );
 

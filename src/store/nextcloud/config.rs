@@ -354,11 +354,51 @@ impl Parser<'_> {
         if self.eat_word("null") {
             return Ok(Value::Null);
         }
+        if let Some(n) = self.mysql_constant() {
+            return Ok(Value::Number(n.into()));
+        }
         match self.s.get(self.i) {
             Some(b'\'' | b'"') => self.quoted().map(Value::String),
             Some(c) if c.is_ascii_digit() || *c == b'-' || *c == b'+' => self.number(),
             _ => Err(self.error("not a literal value")),
         }
+    }
+
+    /// A PDO MySQL attribute constant, as `dbdriveroptions` keys are written
+    /// (`PDO::MYSQL_ATTR_SSL_CA`, `\Pdo\Mysql::ATTR_SSL_CA`, …): its value in PHP 8.4
+    /// with mysqlnd (printed by that PHP).
+    fn mysql_constant(&mut self) -> Option<i64> {
+        const NAMES: [&str; 16] = [
+            "USE_BUFFERED_QUERY",
+            "LOCAL_INFILE",
+            "INIT_COMMAND",
+            "COMPRESS",
+            "DIRECT_QUERY",
+            "FOUND_ROWS",
+            "IGNORE_SPACE",
+            "SSL_KEY",
+            "SSL_CERT",
+            "SSL_CA",
+            "SSL_CAPATH",
+            "SSL_CIPHER",
+            "SERVER_PUBLIC_KEY",
+            "MULTI_STATEMENTS",
+            "SSL_VERIFY_SERVER_CERT",
+            "LOCAL_INFILE_DIRECTORY",
+        ];
+        let rest = self.rest();
+        let rest = rest.strip_prefix('\\').unwrap_or(rest);
+        let (prefix, name) = ["PDO::MYSQL_ATTR_", "Pdo\\Mysql::ATTR_"]
+            .iter()
+            .find_map(|p| rest.strip_prefix(p).map(|name| (p, name)))?;
+        let len = name
+            .bytes()
+            .take_while(|c| c.is_ascii_uppercase() || *c == b'_')
+            .count();
+        let index = NAMES.iter().position(|n| *n == &name[..len])?;
+        let slash = usize::from(self.rest().starts_with('\\'));
+        self.i += slash + prefix.len() + len;
+        Some(1000 + index as i64)
     }
 
     fn array(&mut self, close: u8) -> std::result::Result<Value, String> {
@@ -488,6 +528,20 @@ mod tests {
         assert_eq!(map["a"]["0"], "x\ty");
         assert_eq!(map["a"]["1"], "z");
         assert_eq!(map["b"], "q");
+    }
+
+    #[test]
+    fn pdo_mysql_constants_are_read_as_their_values() {
+        let map = parse(
+            "<?php $CONFIG = ['dbdriveroptions' => [PDO::MYSQL_ATTR_SSL_CA => '/ca.pem', \
+             \\PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false, \\Pdo\\Mysql::ATTR_SSL_KEY => '/k']];",
+        )
+        .unwrap();
+        let options = &map["dbdriveroptions"];
+        assert_eq!(options["1009"], "/ca.pem");
+        assert_eq!(options["1014"], false);
+        assert_eq!(options["1007"], "/k");
+        assert!(parse("<?php $CONFIG = [PDO::MYSQL_ATTR_NOPE => 1];").is_err());
     }
 
     #[test]

@@ -83,6 +83,31 @@ impl Engine {
     }
 }
 
+/// How a connection to a server uses TLS, from the configuration (PostgreSQL's
+/// `pgsql_ssl`, MySQL's SSL options in `dbdriveroptions`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum TlsMode {
+    /// No TLS.
+    Off,
+    /// TLS if the server offers it, certificate not checked (libpq's `prefer`, its default).
+    Prefer,
+    /// TLS, certificate not checked.
+    Require,
+    /// TLS, the certificate must chain to the root certificate; its name is not checked.
+    VerifyCa,
+    /// TLS, the certificate must chain to the root certificate and name the host.
+    VerifyFull,
+}
+
+/// TLS settings: the mode and the files it names.
+pub(crate) struct Tls {
+    pub(crate) mode: TlsMode,
+    pub(crate) root_cert: Option<std::path::PathBuf>,
+    pub(crate) client_cert: Option<std::path::PathBuf>,
+    pub(crate) client_key: Option<std::path::PathBuf>,
+    pub(crate) crl: Option<std::path::PathBuf>,
+}
+
 /// Where a database server is and who to log in as, from the configuration.
 pub(crate) struct Server {
     pub(crate) engine: Engine,
@@ -94,6 +119,7 @@ pub(crate) struct Server {
     pub(crate) user: String,
     pub(crate) password: Zeroizing<String>,
     pub(crate) database: String,
+    pub(crate) tls: Tls,
 }
 
 impl Server {
@@ -607,6 +633,156 @@ fn is_number(t: mysql::consts::ColumnType) -> bool {
     )
 }
 
+/// The rustls client configuration for PostgreSQL's TLS modes, as libpq reads them: with
+/// a root certificate, `require` checks the chain as `verify-ca` does.
+fn tls_config(tls: &Tls, server: &Server) -> Result<rustls::ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
+    use std::sync::Arc;
+    let bad_file = |what: &str, path: &Path, e: &dyn std::fmt::Display| {
+        Error::new(
+            Id::NextcloudConfig,
+            format!(
+                "cannot use the TLS {what} {} named in the configuration: {e}",
+                path.display()
+            ),
+        )
+    };
+    let certs = |what: &str, path: &Path| -> Result<Vec<CertificateDer<'static>>> {
+        CertificateDer::pem_file_iter(path)
+            .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| bad_file(what, path, &e))
+    };
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mode = match (tls.mode, &tls.root_cert) {
+        (TlsMode::Require, Some(_)) => TlsMode::VerifyCa,
+        (mode, _) => mode,
+    };
+    let chain = match mode {
+        TlsMode::VerifyCa | TlsMode::VerifyFull => {
+            let Some(root) = &tls.root_cert else {
+                return Err(Error::new(
+                    Id::NextcloudConfig,
+                    format!(
+                        "pgsql_ssl mode {mode:?} needs a root certificate ('rootcert') to check {} against",
+                        server.describe()
+                    ),
+                ));
+            };
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in certs("root certificate", root)? {
+                roots
+                    .add(cert)
+                    .map_err(|e| bad_file("root certificate", root, &e))?;
+            }
+            let crls = match &tls.crl {
+                Some(path) => CertificateRevocationListDer::pem_file_iter(path)
+                    .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+                    .map_err(|e| bad_file("revocation list", path, &e))?,
+                None => Vec::new(),
+            };
+            Some(
+                rustls::client::WebPkiServerVerifier::builder_with_provider(
+                    Arc::new(roots),
+                    provider.clone(),
+                )
+                .with_crls(crls)
+                .build()
+                .map_err(|e| bad_file("root certificate", root, &e))?,
+            )
+        }
+        _ => None,
+    };
+    let verifier = Arc::new(Verifier {
+        chain,
+        check_name: mode == TlsMode::VerifyFull,
+        provider: provider.clone(),
+    });
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::internal(format!("TLS set-up: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    match (&tls.client_cert, &tls.client_key) {
+        (Some(cert), Some(key)) => {
+            let chain = certs("client certificate", cert)?;
+            let key =
+                PrivateKeyDer::from_pem_file(key).map_err(|e| bad_file("client key", key, &e))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| bad_file("client certificate", cert, &e))
+        }
+        _ => Ok(builder.with_no_client_auth()),
+    }
+}
+
+/// The server certificate check of a TLS mode: the chain (against the root
+/// certificates), with or without the name, or nothing (`prefer`, `require`: encrypted,
+/// the certificate not checked, as libpq does). The handshake's signatures are always
+/// checked.
+#[derive(Debug)]
+struct Verifier {
+    chain: Option<std::sync::Arc<rustls::client::WebPkiServerVerifier>>,
+    check_name: bool,
+    provider: std::sync::Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        server_name: &rustls::pki_types::ServerName<'_>,
+        ocsp: &[u8],
+        now: rustls::pki_types::UnixTime,
+    ) -> std::result::Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        use rustls::CertificateError as C;
+        let Some(chain) = &self.chain else {
+            return Ok(rustls::client::danger::ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                C::NotValidForName | C::NotValidForNameContext { .. },
+            )) if !self.check_name => Ok(rustls::client::danger::ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> std::result::Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
 /// How long to wait for a server to answer a connection attempt.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -624,9 +800,22 @@ fn pg_connect(server: &Server, busy: Duration) -> Result<Conn> {
         (None, Some(host)) => config.host(host),
         (None, None) => config.host("localhost"),
     };
-    let client = config
-        .connect(postgres::NoTls)
-        .map_err(|e| connect_error(server, &pg_reason(&e), pg_login_refused(&e)))?;
+    let connected = match server.tls.mode {
+        TlsMode::Off => config
+            .ssl_mode(postgres::config::SslMode::Disable)
+            .connect(postgres::NoTls),
+        mode => {
+            let tls = tls_config(&server.tls, server)?;
+            config.ssl_mode(if mode == TlsMode::Prefer {
+                postgres::config::SslMode::Prefer
+            } else {
+                postgres::config::SslMode::Require
+            });
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        }
+    };
+    let client =
+        connected.map_err(|e| connect_error(server, &pg_reason(&e), pg_login_refused(&e)))?;
     let conn = Conn::Postgres(Box::new(RefCell::new(Pg {
         client,
         prepared: HashMap::new(),
@@ -678,6 +867,21 @@ fn my_connect(server: &Server, busy: Duration) -> Result<Conn> {
         (None, Some(host)) => opts.ip_or_hostname(Some(host.clone())),
         (None, None) => opts.ip_or_hostname(Some("localhost")),
     };
+    if server.tls.mode != TlsMode::Off {
+        let tls = &server.tls;
+        let check = matches!(tls.mode, TlsMode::VerifyCa | TlsMode::VerifyFull);
+        let mut ssl = mysql::SslOpts::default()
+            .with_danger_accept_invalid_certs(!check)
+            .with_danger_skip_domain_validation(tls.mode != TlsMode::VerifyFull);
+        if let Some(ca) = &tls.root_cert {
+            ssl = ssl.with_root_cert_path(Some(ca.clone()));
+        }
+        if let (Some(cert), Some(key)) = (&tls.client_cert, &tls.client_key) {
+            ssl = ssl
+                .with_client_identity(Some(mysql::ClientIdentity::new(cert.clone(), key.clone())));
+        }
+        opts = opts.ssl_opts(Some(ssl));
+    }
     let conn = mysql::Conn::new(opts).map_err(|e| {
         let refused =
             matches!(&e, mysql::Error::MySqlError(m) if [1044, 1045, 1049, 1698].contains(&m.code));

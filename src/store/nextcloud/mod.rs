@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::{Access, ChallengeRow, Counts, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
-use db::{Conn, Engine, Server, Value};
+use db::{Conn, Engine, Server, Tls, TlsMode, Value};
 
 /// The Passwords app versions this build was checked against (`installed_version` in
 /// `<prefix>appconfig`): 2026.2.x, the version of the reference fixture.
@@ -72,7 +72,7 @@ fn engine(config: &Config) -> Result<Engine> {
 
 /// Where the database server is, read as Nextcloud reads `dbhost` (a host, `host:port`,
 /// `host:/socket`, `[ipv6]:port`, or a socket path), `dbport`, `dbuser`, `dbpassword` and
-/// `dbname`; TLS settings this build cannot honour are refused rather than ignored.
+/// `dbname`, and the TLS settings.
 fn server(config: &Config, engine: Engine) -> Result<Server> {
     let raw = config.string("dbhost").unwrap_or_default();
     let (mut host, mut port, mut socket) = (raw.clone(), None, None);
@@ -120,29 +120,10 @@ fn server(config: &Config, engine: Engine) -> Result<Server> {
     {
         socket = Some(default.to_owned());
     }
-    if engine == Engine::Postgres
-        && let Some(serde_json::Value::Object(ssl)) = config.value("pgsql_ssl")
-        && let Some(mode) = ssl.get("mode").and_then(|m| m.as_str())
-        && !["", "disable", "allow", "prefer"].contains(&mode)
-    {
-        return Err(unsupported(format!(
-            "the configuration asks for TLS to PostgreSQL (pgsql_ssl mode '{}'), which this \
-             build does not support yet",
-            crate::text::escape_controls(mode)
-        )));
-    }
-    if engine == Engine::MySql
-        && let Some(serde_json::Value::Object(options)) = config.value("dbdriveroptions")
-        && options.keys().any(|k| {
-            k.parse::<u32>().is_ok_and(|k| (1007..=1014).contains(&k)) || k.contains("SSL")
-        })
-    {
-        return Err(unsupported(
-            "the configuration asks for TLS to MySQL (SSL options in 'dbdriveroptions'), \
-             which this build does not support yet"
-                .into(),
-        ));
-    }
+    let tls = match engine {
+        Engine::Postgres => pgsql_tls(config)?,
+        _ => mysql_tls(config)?,
+    };
     Ok(Server {
         engine,
         host: (!host.is_empty()).then_some(host),
@@ -155,6 +136,86 @@ fn server(config: &Config, engine: Engine) -> Result<Server> {
         user: config.string("dbuser").unwrap_or_default(),
         password: Zeroizing::new(config.string("dbpassword").unwrap_or_default()),
         database: config.string("dbname").unwrap_or_else(|| "owncloud".into()),
+        tls,
+    })
+}
+
+/// A file named by a TLS setting (empty: none).
+fn tls_file(value: Option<&serde_json::Value>) -> Option<PathBuf> {
+    value
+        .and_then(|v| v.as_str())
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+}
+
+/// PostgreSQL's TLS settings, `pgsql_ssl` (`mode`, `rootcert`, `cert`, `key`, `crl`), as
+/// libpq reads them; without them (or with an empty mode), libpq's default `prefer`.
+fn pgsql_tls(config: &Config) -> Result<Tls> {
+    let ssl = match config.value("pgsql_ssl") {
+        Some(serde_json::Value::Object(ssl)) => ssl.clone(),
+        _ => serde_json::Map::new(),
+    };
+    let mode = match ssl.get("mode").and_then(|m| m.as_str()).unwrap_or("") {
+        "disable" | "allow" => TlsMode::Off,
+        "" | "prefer" => TlsMode::Prefer,
+        "require" => TlsMode::Require,
+        "verify-ca" => TlsMode::VerifyCa,
+        "verify-full" => TlsMode::VerifyFull,
+        other => {
+            return Err(config_error(format!(
+                "pgsql_ssl mode '{}' in the configuration is not one of PostgreSQL's modes",
+                crate::text::escape_controls(other)
+            )));
+        }
+    };
+    Ok(Tls {
+        mode,
+        root_cert: tls_file(ssl.get("rootcert")),
+        client_cert: tls_file(ssl.get("cert")),
+        client_key: tls_file(ssl.get("key")),
+        crl: tls_file(ssl.get("crl")),
+    })
+}
+
+/// MySQL's TLS settings: the PDO SSL options in `dbdriveroptions` (keyed by the PDO
+/// constants' values). Any of key, certificate or CA turns TLS on; the server's
+/// certificate and name are checked unless `SSL_VERIFY_SERVER_CERT` is false, as PHP's
+/// driver does.
+fn mysql_tls(config: &Config) -> Result<Tls> {
+    const SSL_KEY: &str = "1007";
+    const SSL_CERT: &str = "1008";
+    const SSL_CA: &str = "1009";
+    const SSL_CAPATH: &str = "1010";
+    const SSL_CIPHER: &str = "1011";
+    const SSL_VERIFY_SERVER_CERT: &str = "1014";
+    let options = match config.value("dbdriveroptions") {
+        Some(serde_json::Value::Object(options)) => options.clone(),
+        _ => serde_json::Map::new(),
+    };
+    for (key, name) in [(SSL_CAPATH, "SSL_CAPATH"), (SSL_CIPHER, "SSL_CIPHER")] {
+        if options.contains_key(key) {
+            return Err(unsupported(format!(
+                "the configuration sets PDO::MYSQL_ATTR_{name} in 'dbdriveroptions', which this \
+                 build does not support (give the CA file as SSL_CA)"
+            )));
+        }
+    }
+    let on = [SSL_KEY, SSL_CERT, SSL_CA]
+        .iter()
+        .any(|k| tls_file(options.get(*k)).is_some());
+    let verify = options
+        .get(SSL_VERIFY_SERVER_CERT)
+        .is_none_or(|v| v.as_bool().unwrap_or(true));
+    Ok(Tls {
+        mode: match (on, verify) {
+            (false, _) => TlsMode::Off,
+            (true, true) => TlsMode::VerifyFull,
+            (true, false) => TlsMode::Require,
+        },
+        root_cert: tls_file(options.get(SSL_CA)),
+        client_cert: tls_file(options.get(SSL_CERT)),
+        client_key: tls_file(options.get(SSL_KEY)),
+        crl: None,
     })
 }
 
@@ -637,49 +698,62 @@ impl Reader<'_> {
         run(format!(
             "DELETE FROM {p}passwords_session WHERE user_id = $1 AND deleted = FALSE"
         ))?;
-        let base_folder = |table: &str| {
-            if table == "folder" {
-                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
+        // "One of the user's live models of `table` has the uuid in `column`", as a
+        // correlated EXISTS on the app's unique (user_id, uuid) index: one index probe per
+        // row, whatever the planner's statistics say (a freshly grown table has none).
+        let live_model = |table: &str, column: &str, extra: &str| {
+            let base = if table == "folder" {
+                " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
             } else {
                 ""
-            }
-        };
-        let models = |table: &str| {
-            let base = base_folder(table);
+            };
             format!(
-                "SELECT uuid FROM {p}passwords_{table} WHERE user_id = $1 AND deleted = FALSE{base}"
+                "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
             )
         };
-        let passwords = models("password");
         let flag = "deleted = TRUE, updated = $2";
+        let share = format!("{p}passwords_share");
         // Shares the app can see (its own, or received as a password) of the passwords.
         let visible =
             "deleted = FALSE AND (user_id = $1 OR (receiver = $1 AND target_password IS NOT NULL))";
         run(format!(
-            "UPDATE {p}passwords_share SET {flag} WHERE {visible} AND (
-               source_password IN ({passwords} AND has_shares)
-               OR target_password IN ({passwords} AND share_id IS NOT NULL AND share_id <> ''))"
+            "UPDATE {share} SET {flag} WHERE {visible} AND ({} OR {})",
+            live_model(
+                "password",
+                &format!("{share}.source_password"),
+                " AND m.has_shares"
+            ),
+            live_model(
+                "password",
+                &format!("{share}.target_password"),
+                " AND m.share_id IS NOT NULL AND m.share_id <> ''"
+            ),
         ))?;
         run(format!(
-            "UPDATE {p}passwords_share SET {flag} WHERE user_id = $1 AND deleted = FALSE"
+            "UPDATE {share} SET {flag} WHERE user_id = $1 AND deleted = FALSE"
         ))?;
+        let relation = format!("{p}passwords_pw_tag_rel");
         run(format!(
-            "UPDATE {p}passwords_pw_tag_rel SET {flag} WHERE user_id = $1 AND deleted = FALSE AND (
-               tag IN ({}) OR password IN ({passwords}))",
-            models("tag")
+            "UPDATE {relation} SET {flag} WHERE user_id = $1 AND deleted = FALSE AND ({} OR {})",
+            live_model("tag", &format!("{relation}.tag"), ""),
+            live_model("password", &format!("{relation}.password"), ""),
         ))?;
         for table in ["tag", "folder", "password"] {
+            let revisions = format!("{p}passwords_{table}_rv");
             run(format!(
-                "UPDATE {p}passwords_{table}_rv SET {flag} WHERE user_id = $1 AND deleted = FALSE
-                   AND model IN ({})",
-                models(table)
+                "UPDATE {revisions} SET {flag} WHERE user_id = $1 AND deleted = FALSE AND {}",
+                live_model(table, &format!("{revisions}.model"), "")
             ))?;
             let extra = if table == "password" {
                 ", has_shares = FALSE"
             } else {
                 ""
             };
-            let base = base_folder(table);
+            let base = if table == "folder" {
+                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
+            } else {
+                ""
+            };
             run(format!(
                 "UPDATE {p}passwords_{table} SET {flag}{extra} WHERE user_id = $1 AND deleted = FALSE{base}"
             ))?;
