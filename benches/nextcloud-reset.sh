@@ -67,6 +67,11 @@ oracle adduser "$user" >/dev/null
 oracle populate "$user" "$pass" -n 2 >/dev/null
 python3 "$here/benches/nextcloud_clone.py" "$engine" "$where" "$user" $((n - 2)) >&2
 for i in $(seq 1 "$rounds"); do copy "ncbench$i" >/dev/null 2>&1; done
+# The copies leave gigabytes of dirty pages and WAL: flush them first, or the first
+# minutes of fsyncs (pwaccount's snapshot, every commit) wait behind that write-back.
+[ "$engine" != pgsql ] || "${super[@]}" -d postgres -c CHECKPOINT
+sync
+sleep 5
 
 export HOME=$root/bench-home
 times=()

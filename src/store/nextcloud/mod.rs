@@ -695,6 +695,13 @@ impl Reader<'_> {
             self.db.execute(&sql, &[user.into(), now.into()])?;
             Ok(())
         };
+        if self.db.engine() == Engine::Postgres {
+            // Every statement below joins one user's rows with one user's rows: hash joins
+            // are right at any size. With statistics from before the user grew (a table
+            // not analyzed since), PostgreSQL may pick a nested loop that scans the user's
+            // revisions once per password: 10 s instead of 0.2 s at 10,000 items.
+            self.db.batch("SET LOCAL enable_nestloop = off")?;
+        }
         run(format!(
             "DELETE FROM {p}passwords_session WHERE user_id = $1 AND deleted = FALSE"
         ))?;
