@@ -16,6 +16,9 @@ _pwaccount() {
             ",$1")
                 cmd="pwaccount"
                 ;;
+            pwaccount,accounts)
+                cmd="pwaccount__subcmd__accounts"
+                ;;
             pwaccount,backup)
                 cmd="pwaccount__subcmd__backup"
                 ;;
@@ -88,6 +91,9 @@ _pwaccount() {
             pwaccount__subcmd__feature__subcmd__help,list)
                 cmd="pwaccount__subcmd__feature__subcmd__help__subcmd__list"
                 ;;
+            pwaccount__subcmd__help,accounts)
+                cmd="pwaccount__subcmd__help__subcmd__accounts"
+                ;;
             pwaccount__subcmd__help,backup)
                 cmd="pwaccount__subcmd__help__subcmd__backup"
                 ;;
@@ -137,8 +143,42 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__accounts)
+            opts="-u -q -h --with-challenge --without-challenge --blank --pending-reset --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -707,8 +747,22 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge backup restore status feature completions help"
+            opts="reset challenge backup restore accounts status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__help__subcmd__accounts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

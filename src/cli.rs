@@ -51,8 +51,8 @@ pub struct Cli {
 
     /// A Nextcloud installation to work on instead: its folder or its config/config.php.
     /// pwaccount reads its configuration as Nextcloud does and uses the Passwords app's
-    /// own tables, as the app does (installations that keep their database in SQLite;
-    /// not for backup --all or feature).
+    /// own tables, as the app does, through its database (SQLite, PostgreSQL or
+    /// MySQL/MariaDB; not for backup --all or feature).
     #[arg(
         long,
         env = "PWACCOUNT_NEXTCLOUD",
@@ -141,6 +141,16 @@ pub enum Command {
     /// holds and asked to confirm; scripts pass --yes.
     Restore(RestoreArgs),
 
+    /// List every account in the database, with what it holds.
+    ///
+    /// One line (or, with --json, one object in {"accounts":[…]}) per account, in byte
+    /// order of the id: item counts, challenge, encryption, pending reset and the time of
+    /// its newest row. An account is any id that owns a row of the database (on a Nextcloud
+    /// installation: a row of the Passwords app's tables or one of its preferences). Rows
+    /// are printed as they are read, so memory does not grow with the number of accounts.
+    /// Filters combine: an account is listed when it passes all of them.
+    Accounts(AccountsArgs),
+
     /// Show what the account holds: counts, challenge, encryption, pending reset.
     ///
     /// A never-seen account is blank: every count is 0.
@@ -158,6 +168,26 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// Only accounts that have a challenge.
+    #[arg(long, conflicts_with = "without_challenge")]
+    pub with_challenge: bool,
+
+    /// Only accounts without a challenge.
+    #[arg(long)]
+    pub without_challenge: bool,
+
+    /// Only blank accounts: no passwords, folders, tags, shares or keychains, and no
+    /// challenge.
+    #[arg(long)]
+    pub blank: bool,
+
+    /// Only accounts with a reset code pending.
+    #[arg(long)]
+    pub pending_reset: bool,
 }
 
 #[derive(Debug, Args)]

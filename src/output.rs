@@ -8,11 +8,19 @@ use serde_json::{Value, json};
 use crate::error::Error;
 use crate::text::{escape_controls, thousands};
 
+/// Whether a streamed JSON object (`accounts`) is open on stdout: a failure then closes it
+/// with its envelope's fields, so stdout still holds exactly one JSON object.
+static JSON_STREAM_OPEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// What a command produced, in both renderings.
 #[derive(Debug)]
 pub struct Report {
-    /// The JSON object printed with `--json`.
+    /// The JSON object printed with `--json` (nothing, when the command streamed it).
     pub json: Value,
+    /// The command printed its result as it went (`Output::stream`).
+    pub streamed: bool,
+    /// Writing a streamed result failed (reported as any unwritable result is).
+    pub stream_error: Option<io::Error>,
     /// Text mode: what goes to standard output (data), if anything.
     pub stdout: Option<String>,
     /// Text mode: lines for people on standard error (not with `--quiet`).
@@ -23,8 +31,18 @@ impl Report {
     pub fn new(json: Value) -> Self {
         Report {
             json,
+            streamed: false,
+            stream_error: None,
             stdout: None,
             notes: Vec::new(),
+        }
+    }
+
+    /// The result of a command that printed its data itself, as it went.
+    pub fn streamed() -> Self {
+        Report {
+            streamed: true,
+            ..Report::new(Value::Null)
         }
     }
 
@@ -49,6 +67,17 @@ impl Output {
     /// Print a successful result. The result is part of the outcome: a failure to write
     /// it is returned (a closed pipe included), never ignored.
     pub fn emit(&self, report: &Report) -> io::Result<()> {
+        if let Some(e) = &report.stream_error {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
+        if report.streamed {
+            if !self.json {
+                for note in &report.notes {
+                    self.note(note);
+                }
+            }
+            return Ok(());
+        }
         if self.json {
             return print_stdout(&format!("{}\n", report.json));
         }
@@ -76,8 +105,34 @@ impl Output {
         }
     }
 
-    /// Print a failure once: the JSON envelope on stdout, or the message on stderr.
+    /// Part of a result printed as it is produced (text: control characters escaped).
+    pub fn stream(&self, text: &str) -> io::Result<()> {
+        if self.json {
+            print_stdout(text)
+        } else {
+            print_stdout(&escape_controls(text))
+        }
+    }
+
+    /// Begin a JSON object printed in parts (`stream`), ended by `close_stream`.
+    pub fn open_stream(&self, text: &str) -> io::Result<()> {
+        JSON_STREAM_OPEN.store(true, std::sync::atomic::Ordering::SeqCst);
+        print_stdout(text)
+    }
+
+    /// End the JSON object `open_stream` began.
+    pub fn close_stream(&self, text: &str) -> io::Result<()> {
+        JSON_STREAM_OPEN.store(false, std::sync::atomic::Ordering::SeqCst);
+        print_stdout(text)
+    }
+
+    /// Print a failure once: the JSON envelope on stdout, or the message on stderr. In
+    /// the middle of a streamed object, the envelope's fields close that object.
     pub fn fail(&self, error: &Error) -> io::Result<()> {
+        if self.json && JSON_STREAM_OPEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let envelope = error_json(error).to_string();
+            return print_stdout(&format!("],{}\n", &envelope[1..]));
+        }
         if self.json {
             print_stdout(&format!("{}\n", error_json(error)))
         } else {

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod accounts;
 mod backup;
 mod bad_input;
 mod catalogue;

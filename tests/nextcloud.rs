@@ -1326,6 +1326,37 @@ fn a_lost_connection_changes_nothing(engine: Engine) {
     nc.verify("bob", BOB).run().ok();
 }
 
+/// `accounts` on an installation: the app's users in byte order, as `status` counts them.
+fn accounts_lists_the_apps_users(engine: Engine) {
+    let nc = Installation::on(engine);
+    let before = nc.sums();
+    let v = nc.cmd("bob").args(["--json", "accounts"]).run().ok().json();
+    let users: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["user"].as_str().unwrap())
+        .collect();
+    assert!(users.contains(&"alice") && users.contains(&"bob"), "{v}");
+    let mut sorted = users.clone();
+    sorted.sort();
+    assert_eq!(users, sorted);
+    for account in v["accounts"].as_array().unwrap() {
+        let user = account["user"].as_str().unwrap();
+        let status = nc.cmd(user).args(["--json", "status"]).run().ok().json();
+        assert_eq!(account["counts"], status["counts"], "{user}");
+        assert_eq!(account["challenge"], status["challenge"], "{user}");
+    }
+    let with = nc
+        .cmd("bob")
+        .args(["--json", "accounts", "--with-challenge"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(with["listed"], 2, "{with}");
+    assert_eq!(nc.sums(), before);
+}
+
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 
@@ -1406,4 +1437,5 @@ engine_tests!(
     raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file,
     reset_at_a_terminal_on_nextcloud_needs_the_typed_code,
     a_killed_reset_leaves_the_user_untouched_or_reset,
+    accounts_lists_the_apps_users,
 );

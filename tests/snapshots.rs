@@ -205,6 +205,7 @@ fn help() {
         vec!["backup", "--help"],
         vec!["restore", "--help"],
         vec!["status", "--help"],
+        vec!["accounts", "--help"],
     ] {
         let name = format!("help-{}", command[..command.len() - 1].join("-"));
         pin(name.trim_end_matches('-'), &Run::new().args(&command).run());

@@ -64,6 +64,11 @@ pub trait Accounts {
     /// warning about something after the commit, if any.
     fn restore(&mut self, info: &SnapshotInfo, path: &Path, job: Job<'_>)
     -> Result<Option<String>>;
+    /// `accounts`: up to `limit` account ids after `after` (`""`: from the start), in
+    /// byte order; an account is an id that owns a row of the store.
+    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>>;
+    /// When the account last changed (its newest row's time), if it has rows with times.
+    fn last_change(&mut self, user: &str) -> Result<Option<i64>>;
 }
 
 /// How a snapshot is written or put back.
@@ -76,6 +81,16 @@ pub struct Job<'a> {
 }
 
 impl Accounts for AccountStore {
+    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
+        let tx = self.read()?;
+        crate::store::account_ids(&tx, after, limit)
+    }
+
+    fn last_change(&mut self, user: &str) -> Result<Option<i64>> {
+        let tx = self.read()?;
+        crate::store::last_change(&tx, user)
+    }
+
     fn status(&mut self, user: &str) -> Result<status::Status> {
         status::status(self, user)
     }

@@ -233,6 +233,14 @@ impl super::Accounts for NextcloudStore {
         set(self, user, new, old)
     }
 
+    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
+        self.read()?.account_ids(after, limit)
+    }
+
+    fn last_change(&mut self, user: &str) -> Result<Option<i64>> {
+        self.read()?.last_change(user)
+    }
+
     fn reset_preview(&mut self, user: &str) -> Result<crate::store::Counts> {
         self.read()?.counts(user)
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand: each reads its arguments, gathers answers (files,
 //! environment, prompts), calls the account layer and builds a `Report`. No SQL here.
 
+mod accounts;
 mod backup;
 mod challenge;
 mod completions;
@@ -113,8 +114,8 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs status, challenge get, verify and set, reset, backup (of one \
-                 account) and restore on a Nextcloud installation; this command is not \
+                "this build runs accounts, status, challenge get, verify and set, reset, backup \
+                 (of one account) and restore on a Nextcloud installation; this command is not \
                  supported there yet",
             )
         });
@@ -131,7 +132,10 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     // Without --user, a restore works on the snapshot's account, not the login name: its
     // errors name that account themselves, once it is known.
     let login_is_not_the_account = matches!(cli.command, Command::Restore(_)) && !user_given;
+    // `accounts` is about the database, not one account.
+    let about_no_account = matches!(cli.command, Command::Accounts(_));
     let result = match cli.command {
+        Command::Accounts(args) => accounts::run(&ctx, &args),
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
@@ -141,7 +145,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
     result.map_err(hint).map_err(|e| match &ctx.user {
-        Ok(user) if !login_is_not_the_account => e.in_context(user, &ctx.db),
+        Ok(user) if !login_is_not_the_account && !about_no_account => e.in_context(user, &ctx.db),
         _ => Error {
             database: Some(ctx.db.clone()),
             ..e
@@ -154,7 +158,11 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
 /// features (the app has no switch for client-side encryption any more).
 fn served_on_nextcloud(command: &Command) -> bool {
     match command {
-        Command::Status | Command::Reset(_) | Command::Restore(_) | Command::Challenge(_) => true,
+        Command::Accounts(_)
+        | Command::Status
+        | Command::Reset(_)
+        | Command::Restore(_)
+        | Command::Challenge(_) => true,
         Command::Backup(args) => !args.all,
         Command::Feature(_) | Command::Completions { .. } => false,
     }

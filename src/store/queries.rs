@@ -335,3 +335,48 @@ pub fn put_reset_code(
     )?;
     Ok(())
 }
+
+/// Every table whose rows belong to an account (`user_id`): what a reset empties, and
+/// the account itself, its shares and its tokens.
+fn owned_tables() -> impl Iterator<Item = &'static str> {
+    RESET_TABLES
+        .iter()
+        .copied()
+        .chain(["accounts", "shares", "tokens"])
+}
+
+/// Up to `limit` account ids after `after` (byte order): every id that owns a row
+/// anywhere. Each table is read through its `user_id` index from `after` on.
+pub fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<String>> {
+    let union = owned_tables()
+        .map(|t| format!("SELECT user_id FROM {t} WHERE user_id > ?1"))
+        .collect::<Vec<_>>()
+        .join(" UNION ");
+    let mut stmt = conn.prepare(&format!("{union} ORDER BY user_id LIMIT ?2"))?;
+    let ids = stmt
+        .query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
+
+/// When the account last changed: the newest `updated` (or `created`) of its rows.
+pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
+    let newest = owned_tables()
+        .filter_map(|t| {
+            let column = match t {
+                "passwords" | "folders" | "tags" | "shares" | "keychains" | "sessions" => "updated",
+                "settings" | "user_config" => return None,
+                _ => "created",
+            };
+            Some(format!(
+                "SELECT max({column}) AS t FROM {t} WHERE user_id = ?1"
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    Ok(
+        conn.query_row(&format!("SELECT max(t) FROM ({newest})"), [user], |r| {
+            r.get(0)
+        })?,
+    )
+}

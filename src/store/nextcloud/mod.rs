@@ -533,6 +533,55 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Up to `limit` user ids after `after`, in byte order: every user with a row in the
+    /// app's tables or a preference of the app.
+    pub fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+        let p = self.prefix;
+        // Byte order on every engine (PostgreSQL's "C" collation; MySQL's Nextcloud
+        // tables are utf8mb4_bin, SQLite compares bytes).
+        let c = if self.db.engine() == Engine::Postgres {
+            " COLLATE \"C\""
+        } else {
+            ""
+        };
+        let mut branches: Vec<String> = TABLES
+            .iter()
+            .map(|t| format!("SELECT user_id AS id FROM {p}{t} WHERE user_id{c} > $1"))
+            .collect();
+        branches.push(format!(
+            "SELECT userid AS id FROM {p}preferences WHERE appid = 'passwords' AND userid{c} > $1"
+        ));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.db.all(
+            &format!(
+                "SELECT id FROM ({}) AS ids ORDER BY id{c} LIMIT $2",
+                branches.join(" UNION ")
+            ),
+            &[after.into(), limit.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().and_then(Value::into_text))
+            .collect())
+    }
+
+    /// When the user's Passwords data last changed: the newest `updated` of its rows.
+    pub fn last_change(&self, user: &str) -> Result<Option<i64>> {
+        let p = self.prefix;
+        let newest = TABLES
+            .iter()
+            .map(|t| format!("SELECT max(updated) AS t FROM {p}{t} WHERE user_id = $1"))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        Ok(self
+            .db
+            .value(
+                &format!("SELECT max(t) FROM ({newest}) AS n"),
+                &[user.into()],
+            )?
+            .and_then(|v| v.as_int()))
+    }
+
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
     pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {

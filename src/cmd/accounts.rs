@@ -1,0 +1,127 @@
+//! `accounts`: every account of the database, one line (or JSON object) each, printed as
+//! it is read.
+
+use serde_json::json;
+
+use super::Ctx;
+use crate::account::status::Status;
+use crate::cli::AccountsArgs;
+use crate::error::Result;
+use crate::output::Report;
+use crate::store::Access;
+use crate::text::{thousands, utc_time};
+
+/// Account ids read per query: memory holds one page, whatever the number of accounts.
+const PAGE: usize = 256;
+
+/// Blank for the listing: nothing a user would miss (no items, shares or keychains) and
+/// no challenge. Sessions, settings and tokens do not count.
+fn is_blank(s: &Status) -> bool {
+    let c = &s.counts;
+    c.passwords + c.folders + c.tags + c.shares + c.keychains == 0 && s.challenge.is_none()
+}
+
+fn wanted(args: &AccountsArgs, s: &Status) -> bool {
+    (!args.with_challenge || s.challenge.is_some())
+        && (!args.without_challenge || s.challenge.is_none())
+        && (!args.blank || is_blank(s))
+        && (!args.pending_reset || s.reset_pending.is_some())
+}
+
+const HEADER: &str = "account                   passwords  folders     tags  challenge  encryption   reset    last change";
+
+fn text_line(s: &Status, last: Option<i64>) -> String {
+    let c = &s.counts;
+    let encryption = match (s.encryption.cse, s.encryption.sse.as_deref()) {
+        (true, Some(sse)) => format!("cse+{sse}"),
+        (true, None) => "cse".to_owned(),
+        (false, Some(sse)) => sse.to_owned(),
+        (false, None) => "none".to_owned(),
+    };
+    format!(
+        "{:<24}  {:>9}  {:>7}  {:>7}  {:<9}  {:<11}  {:<7}  {}",
+        s.user,
+        thousands(c.passwords),
+        thousands(c.folders),
+        thousands(c.tags),
+        s.challenge.as_ref().map_or("none", |ch| ch.kind.as_str()),
+        encryption,
+        if s.reset_pending.is_some() {
+            "pending"
+        } else {
+            "-"
+        },
+        last.map_or_else(|| "-".to_owned(), utc_time),
+    )
+}
+
+fn json_object(s: &Status, last: Option<i64>) -> serde_json::Value {
+    json!({
+        "user": s.user,
+        "counts": s.counts,
+        "challenge": s.challenge,
+        "encryption": s.encryption,
+        "reset_pending": s.reset_pending,
+        "last_change": last,
+        "blank": is_blank(s),
+        "problems": s.problems,
+    })
+}
+
+pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
+    let mut store = ctx.accounts(Access::Read)?;
+    let out = ctx.out;
+    // A listing that cannot be written ends the run as any unwritable result does.
+    let unwritable = |e: std::io::Error| Report {
+        stream_error: Some(e),
+        ..Report::streamed()
+    };
+    let opened = if out.json {
+        out.open_stream("{\"accounts\":[")
+    } else {
+        out.stream(&format!("{HEADER}\n"))
+    };
+    if let Err(e) = opened {
+        return Ok(unwritable(e));
+    }
+    let (mut listed, mut seen) = (0u64, 0u64);
+    let mut after = String::new();
+    loop {
+        crate::interrupt::check()?;
+        let page = store.account_ids(&after, PAGE)?;
+        let Some(last_id) = page.last().cloned() else {
+            break;
+        };
+        for user in &page {
+            seen += 1;
+            let status = store.status(user)?;
+            if !wanted(args, &status) {
+                continue;
+            }
+            let last = store.last_change(user)?;
+            let line = if out.json {
+                let comma = if listed == 0 { "" } else { "," };
+                format!("{comma}{}", json_object(&status, last))
+            } else {
+                format!("{}\n", text_line(&status, last))
+            };
+            if let Err(e) = out.stream(&line) {
+                return Ok(unwritable(e));
+            }
+            listed += 1;
+        }
+        after = last_id;
+    }
+    if out.json
+        && let Err(e) = out.close_stream(&format!(
+            "],\"listed\":{listed},\"accounts_seen\":{seen}}}\n"
+        ))
+    {
+        return Ok(unwritable(e));
+    }
+    Ok(Report::streamed().note(format!(
+        "{} of {} account(s) listed",
+        thousands(listed),
+        thousands(seen)
+    )))
+}
