@@ -25,6 +25,9 @@ _pwaccount() {
             pwaccount,challenge)
                 cmd="pwaccount__subcmd__challenge"
                 ;;
+            pwaccount,check)
+                cmd="pwaccount__subcmd__check"
+                ;;
             pwaccount,completions)
                 cmd="pwaccount__subcmd__completions"
                 ;;
@@ -100,6 +103,9 @@ _pwaccount() {
             pwaccount__subcmd__help,challenge)
                 cmd="pwaccount__subcmd__help__subcmd__challenge"
                 ;;
+            pwaccount__subcmd__help,check)
+                cmd="pwaccount__subcmd__help__subcmd__check"
+                ;;
             pwaccount__subcmd__help,completions)
                 cmd="pwaccount__subcmd__help__subcmd__completions"
                 ;;
@@ -143,7 +149,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts check status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -506,6 +512,40 @@ _pwaccount() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pwaccount__subcmd__check)
+            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pwaccount__subcmd__completions)
             opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -747,7 +787,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge backup restore accounts status feature completions help"
+            opts="reset challenge backup restore accounts check status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -833,6 +873,20 @@ _pwaccount() {
         pwaccount__subcmd__help__subcmd__challenge__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

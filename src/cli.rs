@@ -151,6 +151,16 @@ pub enum Command {
     /// Filters combine: an account is listed when it passes all of them.
     Accounts(AccountsArgs),
 
+    /// Check the database: the engine's own integrity check, then every account (or the
+    /// one given with --user) for damage.
+    ///
+    /// Reported: a challenge pointer without its challenge, keychains without a challenge,
+    /// a challenge that cannot be read, rows pointing at rows that are not there
+    /// (revisions, tag assignments, shares), and reset codes that expired unused. Each
+    /// finding names the account and the command that repairs it. Exit 0 when everything
+    /// is sound, 8 (`check_failed`) with the findings when not. Nothing is ever changed.
+    Check(CheckArgs),
+
     /// Show what the account holds: counts, challenge, encryption, pending reset.
     ///
     /// A never-seen account is blank: every count is 0.
@@ -188,6 +198,13 @@ pub struct AccountsArgs {
     /// Only accounts with a reset code pending.
     #[arg(long)]
     pub pending_reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Check every account (the default unless --user or PWACCOUNT_USER names one).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

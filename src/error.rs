@@ -101,6 +101,7 @@ catalogue! {
     InvalidSnapshot = "invalid_snapshot", 8, "the snapshot cannot be restored (foreign, damaged, forged or edited)";
     SnapshotTooNew = "snapshot_too_new", 8, "the snapshot's schema is newer than this pwaccount";
     BackupFailed = "backup_failed", 8, "the backup file could not be written";
+    CheckFailed = "check_failed", 8, "check found the database or an account damaged (the findings say where and how to repair)";
     NextcloudConfig = "nextcloud_config", 8, "the Nextcloud configuration cannot be read, or names no database";
     ServerUnreachable = "server_unreachable", 8, "the Nextcloud database server cannot be reached";
     ServerLoginFailed = "server_login_failed", 8, "the Nextcloud database server refused the login (user, password or database)";

@@ -61,7 +61,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
     match result {
         Ok(report) => match out.emit(&report) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => ExitCode::from(report.exit_code),
             Err(e) => output_failed(&e),
         },
         Err(error) => {

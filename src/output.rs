@@ -21,6 +21,8 @@ pub struct Report {
     pub streamed: bool,
     /// Writing a streamed result failed (reported as any unwritable result is).
     pub stream_error: Option<io::Error>,
+    /// The exit status of a result that is not a success (`check` finding damage).
+    pub exit_code: u8,
     /// Text mode: what goes to standard output (data), if anything.
     pub stdout: Option<String>,
     /// Text mode: lines for people on standard error (not with `--quiet`).
@@ -33,6 +35,7 @@ impl Report {
             json,
             streamed: false,
             stream_error: None,
+            exit_code: 0,
             stdout: None,
             notes: Vec::new(),
         }

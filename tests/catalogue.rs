@@ -491,5 +491,11 @@ produces! {
     };
     #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
     connection_lost: ConnectionLost => crate::nextcloud::lost_connection(crate::engines::Engine::Pgsql).2;
+    check_failed: CheckFailed => {
+        let env = Env::new();
+        env.set_challenge("alice", PASS);
+        env.exec("DELETE FROM challenges");
+        json(&env).args(["check", "--all"]).run()
+    };
     interrupted_while_waiting: Interrupted => interrupted();
 }

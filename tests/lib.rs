@@ -10,6 +10,7 @@ mod backup;
 mod bad_input;
 mod catalogue;
 mod challenge;
+mod check;
 mod database;
 mod engines;
 mod environment;

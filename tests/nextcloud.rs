@@ -1357,6 +1357,43 @@ fn accounts_lists_the_apps_users(engine: Engine) {
     assert_eq!(nc.sums(), before);
 }
 
+/// `check` on an installation: the app's fixture is sound on every engine; a password
+/// whose revision is gone is found, named with its repair, and left as it is.
+fn check_finds_damage_in_the_apps_tables(engine: Engine) {
+    let nc = Installation::on(engine);
+    let v = nc
+        .cmd("bob")
+        .args(["--json", "check", "--all"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["status"], "ok", "{v}");
+    let revision = nc.text(
+        "SELECT revision FROM oc_passwords_password WHERE user_id = 'bob' AND deleted = FALSE ORDER BY id",
+    );
+    nc.exec(&format!(
+        "DELETE FROM oc_passwords_password_rv WHERE uuid = '{revision}'"
+    ));
+    let before = nc.sums();
+    let v = nc
+        .cmd("bob")
+        .args(["--json", "check", "--all"])
+        .run()
+        .code(8)
+        .json();
+    assert_eq!(v["id"], "check_failed");
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["account"], "bob");
+    assert!(
+        findings[0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("1 passwords whose current revision is missing")
+    );
+    assert_eq!(nc.sums(), before);
+}
+
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 
@@ -1438,4 +1475,5 @@ engine_tests!(
     reset_at_a_terminal_on_nextcloud_needs_the_typed_code,
     a_killed_reset_leaves_the_user_untouched_or_reset,
     accounts_lists_the_apps_users,
+    check_finds_damage_in_the_apps_tables,
 );

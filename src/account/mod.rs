@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod challenge;
+pub mod check;
 pub mod features;
 pub mod nextcloud;
 pub mod reset;
@@ -69,6 +70,11 @@ pub trait Accounts {
     fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>>;
     /// When the account last changed (its newest row's time), if it has rows with times.
     fn last_change(&mut self, user: &str) -> Result<Option<i64>>;
+    /// `check`: what the engine's own integrity check finds wrong with the database.
+    fn integrity(&mut self) -> Result<Vec<String>>;
+    /// `check`: what is wrong with the account's rows beyond what `status` reports (rows
+    /// pointing at nothing, a reset code left behind expired).
+    fn damage(&mut self, user: &str) -> Result<Vec<String>>;
 }
 
 /// How a snapshot is written or put back.
@@ -81,6 +87,23 @@ pub struct Job<'a> {
 }
 
 impl Accounts for AccountStore {
+    fn integrity(&mut self) -> Result<Vec<String>> {
+        let tx = self.read()?;
+        crate::store::integrity(&tx)
+    }
+
+    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
+        let now = crate::text::now()?;
+        let tx = self.read()?;
+        let mut found = crate::store::dangling_references(&tx, user)?;
+        if let Some(code) = crate::store::reset_code(&tx, user)?
+            && code.expires <= now
+        {
+            found.push(check::expired_code(code.expires));
+        }
+        Ok(found)
+    }
+
     fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
         let tx = self.read()?;
         crate::store::account_ids(&tx, after, limit)

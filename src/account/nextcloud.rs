@@ -233,6 +233,22 @@ impl super::Accounts for NextcloudStore {
         set(self, user, new, old)
     }
 
+    fn integrity(&mut self) -> Result<Vec<String>> {
+        self.read()?.integrity()
+    }
+
+    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
+        let now = crate::text::now()?;
+        let reader = self.read()?;
+        let mut found = reader.dangling_references(user)?;
+        if let Some((_, expires)) = pending_reset(&reader, user)?
+            && expires <= now
+        {
+            found.push(super::check::expired_code(expires));
+        }
+        Ok(found)
+    }
+
     fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
         self.read()?.account_ids(after, limit)
     }

@@ -4,6 +4,7 @@
 mod accounts;
 mod backup;
 mod challenge;
+mod check;
 mod completions;
 mod feature;
 mod reset;
@@ -36,6 +37,20 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// A running count on standard error (drawn only at a terminal, not with --quiet), for
+    /// work whose size is not known in advance.
+    pub(crate) fn counter(&self, label: &str) -> indicatif::ProgressBar {
+        if self.out.quiet || self.out.json {
+            return indicatif::ProgressBar::hidden();
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}") {
+            bar.set_style(style);
+        }
+        bar.set_message(label.to_owned());
+        bar
+    }
+
     /// A progress bar on standard error, drawn only at a terminal and without --quiet.
     pub(crate) fn progress(&self, steps: u64, label: &str) -> indicatif::ProgressBar {
         if self.out.quiet {
@@ -114,7 +129,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs accounts, status, challenge get, verify and set, reset, backup \
+                "this build runs accounts, check, status, challenge get, verify and set, reset, backup \
                  (of one account) and restore on a Nextcloud installation; this command is not \
                  supported there yet",
             )
@@ -133,9 +148,11 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     // errors name that account themselves, once it is known.
     let login_is_not_the_account = matches!(cli.command, Command::Restore(_)) && !user_given;
     // `accounts` is about the database, not one account.
-    let about_no_account = matches!(cli.command, Command::Accounts(_));
+    let about_no_account = matches!(cli.command, Command::Accounts(_))
+        || matches!(&cli.command, Command::Check(args) if args.all || !user_given);
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
+        Command::Check(args) => check::run(&ctx, &args),
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
@@ -159,6 +176,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
 fn served_on_nextcloud(command: &Command) -> bool {
     match command {
         Command::Accounts(_)
+        | Command::Check(_)
         | Command::Status
         | Command::Reset(_)
         | Command::Restore(_)

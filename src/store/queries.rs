@@ -380,3 +380,67 @@ pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
         })?,
     )
 }
+
+/// The account's rows that point at rows that are not there: what `check` reports.
+pub fn dangling_references(conn: &Connection, user: &str) -> Result<Vec<String>> {
+    const CHECKS: &[(&str, &str)] = &[
+        (
+            "passwords whose current revision is missing",
+            "SELECT count(*) FROM passwords p WHERE p.user_id = ?1 AND p.revision IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM password_revisions r WHERE r.uuid = p.revision)",
+        ),
+        (
+            "password revisions of no password",
+            "SELECT count(*) FROM password_revisions r WHERE r.user_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = r.model)",
+        ),
+        (
+            "folders whose current revision is missing",
+            "SELECT count(*) FROM folders f WHERE f.user_id = ?1 AND f.revision IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM folder_revisions r WHERE r.uuid = f.revision)",
+        ),
+        (
+            "folder revisions of no folder",
+            "SELECT count(*) FROM folder_revisions r WHERE r.user_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM folders f WHERE f.uuid = r.model)",
+        ),
+        (
+            "tags whose current revision is missing",
+            "SELECT count(*) FROM tags t WHERE t.user_id = ?1 AND t.revision IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM tag_revisions r WHERE r.uuid = t.revision)",
+        ),
+        (
+            "tag revisions of no tag",
+            "SELECT count(*) FROM tag_revisions r WHERE r.user_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.uuid = r.model)",
+        ),
+        (
+            "tag assignments of a missing password or tag",
+            "SELECT count(*) FROM password_tags a WHERE a.user_id = ?1
+               AND (NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = a.password)
+                    OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.uuid = a.tag))",
+        ),
+        (
+            "shares of a missing password",
+            "SELECT count(*) FROM shares s WHERE s.user_id = ?1
+               AND NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = s.password)",
+        ),
+    ];
+    let mut found = Vec::new();
+    for (what, sql) in CHECKS {
+        let n: i64 = conn.query_row(sql, [user], |r| r.get(0))?;
+        if n > 0 {
+            found.push(format!("{n} {what}"));
+        }
+    }
+    Ok(found)
+}
+
+/// SQLite's own check of the whole file: "ok", or what is wrong.
+pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let lines = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.into_iter().filter(|l| l != "ok").collect())
+}

@@ -582,6 +582,106 @@ impl Reader<'_> {
             .and_then(|v| v.as_int()))
     }
 
+    /// The user's live rows that point at rows that are not there (or flagged deleted),
+    /// for `check`.
+    pub fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
+        let p = self.prefix;
+        let live = |table: &str, column: &str, outer: &str| {
+            format!(
+                "NOT EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.uuid = {outer}.{column} AND m.deleted = FALSE)"
+            )
+        };
+        let mut checks: Vec<(String, String)> = Vec::new();
+        for model in ["password", "folder", "tag"] {
+            let table = format!("{p}passwords_{model}");
+            let base = if model == "folder" {
+                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
+            } else {
+                ""
+            };
+            checks.push((
+                format!("{model}s whose current revision is missing"),
+                format!(
+                    "SELECT count(*) FROM {table} WHERE user_id = $1 AND deleted = FALSE{base} AND {}",
+                    live(&format!("{model}_rv"), "revision", &table)
+                ),
+            ));
+        }
+        let relations = format!("{p}passwords_pw_tag_rel");
+        checks.push((
+            "tag assignments of a missing password or tag".into(),
+            format!(
+                "SELECT count(*) FROM {relations} WHERE user_id = $1 AND deleted = FALSE AND ({} OR {})",
+                live("password", "password", &relations),
+                live("tag", "tag", &relations)
+            ),
+        ));
+        let shares = format!("{p}passwords_share");
+        checks.push((
+            "shares of a missing password".into(),
+            format!(
+                "SELECT count(*) FROM {shares} WHERE user_id = $1 AND deleted = FALSE AND {}",
+                live("password", "source_password", &shares)
+            ),
+        ));
+        let mut found = Vec::new();
+        for (what, sql) in checks {
+            let n = self.db.count(&sql, &[user.into()])?;
+            if n > 0 {
+                found.push(format!("{n} {what}"));
+            }
+        }
+        Ok(found)
+    }
+
+    /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
+    /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
+    /// table is read through once, which finds pages the server cannot read.
+    pub fn integrity(&self) -> Result<Vec<String>> {
+        let p = self.prefix;
+        let mut found = Vec::new();
+        match self.db.engine() {
+            Engine::Sqlite => {
+                for row in self.db.all("PRAGMA integrity_check", &[])? {
+                    if let Some(line) = row.into_iter().next().and_then(Value::into_text)
+                        && line != "ok"
+                    {
+                        found.push(line);
+                    }
+                }
+            }
+            Engine::MySql => {
+                for table in TABLES {
+                    for row in self.db.all(&format!("CHECK TABLE {p}{table}"), &[])? {
+                        let cols: Vec<String> = row
+                            .into_iter()
+                            .map(|v| v.into_text().unwrap_or_default())
+                            .collect();
+                        if cols.get(2).is_some_and(|t| t == "error")
+                            || cols.get(3).is_some_and(|m| {
+                                m != "OK" && cols.get(2).is_some_and(|t| t == "status")
+                            })
+                        {
+                            found.push(format!(
+                                "{p}{table}: {}",
+                                cols.get(3).cloned().unwrap_or_default()
+                            ));
+                        }
+                    }
+                }
+            }
+            Engine::Postgres => {
+                for table in TABLES {
+                    self.db.count(
+                        &format!("SELECT count(*) FROM (SELECT * FROM {p}{table}) AS t"),
+                        &[],
+                    )?;
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
     pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {

@@ -1,0 +1,83 @@
+//! `check`: is the database sound, and which accounts are damaged? Read only; every
+//! finding names the account, what is wrong and the command that repairs it.
+
+use serde::Serialize;
+
+use super::Accounts;
+use crate::error::{Id, Result};
+
+/// Something wrong with one account.
+#[derive(Debug, Serialize)]
+pub struct Finding {
+    pub account: String,
+    pub problem: String,
+    /// The command that repairs it.
+    pub repair: String,
+}
+
+/// A reset code that expired unused and was left behind.
+pub(crate) fn expired_code(expires: i64) -> String {
+    format!(
+        "a reset code that expired unused at {} is left behind",
+        crate::text::utc_time(expires)
+    )
+}
+
+/// What is wrong with `user`: what `status` reports as problems, keychains without a
+/// challenge, a challenge that cannot be read, rows pointing at nothing, an expired reset
+/// code left behind. Failures that mean the account is damaged are findings, not errors.
+pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
+    let damaged = |id: Id| {
+        matches!(
+            id,
+            Id::ChallengeDamaged | Id::ChallengeMissing | Id::KeychainDamaged | Id::OrphanKeychains
+        )
+    };
+    let mut problems = Vec::new();
+    match store.status(user) {
+        Ok(status) => {
+            problems.extend(status.problems);
+            if status.challenge.is_none() && status.counts.keychains > 0 {
+                problems.push(format!(
+                    "{} keychain(s) but no challenge to open them",
+                    status.counts.keychains
+                ));
+            }
+            if status.challenge.is_some()
+                && let Err(e) = store.challenge_salts(user)
+            {
+                if !damaged(e.id) {
+                    return Err(e);
+                }
+                problems.push(e.message);
+            }
+        }
+        Err(e) if damaged(e.id) => problems.push(e.message),
+        Err(e) => return Err(e),
+    }
+    problems.extend(store.damage(user)?);
+    Ok(problems
+        .into_iter()
+        .map(|problem| Finding {
+            account: user.to_owned(),
+            problem,
+            repair: format!("pwaccount -u {} reset", shell_word(user)),
+        })
+        .collect())
+}
+
+/// `word` as one shell word: as it is when it needs no quoting, else in single quotes.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._@+-=:/,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!(
+            "'{}'",
+            crate::text::escape_controls(word).replace('\'', "'\\''")
+        )
+    }
+}
