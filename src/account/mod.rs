@@ -77,6 +77,32 @@ pub trait Accounts {
     fn damage(&mut self, user: &str) -> Result<Vec<String>>;
 }
 
+/// Account ids read per query by `each_account`: memory holds one page, whatever the
+/// number of accounts.
+const PAGE: usize = 256;
+
+/// Call `each` with every account id of the store, in byte order, a page of ids at a
+/// time; `each` returns `false` to stop early.
+pub fn each_account(
+    store: &mut dyn Accounts,
+    each: &mut dyn FnMut(&mut dyn Accounts, &str) -> Result<bool>,
+) -> Result<()> {
+    let mut after = String::new();
+    loop {
+        crate::interrupt::check()?;
+        let page = store.account_ids(&after, PAGE)?;
+        let Some(last) = page.last().cloned() else {
+            return Ok(());
+        };
+        for user in &page {
+            if !each(store, user)? {
+                return Ok(());
+            }
+        }
+        after = last;
+    }
+}
+
 /// How a snapshot is written or put back.
 #[derive(Clone, Copy)]
 pub struct Job<'a> {

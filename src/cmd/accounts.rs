@@ -11,9 +11,6 @@ use crate::output::Report;
 use crate::store::Access;
 use crate::text::{thousands, utc_time};
 
-/// Account ids read per query: memory holds one page, whatever the number of accounts.
-const PAGE: usize = 256;
-
 /// Blank for the listing: nothing a user would miss (no items, shares or keychains) and
 /// no challenge. Sessions, settings and tokens do not count.
 fn is_blank(s: &Status) -> bool {
@@ -85,32 +82,29 @@ pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
         return Ok(unwritable(e));
     }
     let (mut listed, mut seen) = (0u64, 0u64);
-    let mut after = String::new();
-    loop {
-        crate::interrupt::check()?;
-        let page = store.account_ids(&after, PAGE)?;
-        let Some(last_id) = page.last().cloned() else {
-            break;
-        };
-        for user in &page {
-            seen += 1;
-            let status = store.status(user)?;
-            if !wanted(args, &status) {
-                continue;
-            }
-            let last = store.last_change(user)?;
-            let line = if out.json {
-                let comma = if listed == 0 { "" } else { "," };
-                format!("{comma}{}", json_object(&status, last))
-            } else {
-                format!("{}\n", text_line(&status, last))
-            };
-            if let Err(e) = out.stream(&line) {
-                return Ok(unwritable(e));
-            }
-            listed += 1;
+    let mut write_error = None;
+    crate::account::each_account(store.as_mut(), &mut |store, user| {
+        seen += 1;
+        let status = store.status(user)?;
+        if !wanted(args, &status) {
+            return Ok(true);
         }
-        after = last_id;
+        let last = store.last_change(user)?;
+        let line = if out.json {
+            let comma = if listed == 0 { "" } else { "," };
+            format!("{comma}{}", json_object(&status, last))
+        } else {
+            format!("{}\n", text_line(&status, last))
+        };
+        if let Err(e) = out.stream(&line) {
+            write_error = Some(e);
+            return Ok(false);
+        }
+        listed += 1;
+        Ok(true)
+    })?;
+    if let Some(e) = write_error {
+        return Ok(unwritable(e));
     }
     if out.json
         && let Err(e) = out.close_stream(&format!(

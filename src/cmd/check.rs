@@ -10,9 +10,6 @@ use crate::output::Report;
 use crate::store::Access;
 use crate::text::thousands;
 
-/// Account ids read per query.
-const PAGE: usize = 256;
-
 pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
     let mut store = ctx.accounts(Access::Read)?;
     let integrity = store.integrity()?;
@@ -23,20 +20,12 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
         checked = 1;
     } else {
         let counter = ctx.counter("checking accounts:");
-        let mut after = String::new();
-        loop {
-            crate::interrupt::check()?;
-            let page = store.account_ids(&after, PAGE)?;
-            let Some(last) = page.last().cloned() else {
-                break;
-            };
-            for user in &page {
-                findings.extend(check::account(store.as_mut(), user)?);
-                checked += 1;
-                counter.inc(1);
-            }
-            after = last;
-        }
+        crate::account::each_account(store.as_mut(), &mut |store, user| {
+            findings.extend(check::account(store, user)?);
+            checked += 1;
+            counter.inc(1);
+            Ok(true)
+        })?;
         counter.finish_and_clear();
     }
     let sound = integrity.is_empty() && findings.is_empty();
