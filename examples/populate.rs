@@ -6,6 +6,11 @@
 //! (2 revisions each, at least one of each), one or two tag assignments per password,
 //! N/100 shares each way with --peer (default "populate-peer"), 8 settings, 4 configuration
 //! entries, 3 sessions and 3 tokens.
+//!
+//! With `--accounts K`, K accounts are filled so, named `ID-0000` … (the number padded to
+//! four digits or more), for databases of many accounts:
+//!
+//!     cargo run --release --example populate -- --db big.sqlite --user u --accounts 2000 --passwords 500
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +19,7 @@ fn main() -> ExitCode {
     let mut db: Option<PathBuf> = None;
     let mut user: Option<String> = None;
     let mut passwords: u64 = 100;
+    let mut accounts: Option<u64> = None;
     let mut peer = "populate-peer".to_owned();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -31,6 +37,13 @@ fn main() -> ExitCode {
                 peer = v;
                 true
             }
+            ("--accounts", Some(v)) => match v.parse() {
+                Ok(n) => {
+                    accounts = Some(n);
+                    true
+                }
+                Err(_) => false,
+            },
             ("--passwords", Some(v)) => match v.parse() {
                 Ok(n) => {
                     passwords = n;
@@ -41,28 +54,37 @@ fn main() -> ExitCode {
             _ => false,
         };
         if !ok {
-            eprintln!("usage: populate --db PATH --user ID [--passwords N] [--peer ID]");
+            eprintln!(
+                "usage: populate --db PATH --user ID [--passwords N] [--peer ID] [--accounts K]"
+            );
             return ExitCode::from(2);
         }
     }
     let (Some(db), Some(user)) = (db, user) else {
-        eprintln!("usage: populate --db PATH --user ID [--passwords N] [--peer ID]");
+        eprintln!("usage: populate --db PATH --user ID [--passwords N] [--peer ID] [--accounts K]");
         return ExitCode::from(2);
     };
     let started = std::time::Instant::now();
-    match pwaccount::store::populate::populate(&db, &user, passwords, &peer) {
-        Ok(counts) => {
-            eprintln!(
-                "populated '{user}' in {} in {:.1?}: {}",
-                db.display(),
-                started.elapsed(),
-                pwaccount::output::describe_counts(&counts)
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("populate: error: {e}");
-            ExitCode::from(e.exit_code())
+    let users: Vec<String> = match accounts {
+        None => vec![user],
+        Some(k) => (0..k).map(|i| format!("{user}-{i:04}")).collect(),
+    };
+    let mut total = pwaccount::store::Counts::default();
+    for user in &users {
+        match pwaccount::store::populate::populate(&db, user, passwords, &peer) {
+            Ok(counts) => total.passwords += counts.passwords,
+            Err(e) => {
+                eprintln!("populate: error: {e}");
+                return ExitCode::from(e.exit_code());
+            }
         }
     }
+    eprintln!(
+        "populated {} account(s) in {} in {:.1?}: {} passwords",
+        users.len(),
+        db.display(),
+        started.elapsed(),
+        total.passwords
+    );
+    ExitCode::SUCCESS
 }
