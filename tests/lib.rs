@@ -21,6 +21,7 @@ mod layering;
 mod nextcloud;
 mod output;
 mod pty;
+mod query_plans;
 mod readme;
 mod reliability;
 mod reset;

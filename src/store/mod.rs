@@ -214,7 +214,36 @@ pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<
     // SPEC §4 asks for it on every connection. The schema declares no foreign keys (other
     // programs write rows in any order), so it enforces nothing today.
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    #[cfg(debug_assertions)]
+    trace_for_tests(&mut conn, &path)?;
     Ok(conn)
+}
+
+/// Debug builds only: with `PWACCOUNT_TEST_SQL_LOG=FILE`, every statement run on the
+/// connection is appended to FILE as `<database>\t<SQL>`, for the test that checks the
+/// query plan of every statement pwaccount issues (tests/query_plans.rs).
+#[cfg(debug_assertions)]
+fn trace_for_tests(conn: &mut Connection, path: &Path) -> Result<()> {
+    use std::io::Write;
+    let Some(log) = std::env::var_os("PWACCOUNT_TEST_SQL_LOG") else {
+        return Ok(());
+    };
+    let db = path.display().to_string();
+    conn.trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(move |event: rusqlite::trace::TraceEvent<'_>| {
+            if let rusqlite::trace::TraceEvent::Stmt(stmt, _) = event
+                && let Ok(mut file) = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&log)
+            {
+                let sql = stmt.sql().split_whitespace().collect::<Vec<_>>().join(" ");
+                let _ = writeln!(file, "{db}\t{sql}");
+            }
+        }),
+    )?;
+    Ok(())
 }
 
 /// The busy timeout: the longest any connection of this run was given (one
