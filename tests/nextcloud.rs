@@ -1394,6 +1394,41 @@ fn check_finds_damage_in_the_apps_tables(engine: Engine) {
     assert_eq!(nc.sums(), before);
 }
 
+/// A damaged account does not stop `accounts` (it lists what the account holds); `check`
+/// names it with its repair.
+#[test]
+fn a_damaged_user_is_listed_and_found_by_check() {
+    let nc = Installation::new();
+    nc.exec(
+        "UPDATE oc_preferences SET configvalue = 'wrong' WHERE userid = 'alice' AND configkey = 'SSEv1UserKey'",
+    );
+    let v = nc.cmd("bob").args(["--json", "accounts"]).run().ok().json();
+    let users: Vec<&str> = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["user"].as_str().unwrap())
+        .collect();
+    assert!(users.contains(&"alice") && users.contains(&"bob"), "{v}");
+    let v = nc
+        .cmd("bob")
+        .args(["--json", "check", "--all"])
+        .run()
+        .code(8)
+        .json();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    assert_eq!(findings[0]["account"], "alice");
+    assert_eq!(findings[0]["repair"], "pwaccount -u alice reset");
+    assert!(
+        findings[0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("server-side key"),
+        "{v}"
+    );
+}
+
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 

@@ -26,13 +26,17 @@ pub(crate) fn expired_code(expires: i64) -> String {
 /// What is wrong with `user`: what `status` reports as problems, keychains without a
 /// challenge, a challenge that cannot be read, rows pointing at nothing, an expired reset
 /// code left behind. Failures that mean the account is damaged are findings, not errors.
+/// Whether a failure reading an account means the account is damaged (rather than the
+/// database unreachable or busy): `accounts` and `check` report it and go on.
+pub fn is_damage(id: Id) -> bool {
+    matches!(
+        id,
+        Id::ChallengeDamaged | Id::ChallengeMissing | Id::KeychainDamaged | Id::OrphanKeychains
+    )
+}
+
 pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
-    let damaged = |id: Id| {
-        matches!(
-            id,
-            Id::ChallengeDamaged | Id::ChallengeMissing | Id::KeychainDamaged | Id::OrphanKeychains
-        )
-    };
+    let damaged = is_damage;
     let mut problems = Vec::new();
     match store.status(user) {
         Ok(status) => {

@@ -85,16 +85,38 @@ pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
     let mut write_error = None;
     crate::account::each_account(store.as_mut(), &mut |store, user| {
         seen += 1;
-        let status = store.status(user)?;
-        if !wanted(args, &status) {
-            return Ok(true);
-        }
-        let last = store.last_change(user)?;
+        let line = match store.status(user) {
+            Ok(status) => {
+                if !wanted(args, &status) {
+                    return Ok(true);
+                }
+                let last = store.last_change(user)?;
+                if out.json {
+                    json_object(&status, last).to_string()
+                } else {
+                    text_line(&status, last)
+                }
+            }
+            // A damaged account is listed with what is wrong (`check` says more), unless
+            // a filter asks for something that cannot be told.
+            Err(e) if crate::account::check::is_damage(e.id) => {
+                if args.with_challenge || args.without_challenge || args.blank || args.pending_reset
+                {
+                    return Ok(true);
+                }
+                if out.json {
+                    json!({"user": user, "damaged": e.message}).to_string()
+                } else {
+                    format!("{user:<24}  damaged: {}", e.message)
+                }
+            }
+            Err(e) => return Err(e),
+        };
         let line = if out.json {
             let comma = if listed == 0 { "" } else { "," };
-            format!("{comma}{}", json_object(&status, last))
+            format!("{comma}{line}")
         } else {
-            format!("{}\n", text_line(&status, last))
+            format!("{line}\n")
         };
         if let Err(e) = out.stream(&line) {
             write_error = Some(e);
