@@ -34,6 +34,8 @@ install() {
   command -v psql >/dev/null || need+=(postgresql-client)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
   command -v mariadb >/dev/null || need+=(mariadb-client)
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v setpriv >/dev/null || need+=(util-linux)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}" >&2
     # Debian's maintainer scripts must not start the system services.
