@@ -66,25 +66,37 @@ fn main() -> ExitCode {
     };
     let started = std::time::Instant::now();
     let users: Vec<String> = match accounts {
-        None => vec![user],
+        None => vec![user.clone()],
         Some(k) => (0..k).map(|i| format!("{user}-{i:04}")).collect(),
     };
-    let mut total = pwaccount::store::Counts::default();
+    let mut total = 0u64;
+    let mut last = pwaccount::store::Counts::default();
     for user in &users {
         match pwaccount::store::populate::populate(&db, user, passwords, &peer) {
-            Ok(counts) => total.passwords += counts.passwords,
+            Ok(counts) => {
+                total += counts.passwords;
+                last = counts;
+            }
             Err(e) => {
                 eprintln!("populate: error: {e}");
                 return ExitCode::from(e.exit_code());
             }
         }
     }
-    eprintln!(
-        "populated {} account(s) in {} in {:.1?}: {} passwords",
-        users.len(),
-        db.display(),
-        started.elapsed(),
-        total.passwords
-    );
+    if accounts.is_none() {
+        eprintln!(
+            "populated '{user}' in {} in {:.1?}: {}",
+            db.display(),
+            started.elapsed(),
+            pwaccount::output::describe_counts(&last)
+        );
+    } else {
+        eprintln!(
+            "populated {} account(s) in {} in {:.1?}: {total} passwords",
+            users.len(),
+            db.display(),
+            started.elapsed(),
+        );
+    }
     ExitCode::SUCCESS
 }
