@@ -157,3 +157,17 @@ fn more_accounts_than_one_page_are_all_listed_once() {
     sorted.dedup();
     assert_eq!(got, sorted, "not in order, or listed twice");
 }
+
+/// A failure after the listing began still leaves exactly one JSON object on stdout: the
+/// open object is closed with the error envelope's fields.
+#[test]
+fn a_failure_in_the_middle_of_the_listing_closes_its_json_object() {
+    let env = database();
+    env.exec("DROP TABLE tokens");
+    let out = env.cmd().args(["--json", "accounts"]).run().code(8);
+    let v: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(v["status"], "error");
+    assert_eq!(v["id"], "database_error");
+    assert!(v["accounts"].is_array(), "{v}");
+    assert_eq!(out.stdout.trim().lines().count(), 1, "{}", out.stdout);
+}
