@@ -1432,60 +1432,39 @@ fn a_damaged_user_is_listed_and_found_by_check() {
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 
-/// One `#[test]` per engine for each test function taking an `Engine`: `sqlite::NAME`,
-/// `pgsql::NAME` and `mysql::NAME` (the server ones ignored where no test server runs).
-macro_rules! engine_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
+/// `mod $module` with one `#[test]` per function name, each calling the function with
+/// `Engine::$engine`, under attribute `$attr` (the server engines: ignored where no test
+/// server runs).
+macro_rules! tests_on {
+    ($module:ident, $engine:ident, $attr:meta, $($name:ident),* $(,)?) => {
+        mod $module {
             $(
                 #[test]
+                #[$attr]
                 fn $name() {
-                    super::$name(crate::engines::Engine::Sqlite)
-                }
-            )*
-        }
-        mod pgsql {
-            $(
-                #[test]
-                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Pgsql)
-                }
-            )*
-        }
-        mod mariadb {
-            $(
-                #[test]
-                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Mysql)
+                    super::$name(crate::engines::Engine::$engine)
                 }
             )*
         }
     };
 }
 
-/// As `engine_tests!`, for the database servers only.
+/// One `#[test]` per engine for each test function taking an `Engine`: `sqlite::NAME`,
+/// `pgsql::NAME` and `mariadb::NAME` (the server ones ignored where no test server runs).
+macro_rules! engine_tests {
+    ($($name:ident),* $(,)?) => {
+        tests_on!(sqlite, Sqlite, cfg_attr(any(), ignore), $($name),*);
+        tests_on!(pgsql, Pgsql, cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)"), $($name),*);
+        tests_on!(mariadb, Mysql, cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)"), $($name),*);
+    };
+}
+
+/// As `engine_tests!`, for the database servers only: `pgsql_server::NAME`,
+/// `mariadb_server::NAME`.
 macro_rules! server_tests {
     ($($name:ident),* $(,)?) => {
-        mod pgsql_server {
-            $(
-                #[test]
-                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Pgsql)
-                }
-            )*
-        }
-        mod mariadb_server {
-            $(
-                #[test]
-                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Mysql)
-                }
-            )*
-        }
+        tests_on!(pgsql_server, Pgsql, cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)"), $($name),*);
+        tests_on!(mariadb_server, Mysql, cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)"), $($name),*);
     };
 }
 

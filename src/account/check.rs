@@ -36,7 +36,6 @@ pub fn is_damage(id: Id) -> bool {
 }
 
 pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
-    let damaged = is_damage;
     let mut problems = Vec::new();
     match store.status(user) {
         Ok(status) => {
@@ -50,13 +49,13 @@ pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
             if status.challenge.is_some()
                 && let Err(e) = store.challenge_salts(user)
             {
-                if !damaged(e.id) {
+                if !is_damage(e.id) {
                     return Err(e);
                 }
                 problems.push(e.message);
             }
         }
-        Err(e) if damaged(e.id) => problems.push(e.message),
+        Err(e) if is_damage(e.id) => problems.push(e.message),
         Err(e) => return Err(e),
     }
     problems.extend(store.damage(user)?);

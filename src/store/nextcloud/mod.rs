@@ -652,20 +652,19 @@ impl Reader<'_> {
             }
             Engine::MySql => {
                 for table in TABLES {
+                    // Rows of (table, op, message type, message): a damaged table has an
+                    // error, or a status other than OK.
                     for row in self.db.all(&format!("CHECK TABLE {p}{table}"), &[])? {
-                        let cols: Vec<String> = row
-                            .into_iter()
-                            .map(|v| v.into_text().unwrap_or_default())
-                            .collect();
-                        if cols.get(2).is_some_and(|t| t == "error")
-                            || cols.get(3).is_some_and(|m| {
-                                m != "OK" && cols.get(2).is_some_and(|t| t == "status")
-                            })
-                        {
-                            found.push(format!(
-                                "{p}{table}: {}",
-                                cols.get(3).cloned().unwrap_or_default()
-                            ));
+                        let mut cols = row.into_iter().skip(2).map(|v| v.into_text());
+                        let (kind, text) = (cols.next().flatten(), cols.next().flatten());
+                        let text = text.unwrap_or_default();
+                        let bad = match kind.as_deref() {
+                            Some("error") => true,
+                            Some("status") => text != "OK",
+                            _ => false,
+                        };
+                        if bad {
+                            found.push(format!("{p}{table}: {text}"));
                         }
                     }
                 }

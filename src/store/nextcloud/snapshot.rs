@@ -12,7 +12,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::db::{Conn, Engine, Value, from_sqlite, to_sqlite};
+use super::db::{Engine, Value, from_sqlite, to_sqlite};
 use super::{NextcloudStore, TABLES};
 use crate::error::{Error, Id, Result};
 use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
@@ -93,14 +93,6 @@ fn order(table: &str) -> &'static str {
     }
 }
 
-fn quoted_list(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl super::Reader<'_> {
     /// Write a snapshot of `user` to `dest`: the rows as this transaction sees them (a
     /// reset's snapshot is what it is about to change). Values are stored as SQLite keeps
@@ -138,7 +130,7 @@ impl super::Reader<'_> {
                     .collect();
                 tx.execute_batch(&format!(
                     "CREATE TABLE main.\"{table}\" ({})",
-                    quoted_list(&names)
+                    quoted_names(Engine::Sqlite, &names)
                 ))?;
                 let mut insert = tx.prepare(&format!(
                     "INSERT INTO main.\"{table}\" VALUES ({})",
@@ -147,7 +139,7 @@ impl super::Reader<'_> {
                 self.db.rows(
                     &format!(
                         "SELECT {} FROM {live} WHERE {} ORDER BY {}",
-                        quoted_names(self.db, &names),
+                        quoted_names(self.db.engine(), &names),
                         belongs(table),
                         order(table)
                     ),
@@ -213,7 +205,7 @@ impl NextcloudStore {
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
             let insert = format!(
                 "INSERT INTO {live} ({}) VALUES ({})",
-                quoted_names(w.db, names),
+                quoted_names(w.db.engine(), names),
                 placeholders.join(", ")
             );
             let mut stmt =
@@ -264,12 +256,8 @@ impl NextcloudStore {
 }
 
 /// Column names quoted as the engine quotes identifiers.
-fn quoted_names(db: &Conn, names: &[String]) -> String {
-    let q = if db.engine() == Engine::MySql {
-        '`'
-    } else {
-        '"'
-    };
+fn quoted_names(engine: Engine, names: &[String]) -> String {
+    let q = if engine == Engine::MySql { '`' } else { '"' };
     names
         .iter()
         .map(|n| format!("{q}{n}{q}"))
