@@ -161,6 +161,16 @@ pub enum Command {
     /// is sound, 8 (`check_failed`) with the findings when not. Nothing is ever changed.
     Check(CheckArgs),
 
+    /// Show the audit trail: every change pwaccount made, oldest first.
+    ///
+    /// Each reset, reset code, challenge set, restore and feature change appends one
+    /// record in the transaction of the change itself: its time, the operating-system user
+    /// who ran pwaccount and the host, the account, the action, its outcome and what it
+    /// touched. A change that did not happen left no record; one that happened has one. A
+    /// reset keeps the account's records. Without --user (or PWACCOUNT_USER), or with
+    /// --all, every record is shown, changes to the whole database (features) included.
+    Log(LogArgs),
+
     /// Show what the account holds: counts, challenge, encryption, pending reset.
     ///
     /// A never-seen account is blank: every count is 0.
@@ -205,6 +215,23 @@ pub struct CheckArgs {
     /// Check every account (the default unless --user or PWACCOUNT_USER names one).
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Every account's records (the default unless --user or PWACCOUNT_USER names one).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Only records from this time on: Unix seconds, a UTC date or date and time
+    /// (2026-11-28, 2026-11-28T19:30:00Z), or a span before now (30m, 12h, 7d, 2w).
+    #[arg(long, value_name = "TIME", value_parser = since)]
+    pub since: Option<i64>,
+}
+
+fn since(text: &str) -> Result<i64, String> {
+    let now = crate::text::now().map_err(|e| e.message)?;
+    crate::text::parse_time(text, now)
 }
 
 #[derive(Debug, Args)]

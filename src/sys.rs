@@ -82,3 +82,39 @@ impl Argon2WorkArea {
         }
     }
 }
+
+/// The real user id of this process, and its name in the password database (`None` when
+/// the system knows no name for it).
+pub(crate) fn real_user() -> (u32, Option<String>) {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut entry = std::mem::MaybeUninit::<libc::passwd>::zeroed();
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r writes the entry into `entry` and its strings into `buf`, both
+    // ours and of the sizes given; `found` is set to `entry` on success, or to null.
+    let rc = unsafe {
+        libc::getpwuid_r(
+            uid,
+            entry.as_mut_ptr(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut found,
+        )
+    };
+    if rc != 0 || found.is_null() {
+        return (uid, None);
+    }
+    // SAFETY: the call succeeded, so the entry is initialised and `pw_name` points at a
+    // NUL-terminated string inside `buf`, which is still alive.
+    let name = unsafe {
+        let entry = entry.assume_init();
+        if entry.pw_name.is_null() {
+            return (uid, None);
+        }
+        std::ffi::CStr::from_ptr(entry.pw_name)
+            .to_string_lossy()
+            .into_owned()
+    };
+    (uid, Some(name))
+}

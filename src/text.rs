@@ -69,9 +69,152 @@ pub fn now() -> Result<i64> {
         .ok_or_else(|| Error::internal("the system clock is set before 1970; correct it"))
 }
 
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A point in time given on the command line, as Unix seconds: seconds since 1970
+/// (`1764355200`), a UTC date (`2026-11-28`) or date and time (`2026-11-28 19:30`,
+/// `2026-11-28T19:30:00Z`, seconds optional, `Z` or ` UTC` allowed), or a span before
+/// `now` (`90s`, `30m`, `12h`, `7d`, `2w`).
+pub fn parse_time(text: &str, now: i64) -> std::result::Result<i64, String> {
+    let t = text.trim();
+    let invalid = || {
+        format!(
+            "'{}' is not a time: give Unix seconds, a UTC date and time such as \
+             2026-11-28 or 2026-11-28T19:30:00Z, or a span before now such as 12h or 7d",
+            escape_controls(text)
+        )
+    };
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse().map_err(|_| invalid());
+    }
+    if let Some(unit) = t.chars().last()
+        && let Some(scale) = match unit {
+            's' => Some(1),
+            'm' => Some(60),
+            'h' => Some(3600),
+            'd' => Some(86_400),
+            'w' => Some(7 * 86_400),
+            _ => None,
+        }
+    {
+        let n = &t[..t.len() - 1];
+        if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+            return n
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| n.checked_mul(scale))
+                .and_then(|span| now.checked_sub(span))
+                .ok_or_else(invalid);
+        }
+    }
+    let t = t
+        .strip_suffix(" UTC")
+        .or_else(|| t.strip_suffix('Z'))
+        .unwrap_or(t);
+    let (date, time) = match t.split_once(['T', ' ']) {
+        Some((d, tm)) => (d, Some(tm)),
+        None => (t, None),
+    };
+    let number = |s: &str, len: usize| -> Option<i64> {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let mut d = date.split('-');
+    let (Some(y), Some(mo), Some(day), None) = (d.next(), d.next(), d.next(), d.next()) else {
+        return Err(invalid());
+    };
+    let (y, mo, day) = (
+        number(y, 4).ok_or_else(invalid)?,
+        number(mo, 2).ok_or_else(invalid)?,
+        number(day, 2).ok_or_else(invalid)?,
+    );
+    let days_in_month = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        _ => return Err(invalid()),
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return Err(invalid());
+    }
+    let mut secs = 0;
+    if let Some(time) = time {
+        let parts: Vec<&str> = time.split(':').collect();
+        if !(2..=3).contains(&parts.len()) {
+            return Err(invalid());
+        }
+        let h = number(parts[0], 2)
+            .filter(|h| *h < 24)
+            .ok_or_else(invalid)?;
+        let m = number(parts[1], 2)
+            .filter(|m| *m < 60)
+            .ok_or_else(invalid)?;
+        let s = match parts.get(2) {
+            Some(s) => number(s, 2).filter(|s| *s < 60).ok_or_else(invalid)?,
+            None => 0,
+        };
+        secs = h * 3600 + m * 60 + s;
+    }
+    Ok(days_from_civil(y, mo, day) * 86_400 + secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_on_the_command_line() {
+        let now = 1_764_358_200; // 2025-11-28 19:30:00 UTC
+        assert_eq!(utc_time(now), "2025-11-28 19:30:00 UTC");
+        for (text, want) in [
+            ("1764358200", now),
+            ("2025-11-28", now - 19 * 3600 - 30 * 60),
+            ("2025-11-28 19:30", now),
+            ("2025-11-28T19:30:00Z", now),
+            ("2025-11-28 19:30:00 UTC", now),
+            ("1970-01-01", 0),
+            ("2000-02-29", 951_782_400),
+            ("90s", now - 90),
+            ("30m", now - 1800),
+            ("12h", now - 12 * 3600),
+            ("7d", now - 7 * 86_400),
+            ("2w", now - 14 * 86_400),
+        ] {
+            assert_eq!(parse_time(text, now), Ok(want), "{text}");
+        }
+        for bad in [
+            "",
+            "yesterday",
+            "2025-13-01",
+            "2025-02-29",
+            "2025-11-28 24:00",
+            "25-11-28",
+            "2025-11-28 19",
+            "-5d",
+            "5y",
+            "99999999999999999999999d",
+            "2025-11-28T19:30:00+01",
+        ] {
+            let err = parse_time(bad, now).unwrap_err();
+            assert!(err.contains("is not a time"), "{bad}: {err}");
+        }
+        // Round trip with the formatter over a spread of days.
+        for day in (-1000..1000).map(|d| d * 86_400 * 37 + 12_345) {
+            let shown = utc_time(day);
+            assert_eq!(parse_time(&shown, 0), Ok(day), "{shown}");
+        }
+    }
 
     #[test]
     fn thousands_separators() {

@@ -24,6 +24,7 @@ fn account_rows(env: &Env, user: &str) -> String {
     dump(&env.db, |table, row| {
         table != "tokens"
             && table != "accounts"
+            && table != "audit"
             && row
                 .iter()
                 .any(|(col, v)| (col == "user_id" || col == "receiver") && *v == quoted)
@@ -58,7 +59,7 @@ fn restore(env: &Env, path: &Path, extra: &[&str]) -> crate::harness::Outcome {
 #[test]
 fn backup_reset_restore_round_trip_restores_everything() {
     let env = two_accounts();
-    let before = env.dump();
+    let before = env.dump_data();
     let snap = env.path("alice.sqlite");
     let v = backup_to(&env, &snap);
     assert_eq!(v["success"], true);
@@ -97,7 +98,7 @@ fn backup_reset_restore_round_trip_restores_everything() {
     );
     crate::harness::assert_same(
         &without_received_shares(&before, "alice"),
-        &env.dump(),
+        &env.dump_data(),
         "tests/backup.rs:unchanged",
     );
 
@@ -231,7 +232,7 @@ fn tampered_snapshots_are_refused_and_change_nothing() {
             "wrong application id",
         ),
         (
-            tampered(&env, &good, "newer.sqlite", "PRAGMA user_version = 2"),
+            tampered(&env, &good, "newer.sqlite", "PRAGMA user_version = 3"),
             "newer than this pwaccount",
         ),
         (
@@ -414,7 +415,7 @@ fn a_whole_database_copy_is_consistent_while_another_program_writes() {
 #[test]
 fn a_reset_writes_a_snapshot_first_that_restores() {
     let env = two_accounts();
-    let before = env.dump();
+    let before = env.dump_data();
     let code = env.cmd().arg("reset").run().ok().stdout;
     let v = env
         .cmd()
@@ -431,7 +432,7 @@ fn a_reset_writes_a_snapshot_first_that_restores() {
     // alice as receiver (bob's rows, recorded but not restored); everything else is back.
     crate::harness::assert_same(
         &without_received_shares(&before, "alice"),
-        &env.dump(),
+        &env.dump_data(),
         "tests/backup.rs:unchanged",
     );
 }
@@ -487,8 +488,14 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
         .execute_batch("UPDATE passwords SET folder = 'elsewhere' WHERE rowid = 1")
         .unwrap();
     let before = env.dump();
+    let record = pwaccount::store::audit::Record::account(
+        &info.user,
+        pwaccount::store::audit::Action::Restore,
+        "restored",
+        serde_json::json!({}),
+    );
     let err = store
-        .restore_rows(&snap, &info.user, true, &|_| {})
+        .restore_rows(&snap, &info.user, true, &record, &|_| {})
         .unwrap_err();
     assert_eq!(err.id.as_str(), "invalid_snapshot");
     assert!(err.message.contains("digest mismatch"), "{}", err.message);

@@ -39,7 +39,7 @@ fn a_new_file_is_created_private_with_the_schema() {
     let mode = std::fs::metadata(&env.db).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
     assert_eq!(env.sql::<i64>("PRAGMA application_id"), 0x5057_4143);
-    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 1);
+    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 2);
     assert_eq!(env.sql::<String>("PRAGMA journal_mode"), "wal");
     for table in [
         "accounts",
@@ -79,7 +79,7 @@ fn an_empty_file_is_initialised() {
     let env = Env::new();
     std::fs::write(&env.db, b"").unwrap();
     env.cmd().arg("status").run().ok();
-    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 1);
+    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 2);
 }
 
 #[test]
@@ -277,6 +277,6 @@ fn an_older_schema_is_reported_by_readers_and_migrated_by_writers() {
         .args(["feature", "enable", "client-side-encryption"])
         .run()
         .ok();
-    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 1);
+    assert_eq!(env.sql::<i64>("PRAGMA user_version"), 2);
     env.cmd().arg("status").run().ok();
 }

@@ -255,9 +255,13 @@ impl ServerDb {
 
     /// Every row (sorted) of every table, rendered as `harness::dump` renders SQLite
     /// rows, keeping those `keep` accepts.
-    pub(crate) fn dump(&self, keep: impl Fn(&str, &crate::harness::Row) -> bool) -> String {
+    pub(crate) fn dump(
+        &self,
+        tables: impl Fn(&str) -> bool,
+        keep: impl Fn(&str, &crate::harness::Row) -> bool,
+    ) -> String {
         let mut out = String::new();
-        for table in self.tables() {
+        for table in self.tables().into_iter().filter(|t| tables(t)) {
             let mut rows: Vec<String> = self
                 .rows(&format!("SELECT * FROM {table}"))
                 .into_iter()

@@ -78,6 +78,28 @@ impl Env {
         dump(&self.db, |_, _| true)
     }
 
+    /// A logical dump of every row but the audit trail's: the data a restore puts back
+    /// (the trail only grows).
+    pub(crate) fn dump_data(&self) -> String {
+        dump(&self.db, |table, _| table != "audit")
+    }
+
+    /// The audit trail as `account action outcome` lines, oldest first (none before the
+    /// file has a trail).
+    pub(crate) fn audit_actions(&self) -> Vec<String> {
+        let conn = Connection::open_with_flags(&self.db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let mut stmt = match conn.prepare(
+            "SELECT coalesce(user_id, '-') || ' ' || action || ' ' || outcome FROM audit ORDER BY id",
+        ) {
+            Ok(stmt) => stmt,
+            Err(_) => return Vec::new(),
+        };
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
     /// A logical dump of every row that does not belong to `user` (shares addressed to
     /// the user count as the user's).
     pub(crate) fn dump_others(&self, user: &str) -> String {
@@ -115,6 +137,15 @@ pub(crate) type Row = Vec<(String, String)>;
 
 /// Schema, pragmas and every row (sorted), as text, keeping rows `keep` accepts.
 pub(crate) fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
+    dump_tables(db, |_| true, keep)
+}
+
+/// `dump` of the tables (and their indexes) `tables` accepts.
+pub(crate) fn dump_tables(
+    db: &Path,
+    tables: impl Fn(&str) -> bool,
+    keep: impl Fn(&str, &Row) -> bool,
+) -> String {
     let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut out = String::new();
     for pragma in ["application_id", "user_version"] {
@@ -124,12 +155,16 @@ pub(crate) fn dump(db: &Path, keep: impl Fn(&str, &Row) -> bool) -> String {
         out.push_str(&format!("{pragma}={v}\n"));
     }
     let mut stmt = conn
-        .prepare("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+        .prepare(
+            "SELECT name, sql, tbl_name FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name",
+        )
         .unwrap();
     let objects: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))
         .unwrap()
         .map(Result::unwrap)
+        .filter(|(_, _, table)| tables(table))
+        .map(|(name, sql, _)| (name, sql))
         .collect();
     for (name, sql) in &objects {
         out.push_str(&format!("{sql}\n"));

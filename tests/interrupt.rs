@@ -87,8 +87,14 @@ fn reset_rounds(passwords: u64, rounds: usize, signal: &str) -> (usize, usize) {
     let out = run().wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let full = started.elapsed();
-    let after = f.env.dump();
-    assert_ne!(after, f.before);
+    // The data only: the after-state's audit record holds the time and the snapshot's name.
+    let after = f.env.dump_data();
+    let trail_before = {
+        let mut trail = f.env.audit_actions();
+        trail.pop();
+        trail
+    };
+    assert_ne!(f.env.dump(), f.before);
 
     let mut rng = rand::thread_rng();
     let (mut before_n, mut after_n) = (0, 0);
@@ -131,7 +137,10 @@ fn reset_rounds(passwords: u64, rounds: usize, signal: &str) -> (usize, usize) {
             assert_eq!(f.snapshots(), Vec::<PathBuf>::new(), "{what}");
             before_n += 1;
         } else {
-            assert_same(&after, &now, &what);
+            assert_same(&after, &f.env.dump_data(), &what);
+            let mut trail = trail_before.clone();
+            trail.push("alice reset deleted".into());
+            assert_eq!(f.env.audit_actions(), trail, "{what}");
             assert_eq!(out.status.code(), Some(0), "{what}");
             assert_eq!(v["status"], "ok", "{what}");
             let snapshot = PathBuf::from(v["backup"].as_str().unwrap());

@@ -180,20 +180,61 @@ impl Installation {
         self.text(sql).parse().unwrap()
     }
 
-    /// Every row (sorted) of every table, keeping those `keep` accepts.
-    fn dump(&self, keep: impl Fn(&str, &crate::harness::Row) -> bool) -> String {
+    /// How many records pwaccount's audit table holds, if the table is there.
+    pub(crate) fn trail_rows(&self) -> Option<i64> {
+        let exists = match self.engine {
+            Engine::Sqlite => {
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'oc_pwaccount_audit'"
+            }
+            Engine::Pgsql => {
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'oc_pwaccount_audit'"
+            }
+            Engine::Mysql => {
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'oc_pwaccount_audit'"
+            }
+        };
+        (self.count(exists) == 1).then(|| self.count("SELECT count(*) FROM oc_pwaccount_audit"))
+    }
+
+    /// The audit trail as `account action outcome` lines, oldest first.
+    pub(crate) fn trail(&self) -> Vec<String> {
+        if self.trail_rows().is_none() {
+            return Vec::new();
+        }
+        self.rows("SELECT user_id, action, outcome FROM oc_pwaccount_audit ORDER BY id")
+            .into_iter()
+            .map(|r| r.join(" "))
+            .collect()
+    }
+
+    /// Every row (sorted) of the tables `tables` accepts, keeping those `keep` accepts.
+    fn dump_tables(
+        &self,
+        tables: impl Fn(&str) -> bool,
+        keep: impl Fn(&str, &crate::harness::Row) -> bool,
+    ) -> String {
         match &self.server {
-            None => crate::harness::dump(&self.db(), keep),
-            Some(server) => server.dump(keep),
+            None => crate::harness::dump_tables(&self.db(), tables, keep),
+            Some(server) => server.dump(tables, keep),
         }
     }
 
     /// Everything that a refusal must leave as it was.
     /// The SQLite database is in WAL mode, so a change may sit in its `-wal` file: compare
     /// a logical dump of every row, not only the file's bytes.
+    ///
+    /// One exception, on MySQL/MariaDB only: pwaccount's audit table, when it is there
+    /// and empty. MySQL commits a `CREATE TABLE` by itself, so the first change pwaccount
+    /// makes there creates the table before its transaction, and a change refused after
+    /// that leaves the empty table behind (the README says so;
+    /// `a_refused_first_change_leaves_no_record` checks exactly this).
     pub(crate) fn sums(&self) -> Vec<String> {
         use sha2::Digest;
-        let dump = self.dump(|_, _| true);
+        let empty_trail = self.engine == Engine::Mysql && self.trail_rows() == Some(0);
+        let dump = self.dump_tables(
+            |table| !(empty_trail && table == "oc_pwaccount_audit"),
+            |_, _| true,
+        );
         vec![
             hex::encode(sha2::Sha256::digest(dump.as_bytes())),
             checksum(&self.config()),
@@ -483,15 +524,22 @@ fn commands_this_build_does_not_serve_there_are_refused(engine: Engine) {
 }
 
 /// Every row of the app's tables and preferences that belongs to someone else than `user`.
+/// The rows of the app's tables (and Nextcloud's preferences and tokens) that belong to
+/// users other than `user`. pwaccount's own audit table is not the app's.
 fn others(nc: &Installation, user: &str) -> String {
-    nc.dump(|table, row| {
-        let owner = row
-            .iter()
-            .find(|(c, _)| c == "user_id" || c == "userid" || c == "uid")
-            .map(|(_, v)| v.clone());
-        (table.starts_with("oc_passwords") || table == "oc_preferences" || table == "oc_authtoken")
-            && owner.is_some_and(|o| o != format!("'{user}'"))
-    })
+    nc.dump_tables(
+        |table| !table.ends_with("pwaccount_audit"),
+        |table, row| {
+            let owner = row
+                .iter()
+                .find(|(c, _)| c == "user_id" || c == "userid" || c == "uid")
+                .map(|(_, v)| v.clone());
+            (table.starts_with("oc_passwords")
+                || table == "oc_preferences"
+                || table == "oc_authtoken")
+                && owner.is_some_and(|o| o != format!("'{user}'"))
+        },
+    )
 }
 
 fn text(nc: &Installation, sql: &str) -> String {
@@ -645,8 +693,9 @@ fn a_refused_change_leaves_the_installation_as_it_was(engine: Engine) {
 }
 
 /// SIGKILL at random moments during a passphrase change on the app's database: every
-/// round leaves either the old passphrase working (nothing changed) or the new one, with
-/// the keychain opening — never a half-made change.
+/// round leaves either the old passphrase working (nothing changed, nothing recorded) or
+/// the new one, with the keychain opening and the change recorded — never a half-made
+/// change.
 fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
     use rand::Rng;
     use std::process::Stdio;
@@ -686,12 +735,14 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
         };
         match (verify(BOB), verify(new)) {
             (0, 5) => {
-                // Nothing committed: the keychain is as before.
+                // Nothing committed: the keychain is as before, and no record.
                 assert_eq!(keys(BOB), 1);
+                assert_eq!(nc.trail(), Vec::<String>::new(), "round {round}");
                 old_n += 1;
             }
             (5, 0) => {
                 assert_eq!(keys(new), 2);
+                assert_eq!(nc.trail(), ["bob challenge-set changed"], "round {round}");
                 new_n += 1;
             }
             other => panic!("round {round}: neither before nor after: {other:?}"),
@@ -708,17 +759,20 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
 /// Every row of `user` in the app's tables and the app's preferences.
 fn rows_of(nc: &Installation, user: &str) -> String {
     let me = format!("'{user}'");
-    nc.dump(|table, row| {
-        let owner = row
-            .iter()
-            .find(|(c, _)| c == "user_id" || c == "userid")
-            .map(|(_, v)| v.clone());
-        let passwords_pref = table != "oc_preferences"
-            || row.iter().any(|(c, v)| c == "appid" && v == "'passwords'");
-        (table.starts_with("oc_passwords_") || table == "oc_preferences")
-            && owner.as_deref() == Some(me.as_str())
-            && passwords_pref
-    })
+    nc.dump_tables(
+        |table| !table.ends_with("pwaccount_audit"),
+        |table, row| {
+            let owner = row
+                .iter()
+                .find(|(c, _)| c == "user_id" || c == "userid")
+                .map(|(_, v)| v.clone());
+            let passwords_pref = table != "oc_preferences"
+                || row.iter().any(|(c, v)| c == "appid" && v == "'passwords'");
+            (table.starts_with("oc_passwords_") || table == "oc_preferences")
+                && owner.as_deref() == Some(me.as_str())
+                && passwords_pref
+        },
+    )
 }
 
 fn count(nc: &Installation, sql: &str) -> i64 {
@@ -1006,7 +1060,7 @@ fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code(engine: Engine) {
 }
 
 /// SIGKILL at random moments during a reset (snapshot first) on the app's database: the
-/// user is either untouched or fully reset, never half.
+/// user is either untouched or fully reset, never half, and the audit trail agrees.
 fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
     use rand::Rng;
     use std::process::Stdio;
@@ -1060,7 +1114,9 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
         let _ = child.kill();
         let _ = child.wait();
         let now = rows_of(&nc, "bob");
+        let issued = "bob reset-code issued";
         if now == before {
+            assert_eq!(nc.trail(), [issued], "round {round}");
             before_n += 1;
         } else {
             assert_eq!(
@@ -1068,6 +1124,7 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
                 strip(&after),
                 "round {round}: neither before nor after"
             );
+            assert_eq!(nc.trail(), [issued, "bob reset deleted"], "round {round}");
             after_n += 1;
         }
     }
@@ -1459,6 +1516,122 @@ macro_rules! engine_tests {
     };
 }
 
+/// Every change pwaccount makes on an installation is recorded in its own table
+/// `<prefix>pwaccount_audit`, in the change's transaction; `log` reads it back; the app's
+/// rows of other users are untouched by it.
+fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
+    let nc = Installation::on(engine);
+    let others_before = others(&nc, "carol");
+    // Nothing recorded yet, and nothing created by reading.
+    let out = nc.cmd("carol").arg("log").run().ok();
+    assert!(out.stderr.contains("no audit trail yet"), "{}", out.stderr);
+    assert_eq!(nc.trail_rows(), None);
+
+    let first = "carol's first passphrase";
+    let second = "carol's second passphrase";
+    nc.cmd("carol")
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", first)
+        .run()
+        .ok();
+    nc.cmd("carol")
+        .args([
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "P",
+            "--old-passphrase-env",
+            "O",
+        ])
+        .env("P", second)
+        .env("O", first)
+        .run()
+        .ok();
+    let code = nc.cmd("carol").arg("reset").run().ok().stdout;
+    let reset = nc
+        .cmd("carol")
+        .args(["--json", "reset", "--code", code.trim()])
+        .run()
+        .ok()
+        .json();
+    let snapshot = reset["backup"].as_str().unwrap().to_owned();
+    nc.cmd("carol")
+        .args(["restore", "--yes", &snapshot])
+        .run()
+        .ok();
+    assert_eq!(
+        nc.trail(),
+        [
+            "carol challenge-set created",
+            "carol challenge-set changed",
+            "carol reset-code issued",
+            "carol reset deleted",
+            "carol restore restored",
+        ]
+    );
+    // The restored passphrase is the one the snapshot holds.
+    nc.verify("carol", second).run().ok();
+
+    let log = nc.cmd("carol").args(["--json", "log"]).run().ok().json();
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(log["listed"], 5);
+    assert_eq!(entries[3]["action"], "reset");
+    assert_eq!(entries[3]["details"]["deleted"], reset["deleted"]);
+    assert_eq!(entries[3]["details"]["backup"], snapshot.as_str());
+    assert_eq!(entries[3]["details"]["confirmed_by"], "code");
+    assert_eq!(entries[4]["details"]["snapshot"], snapshot.as_str());
+    let uid = own_uid();
+    for e in entries {
+        assert_eq!(e["account"], "carol");
+        assert_eq!(e["os_uid"], uid, "{e}");
+        assert!(!e["os_user"].as_str().unwrap().is_empty(), "{e}");
+    }
+    // Another user's log is empty; the app's rows of other users are as they were.
+    let other = nc.cmd("alice").args(["--json", "log"]).run().ok().json();
+    assert_eq!(other["listed"], 0);
+    crate::harness::assert_same(&others_before, &others(&nc, "carol"), "other users");
+}
+
+/// The real user id of this process (from /proc: the tests use no `unsafe`).
+fn own_uid() -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// A change refused on an installation pwaccount never changed before leaves no record —
+/// and, on SQLite and PostgreSQL, no audit table either (it is created inside the
+/// change's transaction). MySQL commits `CREATE TABLE` on its own: there the refused
+/// change leaves the empty table, and nothing else.
+fn a_refused_first_change_leaves_no_record(engine: Engine) {
+    let nc = Installation::on(engine);
+    let before = nc.sums();
+    nc.cmd("alice")
+        .args([
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "P",
+            "--old-passphrase-env",
+            "O",
+        ])
+        .env("P", "a new passphrase here")
+        .env("O", "not alice's passphrase")
+        .run()
+        .code(5);
+    nc.cmd("alice")
+        .args(["reset", "--code", "AAAA-BBBB-CCCC-DDDD"])
+        .run()
+        .code(3);
+    let expected = if engine == Engine::Mysql {
+        Some(0)
+    } else {
+        None
+    };
+    assert_eq!(nc.trail_rows(), expected);
+    assert_eq!(nc.sums(), before);
+}
+
 /// As `engine_tests!`, for the database servers only: `pgsql_server::NAME`,
 /// `mariadb_server::NAME`.
 macro_rules! server_tests {
@@ -1490,4 +1663,6 @@ engine_tests!(
     a_killed_reset_leaves_the_user_untouched_or_reset,
     accounts_lists_the_apps_users,
     check_finds_damage_in_the_apps_tables,
+    every_change_is_recorded_in_pwaccounts_own_table,
+    a_refused_first_change_leaves_no_record,
 );

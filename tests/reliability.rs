@@ -24,7 +24,9 @@ struct Fixture {
     pristine: PathBuf,
     snapshot: PathBuf,
     code: String,
+    /// The data (every row but the audit trail's) and the trail, before any command.
     before: String,
+    trail: Vec<String>,
 }
 
 impl Fixture {
@@ -42,14 +44,20 @@ impl Fixture {
         std::fs::copy(&env.db, &pristine).unwrap();
         let fixture = Fixture {
             before: String::new(),
+            trail: Vec::new(),
             env,
             pristine,
             snapshot,
             code,
         };
         fixture.restart();
-        let before = fixture.env.dump();
-        Fixture { before, ..fixture }
+        let before = fixture.env.dump_data();
+        let trail = fixture.env.audit_actions();
+        Fixture {
+            before,
+            trail,
+            ..fixture
+        }
     }
 
     /// Put the database back to the starting state.
@@ -110,10 +118,33 @@ impl Command {
 }
 
 /// Whether the state after a (possibly killed) run is the full before-state (false) or
-/// the full after-state (true); panics on anything else.
+/// the full after-state (true); panics on anything else. The audit trail agrees: the
+/// before-state has the trail as it was, the after-state one record more, the command's.
 fn classify(f: &Fixture, command: Command, after: &str) -> bool {
+    let changed = classify_data(f, command, after);
+    let mut trail = f.trail.clone();
+    if changed {
+        trail.push(
+            match command {
+                Command::Reset => "alice reset deleted",
+                Command::ChangeChallenge => "alice challenge-set changed",
+                Command::Restore => "alice restore restored",
+                Command::Backup => return true,
+            }
+            .to_owned(),
+        );
+    }
+    assert_eq!(
+        f.env.audit_actions(),
+        trail,
+        "{command:?}, changed: {changed}"
+    );
+    changed
+}
+
+fn classify_data(f: &Fixture, command: Command, after: &str) -> bool {
     f.integrity();
-    let now = f.env.dump();
+    let now = f.env.dump_data();
     match command {
         Command::Backup => {
             assert_same(&f.before, &now, "backup changed the database");
@@ -178,7 +209,7 @@ fn crash_rounds(kills: usize) -> Vec<Crashes> {
             command.run(&f).run().ok();
             full = full.min(started.elapsed());
         }
-        let after = f.env.dump();
+        let after = f.env.dump_data();
         assert!(classify(&f, command, &after));
         let (mut before_n, mut after_n, mut killed_mid_run) = (0, 0, 0);
         for _ in 0..kills {

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Id, Result};
+use crate::store::audit::{Action, Record};
 use crate::store::snapshot::{self, SnapshotInfo};
 use crate::store::{self, AccountStore, Counts, Step};
 use crate::text::now;
@@ -148,5 +149,30 @@ pub fn restore(
     replace: bool,
     progress: &dyn Fn(&str),
 ) -> Result<Option<String>> {
-    store.restore_rows(path, &info.user, !replace, progress)
+    let record = restore_record(info, path, replace);
+    store.restore_rows(path, &info.user, !replace, &record, progress)
+}
+
+/// The audit record of a restore of the snapshot at `path` (checked: `info`); `replace`:
+/// whether the account's data, if any, was allowed to be replaced.
+pub(crate) fn restore_record(info: &SnapshotInfo, path: &Path, replace: bool) -> Record {
+    let mut restored = serde_json::json!(info.counts);
+    if let Some(map) = restored.as_object_mut() {
+        // Tokens and received shares are recorded in a snapshot but not written back.
+        map.remove("tokens");
+        if let Some(shares) = map.get_mut("shares") {
+            *shares = serde_json::json!(info.counts.shares.saturating_sub(info.received_shares));
+        }
+    }
+    Record::account(
+        &info.user,
+        Action::Restore,
+        "restored",
+        serde_json::json!({
+            "replace": replace,
+            "snapshot": std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string(),
+            "snapshot_created": info.created,
+            "restored": restored,
+        }),
+    )
 }

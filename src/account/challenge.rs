@@ -359,7 +359,18 @@ pub fn set(
     }
     store::set_setting(&tx, user, "encryption.cse", "1")?;
     store::set_setting(&tx, user, "encryption.sse", SSE_KEYCHAIN)?;
-    store::commit(tx, store::Step::TheChange)
+    store::commit_change(tx, &set_record(user, current.is_some(), pwdv1::TYPE))
+}
+
+/// The audit record of a challenge of type `kind` set for `user`: `changed` when it
+/// replaced one, else `created`.
+pub(crate) fn set_record(user: &str, replaced: bool, kind: &str) -> store::audit::Record {
+    store::audit::Record::account(
+        user,
+        store::audit::Action::ChallengeSet,
+        if replaced { "changed" } else { "created" },
+        serde_json::json!({ "type": kind }),
+    )
 }
 
 fn keychain_key() -> Result<(String, Zeroizing<String>)> {

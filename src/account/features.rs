@@ -26,17 +26,23 @@ pub fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
     }
 }
 
-/// Enable or disable a feature; returns whether it was enabled before.
 /// Whether each of `names` is enabled, read in one transaction.
 pub fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bool>> {
     let tx = store.read()?;
     names.iter().map(|name| is_enabled(&tx, name)).collect()
 }
 
+/// Enable or disable a feature; returns whether it was enabled before.
 pub fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
     let tx = store.write()?;
     let before = is_enabled(&tx, name)?;
     store::set_server_setting(&tx, &key(name), if enabled { "1" } else { "0" })?;
-    store::commit(tx, store::Step::TheChange)?;
+    let record = store::audit::Record {
+        user: None,
+        action: store::audit::Action::Feature,
+        outcome: if enabled { "enabled" } else { "disabled" },
+        details: serde_json::json!({ "feature": name, "changed": before != enabled }),
+    };
+    store::commit_change(tx, &record)?;
     Ok(before)
 }

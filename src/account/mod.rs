@@ -13,6 +13,7 @@ pub mod status;
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
+use crate::store::audit;
 use crate::store::snapshot::SnapshotInfo;
 use crate::store::{AccountStore, Counts};
 
@@ -75,6 +76,13 @@ pub trait Accounts {
     /// `check`: what is wrong with the account's rows beyond what `status` reports (rows
     /// pointing at nothing, a reset code left behind expired).
     fn damage(&mut self, user: &str) -> Result<Vec<String>>;
+    /// `log`: call `each` with the audit records `filter` selects, oldest first, as they
+    /// are read (`each` returns `false` to stop); `false` when the store has no trail yet.
+    fn audit_entries(
+        &mut self,
+        filter: &audit::Filter,
+        each: &mut dyn FnMut(audit::Entry) -> Result<bool>,
+    ) -> Result<bool>;
 }
 
 /// Account ids read per query by `each_account`: memory holds one page, whatever the
@@ -113,6 +121,15 @@ pub struct Job<'a> {
 }
 
 impl Accounts for AccountStore {
+    fn audit_entries(
+        &mut self,
+        filter: &audit::Filter,
+        each: &mut dyn FnMut(audit::Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        let tx = self.read()?;
+        crate::store::audit_entries(&tx, filter, each)
+    }
+
     fn integrity(&mut self) -> Result<Vec<String>> {
         let tx = self.read()?;
         crate::store::integrity(&tx)

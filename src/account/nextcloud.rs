@@ -237,6 +237,14 @@ impl super::Accounts for NextcloudStore {
         self.read()?.integrity()
     }
 
+    fn audit_entries(
+        &mut self,
+        filter: &crate::store::audit::Filter,
+        each: &mut dyn FnMut(crate::store::audit::Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        self.read()?.audit_entries(filter, each)
+    }
+
     fn damage(&mut self, user: &str) -> Result<Vec<String>> {
         let now = crate::text::now()?;
         let reader = self.read()?;
@@ -344,7 +352,8 @@ impl super::Accounts for NextcloudStore {
         path: &std::path::Path,
         job: super::Job<'_>,
     ) -> Result<Option<String>> {
-        self.restore_rows(path, &info.user, !job.replace)?;
+        let record = super::backup::restore_record(info, path, job.replace);
+        self.restore_rows(path, &info.user, !job.replace, &record)?;
         Ok(None)
     }
 }
@@ -623,7 +632,11 @@ pub fn set(
         };
         w.retire_challenge(user, &retired, now)?;
     }
-    crate::store::nextcloud::commit(w, crate::store::Step::TheChange)
+    let replaced = current_id.is_some();
+    crate::store::nextcloud::commit_change(
+        w,
+        &super::challenge::set_record(user, replaced, pwdv1::TYPE),
+    )
 }
 
 /// `ChallengeV1Helper::solveChallenge`: the user's key, unlocked with `secret`.
@@ -691,7 +704,7 @@ pub fn reset_issue(store: &mut NextcloudStore, user: &str) -> Result<super::rese
     let value = format!("{}|{expires}", crate::crypto::reset_code::hash(&code));
     w.set_own_value(user, RESET_KEY, Some(&value))?;
     let counts = w.counts(user)?;
-    crate::store::nextcloud::commit(w, crate::store::Step::TheChange)?;
+    crate::store::nextcloud::commit_change(w, &super::reset::issued_record(user, expires))?;
     Ok(super::reset::Issued {
         code,
         expires,
@@ -726,15 +739,17 @@ pub fn reset(
         }
         _ => None,
     };
+    let done = super::reset::Done { deleted, backup };
+    let record = super::reset::done_record(user, &done, code.is_some());
     let outcome = w
         .reset_user(user, now)
         .and_then(|()| w.set_own_value(user, RESET_KEY, None))
-        .and_then(|()| crate::store::nextcloud::commit(w, crate::store::Step::TheChange));
+        .and_then(|()| crate::store::nextcloud::commit_change(w, &record));
     if let Err(e) = outcome {
-        if let Some(path) = &backup {
+        if let Some(path) = &done.backup {
             crate::store::snapshot::discard(path);
         }
         return Err(e);
     }
-    Ok(super::reset::Done { deleted, backup })
+    Ok(done)
 }

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore, Counts, Step, Tx};
+use crate::store::audit::{Action, Record};
+use crate::store::{self, AccountStore, Counts, Tx};
 use crate::text::now;
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
@@ -71,7 +72,7 @@ pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
         .ok_or_else(|| Error::internal("the clock is out of range"))?;
     store::put_reset_code(&tx, user, &reset_code::hash(&code), now, expires)?;
     let counts = store::counts(&tx, user)?;
-    store::commit(tx, Step::TheChange)?;
+    store::commit_change(tx, &issued_record(user, expires))?;
     Ok(Issued {
         code,
         expires,
@@ -94,7 +95,7 @@ pub fn confirm(
     let tx = store.write()?;
     let pending = store::reset_code(&tx, user)?.map(|p| (p.code_hash, p.expires));
     check_code(user, code, pending)?;
-    finish(tx, user, snapshot)
+    finish(tx, user, snapshot, true)
 }
 
 /// Whether `code` confirms the pending reset `(code hash, expiry)` of `user` (exit 3
@@ -134,14 +135,44 @@ pub fn perform(
     snapshot: Option<Snapshot<'_>>,
 ) -> Result<Done> {
     let tx = store.write()?;
-    finish(tx, user, snapshot)
+    finish(tx, user, snapshot, false)
 }
 
-/// Wipe the account and commit. If anything fails after the snapshot was written, the
-/// snapshot is removed again: it would record a reset that did not happen.
-fn finish(tx: Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
+/// The audit record of a code issued for `user`, valid until `expires`.
+pub(crate) fn issued_record(user: &str, expires: i64) -> Record {
+    Record::account(
+        user,
+        Action::ResetCode,
+        "issued",
+        serde_json::json!({ "expires": expires }),
+    )
+}
+
+/// The audit record of a reset of `user`: what it deleted and kept, and its snapshot.
+pub(crate) fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
+    let mut deleted = serde_json::json!(done.deleted);
+    if let Some(map) = deleted.as_object_mut() {
+        map.remove("tokens");
+    }
+    Record::account(
+        user,
+        Action::Reset,
+        "deleted",
+        serde_json::json!({
+            "deleted": deleted,
+            "kept": { "tokens": done.deleted.tokens },
+            "backup": done.backup.as_ref().map(|p| p.display().to_string()),
+            "confirmed_by": if by_code { "code" } else { "terminal" },
+        }),
+    )
+}
+
+/// Wipe the account and commit, with its audit record. If anything fails after the
+/// snapshot was written, the snapshot is removed again: it would record a reset that did
+/// not happen.
+fn finish(tx: Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>, by_code: bool) -> Result<Done> {
     let done = wipe(&tx, user, snapshot)?;
-    if let Err(e) = store::commit(tx, Step::TheChange) {
+    if let Err(e) = store::commit_change(tx, &done_record(user, &done, by_code)) {
         if let Some(path) = &done.backup {
             store::snapshot::discard(path);
         }

@@ -7,6 +7,7 @@ mod challenge;
 mod check;
 mod completions;
 mod feature;
+mod log;
 mod reset;
 mod secrets;
 mod status;
@@ -129,7 +130,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs accounts, check, status, challenge get, verify and set, reset, backup \
+                "this build runs accounts, check, log, status, challenge get, verify and set, reset, backup \
                  (of one account) and restore on a Nextcloud installation; this command is not \
                  supported there yet",
             )
@@ -149,10 +150,12 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let login_is_not_the_account = matches!(cli.command, Command::Restore(_)) && !user_given;
     // `accounts` is about the database, not one account.
     let about_no_account = matches!(cli.command, Command::Accounts(_))
-        || matches!(&cli.command, Command::Check(args) if args.all || !user_given);
+        || matches!(&cli.command, Command::Check(args) if args.all || !user_given)
+        || matches!(&cli.command, Command::Log(args) if args.all || !user_given);
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Log(args) => log::run(&ctx, &args),
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
@@ -177,6 +180,7 @@ fn served_on_nextcloud(command: &Command) -> bool {
     match command {
         Command::Accounts(_)
         | Command::Check(_)
+        | Command::Log(_)
         | Command::Status
         | Command::Reset(_)
         | Command::Restore(_)

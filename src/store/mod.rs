@@ -1,6 +1,7 @@
 //! The account database file: opening it safely (SPEC §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
+pub mod audit;
 mod files;
 pub mod nextcloud;
 #[cfg(feature = "populate")]
@@ -23,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Id, Result};
 pub use crate::interrupt::Step;
-use schema::{APPLICATION_ID, MIGRATIONS, current_version};
+use schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version};
 
 /// Whether a command only reads the account, or also writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +45,8 @@ impl AccountStore {
     /// allowed to write anything, so a refused file is left byte for byte as it was.
     ///
     /// `Access::Read` opens an existing database read-only: its journal mode is left as it
-    /// is, it is never migrated (a schema that needs an upgrade is reported), and it works
+    /// is, it is never migrated (an older schema is read as it is when it can be, see
+    /// `schema::OLDEST_READABLE`, else it is reported as needing an upgrade), and it works
     /// beside other readers. A missing or empty file is created and initialised first,
     /// whatever the access: there is nothing in it to change.
     pub fn open(path: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
@@ -72,6 +74,10 @@ impl AccountStore {
             store.conn.execute_batch("PRAGMA synchronous = FULL;")?;
         }
         if version < current_version() {
+            if read_only && version >= OLDEST_READABLE {
+                // Every later version only added what read-only commands do without.
+                return Ok(store);
+            }
             if read_only {
                 return Err(Error::new(
                     Id::NeedsUpgrade,
@@ -169,6 +175,13 @@ impl AccountStore {
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         commit(tx, Step::Preparation)
     }
+}
+
+/// Append `record` to the audit trail and commit the change it describes, in one
+/// transaction: the record exists exactly when the change does.
+pub fn commit_change(tx: Tx<'_>, record: &audit::Record) -> Result<()> {
+    append_audit(&tx, record)?;
+    commit(tx, Step::TheChange)
 }
 
 /// Commit a write transaction, unless an interruption came first (then it rolls back).
@@ -439,6 +452,7 @@ impl AccountStore {
         snapshot: &Path,
         user: &str,
         require_blank: bool,
+        record: &audit::Record,
         progress: &dyn Fn(&str),
     ) -> Result<Option<String>> {
         let snapshot = plain_path(snapshot)?;
@@ -471,7 +485,7 @@ impl AccountStore {
                 snapshot::Rows::Owned,
                 progress,
             )?;
-            commit(tx, Step::TheChange)
+            commit_change(tx, record)
         })();
         let detached = self.conn.execute("DETACH DATABASE snap", []);
         result?;

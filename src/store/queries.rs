@@ -3,7 +3,7 @@
 //! share one transaction.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 
@@ -29,7 +29,8 @@ pub const RESET_TABLES: &[&str] = &[
 pub const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 
 /// What an account holds, as `status` reports it and a reset deletes it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counts {
     pub passwords: u64,
     pub password_revisions: u64,
@@ -443,4 +444,72 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines.into_iter().filter(|l| l != "ok").collect())
+}
+
+/// Append a record to the audit trail, timed now.
+pub fn append_audit(conn: &Connection, record: &super::audit::Record) -> Result<()> {
+    let row = record.row(crate::text::now()?);
+    conn.execute(
+        &format!(
+            "INSERT INTO audit ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            super::audit::COLUMNS
+        ),
+        params![
+            row.time,
+            row.user,
+            row.action,
+            row.outcome,
+            row.actor.os_user,
+            row.actor.os_uid,
+            row.actor.host,
+            row.details
+        ],
+    )?;
+    Ok(())
+}
+
+/// Call `each` with the audit records `filter` selects, oldest first, as they are read;
+/// `each` returns `false` to stop. `false` when the file has no trail yet (schema
+/// version 1, read without an upgrade).
+pub fn audit_entries(
+    conn: &Connection,
+    filter: &super::audit::Filter,
+    each: &mut dyn FnMut(super::audit::Entry) -> Result<bool>,
+) -> Result<bool> {
+    let has_trail: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_trail {
+        return Ok(false);
+    }
+    let (sql, p) = filter.query("audit", &|n| format!("?{n}"));
+    let mut stmt = conn.prepare(&sql)?;
+    let mut values: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(user) = p.user {
+        values.push(user.into());
+    }
+    if let Some(since) = p.since {
+        values.push(since.into());
+    }
+    let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
+    while let Some(r) = rows.next()? {
+        let details: String = r.get(8)?;
+        let entry = super::audit::Entry {
+            id: r.get(0)?,
+            time: r.get(1)?,
+            account: r.get(2)?,
+            action: r.get(3)?,
+            outcome: r.get(4)?,
+            os_user: r.get(5)?,
+            os_uid: r.get(6)?,
+            host: r.get(7)?,
+            details: super::audit::parse_details(&details),
+        };
+        if !each(entry)? {
+            break;
+        }
+    }
+    Ok(true)
 }

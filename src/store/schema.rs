@@ -6,7 +6,12 @@
 
 pub const APPLICATION_ID: i32 = 0x5057_4143; // "PWAC"
 
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The oldest schema version the read-only commands work on without an upgrade: version 2
+/// only added a table, so version 1 files are read as they are (`log` finds no trail in
+/// them), and version 1 snapshots are restored as they are.
+pub const OLDEST_READABLE: i64 = 1;
 
 /// The schema version this build writes.
 pub fn current_version() -> i64 {
@@ -143,6 +148,25 @@ const V1: &str = concat!(
 );
 "#
 );
+
+/// Version 2: the audit trail (see `store::audit`). Not per account in the sense of a
+/// reset: a reset keeps the account's records. `user_id` is NULL for a change to the whole
+/// database.
+const V2: &str = r#"
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    time    INTEGER NOT NULL,
+    user_id TEXT,
+    action  TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    os_user TEXT NOT NULL DEFAULT '',
+    os_uid  INTEGER,
+    host    TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_user_id ON audit (user_id, id);
+CREATE INDEX audit_time ON audit (time);
+"#;
 
 #[cfg(test)]
 mod tests {

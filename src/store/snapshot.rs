@@ -17,7 +17,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::queries::{Counts, RESET_TABLES, counts};
-use super::schema::{APPLICATION_ID, MIGRATIONS, current_version};
+use super::schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version};
 use super::{Step, connect, plain_path};
 use crate::error::{Error, Id, Result};
 
@@ -532,10 +532,13 @@ pub(super) fn not_usable(why: String) -> Error {
     )
 }
 
-/// The schema objects this build writes, as `(type, name, table, sql)` rows.
-fn expected_schema() -> Result<Vec<SchemaObject>> {
+/// The schema objects of schema `version`, as `(type, name, table, sql)` rows.
+fn expected_schema(version: i64) -> Result<Vec<SchemaObject>> {
     let conn = Connection::open_in_memory()?;
-    for sql in MIGRATIONS {
+    for sql in MIGRATIONS
+        .iter()
+        .take(usize::try_from(version).unwrap_or(0))
+    {
         conn.execute_batch(sql)?;
     }
     schema_objects(&conn, "main")
@@ -560,8 +563,8 @@ struct Checked {
     received_shares: u64,
 }
 
-/// Everything a snapshot must satisfy before any query trusts it: a pwaccount file of this
-/// build's schema version, intact, with exactly the schema this build writes (no changed
+/// Everything a snapshot must satisfy before any query trusts it: a pwaccount file of a
+/// schema version this build reads, intact, with exactly the schema of that version (no changed
 /// collation, no extra trigger or view), naming a valid account id, every row that
 /// account's (compared byte for byte), and rows matching the recorded digest.
 fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
@@ -586,9 +589,7 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
             ),
         ));
     }
-    if version < current_version() {
-        // Version 1 is the first schema: no older snapshot can exist yet. When a version 2
-        // comes, older snapshots are migrated on a temporary copy here.
+    if version < OLDEST_READABLE {
         return Err(not_snapshot(&format!("unknown schema version {version}")));
     }
     let integrity: String = conn
@@ -599,7 +600,9 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
     if integrity != "ok" {
         return Err(not_snapshot(&format!("it is damaged ({integrity})")));
     }
-    let expected = expected_schema()?;
+    // A snapshot of an older version is checked against that version's schema: the
+    // tables a restore reads are the same in every version this build reads.
+    let expected = expected_schema(version)?;
     let found = schema_objects(conn, schema)?;
     if found != expected {
         let odd = found
@@ -633,6 +636,16 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
             e.message
         ))
     })?;
+    if version >= 2 {
+        // The trail stays in the live database: a snapshot never holds records.
+        let records: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM {schema}.audit"), [], |r| {
+                r.get(0)
+            })?;
+        if records > 0 {
+            return Err(not_snapshot("it holds audit records"));
+        }
+    }
     let scanned = scan(conn, schema, Some(&user))?;
     if setting(DIGEST_KEY)?.as_deref() != Some(scanned.digest.as_str()) {
         return Err(not_snapshot(

@@ -1,6 +1,7 @@
 pub mod config;
 pub(crate) mod db;
 pub mod snapshot;
+mod trail;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -354,10 +355,11 @@ impl NextcloudStore {
     }
 
     /// The one write transaction of a command (it waits for the app's own writers up to
-    /// the busy timeout); rolled back unless committed with `commit`.
+    /// the busy timeout), with the audit trail's table there; rolled back unless committed
+    /// with `commit_change`.
     pub fn write(&mut self) -> Result<Reader<'_>> {
         crate::interrupt::check()?;
-        self.begin(true)
+        self.begin_change()
     }
 
     fn begin(&mut self, write: bool) -> Result<Reader<'_>> {
@@ -418,8 +420,15 @@ pub(crate) fn counts_with(
     })
 }
 
+/// Append `record` to the audit trail and commit the change it describes, in one
+/// transaction.
+pub fn commit_change(reader: Reader<'_>, record: &super::audit::Record) -> Result<()> {
+    reader.append_audit(record)?;
+    commit(reader, super::Step::TheChange)
+}
+
 /// Commit a write transaction; what an interruption or a failure leaves is rolled back.
-pub fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
+fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
     crate::interrupt::commit(step, || {
         reader.open.set(false);
         reader.db.commit().inspect_err(|_| reader.db.rollback())

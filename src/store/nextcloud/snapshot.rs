@@ -174,7 +174,13 @@ impl NextcloudStore {
     /// transaction: every row of the user in the app's tables and the app's preferences
     /// is replaced. The snapshot is checked in a read transaction of its file that lasts
     /// until the restore has committed, so what is written is what was checked.
-    pub fn restore_rows(&mut self, path: &Path, user: &str, require_blank: bool) -> Result<()> {
+    pub fn restore_rows(
+        &mut self,
+        path: &Path,
+        user: &str,
+        require_blank: bool,
+        record: &crate::store::audit::Record,
+    ) -> Result<()> {
         let path = plain_path(path)?;
         let snap = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
         let held = snap.unchecked_transaction()?;
@@ -221,7 +227,7 @@ impl NextcloudStore {
                 w.db.sync_id_sequence(&live)?;
             }
         }
-        super::commit(w, Step::TheChange)?;
+        super::commit_change(w, record)?;
         drop(held);
         Ok(())
     }

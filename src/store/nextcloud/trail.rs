@@ -1,0 +1,173 @@
+//! The audit trail on a Nextcloud installation: pwaccount's own table
+//! `<prefix>pwaccount_audit` beside the app's (see `store::audit`). The app and Nextcloud
+//! never read it; pwaccount creates it with the first change it makes there.
+
+use super::db::{Conn, Engine, Value};
+use super::{NextcloudStore, Reader};
+use crate::error::{Error, Result};
+use crate::store::audit::{self, Entry, Filter, Record};
+
+/// The statements that create the trail's table `t` on `engine`, if it is not there.
+fn create_statements(engine: Engine, t: &str) -> Vec<String> {
+    let columns = "time BIGINT NOT NULL,
+        user_id VARCHAR(64) NULL,
+        action VARCHAR(32) NOT NULL,
+        outcome VARCHAR(32) NOT NULL,
+        os_user VARCHAR(255) NOT NULL,
+        os_uid BIGINT NULL,
+        host VARCHAR(255) NOT NULL,
+        details TEXT NOT NULL";
+    match engine {
+        Engine::Sqlite => vec![
+            format!("CREATE TABLE IF NOT EXISTS {t} (id INTEGER PRIMARY KEY, {columns})"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_user ON {t} (user_id, id)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_time ON {t} (time)"),
+        ],
+        Engine::Postgres => vec![
+            format!("CREATE TABLE IF NOT EXISTS {t} (id BIGSERIAL PRIMARY KEY, {columns})"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_user ON {t} (user_id, id)"),
+            format!("CREATE INDEX IF NOT EXISTS {t}_time ON {t} (time)"),
+        ],
+        // One statement: MySQL commits each DDL statement by itself. Byte-wise collation,
+        // so that account ids compare exactly, as everywhere else in pwaccount.
+        Engine::MySql => vec![format!(
+            "CREATE TABLE IF NOT EXISTS {t} (id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT, {columns},
+             PRIMARY KEY (id), INDEX {t}_user (user_id, id), INDEX {t}_time (time))
+             ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin"
+        )],
+    }
+}
+
+impl NextcloudStore {
+    /// The trail's table, with the installation's prefix.
+    pub(super) fn trail_table(&self) -> String {
+        format!("{}{}", self.prefix, audit::NEXTCLOUD_TABLE)
+    }
+
+    /// Begin the one write transaction of a change, with the trail's table there: created
+    /// inside the transaction where the engine can (SQLite, PostgreSQL: a change that
+    /// rolls back takes the new table with it), and just before it on MySQL, which commits
+    /// a `CREATE TABLE` on its own.
+    pub(super) fn begin_change(&mut self) -> Result<Reader<'_>> {
+        let table = self.trail_table();
+        let missing = !self.conn.has_table(&table)?;
+        let engine = self.conn.engine();
+        if missing && engine == Engine::MySql {
+            create(&self.conn, engine, &table)?;
+        }
+        let reader = self.begin(true)?;
+        if missing && engine != Engine::MySql {
+            create(reader.db, engine, &table)?;
+        }
+        Ok(reader)
+    }
+}
+
+fn create(conn: &Conn, engine: Engine, table: &str) -> Result<()> {
+    for sql in create_statements(engine, table) {
+        conn.batch(&sql).map_err(|e| {
+            Error::new(
+                e.id,
+                format!(
+                    "cannot create pwaccount's audit table {table}, which records every change \
+                     pwaccount makes (nothing was changed): {}",
+                    e.message
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+impl Reader<'_> {
+    fn trail_table(&self) -> String {
+        format!("{}{}", self.prefix, audit::NEXTCLOUD_TABLE)
+    }
+
+    /// Append `record` to the trail, timed now, in this (write) transaction.
+    pub fn append_audit(&self, record: &Record) -> Result<()> {
+        let row = record.row(crate::text::now()?);
+        self.db.execute(
+            &format!(
+                "INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                self.trail_table(),
+                audit::COLUMNS
+            ),
+            &[
+                Value::Int(row.time),
+                row.user.map_or(Value::Null, Value::text),
+                Value::text(row.action),
+                Value::text(row.outcome),
+                Value::text(&row.actor.os_user),
+                Value::Int(row.actor.os_uid),
+                Value::text(&row.actor.host),
+                Value::Text(row.details),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Call `each` with the records `filter` selects, oldest first; `false` when the
+    /// installation has no trail (pwaccount never changed anything there).
+    pub fn audit_entries(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        let table = self.trail_table();
+        if !self.db.has_table(&table)? {
+            return Ok(false);
+        }
+        let (sql, p) = filter.query(&table, &|n| format!("${n}"));
+        let mut params = Vec::new();
+        if let Some(user) = p.user {
+            params.push(Value::Text(user));
+        }
+        if let Some(since) = p.since {
+            params.push(Value::Int(since));
+        }
+        let mut stopped = false;
+        self.db.rows(&sql, &params, &mut |row| {
+            if stopped {
+                return Ok(());
+            }
+            let entry = entry(row)?;
+            stopped = !each(entry)?;
+            Ok(())
+        })?;
+        Ok(true)
+    }
+}
+
+/// A trail row (`audit::READ_COLUMNS`) as an entry.
+fn entry(row: Vec<Value>) -> Result<Entry> {
+    let bad = || Error::internal("an audit record with a value of the wrong type");
+    let mut it = row.into_iter();
+    let mut next = || it.next().ok_or_else(bad);
+    let int = |v: Value| -> Result<Option<i64>> {
+        match v {
+            Value::Null => Ok(None),
+            Value::Int(i) => Ok(Some(i)),
+            Value::Text(t) => t.parse().map(Some).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    };
+    let text = |v: Value| -> Result<Option<String>> {
+        match v {
+            Value::Null => Ok(None),
+            Value::Text(t) => Ok(Some(t)),
+            _ => Err(bad()),
+        }
+    };
+    Ok(Entry {
+        id: int(next()?)?.ok_or_else(bad)?,
+        time: int(next()?)?.ok_or_else(bad)?,
+        account: text(next()?)?,
+        action: text(next()?)?.unwrap_or_default(),
+        outcome: text(next()?)?.unwrap_or_default(),
+        os_user: text(next()?)?.unwrap_or_default(),
+        os_uid: int(next()?)?,
+        host: text(next()?)?.unwrap_or_default(),
+        details: audit::parse_details(&text(next()?)?.unwrap_or_default()),
+    })
+}
