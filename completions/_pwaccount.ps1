@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail: every change pwaccount made, oldest first')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
@@ -220,6 +221,22 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'pwaccount;log' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records from this time on: Unix seconds, a UTC date or date and time (2026-11-28, 2026-11-28T19:30:00Z), or a span before now (30m, 12h, 7d, 2w)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every account''s records (the default unless --user or PWACCOUNT_USER names one)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'pwaccount;status' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
             [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)')
@@ -334,6 +351,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail: every change pwaccount made, oldest first')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script on standard output')
@@ -368,6 +386,9 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;help;check' {
+            break
+        }
+        'pwaccount;help;log' {
             break
         }
         'pwaccount;help;status' {

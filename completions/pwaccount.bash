@@ -37,6 +37,9 @@ _pwaccount() {
             pwaccount,help)
                 cmd="pwaccount__subcmd__help"
                 ;;
+            pwaccount,log)
+                cmd="pwaccount__subcmd__log"
+                ;;
             pwaccount,reset)
                 cmd="pwaccount__subcmd__reset"
                 ;;
@@ -115,6 +118,9 @@ _pwaccount() {
             pwaccount__subcmd__help,help)
                 cmd="pwaccount__subcmd__help__subcmd__help"
                 ;;
+            pwaccount__subcmd__help,log)
+                cmd="pwaccount__subcmd__help__subcmd__log"
+                ;;
             pwaccount__subcmd__help,reset)
                 cmd="pwaccount__subcmd__help__subcmd__reset"
                 ;;
@@ -149,7 +155,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts check status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts check log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -787,7 +793,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge backup restore accounts check status feature completions help"
+            opts="reset challenge backup restore accounts check log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -982,6 +988,20 @@ _pwaccount() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pwaccount__subcmd__help__subcmd__log)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pwaccount__subcmd__help__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1017,6 +1037,44 @@ _pwaccount() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__log)
+            opts="-u -q -h --all --since --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand restore 'Put an account back as a snapshot holds it'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
+            cand log 'Show the audit trail: every change pwaccount made, oldest first'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
             cand completions 'Print a shell completion script on standard output'
@@ -202,6 +203,21 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'pwaccount;log'= {
+            cand --since 'Only records from this time on: Unix seconds, a UTC date or date and time (2026-11-28, 2026-11-28T19:30:00Z), or a span before now (30m, 12h, 7d, 2w)'
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --all 'Every account''s records (the default unless --user or PWACCOUNT_USER names one)'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'pwaccount;status'= {
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
             cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)'
@@ -305,6 +321,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand restore 'Put an account back as a snapshot holds it'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
+            cand log 'Show the audit trail: every change pwaccount made, oldest first'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
             cand completions 'Print a shell completion script on standard output'
@@ -330,6 +347,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;help;accounts'= {
         }
         &'pwaccount;help;check'= {
+        }
+        &'pwaccount;help;log'= {
         }
         &'pwaccount;help;status'= {
         }

@@ -113,7 +113,7 @@ pub enum Command {
     /// A reset deletes, in one transaction, the account's passwords, folders and tags with
     /// their revisions, password-tag relations, shares it owns or receives, settings,
     /// configuration, challenge, keychains, sessions and reset codes. It keeps the account
-    /// itself and its app and device tokens. No passphrase is needed.
+    /// itself, its app and device tokens and its audit records. No passphrase is needed.
     Reset(ResetArgs),
 
     /// Read, set or check the account's login challenge (PWDv1r1).

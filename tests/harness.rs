@@ -53,6 +53,22 @@ impl Env {
             .ok();
     }
 
+    /// `challenge set` for `user` from passphrase `old` to `new` (not run yet).
+    pub(crate) fn change_challenge(&self, user: &str, old: &str, new: &str) -> Run {
+        self.cmd()
+            .user(user)
+            .args([
+                "challenge",
+                "set",
+                "--passphrase-env",
+                "N",
+                "--old-passphrase-env",
+                "O",
+            ])
+            .env("O", old)
+            .env("N", new)
+    }
+
     pub(crate) fn populate(&self, user: &str, passwords: u64, peer: &str) {
         pwaccount::store::populate::populate(&self.db, user, passwords, peer).unwrap();
     }

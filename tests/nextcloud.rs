@@ -1534,19 +1534,7 @@ fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
         .env("P", first)
         .run()
         .ok();
-    nc.cmd("carol")
-        .args([
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "P",
-            "--old-passphrase-env",
-            "O",
-        ])
-        .env("P", second)
-        .env("O", first)
-        .run()
-        .ok();
+    nc.change("carol", first, second).run().ok();
     let code = nc.cmd("carol").arg("reset").run().ok().stdout;
     let reset = nc
         .cmd("carol")
@@ -1606,17 +1594,7 @@ fn own_uid() -> i64 {
 fn a_refused_first_change_leaves_no_record(engine: Engine) {
     let nc = Installation::on(engine);
     let before = nc.sums();
-    nc.cmd("alice")
-        .args([
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "P",
-            "--old-passphrase-env",
-            "O",
-        ])
-        .env("P", "a new passphrase here")
-        .env("O", "not alice's passphrase")
+    nc.change("alice", "not alice's passphrase", "a new passphrase here")
         .run()
         .code(5);
     nc.cmd("alice")

@@ -35,7 +35,7 @@ fn reset_at_a_terminal_deletes_when_the_code_is_typed_back() {
     p.exp_string("Resetting account 'alice'").unwrap();
     p.exp_string("This deletes: 25 passwords with 75 revisions")
         .unwrap();
-    p.exp_string("It keeps the account and its 3 app and device tokens.")
+    p.exp_string("It keeps the account, its 3 app and device tokens and its audit records")
         .unwrap();
     let code = shown_code(&mut p);
     // Typed in lower case with spaces around it.

@@ -46,6 +46,11 @@ fn no_statement_scans_a_per_account_table() {
     let code = run(&["reset", "--no-input"]).ok().stdout;
     run(&["reset", "--no-backup", "--code", code.trim()]).ok();
     run(&["restore", "--yes", snap.to_str().unwrap()]).ok();
+    // One account's trail, and every account's since a time, through their indexes
+    // (`log --all` without --since reads the whole trail: that is what it asks for).
+    let trail = run(&["--json", "log"]).ok().json();
+    assert!(trail["listed"].as_u64().unwrap() >= 4, "{trail}");
+    run(&["log", "--all", "--since", "1h"]).ok();
 
     // The tables whose rows belong to accounts (a `user_id` column): a scan of one reads
     // every account's rows.

@@ -49,7 +49,11 @@ fn scripted_two_step_reset_in_text_mode() {
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("Kept 3 tokens."), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Kept 3 tokens and the audit records."),
+        "{}",
+        out.stderr
+    );
     let after = counts(&env, "alice");
     for (name, n) in after.as_object().unwrap() {
         assert_eq!(n, if name == "tokens" { 3 } else { 0 }, "{name}");
@@ -66,7 +70,7 @@ fn scripted_two_step_reset_in_json_mode() {
     assert_eq!(v["will_delete"]["passwords"], 30);
     assert_eq!(v["will_delete"]["password_revisions"], 90);
     assert!(v["will_delete"].get("tokens").is_none());
-    assert_eq!(v["kept"], json!({"tokens": 3}));
+    assert_eq!(v["kept"], json!({"tokens": 3, "audit_trail": true}));
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["status", "code", "expires", "will_delete", "kept"]);
 
@@ -85,7 +89,7 @@ fn scripted_two_step_reset_in_json_mode() {
         "{done}"
     );
     assert_eq!(done["deleted"]["passwords"], 30);
-    assert_eq!(done["kept"], json!({"tokens": 3}));
+    assert_eq!(done["kept"], json!({"tokens": 3, "audit_trail": true}));
 }
 
 #[test]

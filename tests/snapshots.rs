@@ -207,6 +207,7 @@ fn help() {
         vec!["status", "--help"],
         vec!["accounts", "--help"],
         vec!["check", "--help"],
+        vec!["log", "--help"],
     ] {
         let name = format!("help-{}", command[..command.len() - 1].join("-"));
         pin(name.trim_end_matches('-'), &Run::new().args(&command).run());

@@ -38,11 +38,11 @@ pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
         "code": issued.code,
         "expires": issued.expires,
         "will_delete": deletable(&issued.counts),
-        "kept": { "tokens": issued.counts.tokens },
+        "kept": { "tokens": issued.counts.tokens, "audit_trail": true },
     });
     Ok(Report::new(json).stdout(issued.code.clone()).note(format!(
         "Reset code issued for account '{user}'; nothing was deleted. It is valid until {}.\n\
-             A reset would delete: {}; it keeps {} tokens.\n\
+             A reset would delete: {}; it keeps {} tokens and the account's audit records.\n\
              To reset, run: pwaccount reset --code <the code above>",
         utc_time(issued.expires),
         describe_counts(&issued.counts),
@@ -60,7 +60,8 @@ fn interactive(ctx: &Ctx, user: &str, store: &mut dyn Accounts, backup: bool) ->
         "Resetting account '{user}' in {db}\n\
          \n\
          This deletes: {what}.\n\
-         It keeps the account and its {tokens} app and device tokens.\n\
+         It keeps the account, its {tokens} app and device tokens and its audit records\n\
+         (pwaccount log).\n\
          This cannot be undone except from a backup.\n\
          \n\
          To confirm, type this code: {code}\n",
@@ -85,10 +86,10 @@ fn finished(user: &str, done: &Done) -> Report {
         "status": "ok",
         "backup": backup,
         "deleted": deletable(&done.deleted),
-        "kept": { "tokens": done.deleted.tokens },
+        "kept": { "tokens": done.deleted.tokens, "audit_trail": true },
     }))
     .note(format!(
-        "Reset account '{user}': deleted {}. Kept {} tokens.\n{}",
+        "Reset account '{user}': deleted {}. Kept {} tokens and the audit records.\n{}",
         describe_counts(&done.deleted),
         thousands(done.deleted.tokens),
         match &backup {

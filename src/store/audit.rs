@@ -157,7 +157,13 @@ impl Filter {
         }
         if let Some(since) = self.since {
             params.since = Some(since);
-            conditions.push(format!("time >= {}", mark(conditions.len() + 1)));
+            // From the first record at or after the time (found through the time index)
+            // on, in id order: a seek, not a read of the whole trail. Records after it
+            // that carry an earlier time (the clock was set back) are still left out.
+            let t = mark(conditions.len() + 1);
+            conditions.push(format!(
+                "id >= (SELECT min(id) FROM {table} WHERE time >= {t}) AND time >= {t}"
+            ));
         }
         let filter = if conditions.is_empty() {
             String::new()

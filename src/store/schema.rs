@@ -179,5 +179,9 @@ mod tests {
             hex::encode(Sha256::digest(super::V1.as_bytes())),
             "7b3a9564b000f9ad4d0bd48bc9e1d0a877cb22945afcd5ca5741277996c39474"
         );
+        assert_eq!(
+            hex::encode(Sha256::digest(super::V2.as_bytes())),
+            "8239f4ed315d0a7f1d69454c0ee4830658e8fb038efd6c12bacdf109243fac58"
+        );
     }
 }
