@@ -72,6 +72,11 @@ impl Installation {
         }
     }
 
+    /// The test's database on a server (none on SQLite).
+    pub(crate) fn server(&self) -> Option<&ServerDb> {
+        self.server.as_ref()
+    }
+
     pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }

@@ -136,17 +136,12 @@ fn full_scans(
     (planned, scans)
 }
 
-/// The same on a Nextcloud installation (the app's SQLite fixture): every statement on the
-/// app's tables goes through an index — but for shares looked up by receiver: the app's
-/// schema has no index on `receiver` (its own lookups scan that table too), and pwaccount
-/// adds none to the app's database.
-#[test]
-fn no_statement_scans_an_app_table_on_nextcloud() {
-    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
-    let log = nc.root().join("sql.log");
+/// Run the commands on an installation (bob of the app's fixture) with every statement
+/// logged to `log`: the same as on the pwaccount file.
+fn run_commands_on_nextcloud(nc: &crate::nextcloud::Installation, log: &std::path::Path) {
     let run = |user: &str, args: &[&str]| {
         nc.cmd(user)
-            .env("PWACCOUNT_TEST_SQL_LOG", &log)
+            .env("PWACCOUNT_TEST_SQL_LOG", log)
             .env("O", "bob-passphrase-0123456789")
             .env("N", "a new passphrase for bob")
             .args(args)
@@ -174,12 +169,196 @@ fn no_statement_scans_an_app_table_on_nextcloud() {
     let code = run("bob", &["reset", "--no-input"]).ok().stdout;
     run("bob", &["reset", "--no-backup", "--code", code.trim()]).ok();
     run("bob", &["restore", "--yes", snap.to_str().unwrap()]).ok();
+    run("bob", &["log"]).ok();
+    run("bob", &["log", "--all", "--since", "1h"]).ok();
+}
+
+/// The app's tables, and pwaccount's trail beside them: a scan of one reads every user's
+/// rows.
+fn per_user_table(table: &str) -> bool {
+    table.starts_with("oc_passwords_") || table == "oc_preferences" || table == "oc_pwaccount_audit"
+}
+
+/// What may scan: shares looked up by receiver — the app's schema has no index on
+/// `receiver` (its own lookups scan that table too), and pwaccount adds none to the app's
+/// database.
+fn allowed_on_nextcloud(sql: &str) -> bool {
+    sql.contains("oc_passwords_share") && sql.contains("receiver =")
+}
+
+/// The same on a Nextcloud installation (the app's SQLite fixture): every statement on the
+/// app's tables and on pwaccount's trail goes through an index, but for
+/// `allowed_on_nextcloud`.
+#[test]
+fn no_statement_scans_an_app_table_on_nextcloud() {
+    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let log = nc.root().join("sql.log");
+    run_commands_on_nextcloud(&nc, &log);
     let (planned, scans) = full_scans(
         &nc.root().join("data/nextcloud.db"),
         &log,
-        &|table| table.starts_with("oc_passwords_") || table == "oc_preferences",
-        &|sql| sql.contains("oc_passwords_share") && sql.contains("receiver ="),
+        &per_user_table,
+        &allowed_on_nextcloud,
     );
     assert!(planned > 40, "too few statements planned: {planned}");
     assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+}
+
+/// The same on PostgreSQL and MariaDB, as each server plans the statements pwaccount sent
+/// it (logged as sent, with the engine's placeholders). The test tables are tiny, and a
+/// planner rightly reads a tiny table whole; so sequential scans are made the last resort
+/// (PostgreSQL `enable_seqscan = off`, MariaDB `max_seeks_for_key = 1`), as they are on a
+/// large table: a full scan that remains means no index can serve the statement (on
+/// MariaDB: a full scan for which EXPLAIN names no possible key).
+/// PostgreSQL plans each statement generically (`plan_cache_mode = force_generic_plan`),
+/// whatever its parameters; MariaDB with every parameter a string no user id has.
+fn no_statement_scans_an_app_table_on_a_server(engine: crate::engines::Engine) {
+    use crate::engines::Engine;
+    let nc = crate::nextcloud::Installation::on(engine);
+    let log = nc.root().join("sql.log");
+    run_commands_on_nextcloud(&nc, &log);
+    let tag = if engine == Engine::Pgsql {
+        "pgsql"
+    } else {
+        "mysql"
+    };
+    let text = std::fs::read_to_string(&log).unwrap();
+    let mut statements: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix(tag)?.strip_prefix('\t'))
+        .filter(|sql| {
+            let first = sql
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase();
+            ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(&first.as_str())
+                // Catalogue lookups (which tables and columns exist) are not about users.
+                && !sql.contains("information_schema")
+                && !sql.contains("pg_get_serial_sequence")
+                && !allowed_on_nextcloud(sql)
+                // A row given as values reads nothing (MariaDB shows its target as `ALL`).
+                && !(first == "INSERT" && sql.contains(" VALUES ("))
+        })
+        .collect();
+    statements.sort();
+    statements.dedup();
+    let server = nc.server().unwrap();
+    let mut plans = Vec::new();
+    match engine {
+        Engine::Pgsql => {
+            let mut c = server.pg(&server.name);
+            c.batch_execute("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan")
+                .unwrap();
+            for (i, sql) in statements.iter().enumerate() {
+                c.batch_execute(&format!("PREPARE s{i} AS {sql}"))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let params = sql
+                    .split('$')
+                    .skip(1)
+                    .filter_map(|rest| {
+                        let digits: String =
+                            rest.chars().take_while(char::is_ascii_digit).collect();
+                        digits.parse::<usize>().ok()
+                    })
+                    .max()
+                    .unwrap_or(0);
+                let nulls = vec!["NULL"; params].join(", ");
+                let args = if params == 0 {
+                    String::new()
+                } else {
+                    format!("({nulls})")
+                };
+                let lines: Vec<String> = c
+                    .simple_query(&format!("EXPLAIN EXECUTE s{i}{args}"))
+                    .unwrap()
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        postgres::SimpleQueryMessage::Row(r) => r.get(0).map(str::to_owned),
+                        _ => None,
+                    })
+                    .collect();
+                plans.push((sql.to_string(), lines));
+            }
+        }
+        _ => {
+            use mysql::prelude::Queryable;
+            let mut c = server.my(Some(&server.name));
+            c.query_drop("SET SESSION max_seeks_for_key = 1").unwrap();
+            for sql in &statements {
+                let params = sql.matches('?').count();
+                let values: Vec<mysql::Value> = (0..params).map(|_| "nobody-here".into()).collect();
+                let rows: Vec<mysql::Row> = c
+                    .exec(format!("EXPLAIN {sql}"), mysql::Params::Positional(values))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let lines = rows
+                    .into_iter()
+                    .map(|r| {
+                        let text = |name: &str| match r.get::<mysql::Value, _>(name) {
+                            Some(mysql::Value::Bytes(b)) => {
+                                String::from_utf8_lossy(&b).into_owned()
+                            }
+                            _ => String::new(),
+                        };
+                        format!(
+                            "{} {} possible keys: {}",
+                            text("type"),
+                            text("table"),
+                            text("possible_keys")
+                        )
+                    })
+                    .collect();
+                plans.push((sql.to_string(), lines));
+            }
+        }
+    }
+    let mut scans = Vec::new();
+    for (sql, lines) in &plans {
+        for line in lines {
+            let scanned = match engine {
+                Engine::Pgsql => line
+                    .trim_start_matches([' ', '-', '>'])
+                    .strip_prefix("Seq Scan on ")
+                    .and_then(|rest| rest.split_whitespace().next()),
+                // `ALL`: every row; `index`: every entry of an index — and no index that
+                // could serve the statement instead (on a tiny table MariaDB may prefer
+                // reading it in id order to sorting, whatever `max_seeks_for_key` says).
+                _ => line
+                    .strip_prefix("ALL ")
+                    .or_else(|| line.strip_prefix("index "))
+                    .filter(|_| line.ends_with("possible keys: ")),
+            };
+            if let Some(table) = scanned
+                && per_user_table(table)
+                // A sequence is one row (PostgreSQL's id counters).
+                && !table.ends_with("_id_seq")
+            {
+                scans.push(format!("{sql}\n    {line}"));
+            }
+        }
+    }
+    assert!(
+        plans.len() > 40,
+        "too few statements planned: {}",
+        plans.len()
+    );
+    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+}
+
+#[test]
+#[cfg_attr(
+    not(pgsql_server),
+    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
+)]
+fn no_statement_scans_an_app_table_on_postgresql() {
+    no_statement_scans_an_app_table_on_a_server(crate::engines::Engine::Pgsql);
+}
+
+#[test]
+#[cfg_attr(
+    not(mysql_server),
+    ignore = "no MariaDB test server (scripts/dbservers.sh)"
+)]
+fn no_statement_scans_an_app_table_on_mariadb() {
+    no_statement_scans_an_app_table_on_a_server(crate::engines::Engine::Mysql);
 }

@@ -204,6 +204,31 @@ fn pick<'v>(params: &'v [Value], order: &[usize]) -> Result<Vec<&'v Value>> {
 }
 
 impl Conn {
+    /// Debug builds only: with `PWACCOUNT_TEST_SQL_LOG=FILE`, every statement sent to a
+    /// database server is appended to FILE as `<engine>\t<SQL as sent>` (`pgsql` or
+    /// `mysql`), for the test of every statement's plan (tests/query_plans.rs). SQLite
+    /// connections are logged by their trace hook (`store::connect`).
+    #[cfg(debug_assertions)]
+    fn log_for_tests(&self, sql: &str) {
+        use std::io::Write;
+        let tag = match self.engine() {
+            Engine::Sqlite => return,
+            Engine::Postgres => "pgsql",
+            Engine::MySql => "mysql",
+        };
+        let Some(log) = std::env::var_os("PWACCOUNT_TEST_SQL_LOG") else {
+            return;
+        };
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+            let _ = writeln!(file, "{tag}\t{sql}");
+        }
+    }
+
     pub(crate) fn engine(&self) -> Engine {
         match self {
             Conn::Sqlite(_) => Engine::Sqlite,
@@ -224,6 +249,8 @@ impl Conn {
     /// Run a statement; the number of rows it changed (on MySQL: found).
     pub(crate) fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         let (sql, order) = bind(sql, self.engine());
+        #[cfg(debug_assertions)]
+        self.log_for_tests(&sql);
         let params = pick(params, &order)?;
         match self {
             Conn::Sqlite(c) => {
@@ -257,6 +284,8 @@ impl Conn {
 
     /// Run a statement that returns nothing, without parameters.
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        #[cfg(debug_assertions)]
+        self.log_for_tests(sql);
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
             Conn::Postgres(pg) => Ok(pg.borrow_mut().client.batch_execute(sql)?),
@@ -275,6 +304,8 @@ impl Conn {
         each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
     ) -> Result<()> {
         let (sql, order) = bind(sql, self.engine());
+        #[cfg(debug_assertions)]
+        self.log_for_tests(&sql);
         let params = pick(params, &order)?;
         match self {
             Conn::Sqlite(c) => {
