@@ -238,7 +238,7 @@ fn no_statement_scans_an_app_table_on_a_server(engine: crate::engines::Engine) {
                 && !sql.contains("pg_get_serial_sequence")
                 && !allowed_on_nextcloud(sql)
                 // A row given as values reads nothing (MariaDB shows its target as `ALL`).
-                && !(first == "INSERT" && sql.contains(" VALUES ("))
+                && (first != "INSERT" || !sql.contains(" VALUES ("))
         })
         .collect();
     statements.sort();
