@@ -156,14 +156,12 @@ pub fn restore(
 /// The audit record of a restore of the snapshot at `path` (checked: `info`); `replace`:
 /// whether the account's data, if any, was allowed to be replaced.
 pub(crate) fn restore_record(info: &SnapshotInfo, path: &Path, replace: bool) -> Record {
-    let mut restored = serde_json::json!(info.counts);
-    if let Some(map) = restored.as_object_mut() {
-        // Tokens and received shares are recorded in a snapshot but not written back.
-        map.remove("tokens");
-        if let Some(shares) = map.get_mut("shares") {
-            *shares = serde_json::json!(info.counts.shares.saturating_sub(info.received_shares));
-        }
+    // Tokens and received shares are recorded in a snapshot but not written back.
+    let restored = Counts {
+        shares: info.counts.shares.saturating_sub(info.received_shares),
+        ..info.counts
     }
+    .json_without_tokens();
     Record::account(
         &info.user,
         Action::Restore,

@@ -150,16 +150,12 @@ pub(crate) fn issued_record(user: &str, expires: i64) -> Record {
 
 /// The audit record of a reset of `user`: what it deleted and kept, and its snapshot.
 pub(crate) fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
-    let mut deleted = serde_json::json!(done.deleted);
-    if let Some(map) = deleted.as_object_mut() {
-        map.remove("tokens");
-    }
     Record::account(
         user,
         Action::Reset,
         "deleted",
         serde_json::json!({
-            "deleted": deleted,
+            "deleted": done.deleted.json_without_tokens(),
             "kept": { "tokens": done.deleted.tokens },
             "backup": done.backup.as_ref().map(|p| p.display().to_string()),
             "confirmed_by": if by_code { "code" } else { "terminal" },

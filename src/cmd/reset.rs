@@ -1,4 +1,4 @@
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::Ctx;
 use crate::account::Accounts;
@@ -7,17 +7,8 @@ use crate::cli::ResetArgs;
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts};
-use crate::store::{Access, Counts};
+use crate::store::Access;
 use crate::text::{thousands, utc_time};
-
-/// The counts a reset deletes, as JSON: every count but `tokens`.
-fn deletable(counts: &Counts) -> Value {
-    let mut v = json!(counts);
-    if let Some(map) = v.as_object_mut() {
-        map.remove("tokens");
-    }
-    v
-}
 
 pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let user = ctx.user()?;
@@ -37,7 +28,7 @@ pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
         "status": "accepted",
         "code": issued.code,
         "expires": issued.expires,
-        "will_delete": deletable(&issued.counts),
+        "will_delete": issued.counts.json_without_tokens(),
         "kept": { "tokens": issued.counts.tokens, "audit_trail": true },
     });
     Ok(Report::new(json).stdout(issued.code.clone()).note(format!(
@@ -85,7 +76,7 @@ fn finished(user: &str, done: &Done) -> Report {
     Report::new(json!({
         "status": "ok",
         "backup": backup,
-        "deleted": deletable(&done.deleted),
+        "deleted": done.deleted.json_without_tokens(),
         "kept": { "tokens": done.deleted.tokens, "audit_trail": true },
     }))
     .note(format!(

@@ -48,6 +48,16 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The counts as JSON without `tokens` (which a reset keeps and a restore leaves as
+    /// they are): what a reset deletes, or a restore writes back.
+    pub fn json_without_tokens(&self) -> serde_json::Value {
+        let mut v = serde_json::json!(self);
+        if let Some(map) = v.as_object_mut() {
+            map.remove("tokens");
+        }
+        v
+    }
+
     /// Everything counted except tokens, which a reset keeps.
     pub fn deletable_total(&self) -> u64 {
         self.passwords
