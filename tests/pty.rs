@@ -189,3 +189,16 @@ fn backup_and_restore_at_a_terminal_show_progress_and_ask_before_restoring() {
     let v = env.cmd().args(["--json", "status"]).run().ok().json();
     assert_eq!(v["counts"]["passwords"], 300);
 }
+
+#[test]
+fn check_all_at_a_terminal_shows_a_bar_over_the_accounts() {
+    let env = Env::populated(20);
+    env.populate("carol", 5, "dave");
+    // alice, bob (alice's peer), carol and dave.
+    let mut p = spawn(env.cmd().args(["check", "--all"]));
+    p.exp_regex(r"checking \[[=> ]{30}\] [0-4]/4 accounts")
+        .unwrap();
+    p.exp_string("4 account(s) checked").unwrap();
+    // The synthetic shares of peers without passwords are findings: exit 8.
+    assert_eq!(exit_code(&p), 8);
+}

@@ -19,14 +19,18 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
         findings.extend(check::account(store.as_mut(), ctx.user()?)?);
         checked = 1;
     } else {
-        let counter = ctx.counter("checking accounts:");
+        let bar = ctx.accounts_bar("checking", store.as_mut())?;
         crate::account::each_account(store.as_mut(), &mut |store, user| {
             findings.extend(check::account(store, user)?);
             checked += 1;
-            counter.inc(1);
+            // Accounts that appeared since they were counted lengthen the bar.
+            if bar.length().is_some_and(|len| checked > len) {
+                bar.set_length(checked);
+            }
+            bar.inc(1);
             Ok(true)
         })?;
-        counter.finish_and_clear();
+        bar.finish_and_clear();
     }
     let sound = integrity.is_empty() && findings.is_empty();
     let mut text = String::new();

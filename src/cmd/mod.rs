@@ -38,18 +38,35 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
-    /// A running count on standard error (drawn only at a terminal, not with --quiet), for
-    /// work whose size is not known in advance.
-    pub(crate) fn counter(&self, label: &str) -> indicatif::ProgressBar {
+    /// A bar over every account of `store` on standard error, for work done account by
+    /// account (drawn only at a terminal, not with --quiet or --json). The accounts are
+    /// counted first — a read of their ids only, a page at a time — and only when the bar
+    /// is drawn.
+    pub(crate) fn accounts_bar(
+        &self,
+        label: &str,
+        store: &mut dyn Accounts,
+    ) -> Result<indicatif::ProgressBar> {
         if self.out.quiet || self.out.json {
-            return indicatif::ProgressBar::hidden();
+            return Ok(indicatif::ProgressBar::hidden());
         }
-        let bar = indicatif::ProgressBar::new_spinner();
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}") {
-            bar.set_style(style);
+        let bar = indicatif::ProgressBar::new(0);
+        if bar.is_hidden() {
+            return Ok(bar);
+        }
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} accounts")
+        {
+            bar.set_style(style.progress_chars("=> "));
         }
         bar.set_message(label.to_owned());
-        bar
+        let mut total = 0u64;
+        crate::account::each_account(store, &mut |_, _| {
+            total += 1;
+            Ok(true)
+        })?;
+        bar.set_length(total);
+        Ok(bar)
     }
 
     /// A progress bar on standard error, drawn only at a terminal and without --quiet.
