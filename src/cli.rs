@@ -145,7 +145,7 @@ pub enum Command {
     ///
     /// One line (or, with --json, one object in {"accounts":[…]}) per account, in byte
     /// order of the id: item counts, challenge, encryption, pending reset and the time of
-    /// its newest row. An account is any id that owns a row of the database (on a Nextcloud
+    /// its last change (its newest row or audit record). An account is any id that owns a row of the database (on a Nextcloud
     /// installation: a row of the Passwords app's tables or one of its preferences). Rows
     /// are printed as they are read, so memory does not grow with the number of accounts.
     /// Filters combine: an account is listed when it passes all of them.

@@ -316,3 +316,34 @@ fn a_snapshot_holding_audit_records_is_refused() {
     );
     crate::harness::assert_same(&before, &env.dump(), "refused restore");
 }
+
+/// `accounts` shows as an account's last change the later of its newest row and its
+/// newest audit record (after a reset, the record is what is left of the change).
+#[test]
+fn the_last_change_of_an_account_counts_its_audit_records() {
+    let env = Env::populated(5);
+    env.set_challenge("alice", PASS);
+    let last = |env: &Env| -> Value {
+        let v = env.cmd().args(["--json", "accounts"]).run().ok().json();
+        v["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["user"] == "alice")
+            .unwrap()["last_change"]
+            .clone()
+    };
+    let before = last(&env);
+    // A record from the future is the newest thing the account has.
+    env.exec("UPDATE audit SET time = 4102444800 WHERE user_id = 'alice'");
+    assert_eq!(last(&env), 4_102_444_800_i64, "before: {before}");
+    // bob has no records: his last change is his newest row's.
+    let v = env.cmd().args(["--json", "accounts"]).run().ok().json();
+    let bob = v["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user"] == "bob")
+        .unwrap();
+    assert!(bob["last_change"].as_i64().unwrap() < 4_102_444_800);
+}

@@ -1579,6 +1579,22 @@ fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
         assert_eq!(e["os_uid"], uid, "{e}");
         assert!(!e["os_user"].as_str().unwrap().is_empty(), "{e}");
     }
+    // The newest record is carol's last change in `accounts` when it is the newest thing.
+    nc.exec("UPDATE oc_pwaccount_audit SET time = 4102444800 WHERE user_id = 'carol'");
+    let listed = nc
+        .cmd("carol")
+        .args(["--json", "accounts"])
+        .run()
+        .ok()
+        .json();
+    let carol = listed["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user"] == "carol")
+        .unwrap()
+        .clone();
+    assert_eq!(carol["last_change"], 4_102_444_800_i64, "{carol}");
     // Another user's log is empty; the app's rows of other users are as they were.
     let other = nc.cmd("alice").args(["--json", "log"]).run().ok().json();
     assert_eq!(other["listed"], 0);

@@ -69,7 +69,8 @@ pub trait Accounts {
     /// `accounts`: up to `limit` account ids after `after` (`""`: from the start), in
     /// byte order; an account is an id that owns a row of the store.
     fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>>;
-    /// When the account last changed (its newest row's time), if it has rows with times.
+    /// When the account last changed (its newest row's or audit record's time), if it has
+    /// rows with times.
     fn last_change(&mut self, user: &str) -> Result<Option<i64>>;
     /// `check`: what the engine's own integrity check finds wrong with the database.
     fn integrity(&mut self) -> Result<Vec<String>>;

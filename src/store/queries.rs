@@ -370,7 +370,8 @@ pub fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<S
     Ok(ids)
 }
 
-/// When the account last changed: the newest `updated` (or `created`) of its rows.
+/// When the account last changed: the newest `updated` (or `created`) of its rows, or its
+/// newest audit record, whichever is later.
 pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
     let newest = owned_tables()
         .filter_map(|t| {
@@ -383,6 +384,12 @@ pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
                 "SELECT max({column}) AS t FROM {t} WHERE user_id = ?1"
             ))
         })
+        .chain(
+            // pwaccount's own changes count too: after a reset the account has few rows
+            // left, but the trail has the time of the reset (version-1 files have none).
+            has_table(conn, "audit")?
+                .then(|| "SELECT max(time) AS t FROM audit WHERE user_id = ?1".to_owned()),
+        )
         .collect::<Vec<_>>()
         .join(" UNION ALL ");
     Ok(
@@ -390,6 +397,15 @@ pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
             r.get(0)
         })?,
     )
+}
+
+/// Whether the file has a table of this name (an older schema may lack a newer table).
+fn has_table(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )?)
 }
 
 /// The account's rows that point at rows that are not there: what `check` reports.
@@ -486,12 +502,7 @@ pub fn audit_entries(
     filter: &super::audit::Filter,
     each: &mut dyn FnMut(super::audit::Entry) -> Result<bool>,
 ) -> Result<bool> {
-    let has_trail: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has_trail {
+    if !has_table(conn, "audit")? {
         return Ok(false);
     }
     let (sql, p) = filter.query("audit", &|n| format!("?{n}"));

@@ -45,6 +45,8 @@ pub struct NextcloudStore {
     prefix: String,
     config: Config,
     busy_timeout: Duration,
+    /// Whether pwaccount's audit table is there, once a query needed to know.
+    has_trail: Cell<Option<bool>>,
 }
 
 fn unsupported(message: String) -> Error {
@@ -271,6 +273,7 @@ impl NextcloudStore {
             prefix,
             config,
             busy_timeout,
+            has_trail: Cell::new(None),
         };
         store.check_app()?;
         Ok(store)
@@ -369,6 +372,7 @@ impl NextcloudStore {
             prefix: &self.prefix,
             config: &self.config,
             path: &self.path,
+            has_trail: &self.has_trail,
             open: Cell::new(true),
         })
     }
@@ -449,6 +453,7 @@ pub struct Reader<'a> {
     prefix: &'a str,
     config: &'a Config,
     path: &'a Path,
+    has_trail: &'a Cell<Option<bool>>,
     open: Cell<bool>,
 }
 
@@ -574,14 +579,23 @@ impl Reader<'_> {
             .collect())
     }
 
-    /// When the user's Passwords data last changed: the newest `updated` of its rows.
+    /// When the user's Passwords data last changed: the newest `updated` of its rows, or
+    /// the newest audit record of the user, whichever is later.
     pub fn last_change(&self, user: &str) -> Result<Option<i64>> {
         let p = self.prefix;
-        let newest = TABLES
+        let mut newest = TABLES
             .iter()
             .map(|t| format!("SELECT max(updated) AS t FROM {p}{t} WHERE user_id = $1"))
-            .collect::<Vec<_>>()
-            .join(" UNION ALL ");
+            .collect::<Vec<_>>();
+        // pwaccount's own changes count too (a restore writes rows back with their old
+        // times; the trail has the time of the restore).
+        if self.has_trail()? {
+            newest.push(format!(
+                "SELECT max(time) AS t FROM {} WHERE user_id = $1",
+                self.trail_table()
+            ));
+        }
+        let newest = newest.join(" UNION ALL ");
         Ok(self
             .db
             .value(

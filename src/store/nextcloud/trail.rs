@@ -59,6 +59,7 @@ impl NextcloudStore {
         if missing && engine != Engine::MySql {
             create(reader.db, engine, &table)?;
         }
+        reader.has_trail.set(Some(true));
         Ok(reader)
     }
 }
@@ -80,8 +81,18 @@ fn create(conn: &Conn, engine: Engine, table: &str) -> Result<()> {
 }
 
 impl Reader<'_> {
-    fn trail_table(&self) -> String {
+    pub(super) fn trail_table(&self) -> String {
         format!("{}{}", self.prefix, audit::NEXTCLOUD_TABLE)
+    }
+
+    /// Whether the trail's table is there (asked once per run).
+    pub(super) fn has_trail(&self) -> Result<bool> {
+        if let Some(known) = self.has_trail.get() {
+            return Ok(known);
+        }
+        let known = self.db.has_table(&self.trail_table())?;
+        self.has_trail.set(Some(known));
+        Ok(known)
     }
 
     /// Append `record` to the trail, timed now, in this (write) transaction.
@@ -115,7 +126,7 @@ impl Reader<'_> {
         each: &mut dyn FnMut(Entry) -> Result<bool>,
     ) -> Result<bool> {
         let table = self.trail_table();
-        if !self.db.has_table(&table)? {
+        if !self.has_trail()? {
             return Ok(false);
         }
         let (sql, p) = filter.query(&table, &|n| format!("${n}"));
