@@ -48,6 +48,11 @@ fn every_change_appends_one_record_and_log_reads_them_back() {
         .ok()
         .json();
     let snapshot = reset["backup"].as_str().unwrap().to_owned();
+    // The records hold no secret: not the code, not a passphrase.
+    let trail = crate::harness::dump(&env.db, |table, _| table == "audit");
+    for secret in [code.trim(), PASS, NEW] {
+        assert!(!trail.contains(secret), "{secret} in the trail");
+    }
     env.cmd().args(["restore", "--yes", &snapshot]).run().ok();
     assert_eq!(
         env.audit_actions(),
@@ -346,4 +351,31 @@ fn the_last_change_of_an_account_counts_its_audit_records() {
         .find(|a| a["user"] == "bob")
         .unwrap();
     assert!(bob["last_change"].as_i64().unwrap() < 4_102_444_800);
+}
+
+/// The OS user of a record is the real user's name; as root, the user sudo names is added
+/// (only root's word for it counts: anyone can set the variable).
+#[test]
+fn the_os_user_is_the_real_user_and_sudo_is_named_only_for_root() {
+    let env = Env::populated(3);
+    env.cmd()
+        .env("SUDO_USER", "somebody")
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", PASS)
+        .run()
+        .ok();
+    let log = log(&env, &[]);
+    let entry = &log["entries"][0];
+    let name = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let name = String::from_utf8(name.stdout).unwrap().trim().to_owned();
+    if own_uid() == 0 {
+        assert_eq!(entry["os_user"], format!("{name} (sudo from somebody)"));
+    } else {
+        assert_eq!(entry["os_user"], name.as_str());
+    }
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert_eq!(entry["host"], host.trim());
 }

@@ -47,6 +47,12 @@ fn reset_at_a_terminal_deletes_when_the_code_is_typed_back() {
     let v = env.cmd().args(["--json", "status"]).run().ok().json();
     assert_eq!(v["counts"]["passwords"], 0);
     assert_eq!(v["counts"]["tokens"], 3);
+    // One record: the reset, confirmed at the terminal (the code shown there is in no
+    // record: it never left the terminal).
+    assert_eq!(env.audit_actions(), ["alice reset deleted"]);
+    let log = env.cmd().args(["--json", "log"]).run().ok().json();
+    assert_eq!(log["entries"][0]["details"]["confirmed_by"], "terminal");
+    assert!(!env.dump().contains(&code), "the code is stored somewhere");
 }
 
 #[test]
