@@ -1631,6 +1631,69 @@ fn a_refused_first_change_leaves_no_record(engine: Engine) {
     assert_eq!(nc.sums(), before);
 }
 
+/// A database user that may read and write the app's rows but not create tables: the
+/// first change cannot create the audit trail's table, so it is refused (exit 8,
+/// `database_error`, the reason named) and nothing changes — a change is never made
+/// without its record.
+fn a_change_without_the_right_to_create_the_trail_is_refused(engine: Engine) {
+    let nc = Installation::on(engine);
+    let server = nc.server.as_ref().unwrap();
+    let role = format!("{}_dml", server.name);
+    let secret = "a-password-for-the-test-role";
+    match engine {
+        Engine::Pgsql => server.exec(&format!(
+            "CREATE ROLE {role} LOGIN PASSWORD '{secret}';
+             GRANT USAGE ON SCHEMA public TO {role};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
+             REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+        )),
+        _ => server.exec(&format!(
+            "CREATE USER '{role}'@'localhost' IDENTIFIED BY '{secret}';
+             GRANT SELECT, INSERT, UPDATE, DELETE ON {}.* TO '{role}'@'localhost';",
+            server.name
+        )),
+    }
+    let original = std::fs::read_to_string(nc.config()).unwrap();
+    let limited = original
+        .replace(
+            &config_line(&original, "dbuser"),
+            &format!("'dbuser' => '{role}',"),
+        )
+        .replace(
+            &config_line(&original, "dbpassword"),
+            &format!("'dbpassword' => '{secret}',"),
+        );
+    std::fs::write(nc.config(), &limited).unwrap();
+    let before = nc.sums();
+    // Reading needs no more than it has.
+    nc.cmd("bob").args(["--json", "status"]).run().ok();
+    let out = nc
+        .change("bob", BOB, "a new passphrase for bob")
+        .arg("--json")
+        .run()
+        .code(8);
+    assert_eq!(out.error_id(), "database_error");
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("cannot create pwaccount's audit table oc_pwaccount_audit"),
+        "{message}"
+    );
+    assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret));
+    assert_eq!(nc.trail_rows(), None);
+    assert_eq!(nc.sums(), before);
+    nc.verify("bob", BOB).run().ok();
+    match engine {
+        Engine::Pgsql => {
+            server.exec(&format!(
+                "DROP OWNED BY {role}; GRANT CREATE ON SCHEMA public TO PUBLIC;"
+            ));
+            server.exec(&format!("DROP ROLE {role}"));
+        }
+        _ => server.exec(&format!("DROP USER '{role}'@'localhost'")),
+    }
+}
+
 /// As `engine_tests!`, for the database servers only: `pgsql_server::NAME`,
 /// `mariadb_server::NAME`.
 macro_rules! server_tests {
@@ -1644,6 +1707,7 @@ server_tests!(
     server_problems_are_named_without_the_password,
     tls_settings_are_honoured,
     a_lost_connection_changes_nothing,
+    a_change_without_the_right_to_create_the_trail_is_refused,
 );
 
 engine_tests!(
