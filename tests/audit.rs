@@ -71,6 +71,7 @@ fn every_change_appends_one_record_and_log_reads_them_back() {
     // Without --all, one account's records (the database's own are not the account's).
     let mine = log(&env, &[]);
     assert_eq!(mine["listed"], 5);
+    assert_eq!(mine["trail"], true);
     let entries = mine["entries"].as_array().unwrap();
     assert!(entries.iter().all(|e| e["account"] == "alice"), "{mine}");
     let ids: Vec<i64> = entries.iter().map(|e| e["id"].as_i64().unwrap()).collect();
@@ -251,7 +252,9 @@ fn a_version_1_file_is_read_as_it_is_and_upgraded_by_a_change() {
         .ok();
     let out = env.cmd().arg("log").run().ok();
     assert!(out.stderr.contains("no audit trail yet"), "{}", out.stderr);
-    assert_eq!(log(&env, &[])["listed"], 0);
+    let none = log(&env, &[]);
+    assert_eq!(none["listed"], 0);
+    assert_eq!(none["trail"], false);
     assert_eq!(checksum(&env.db), sum);
     // A change upgrades the file and is the first record.
     env.change_challenge("alice", PASS, NEW).run().ok();
@@ -378,4 +381,35 @@ fn the_os_user_is_the_real_user_and_sudo_is_named_only_for_root() {
     }
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
     assert_eq!(entry["host"], host.trim());
+}
+
+/// A record another program damaged (a time that is not a number) ends the listing with
+/// an error: in JSON the one object already begun is closed with the error envelope's
+/// fields, so standard output still holds exactly one JSON object; no debug text.
+#[test]
+fn a_damaged_record_ends_the_log_with_one_json_object() {
+    let env = Env::populated(3);
+    env.set_challenge("alice", PASS);
+    env.change_challenge("alice", PASS, NEW).run().ok();
+    env.exec("UPDATE audit SET time = 'not a time' WHERE id = 2");
+    let out = env.cmd().args(["--json", "log"]).run().code(8);
+    let v: Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(v["status"], "error", "{v}");
+    assert_eq!(v["id"], "database_error", "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("audit record 2 is damaged: its time is not"),
+        "{v}"
+    );
+    assert_eq!(v["entries"].as_array().unwrap().len(), 1, "{v}");
+    assert!(!out.stdout.contains("Error {") && !out.stderr.contains("panicked"));
+    let text = env.cmd().arg("log").run().code(8);
+    assert!(
+        text.stdout.contains("challenge-set  created"),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stderr.contains("Error {"), "{}", text.stderr);
 }

@@ -118,7 +118,8 @@ pub(super) fn run(ctx: &Ctx, args: &LogArgs) -> Result<Report> {
         return Ok(unwritable(e));
     }
     if out.json
-        && let Err(e) = out.close_stream(&format!("],\"listed\":{listed}}}\n"))
+        && let Err(e) =
+            out.close_stream(&format!("],\"listed\":{listed},\"trail\":{has_trail}}}\n"))
     {
         return Ok(unwritable(e));
     }

@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::error::{Error, Id};
+
 /// The table of the trail on a Nextcloud installation, after the table prefix.
 pub const NEXTCLOUD_TABLE: &str = "pwaccount_audit";
 
@@ -202,4 +204,20 @@ pub struct Entry {
 /// as a string rather than refused.
 pub fn parse_details(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// A record whose `column` holds what pwaccount never writes there (another program
+/// changed the trail).
+pub fn damaged_record(id: Option<i64>, column: &str) -> Error {
+    let which = id.map_or_else(
+        || "an audit record".to_owned(),
+        |id| format!("audit record {id}"),
+    );
+    Error::new(
+        Id::DatabaseError,
+        format!(
+            "{which} is damaged: its {column} is not of the type pwaccount writes there \
+             (another program changed the trail); correct or delete that record"
+        ),
+    )
 }

@@ -516,17 +516,30 @@ pub fn audit_entries(
     }
     let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
     while let Some(r) = rows.next()? {
-        let details: String = r.get(8)?;
+        let id: Option<i64> = r.get(0).ok();
+        let get = |i: usize| -> Result<rusqlite::types::Value> { Ok(r.get(i)?) };
+        let int = |i: usize, name: &str| match get(i)? {
+            rusqlite::types::Value::Integer(n) => Ok(Some(n)),
+            rusqlite::types::Value::Null => Ok(None),
+            _ => Err(super::audit::damaged_record(id, name)),
+        };
+        let text = |i: usize, name: &str| match get(i)? {
+            rusqlite::types::Value::Text(t) => Ok(Some(t)),
+            rusqlite::types::Value::Null => Ok(None),
+            _ => Err(super::audit::damaged_record(id, name)),
+        };
+        let required =
+            |v: Option<i64>, name: &str| v.ok_or_else(|| super::audit::damaged_record(id, name));
         let entry = super::audit::Entry {
-            id: r.get(0)?,
-            time: r.get(1)?,
-            account: r.get(2)?,
-            action: r.get(3)?,
-            outcome: r.get(4)?,
-            os_user: r.get(5)?,
-            os_uid: r.get(6)?,
-            host: r.get(7)?,
-            details: super::audit::parse_details(&details),
+            id: required(int(0, "id")?, "id")?,
+            time: required(int(1, "time")?, "time")?,
+            account: text(2, "user_id")?,
+            action: text(3, "action")?.unwrap_or_default(),
+            outcome: text(4, "outcome")?.unwrap_or_default(),
+            os_user: text(5, "os_user")?.unwrap_or_default(),
+            os_uid: int(6, "os_uid")?,
+            host: text(7, "host")?.unwrap_or_default(),
+            details: super::audit::parse_details(&text(8, "details")?.unwrap_or_default()),
         };
         if !each(entry)? {
             break;

@@ -152,33 +152,37 @@ impl Reader<'_> {
 
 /// A trail row (`audit::READ_COLUMNS`) as an entry.
 fn entry(row: Vec<Value>) -> Result<Entry> {
-    let bad = || Error::internal("an audit record with a value of the wrong type");
+    let id = row.first().and_then(Value::as_int);
+    let bad = |column: &str| audit::damaged_record(id, column);
     let mut it = row.into_iter();
-    let mut next = || it.next().ok_or_else(bad);
-    let int = |v: Value| -> Result<Option<i64>> {
+    let mut next = || {
+        it.next()
+            .ok_or_else(|| Error::internal("a short audit row"))
+    };
+    let int = |v: Value, column: &str| -> Result<Option<i64>> {
         match v {
             Value::Null => Ok(None),
             Value::Int(i) => Ok(Some(i)),
-            Value::Text(t) => t.parse().map(Some).map_err(|_| bad()),
-            _ => Err(bad()),
+            Value::Text(t) => t.parse().map(Some).map_err(|_| bad(column)),
+            _ => Err(bad(column)),
         }
     };
-    let text = |v: Value| -> Result<Option<String>> {
+    let text = |v: Value, column: &str| -> Result<Option<String>> {
         match v {
             Value::Null => Ok(None),
             Value::Text(t) => Ok(Some(t)),
-            _ => Err(bad()),
+            _ => Err(bad(column)),
         }
     };
     Ok(Entry {
-        id: int(next()?)?.ok_or_else(bad)?,
-        time: int(next()?)?.ok_or_else(bad)?,
-        account: text(next()?)?,
-        action: text(next()?)?.unwrap_or_default(),
-        outcome: text(next()?)?.unwrap_or_default(),
-        os_user: text(next()?)?.unwrap_or_default(),
-        os_uid: int(next()?)?,
-        host: text(next()?)?.unwrap_or_default(),
-        details: audit::parse_details(&text(next()?)?.unwrap_or_default()),
+        id: int(next()?, "id")?.ok_or_else(|| bad("id"))?,
+        time: int(next()?, "time")?.ok_or_else(|| bad("time"))?,
+        account: text(next()?, "user_id")?,
+        action: text(next()?, "action")?.unwrap_or_default(),
+        outcome: text(next()?, "outcome")?.unwrap_or_default(),
+        os_user: text(next()?, "os_user")?.unwrap_or_default(),
+        os_uid: int(next()?, "os_uid")?,
+        host: text(next()?, "host")?.unwrap_or_default(),
+        details: audit::parse_details(&text(next()?, "details")?.unwrap_or_default()),
     })
 }
