@@ -12,6 +12,84 @@ use crate::text::{escape_controls, thousands};
 /// with its envelope's fields, so stdout still holds exactly one JSON object.
 static JSON_STREAM_OPEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// A listing printed item by item as it is read (`accounts`, `log`), so that memory does
+/// not grow with it: in JSON the array `key` of one object, `{"key":[…],<fields>}`; in
+/// text a header line, then each item's text.
+pub struct Listing {
+    out: Output,
+    listed: u64,
+    /// Output could not be written: the listing stops, and the run ends as any unwritable
+    /// result does.
+    failed: Option<io::Error>,
+}
+
+impl Listing {
+    pub fn open(out: Output, key: &str, header: &str) -> Self {
+        let opened = if out.json {
+            out.open_stream(&format!("{{\"{key}\":["))
+        } else {
+            out.stream(&format!("{header}\n"))
+        };
+        Listing {
+            out,
+            listed: 0,
+            failed: opened.err(),
+        }
+    }
+
+    /// Whether items can still be printed.
+    pub fn writable(&self) -> bool {
+        self.failed.is_none()
+    }
+
+    /// Print one item: `json` with `--json`, else `text` as it is. `false` once output can
+    /// no longer be written (the caller stops reading).
+    pub fn push(&mut self, json: impl FnOnce() -> String, text: impl FnOnce() -> String) -> bool {
+        if self.failed.is_some() {
+            return false;
+        }
+        let item = if self.out.json {
+            let comma = if self.listed == 0 { "" } else { "," };
+            format!("{comma}{}", json())
+        } else {
+            text()
+        };
+        match self.out.stream(&item) {
+            Ok(()) => {
+                self.listed += 1;
+                true
+            }
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
+    /// How many items were printed.
+    pub fn listed(&self) -> u64 {
+        self.listed
+    }
+
+    /// End the listing: in JSON the array, then `fields` (`"name":value,…`) and the object.
+    /// The run's report: streamed, with `note` for people; or the write failure.
+    pub fn finish(mut self, fields: &str, note: String) -> Report {
+        if self.failed.is_none()
+            && self.out.json
+            && let Err(e) = self.out.close_stream(&format!("],{fields}}}\n"))
+        {
+            self.failed = Some(e);
+        }
+        match self.failed {
+            Some(e) => Report {
+                stream_error: Some(e),
+                ..Report::streamed()
+            },
+            None => Report::streamed().note(note),
+        }
+    }
+}
+
 /// What a command produced, in both renderings.
 #[derive(Debug)]
 pub struct Report {
@@ -109,7 +187,7 @@ impl Output {
     }
 
     /// Part of a result printed as it is produced (text: control characters escaped).
-    pub fn stream(&self, text: &str) -> io::Result<()> {
+    fn stream(&self, text: &str) -> io::Result<()> {
         if self.json {
             print_stdout(text)
         } else {
@@ -118,13 +196,13 @@ impl Output {
     }
 
     /// Begin a JSON object printed in parts (`stream`), ended by `close_stream`.
-    pub fn open_stream(&self, text: &str) -> io::Result<()> {
+    fn open_stream(&self, text: &str) -> io::Result<()> {
         JSON_STREAM_OPEN.store(true, std::sync::atomic::Ordering::SeqCst);
         print_stdout(text)
     }
 
     /// End the JSON object `open_stream` began.
-    pub fn close_stream(&self, text: &str) -> io::Result<()> {
+    fn close_stream(&self, text: &str) -> io::Result<()> {
         JSON_STREAM_OPEN.store(false, std::sync::atomic::Ordering::SeqCst);
         print_stdout(text)
     }

@@ -245,11 +245,7 @@ fn a_version_1_file_is_read_as_it_is_and_upgraded_by_a_change() {
     // Read-only commands work on it and change nothing; there is no trail to show.
     let status = env.cmd().args(["--json", "status"]).run().ok().json();
     assert_eq!(status["counts"]["passwords"], 10);
-    env.cmd()
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", PASS)
-        .run()
-        .ok();
+    env.verify("alice", PASS).run().ok();
     let out = env.cmd().arg("log").run().ok();
     assert!(out.stderr.contains("no audit trail yet"), "{}", out.stderr);
     let none = log(&env, &[]);
@@ -285,11 +281,7 @@ fn a_version_1_snapshot_is_restored() {
         &env.dump_data(),
         "restored from a version-1 snapshot",
     );
-    env.cmd()
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", PASS)
-        .run()
-        .ok();
+    env.verify("alice", PASS).run().ok();
 }
 
 #[test]

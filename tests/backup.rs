@@ -102,11 +102,7 @@ fn backup_reset_restore_round_trip_restores_everything() {
         "tests/backup.rs:unchanged",
     );
 
-    env.cmd()
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", PASS)
-        .run()
-        .ok();
+    env.verify("alice", PASS).run().ok();
     let mut store = AccountStore::open(&env.db, Access::Read, Duration::from_secs(5)).unwrap();
     let chains = challenge::open_keychains(
         &mut store,
@@ -272,17 +268,7 @@ fn restoring_over_data_needs_replace_and_then_equals_the_snapshot() {
     let at_backup = account_rows(&env, "alice");
     // More data arrives, and the passphrase changes.
     env.populate("alice", 10, "carol");
-    env.cmd()
-        .args([
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "N",
-            "--old-passphrase-env",
-            "P",
-        ])
-        .env("N", "a newer passphrase")
-        .env("P", PASS)
+    env.change_challenge("alice", PASS, "a newer passphrase")
         .run()
         .ok();
     let before = env.dump();
@@ -310,11 +296,7 @@ fn restoring_over_data_needs_replace_and_then_equals_the_snapshot() {
         &env.dump_rows("tokens", "alice"),
         "tests/backup.rs:rows",
     );
-    env.cmd()
-        .args(["challenge", "verify", "--passphrase-env", "P"])
-        .env("P", PASS)
-        .run()
-        .ok();
+    env.verify("alice", PASS).run().ok();
 }
 
 #[test]

@@ -53,6 +53,14 @@ impl Env {
             .ok();
     }
 
+    /// `challenge verify` of `passphrase` for `user` (not run yet).
+    pub(crate) fn verify(&self, user: &str, passphrase: &str) -> Run {
+        self.cmd()
+            .user(user)
+            .args(["challenge", "verify", "--passphrase-env", "P"])
+            .env("P", passphrase)
+    }
+
     /// `challenge set` for `user` from passphrase `old` to `new` (not run yet).
     pub(crate) fn change_challenge(&self, user: &str, old: &str, new: &str) -> Run {
         self.cmd()

@@ -100,17 +100,7 @@ impl Command {
         let cmd = f.env.cmd();
         match self {
             Command::Reset => cmd.args(["reset", "--code", &f.code]),
-            Command::ChangeChallenge => cmd
-                .args([
-                    "challenge",
-                    "set",
-                    "--passphrase-env",
-                    "N",
-                    "--old-passphrase-env",
-                    "O",
-                ])
-                .env("N", NEW)
-                .env("O", OLD),
+            Command::ChangeChallenge => f.env.change_challenge("alice", OLD, NEW),
             Command::Restore => cmd.args(["restore", "--replace", "--yes"]).arg(&f.snapshot),
             Command::Backup => cmd.arg("backup").arg(f.env.path("out.sqlite")),
         }

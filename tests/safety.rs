@@ -867,17 +867,7 @@ fn a_new_passphrase_equal_to_the_current_one_is_refused() {
     assert_eq!(out.error_id(), "passphrase_unchanged");
     assert_same(&before, &env.dump(), "same secret and salts");
     // A different passphrase goes through.
-    env.cmd()
-        .args([
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "N",
-            "--old-passphrase-env",
-            "P",
-        ])
-        .env("P", PASS)
-        .env("N", "a different passphrase")
+    env.change_challenge("alice", PASS, "a different passphrase")
         .run()
         .ok();
 }

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::account::status::Status;
 use crate::cli::AccountsArgs;
 use crate::error::Result;
-use crate::output::Report;
+use crate::output::{Listing, Report};
 use crate::store::Access;
 use crate::text::{thousands, utc_time};
 
@@ -68,34 +68,23 @@ fn json_object(s: &Status, last: Option<i64>) -> serde_json::Value {
 pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
     let mut store = ctx.accounts(Access::Read)?;
     let out = ctx.out;
-    // A listing that cannot be written ends the run as any unwritable result does.
-    let unwritable = |e: std::io::Error| Report {
-        stream_error: Some(e),
-        ..Report::streamed()
-    };
-    let opened = if out.json {
-        out.open_stream("{\"accounts\":[")
-    } else {
-        out.stream(&format!("{HEADER}\n"))
-    };
-    if let Err(e) = opened {
-        return Ok(unwritable(e));
+    let mut listing = Listing::open(out, "accounts", HEADER);
+    if !listing.writable() {
+        return Ok(listing.finish("", String::new()));
     }
-    let (mut listed, mut seen) = (0u64, 0u64);
-    let mut write_error = None;
+    let mut seen = 0u64;
     crate::account::each_account(store.as_mut(), &mut |store, user| {
         seen += 1;
-        let line = match store.status(user) {
+        match store.status(user) {
             Ok(status) => {
                 if !wanted(args, &status) {
                     return Ok(true);
                 }
                 let last = store.last_change(user)?;
-                if out.json {
-                    json_object(&status, last).to_string()
-                } else {
-                    text_line(&status, last)
-                }
+                Ok(listing.push(
+                    || json_object(&status, last).to_string(),
+                    || format!("{}\n", text_line(&status, last)),
+                ))
             }
             // A damaged account is listed with what is wrong (`check` says more), unless
             // a filter asks for something that cannot be told.
@@ -104,40 +93,21 @@ pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
                 {
                     return Ok(true);
                 }
-                if out.json {
-                    json!({"user": user, "damaged": e.message}).to_string()
-                } else {
-                    format!("{user:<24}  damaged: {}", e.message)
-                }
+                Ok(listing.push(
+                    || json!({"user": user, "damaged": e.message}).to_string(),
+                    || format!("{user:<24}  damaged: {}\n", e.message),
+                ))
             }
-            Err(e) => return Err(e),
-        };
-        let line = if out.json {
-            let comma = if listed == 0 { "" } else { "," };
-            format!("{comma}{line}")
-        } else {
-            format!("{line}\n")
-        };
-        if let Err(e) = out.stream(&line) {
-            write_error = Some(e);
-            return Ok(false);
+            Err(e) => Err(e),
         }
-        listed += 1;
-        Ok(true)
     })?;
-    if let Some(e) = write_error {
-        return Ok(unwritable(e));
-    }
-    if out.json
-        && let Err(e) = out.close_stream(&format!(
-            "],\"listed\":{listed},\"accounts_seen\":{seen}}}\n"
-        ))
-    {
-        return Ok(unwritable(e));
-    }
-    Ok(Report::streamed().note(format!(
-        "{} of {} account(s) listed",
-        thousands(listed),
-        thousands(seen)
-    )))
+    let listed = listing.listed();
+    Ok(listing.finish(
+        &format!("\"listed\":{listed},\"accounts_seen\":{seen}"),
+        format!(
+            "{} of {} account(s) listed",
+            thousands(listed),
+            thousands(seen)
+        ),
+    ))
 }

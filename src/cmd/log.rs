@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::Ctx;
 use crate::cli::LogArgs;
 use crate::error::Result;
-use crate::output::{Report, describe_counts};
+use crate::output::{Listing, Report, describe_counts};
 use crate::store::audit::{Entry, Filter};
 use crate::store::{Access, Counts};
 use crate::text::{thousands, utc_time};
@@ -85,53 +85,26 @@ pub(super) fn run(ctx: &Ctx, args: &LogArgs) -> Result<Report> {
         since: args.since,
     };
     let mut store = ctx.accounts(Access::Read)?;
-    let out = ctx.out;
-    let unwritable = |e: std::io::Error| Report {
-        stream_error: Some(e),
-        ..Report::streamed()
-    };
-    let opened = if out.json {
-        out.open_stream("{\"entries\":[")
-    } else {
-        out.stream(&format!("{HEADER}\n"))
-    };
-    if let Err(e) = opened {
-        return Ok(unwritable(e));
+    let mut listing = Listing::open(ctx.out, "entries", HEADER);
+    if !listing.writable() {
+        return Ok(listing.finish("", String::new()));
     }
-    let mut listed = 0u64;
-    let mut write_error = None;
     let has_trail = store.audit_entries(&filter, &mut |entry| {
-        let line = if out.json {
-            let comma = if listed == 0 { "" } else { "," };
-            format!("{comma}{}", serde_json::json!(entry))
-        } else {
-            text_line(&entry)
-        };
-        if let Err(e) = out.stream(&line) {
-            write_error = Some(e);
-            return Ok(false);
-        }
-        listed += 1;
-        Ok(true)
+        Ok(listing.push(
+            || serde_json::json!(entry).to_string(),
+            || text_line(&entry),
+        ))
     })?;
-    if let Some(e) = write_error {
-        return Ok(unwritable(e));
-    }
-    if out.json
-        && let Err(e) =
-            out.close_stream(&format!("],\"listed\":{listed},\"trail\":{has_trail}}}\n"))
-    {
-        return Ok(unwritable(e));
-    }
     let whose = match &filter.user {
         Some(user) => format!(" of account '{user}'"),
         None => String::new(),
     };
+    let listed = listing.listed();
     let note = if has_trail {
         format!("{} record(s){whose}", thousands(listed))
     } else {
         "no audit trail yet: pwaccount has made no change here since it began keeping one"
             .to_owned()
     };
-    Ok(Report::streamed().note(note))
+    Ok(listing.finish(&format!("\"listed\":{listed},\"trail\":{has_trail}"), note))
 }

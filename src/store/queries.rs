@@ -410,51 +410,44 @@ fn has_table(conn: &Connection, name: &str) -> Result<bool> {
 
 /// The account's rows that point at rows that are not there: what `check` reports.
 pub fn dangling_references(conn: &Connection, user: &str) -> Result<Vec<String>> {
-    const CHECKS: &[(&str, &str)] = &[
-        (
-            "passwords whose current revision is missing",
-            "SELECT count(*) FROM passwords p WHERE p.user_id = ?1 AND p.revision IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM password_revisions r WHERE r.uuid = p.revision)",
-        ),
-        (
-            "password revisions of no password",
-            "SELECT count(*) FROM password_revisions r WHERE r.user_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = r.model)",
-        ),
-        (
-            "folders whose current revision is missing",
-            "SELECT count(*) FROM folders f WHERE f.user_id = ?1 AND f.revision IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM folder_revisions r WHERE r.uuid = f.revision)",
-        ),
-        (
-            "folder revisions of no folder",
-            "SELECT count(*) FROM folder_revisions r WHERE r.user_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM folders f WHERE f.uuid = r.model)",
-        ),
-        (
-            "tags whose current revision is missing",
-            "SELECT count(*) FROM tags t WHERE t.user_id = ?1 AND t.revision IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM tag_revisions r WHERE r.uuid = t.revision)",
-        ),
-        (
-            "tag revisions of no tag",
-            "SELECT count(*) FROM tag_revisions r WHERE r.user_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.uuid = r.model)",
-        ),
-        (
-            "tag assignments of a missing password or tag",
-            "SELECT count(*) FROM password_tags a WHERE a.user_id = ?1
-               AND (NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = a.password)
-                    OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.uuid = a.tag))",
-        ),
-        (
-            "shares of a missing password",
-            "SELECT count(*) FROM shares s WHERE s.user_id = ?1
-               AND NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = s.password)",
-        ),
-    ];
+    // Each model with its revisions: the current revision must be there, and every
+    // revision must belong to a model.
+    let mut checks: Vec<(String, String)> = Vec::new();
+    for (models, revisions, one) in [
+        ("passwords", "password_revisions", "password"),
+        ("folders", "folder_revisions", "folder"),
+        ("tags", "tag_revisions", "tag"),
+    ] {
+        checks.push((
+            format!("{models} whose current revision is missing"),
+            format!(
+                "SELECT count(*) FROM {models} m WHERE m.user_id = ?1 AND m.revision IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM {revisions} r WHERE r.uuid = m.revision)"
+            ),
+        ));
+        checks.push((
+            format!("{one} revisions of no {one}"),
+            format!(
+                "SELECT count(*) FROM {revisions} r WHERE r.user_id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM {models} m WHERE m.uuid = r.model)"
+            ),
+        ));
+    }
+    checks.push((
+        "tag assignments of a missing password or tag".into(),
+        "SELECT count(*) FROM password_tags a WHERE a.user_id = ?1
+           AND (NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = a.password)
+                OR NOT EXISTS (SELECT 1 FROM tags t WHERE t.uuid = a.tag))"
+            .into(),
+    ));
+    checks.push((
+        "shares of a missing password".into(),
+        "SELECT count(*) FROM shares s WHERE s.user_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM passwords p WHERE p.uuid = s.password)"
+            .into(),
+    ));
     let mut found = Vec::new();
-    for (what, sql) in CHECKS {
+    for (what, sql) in &checks {
         let n: i64 = conn.query_row(sql, [user], |r| r.get(0))?;
         if n > 0 {
             found.push(format!("{n} {what}"));
