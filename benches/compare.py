@@ -7,6 +7,7 @@ which installs what this needs. Results are printed as a Markdown table (--out F
 also write it).
 """
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -192,11 +193,12 @@ def main():
     if 7 in only:
         # bob of the Nextcloud fixture (the real app's database), his salts as the app
         # returns them; pwaccount opens a session as the app does (Argon2, then ICrypto).
-        fixture = ROOT.parent / "shared/nextcloud/fixture"
+        fixture = ROOT / "tests/data/nextcloud/sqlite"
         nc = work / "nc"
         (nc / "config").mkdir(parents=True)
         (nc / "data").mkdir()
-        shutil.copyfile(fixture / "nextcloud.db", nc / "data/nextcloud.db")
+        with gzip.open(fixture / "nextcloud.db.gz") as src, open(nc / "data/nextcloud.db", "wb") as dst:
+            shutil.copyfileobj(src, dst)
         (nc / "config/config.php").write_text(
             (fixture / "config.php").read_text().replace("/srv/nextcloud/data", str(nc / "data")))
         bob_file = work / "bob.txt"

@@ -13,7 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-/tmp/pwaccount-ncscale}
-fixture=$here/../shared/nextcloud/fixture
+fixture=$here/tests/data/nextcloud/sqlite
 mkdir -p "$dir"
 (cd "$here" && cargo build --release --locked -q)
 pw=$here/target/release/pwaccount
@@ -23,7 +23,7 @@ install() {
   [ -f "$dir/$name/data/nextcloud.db" ] && return
   mkdir -p "$dir/$name/config" "$dir/$name/data"
   sed "s#/srv/nextcloud/data#$dir/$name/data#" "$fixture/config.php" >"$dir/$name/config/config.php"
-  cp "$fixture/nextcloud.db" "$dir/$name/data/nextcloud.tmp"
+  gzip -dc "$fixture/nextcloud.db.gz" >"$dir/$name/data/nextcloud.tmp"
   chmod u+w "$dir/$name/data/nextcloud.tmp"
   python3 "$here/benches/nextcloud_users.py" "$dir/$name/data/nextcloud.tmp" bob "$first" "$count" 500 2
   mv "$dir/$name/data/nextcloud.tmp" "$dir/$name/data/nextcloud.db"

@@ -8,7 +8,7 @@
 #   benches/nextcloud-memory.sh [pgsql] [mysql]      (default: both)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=$here/../shared/nextcloud
+fixtures=$here/tests/data/nextcloud
 pw=$here/target/release/pwaccount
 [ -x "$pw" ] || (cd "$here" && cargo build --release --locked -q)
 python3 -c 'import psycopg2, pymysql' 2>/dev/null || python3 -m pip install --quiet psycopg2-binary pymysql
@@ -41,7 +41,7 @@ for engine in "${engines[@]}"; do
     inst=$work/$db
     mkdir -p "$inst/config" "$inst/home"
     sed -e "s#'dbhost' => 'localhost'#'dbhost' => '$dbhost'#" -e "s#'dbname' => 'nextcloud'#'dbname' => '$db'#" \
-      "$shared/fixture-$engine/config.php" >"$inst/config/config.php"
+      "$fixtures/$engine/config.php" >"$inst/config/config.php"
     export HOME=$inst/home
     backup=$(/usr/bin/time -f %M "$pw" --nextcloud "$inst" -u bob backup "$inst/b.sqlite" 2>&1 >/dev/null | tail -1)
     code=$("$pw" --nextcloud "$inst" -u bob reset --no-input 2>/dev/null)

@@ -2,26 +2,28 @@
 # The Nextcloud reset benchmark on a database server: pwaccount's reset of a user with N
 # passwords against the real app's own reset of the same user, on the same engine.
 #
-#   benches/nextcloud-reset.sh pgsql|mysql ROOT PORT [N] [ROUNDS]
+#   NC_DRIVER=/path/to/driver.py benches/nextcloud-reset.sh pgsql|mysql ROOT PORT [N] [ROUNDS]
 #
-# ROOT/PORT: an instance of the real app built and served by ../shared/nextcloud/setup.sh
-# (NCORACLE_ROOT, NC_PORT; NC_DB=pgsql or mysql), its database server up. A fresh user is
+# ROOT/PORT: a live instance of the real app (Nextcloud with the Passwords app on that
+# engine, its database server up; see docs/nextcloud.md, "Checking against the real app").
+# NC_DRIVER: a client of the app's HTTP API with the verbs adduser, populate and reset
+# (it reads NCORACLE_ROOT and NC_PORT); it is not part of this repository. A fresh user is
 # made through the app's API (2 passwords), grown to N passwords in SQL
 # (benches/nextcloud_clone.py: each clone a copy of an app-made password with its revision
 # and tag relation), and the database copied ROUNDS times. pwaccount resets the user on each
 # copy (release build, the snapshot first: `reset --no-input`, then `reset --code`, timed);
-# the app resets it on the live database through its API (`oracle.py reset`, timed once).
+# the app resets it on the live database through its API (the driver's `reset`, timed once).
 # Then the user's rows in every oc_passwords_* table and the app's preferences are compared
 # between the app's result and pwaccount's first copy, with `updated` left out.
 set -euo pipefail
 engine=$1 root=$2 port=$3 n=${4:-10000} rounds=${5:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-shared=$here/../shared/nextcloud
+driver=${NC_DRIVER:?set NC_DRIVER to a client of the app's HTTP API (adduser, populate, reset)}
 export NCORACLE_ROOT=$root NC_PORT=$port
-oracle() { python3 "$shared/oracle.py" "$@"; }
-# oracle.py gives each request 120 s; the app's reset of a large user takes longer.
+oracle() { python3 "$driver" "$@"; }
+# The driver gives each request 120 s; the app's reset of a large user takes longer.
 oracle_patient() {
-  python3 - "$shared/oracle.py" "$@" <<'PY'
+  python3 - "$driver" "$@" <<'PY'
 import runpy, sys
 import requests
 request = requests.Session.request

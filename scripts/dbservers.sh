@@ -3,7 +3,7 @@
 # engines: unprivileged processes (user nobody) on a temp data folder, listening on a Unix
 # socket and a loopback port, never a system service. Each gets a role `nextcloud` (the
 # fixtures' dbuser and dbpassword) and a database `nc_fixture` loaded from the dumps the
-# real app wrote (../shared/nextcloud/fixture-pgsql, fixture-mysql).
+# real app wrote (tests/data/nextcloud/pgsql, mysql; gzip-compressed SQL).
 #
 #   scripts/dbservers.sh install          apt-get the Debian packages if missing
 #   eval "$(scripts/dbservers.sh start)"  start both; prints the exports the tests read
@@ -17,7 +17,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=${PWACCOUNT_DBSERVERS:-/tmp/pwaccount-dbservers}
-shared=${PWACCOUNT_SHARED:-$here/../shared}
+fixtures=$here/tests/data/nextcloud
 pg_port=${PWACCOUNT_PG_PORT:-55433}
 my_port=${PWACCOUNT_MY_PORT:-53307}
 
@@ -72,7 +72,7 @@ make_certs() {
 start_pg() {
   local bin data=$root/pg sock=$root/pgsock pw tls=$root/tls
   bin=$(pg_bin)
-  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$shared/nextcloud/fixture-pgsql/config.php")
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$fixtures/pgsql/config.php")
   mkdir -p "$data" "$sock"
   own "$root" "$data" "$sock"
   chmod 0700 "$data"
@@ -97,15 +97,15 @@ EOF
   "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud_tls LOGIN PASSWORD '$pw' IN ROLE nextcloud" 2>/dev/null || true
   if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'nc_fixture'" | grep -q 1; then
     "${psql[@]}" -d postgres -c "CREATE DATABASE nc_fixture OWNER nextcloud"
-    PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d nc_fixture \
-      -f "$shared/nextcloud/fixture-pgsql/nextcloud.sql" >/dev/null
+    gzip -dc "$fixtures/pgsql/nextcloud.sql.gz" |
+      PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d nc_fixture >/dev/null
   fi
   echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
 }
 
 start_my() {
   local data=$root/my run=$root/myrun pw
-  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$shared/nextcloud/fixture-mysql/config.php")
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$fixtures/mysql/config.php")
   mkdir -p "$data" "$run"
   own "$root" "$data" "$run"
   if [ ! -d "$data/mysql" ]; then
@@ -135,7 +135,7 @@ start_my() {
   if ! "${my[@]}" -N -e "SHOW DATABASES LIKE 'nc_fixture'" | grep -q nc_fixture; then
     "${my[@]}" -e "CREATE DATABASE nc_fixture CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
     # Line 1 of the dump turns on MariaDB's sandbox mode; it is kept (this is MariaDB).
-    "${my[@]}" nc_fixture <"$shared/nextcloud/fixture-mysql/nextcloud.sql"
+    gzip -dc "$fixtures/mysql/nextcloud.sql.gz" | "${my[@]}" nc_fixture
   fi
   echo "export PWACCOUNT_TEST_MYSQL='$run/mariadbd.sock|$my_port|root'"
 }

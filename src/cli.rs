@@ -53,13 +53,7 @@ pub struct Cli {
     /// pwaccount reads its configuration as Nextcloud does and uses the Passwords app's
     /// own tables, as the app does, through its database (SQLite, PostgreSQL or
     /// MySQL/MariaDB; not for backup --all or feature).
-    #[arg(
-        long,
-        env = "PWACCOUNT_NEXTCLOUD",
-        value_name = "PATH",
-        global = true,
-        conflicts_with = "db"
-    )]
+    #[arg(long, env = "PWACCOUNT_NEXTCLOUD", value_name = "PATH", global = true)]
     pub nextcloud: Option<PathBuf>,
 
     /// The account to work on: 1 to 64 characters, no control characters. [default: the

@@ -1,6 +1,6 @@
 //! One error type for the whole tool, and the catalogue of every way it can fail: each
 //! failure has a stable snake_case id (scripts match on it in `--json` output), the exit
-//! code of SPEC §2 that goes with it, and a one-line meaning. The list below is the only
+//! code of design §2 that goes with it, and a one-line meaning. The list below is the only
 //! place ids are declared; the README and the man page carry the same table, and a test
 //! keeps the three in step.
 
@@ -63,6 +63,7 @@ catalogue! {
     AccountNotBlank = "account_not_blank", 3, "the account has data and replacing it was not allowed";
     NotConfirmed = "not_confirmed", 3, "the restore was not confirmed at the terminal";
     ChallengeNotFound = "challenge_not_found", 4, "the account has no challenge";
+    NoSuchUser = "no_such_user", 4, "the Nextcloud installation has no user with exactly this id";
     PassphraseRequired = "passphrase_required", 5, "the current passphrase or secret is needed and was not given";
     PassphraseInvalid = "passphrase_invalid", 5, "the passphrase or secret is wrong";
     FeatureDisabled = "feature_disabled", 6, "the feature client-side-encryption is disabled";
@@ -106,6 +107,8 @@ catalogue! {
     ServerUnreachable = "server_unreachable", 8, "the Nextcloud database server cannot be reached";
     ServerLoginFailed = "server_login_failed", 8, "the Nextcloud database server refused the login (user, password or database)";
     ConnectionLost = "connection_lost", 8, "the connection to the database server was lost; the server rolled the command back";
+    NextcloudMaintenance = "nextcloud_maintenance", 8, "Nextcloud is in maintenance mode or waits for an upgrade, so no change is made";
+    NotInstallationOwner = "not_installation_owner", 8, "pwaccount does not run as the owner of the Nextcloud installation's config.php (as occ must not)";
     NextcloudUnsupported = "nextcloud_unsupported", 8, "this Nextcloud installation, or this command on it, is not supported by this build";
     ResetSnapshotFailed = "reset_snapshot_failed", 8, "the snapshot before a reset could not be written, so nothing was deleted";
     Interrupted = "interrupted", 130, "interrupted before anything was committed";

@@ -19,16 +19,18 @@ pub mod text;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::error::{Error, Id};
 use crate::output::Output;
 
 /// Parse the command line, run the command, print its result or its error once, and
-/// return the exit code of SPEC §2.
+/// return the exit code of design §2.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
+    sys::note_secret_variables(&args);
     // First of all: from here on an interruption is a request, not the end of the process.
     let json = wants_json(&args);
     interrupt::install(move |error| {
@@ -38,7 +40,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         }
         let _ = out.fail(error);
     });
-    let cli = match cli::Cli::try_parse_from(&args) {
+    let cli = match parse(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_failure(&e, &args),
     };
@@ -75,6 +77,35 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             code
         }
     }
+}
+
+/// Parse the arguments. `--db` and `--nextcloud` name two different stores: both typed is
+/// a usage error; one typed wins over the other's environment variable; both only from
+/// the environment is a usage error that names the two variables.
+fn parse(args: &[OsString]) -> Result<cli::Cli, clap::Error> {
+    let mut command = cli::Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    let mut cli = cli::Cli::from_arg_matches(&matches)?;
+    let typed = |id: &str| matches.value_source(id) == Some(ValueSource::CommandLine);
+    match (typed("db"), typed("nextcloud")) {
+        (true, true) => {
+            return Err(command.error(
+                ErrorKind::ArgumentConflict,
+                "the argument '--nextcloud <PATH>' cannot be used with '--db <PATH>'",
+            ));
+        }
+        (true, false) => cli.nextcloud = None,
+        (false, true) => cli.db = None,
+        (false, false) if cli.db.is_some() && cli.nextcloud.is_some() => {
+            return Err(command.error(
+                ErrorKind::ArgumentConflict,
+                "the environment variables PWACCOUNT_DB and PWACCOUNT_NEXTCLOUD both name a \
+                 database; unset one of them, or give --db or --nextcloud",
+            ));
+        }
+        (false, false) => {}
+    }
+    Ok(cli)
 }
 
 /// The result could not be written to standard output. A closed pipe (the reader went

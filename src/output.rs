@@ -1,5 +1,5 @@
 //! Rendering results: human text (data on stdout, notes on stderr) or exactly one JSON
-//! object on stdout (`--json`), including the one error envelope of SPEC §3.
+//! object on stdout (`--json`), including the one error envelope of design §3.
 
 use std::io::{self, Write};
 

@@ -118,3 +118,50 @@ pub(crate) fn real_user() -> (u32, Option<String>) {
     };
     (uid, Some(name))
 }
+
+/// The effective user id of this process.
+pub(crate) fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Names of environment variables that hold secrets (those named by a `--…-env` option),
+/// which no child process may see.
+static SECRET_VARIABLES: std::sync::OnceLock<Vec<std::ffi::OsString>> = std::sync::OnceLock::new();
+
+/// Record the variables that hold secrets: the value of every `--…-env` option among the
+/// arguments (`--passphrase-env VAR` or `--passphrase-env=VAR`).
+pub(crate) fn note_secret_variables(args: &[std::ffi::OsString]) {
+    let mut names = Vec::new();
+    let mut next_is_name = false;
+    for arg in args.iter().skip(1) {
+        let bytes = std::os::unix::ffi::OsStrExt::as_bytes(arg.as_os_str());
+        if next_is_name {
+            names.push(arg.clone());
+            next_is_name = false;
+        } else if bytes.starts_with(b"--") && bytes.ends_with(b"-env") {
+            next_is_name = true;
+        } else if let Some(eq) = bytes.iter().position(|b| *b == b'=')
+            && bytes.starts_with(b"--")
+            && bytes[..eq].ends_with(b"-env")
+        {
+            names.push(
+                <std::ffi::OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(&bytes[eq + 1..])
+                    .to_os_string(),
+            );
+        }
+    }
+    let _ = SECRET_VARIABLES.set(names);
+}
+
+/// The environment a child process gets: this process's, without the variables that
+/// hold secrets.
+pub(crate) fn child_environment() -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let secret = SECRET_VARIABLES
+        .get()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    std::env::vars_os()
+        .filter(|(name, _)| !secret.contains(name))
+        .collect()
+}

@@ -59,6 +59,25 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// `text` with every control character shown as an escape, line breaks included: for a
+/// value read from storage and printed inside a line, which must stay one line.
+pub fn escape_field(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Unix seconds now. A clock before 1970 (or past the year 292 billion) is an error,
 /// never a made-up time.
 pub fn now() -> Result<i64> {

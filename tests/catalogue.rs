@@ -293,6 +293,7 @@ produces! {
         std::fs::OpenOptions::new().write(true).open(&env.db).unwrap().set_len(len / 2).unwrap();
         json(&env).arg("status").run()
     };
+    #[cfg_attr(not(as_root), ignore = "needs root: mounts a small tmpfs in a mount namespace (unshare --mount); run the tests as root")]
     disk_full: DiskFull => {
         // A file system with room for the database and little more, mounted in a mount
         // namespace of the run's own (as root, the way CI runs).
@@ -340,6 +341,7 @@ produces! {
         env.exec("DROP TABLE t");
         json(&env).arg("status").run()
     };
+    #[cfg_attr(not(as_root), ignore = "needs root: runs as a user id the system does not know (setpriv --reuid); run the tests as root")]
     no_data_directory: NoDataDirectory => {
         // A user the system does not know, and no HOME: nowhere to keep the database.
         let mut setpriv = std::process::Command::new("setpriv");
@@ -448,6 +450,22 @@ produces! {
         .user("alice")
         .args(["--json", "--nextcloud", "/nonexistent-installation", "status"])
         .run();
+    no_such_user: NoSuchUser => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        nc.cmd("Alice").args(["--json", "status"]).run()
+    };
+    nextcloud_maintenance: NextcloudMaintenance => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let config = std::fs::read_to_string(nc.config()).unwrap();
+        std::fs::write(nc.config(), config.replace("'installed' => true,", "'installed' => true,\n  'maintenance' => true,")).unwrap();
+        nc.cmd("bob").args(["--json", "reset", "--no-input"]).run()
+    };
+    #[cfg_attr(not(as_root), ignore = "needs root: gives config.php another owner (chown); run the tests as root")]
+    not_installation_owner: NotInstallationOwner => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        std::os::unix::fs::chown(nc.config(), Some(33), Some(33)).unwrap();
+        nc.cmd("bob").args(["--json", "status"]).run()
+    };
     nextcloud_unsupported: NextcloudUnsupported => {
         let env = Env::new();
         std::fs::create_dir(env.path("config")).unwrap();
@@ -498,4 +516,16 @@ produces! {
         json(&env).args(["check", "--all"]).run()
     };
     interrupted_while_waiting: Interrupted => interrupted();
+}
+
+/// Under CI the tests that need root must run: built without root, they are ignored, and
+/// this fails instead (.ci/run runs as root, as the CI machine does).
+#[test]
+fn the_root_only_tests_run_in_ci() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        !ci || cfg!(as_root),
+        "CI=true but the tests were built without root: catalogue::disk_full and \
+         catalogue::no_data_directory are ignored"
+    );
 }

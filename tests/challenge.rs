@@ -231,7 +231,7 @@ fn other_keychain_types_are_re_sealed_unchanged() {
     use pwaccount::crypto::seal;
     let env = Env::new();
     set(&env, PASS1, None).ok();
-    // The account key K, unsealed from the stored challenge as SPEC §5 describes: the
+    // The account key K, unsealed from the stored challenge as design §5 describes: the
     // secret derived from the passphrase opens `secret` (salt and nonce in `server_data`).
     let salts = Salts::from_hex(&get_salts(&env), "x").unwrap();
     let old_secret = derive(PASS1, &salts).unwrap();

@@ -1,5 +1,5 @@
 //! The database engines a Nextcloud installation may use, as the tests reach them: the
-//! SQLite file of `../shared/nextcloud/fixture`, and private PostgreSQL and MariaDB
+//! SQLite file of `tests/data/nextcloud/sqlite`, and private PostgreSQL and MariaDB
 //! servers (`scripts/dbservers.sh`, which `.ci/run` starts) holding the dumps the real app
 //! wrote on those engines. Each test gets its own database, dropped when it ends.
 //!
@@ -22,12 +22,12 @@ impl Engine {
     /// The fixture folder the real app wrote on this engine.
     pub(crate) fn fixture(self) -> PathBuf {
         let name = match self {
-            Engine::Sqlite => "fixture",
-            Engine::Pgsql => "fixture-pgsql",
-            Engine::Mysql => "fixture-mysql",
+            Engine::Sqlite => "sqlite",
+            Engine::Pgsql => "pgsql",
+            Engine::Mysql => "mysql",
         };
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/nextcloud")
+            .join("tests/data/nextcloud")
             .join(name)
     }
 }
@@ -70,6 +70,7 @@ const MYSQL_TABLES: &[&str] = &[
     "oc_preferences",
     "oc_authtoken",
     "oc_users",
+    "oc_accounts",
     "oc_passwords_challenge",
     "oc_passwords_keychain",
     "oc_passwords_password",
@@ -323,7 +324,7 @@ impl Drop for ServerDb {
 /// Under CI, the server tests must run, not be skipped.
 #[test]
 fn the_database_servers_run_in_ci() {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
+    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         for engine in [Engine::Pgsql, Engine::Mysql] {
             assert!(
                 server_env(engine).is_some(),

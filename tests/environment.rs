@@ -123,3 +123,75 @@ fn bad_account_ids_are_usage_errors() {
         .run()
         .ok();
 }
+
+/// `--db` and `--nextcloud` name two stores. The one typed wins over the other's
+/// environment variable; both typed, or both only from the environment, is a usage error
+/// that names what the user gave (the options, or the two variables).
+#[test]
+fn a_typed_store_wins_over_the_other_stores_variable() {
+    let env = Env::populated(3);
+    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let before = (
+        env.dump(),
+        crate::harness::checksum(&nc.root().join("data/nextcloud.db")),
+    );
+    let status = || Run::new().user("alice").args(["--json", "status"]);
+
+    let v = status()
+        .env("PWACCOUNT_DB", &env.db)
+        .arg("--nextcloud")
+        .arg(nc.root())
+        .run()
+        .ok()
+        .json();
+    let database = v["database"].as_str().unwrap().to_owned();
+    assert!(
+        database.starts_with(&nc.root().display().to_string()),
+        "{v}"
+    );
+
+    let v = status()
+        .env("PWACCOUNT_NEXTCLOUD", nc.root())
+        .arg("--db")
+        .arg(&env.db)
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["database"], env.db.display().to_string());
+    assert_eq!(v["counts"]["passwords"], 3);
+
+    let out = status()
+        .env("PWACCOUNT_DB", &env.db)
+        .env("PWACCOUNT_NEXTCLOUD", nc.root())
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "usage");
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("PWACCOUNT_DB") && message.contains("PWACCOUNT_NEXTCLOUD"),
+        "{message}"
+    );
+
+    let out = status()
+        .arg("--db")
+        .arg(&env.db)
+        .arg("--nextcloud")
+        .arg(nc.root())
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "usage");
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("--nextcloud")
+            && message.contains("--db")
+            && !message.contains("PWACCOUNT_"),
+        "{message}"
+    );
+    assert_eq!(
+        (
+            env.dump(),
+            crate::harness::checksum(&nc.root().join("data/nextcloud.db"))
+        ),
+        before
+    );
+}

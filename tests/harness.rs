@@ -253,6 +253,15 @@ pub(crate) fn assert_same(left: &str, right: &str, what: &str) {
 }
 
 /// SHA-256 of a file's bytes, for "left byte for byte as it was".
+/// Write the gzip-compressed file `from` (a fixture kept small in the repository) to `to`,
+/// uncompressed.
+pub(crate) fn gunzip(from: &Path, to: &Path) {
+    let input = std::fs::File::open(from)
+        .unwrap_or_else(|e| panic!("cannot open the fixture {}: {e}", from.display()));
+    let mut output = std::fs::File::create(to).unwrap();
+    std::io::copy(&mut flate2::read::GzDecoder::new(input), &mut output).unwrap();
+}
+
 pub(crate) fn checksum(path: &Path) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))

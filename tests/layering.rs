@@ -1,4 +1,4 @@
-//! The layering rules of STYLE.md, checked on the source rather than only written down:
+//! The layering rules of docs/conventions.md, checked on the source rather than only written down:
 //! data flows `cli` → `cmd` → `account` → `store` / `crypto`, and each kind of work has
 //! one home. A rule broken anywhere in `src/` fails here, naming the file and the line.
 

@@ -21,6 +21,7 @@ mod interrupt;
 mod layering;
 mod nextcloud;
 mod output;
+mod package;
 mod pty;
 mod query_plans;
 mod readme;

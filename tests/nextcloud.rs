@@ -1,5 +1,5 @@
-//! A Nextcloud installation written by the real Passwords app (`../shared/nextcloud/
-//! fixture*`, Nextcloud 34.0.1 on SQLite, PostgreSQL and MariaDB): the flows this build
+//! A Nextcloud installation written by the real Passwords app (`tests/data/nextcloud/`,
+//! Nextcloud 34.0.1 on SQLite, PostgreSQL and MariaDB): the flows this build
 //! serves there give what the app gives, on every engine, and every installation it cannot
 //! serve is refused with nothing touched. The tests that take an `Engine` run once per
 //! engine (`engine_tests!` at the end), the server ones against the private test servers.
@@ -32,7 +32,7 @@ impl Installation {
         let fixture = engine.fixture();
         assert!(
             fixture.join("config.php").is_file(),
-            "the Nextcloud fixture is missing: {} (shared/ beside the project)",
+            "the Nextcloud fixture is missing: {} (see tests/data/nextcloud/README.md)",
             fixture.display()
         );
         let dir = tempfile::tempdir().unwrap();
@@ -46,7 +46,7 @@ impl Installation {
             );
         let server = if engine == Engine::Sqlite {
             let db = dir.path().join("data/nextcloud.db");
-            std::fs::copy(fixture.join("nextcloud.db"), &db).unwrap();
+            crate::harness::gunzip(&fixture.join("nextcloud.db.gz"), &db);
             let mut perms = std::fs::metadata(&db).unwrap().permissions();
             std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
             std::fs::set_permissions(&db, perms).unwrap();
@@ -124,6 +124,15 @@ impl Installation {
             .args(["--passphrase-env", "N"])
             .env("O", old)
             .env("N", new)
+    }
+
+    /// Add a user to Nextcloud's own user backend (`oc_users`), as `occ user:add` does
+    /// (without a password: pwaccount never reads it).
+    pub(crate) fn add_user(&self, uid: &str) {
+        self.exec(&format!(
+            "INSERT INTO oc_users (uid, displayname, password, uid_lower) VALUES ('{uid}', '{uid}', '', '{}')",
+            uid.to_lowercase()
+        ));
     }
 
     /// Run statements (written so every engine reads them: `FALSE`, not 0).
@@ -345,6 +354,7 @@ fn status_counts_what_the_app_holds_for_the_user(engine: Engine) {
     // alice's rows from before her reset are flagged deleted: not counted.
     let v = nc.cmd("alice").args(["--json", "status"]).run().ok().json();
     assert_eq!(v["counts"]["passwords"], 3);
+    nc.add_user("nobody");
     let blank = nc
         .cmd("nobody")
         .args(["--json", "status"])
@@ -647,6 +657,7 @@ fn a_passphrase_change_keeps_every_item_and_key_readable(engine: Engine) {
 
 fn a_first_challenge_for_a_new_user_is_made_as_the_app_makes_it(engine: Engine) {
     let nc = Installation::on(engine);
+    nc.add_user("carol");
     let others_before = others(&nc, "carol");
     let pass = "carol's first passphrase";
     nc.cmd("carol")
@@ -1491,6 +1502,131 @@ fn a_damaged_user_is_listed_and_found_by_check() {
     );
 }
 
+/// pwaccount acts only on a user Nextcloud has, compared byte for byte on every engine
+/// (MariaDB compares `alice ` equal to `alice`): a case variant, spaces around, a
+/// made-up id and root are refused with exit 4 and nothing changed, for reading and
+/// for changing; a case variant names the user that exists. Users of other backends
+/// count as they appear in `oc_accounts` or `oc_preferences`.
+fn only_users_nextcloud_has_are_served(engine: Engine) {
+    let nc = Installation::on(engine);
+    let before = nc.sums();
+    for user in [
+        "alice ",
+        " alice",
+        "Alice",
+        "ALICE",
+        "nosuchuser",
+        "root",
+        "alice\u{a0}",
+    ] {
+        for args in [
+            &["--json", "status"][..],
+            &["--json", "challenge", "get"],
+            &["--json", "reset", "--no-input"],
+            &["--json", "backup"],
+        ] {
+            let out = nc.cmd(user).args(args).run().code(4);
+            assert_eq!(
+                out.error_id(),
+                "no_such_user",
+                "{user:?} {args:?}: {}",
+                out.stdout
+            );
+            let message = out.json()["message"].as_str().unwrap().to_owned();
+            if user.eq_ignore_ascii_case("alice") {
+                assert!(message.contains("(there is 'alice')"), "{message}");
+            } else {
+                assert!(!message.contains("there is"), "{message}");
+            }
+        }
+        let out = nc
+            .cmd(user)
+            .args(["--json", "challenge", "set", "--passphrase-env", "P"])
+            .env("P", "a passphrase for nobody at all")
+            .run()
+            .code(4);
+        assert_eq!(out.error_id(), "no_such_user", "{user:?}");
+    }
+    assert_eq!(nc.sums(), before, "a refused user changed the installation");
+
+    // A user of another backend, known to Nextcloud by its account data or preferences.
+    nc.exec("INSERT INTO oc_accounts (uid, data) VALUES ('ldap-user', '{}')");
+    nc.exec(
+        "INSERT INTO oc_preferences (userid, appid, configkey, configvalue) \
+         VALUES ('saml-user', 'core', 'lang', 'en')",
+    );
+    for user in ["ldap-user", "saml-user"] {
+        nc.cmd(user)
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", "a passphrase of another backend")
+            .run()
+            .ok();
+        nc.verify(user, "a passphrase of another backend")
+            .run()
+            .ok();
+    }
+}
+
+/// What `status` says a reset would delete, what the reset says it deleted and what it
+/// changed are the same numbers: alice's revision that no password points to is neither
+/// counted nor changed, and a second reset deletes nothing and says so.
+fn counts_are_what_the_reset_changes(engine: Engine) {
+    let nc = Installation::on(engine);
+    let v = nc.cmd("alice").args(["--json", "status"]).run().ok().json();
+    let would = v["would_delete"].clone();
+    let live = |table: &str| {
+        count(
+            &nc,
+            &format!(
+                "SELECT count(*) FROM oc_passwords_{table} WHERE user_id = 'alice' AND deleted = FALSE"
+            ),
+        )
+    };
+    let reset = || {
+        let code = nc.cmd("alice").arg("reset").run().ok().stdout;
+        nc.cmd("alice")
+            .args(["--json", "reset", "--no-backup", "--code", code.trim()])
+            .run()
+            .ok()
+            .json()
+    };
+    let revisions_before = live("password_rv");
+    let done = reset();
+    for key in [
+        "passwords",
+        "password_revisions",
+        "folders",
+        "tags",
+        "keychains",
+        "sessions",
+        "shares",
+    ] {
+        assert_eq!(done["deleted"][key], would[key], "{key}: {done} / {would}");
+    }
+    let flagged = revisions_before - live("password_rv");
+    assert_eq!(done["deleted"]["password_revisions"], flagged, "{done}");
+    assert_eq!(
+        would["password_revisions"].as_i64().unwrap(),
+        flagged,
+        "status counted a revision the reset does not change"
+    );
+
+    // Nothing is left to delete: the preview and a second reset say 0.
+    let v = nc.cmd("alice").args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["would_delete"]["password_revisions"], 0, "{v}");
+    let again = reset();
+    for key in [
+        "passwords",
+        "password_revisions",
+        "folders",
+        "tags",
+        "keychains",
+        "shares",
+    ] {
+        assert_eq!(again["deleted"][key], 0, "{key}: {again}");
+    }
+}
+
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 
@@ -1526,6 +1662,7 @@ macro_rules! engine_tests {
 /// rows of other users are untouched by it.
 fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
     let nc = Installation::on(engine);
+    nc.add_user("carol");
     let others_before = others(&nc, "carol");
     // Nothing recorded yet, and nothing created by reading.
     let out = nc.cmd("carol").arg("log").run().ok();
@@ -1728,4 +1865,6 @@ engine_tests!(
     check_finds_damage_in_the_apps_tables,
     every_change_is_recorded_in_pwaccounts_own_table,
     a_refused_first_change_leaves_no_record,
+    only_users_nextcloud_has_are_served,
+    counts_are_what_the_reset_changes,
 );

@@ -37,8 +37,10 @@ fn damaged(what: &str) -> Error {
 }
 
 /// The instance's system secret (`secret` in the configuration).
-fn system_secret(store: &Reader<'_>) -> String {
-    store.config().string("secret").unwrap_or_default()
+fn system_secret(store: &Reader<'_>) -> Result<zeroize::Zeroizing<String>> {
+    Ok(zeroize::Zeroizing::new(
+        store.config().string("secret")?.unwrap_or_default(),
+    ))
 }
 
 /// A config value as Nextcloud hands it to the app: sensitive values are stored
@@ -46,7 +48,7 @@ fn system_secret(store: &Reader<'_>) -> String {
 fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
     for prefix in SENSITIVE_PREFIXES {
         if let Some(encrypted) = value.strip_prefix(prefix) {
-            let plain = icrypto::decrypt(encrypted, system_secret(store).as_bytes())
+            let plain = icrypto::decrypt(encrypted, system_secret(store)?.as_bytes())
                 .map_err(|_| damaged("a sensitive setting does not open with the system secret"))?;
             return String::from_utf8(plain.to_vec())
                 .map_err(|_| damaged("a sensitive setting is not text"));
@@ -125,7 +127,7 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
         let reader = store.read()?;
         let row = current(&reader, user)?.ok_or_else(|| no_challenge(user))?;
         let key = challenge_key(&reader, user)?;
-        (row, key, reader.keychains(user)?, server_secret(&reader))
+        (row, key, reader.keychains(user)?, server_secret(&reader)?)
     };
     let derived;
     let secret = match proof {
@@ -166,10 +168,12 @@ fn open_keychain(
 
 /// `status`: what the account holds in the app's tables.
 pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
-    let database = store.path().display().to_string();
+    let database = store.location().to_owned();
+    let opened = store.database_info();
     let now = crate::text::now()?;
     let reader = store.read()?;
     let counts = reader.counts(user)?;
+    let would_delete = reader.reset_counts(user)?;
     let (challenge, problems) = match current(&reader, user) {
         Ok(row) => (
             row.map(|r| ChallengeInfo {
@@ -203,23 +207,29 @@ pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
             .filter(|&(_, expires)| expires > now)
             .map(|(_, expires)| super::status::PendingReset { expires }),
         problems,
+        would_delete: Some(would_delete),
+        nextcloud: Some(opened),
     })
 }
 
 impl super::Accounts for NextcloudStore {
     fn status(&mut self, user: &str) -> Result<Status> {
+        self.require_user(user)?;
         status(self, user)
     }
 
     fn challenge_salts(&mut self, user: &str) -> Result<[String; 3]> {
+        self.require_user(user)?;
         salts(self, user)
     }
 
     fn verify(&mut self, user: &str, proof: &Proof) -> Result<usize> {
+        self.require_user(user)?;
         verify(self, user, proof)
     }
 
     fn has_challenge(&mut self, user: &str) -> Result<bool> {
+        self.require_user(user)?;
         let reader = self.read()?;
         Ok(current(&reader, user)?.is_some())
     }
@@ -230,6 +240,7 @@ impl super::Accounts for NextcloudStore {
         new: super::challenge::NewChallenge,
         old: Option<Proof>,
     ) -> Result<()> {
+        self.require_user(user)?;
         set(self, user, new, old)
     }
 
@@ -266,10 +277,12 @@ impl super::Accounts for NextcloudStore {
     }
 
     fn reset_preview(&mut self, user: &str) -> Result<crate::store::Counts> {
-        self.read()?.counts(user)
+        self.require_user(user)?;
+        self.read()?.reset_counts(user)
     }
 
     fn reset_issue(&mut self, user: &str) -> Result<super::reset::Issued> {
+        self.require_user(user)?;
         reset_issue(self, user)
     }
 
@@ -279,6 +292,7 @@ impl super::Accounts for NextcloudStore {
         code: Option<&str>,
         backup: bool,
     ) -> Result<super::reset::Done> {
+        self.require_user(user)?;
         let dest = if backup {
             Some(free_name(&self.default_backups()?, user, "-before-reset")?)
         } else {
@@ -293,6 +307,7 @@ impl super::Accounts for NextcloudStore {
         dest: Option<&std::path::Path>,
         job: super::Job<'_>,
     ) -> Result<(std::path::PathBuf, crate::store::Counts)> {
+        self.require_user(user)?;
         let overwrite = job.replace;
         let now = crate::text::now()?;
         let dest = match dest {
@@ -322,6 +337,7 @@ impl super::Accounts for NextcloudStore {
     ) -> Result<(crate::store::snapshot::SnapshotInfo, crate::store::Counts)> {
         let info = self.inspect_snapshot(path)?;
         super::backup::check_target(target, &info.user, "")?;
+        self.require_user(&info.user)?;
         let current = self.read()?.counts(&info.user)?;
         // Blank as the app leaves a user after its reset: no live items, keychains or
         // shares. (Its reset leaves revisions no item reaches, the user's settings and,
@@ -459,13 +475,11 @@ fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<
 }
 
 /// The server secret keychains are encrypted under (with the user's key after it).
-fn server_secret(reader: &Reader<'_>) -> Zeroizing<String> {
-    Zeroizing::new(
-        reader
-            .config()
-            .string("passwords.secret")
-            .unwrap_or_else(|| system_secret(reader)),
-    )
+fn server_secret(reader: &Reader<'_>) -> Result<Zeroizing<String>> {
+    match reader.config().string("passwords.secret")? {
+        Some(secret) => Ok(Zeroizing::new(secret)),
+        None => system_secret(reader),
+    }
 }
 
 /// `challenge set`, as `AccountApiController::setChallenge` and
@@ -505,7 +519,7 @@ pub fn set(
         ));
     }
     let ckey = challenge_key_for_write(&w, user)?;
-    let server_secret = server_secret(&w);
+    let server_secret = server_secret(&w)?;
     // The old key, from solving the current challenge with the old secret.
     let old_key = match (&row, &old_secret) {
         (Some(row), Some(old_secret)) => Some(solve(row, &ckey, old_secret, old_was_passphrase)?),
@@ -703,7 +717,7 @@ pub fn reset_issue(store: &mut NextcloudStore, user: &str) -> Result<super::rese
     let w = store.write()?;
     let value = format!("{}|{expires}", crate::crypto::reset_code::hash(&code));
     w.set_own_value(user, RESET_KEY, Some(&value))?;
-    let counts = w.counts(user)?;
+    let counts = w.reset_counts(user)?;
     crate::store::nextcloud::commit_change(w, &super::reset::issued_record(user, expires))?;
     Ok(super::reset::Issued {
         code,
@@ -727,9 +741,8 @@ pub fn reset(
     if let Some(code) = code {
         super::reset::check_code(user, code, pending_reset(&w, user)?)?;
     }
-    let deleted = w.counts(user)?;
     let backup = match snapshot {
-        Some(dest) if deleted.deletable_total() > 0 => {
+        Some(dest) if w.reset_counts(user)?.deletable_total() > 0 => {
             crate::store::snapshot::prepare_folder(dest, &db_path, false, true)
                 .and_then(|()| {
                     w.write_snapshot(user, dest, false, now, crate::store::Step::Preparation)
@@ -739,17 +752,21 @@ pub fn reset(
         }
         _ => None,
     };
-    let done = super::reset::Done { deleted, backup };
-    let record = super::reset::done_record(user, &done, code.is_some());
-    let outcome = w
-        .reset_user(user, now)
-        .and_then(|()| w.set_own_value(user, RESET_KEY, None))
-        .and_then(|()| crate::store::nextcloud::commit_change(w, &record));
-    if let Err(e) = outcome {
-        if let Some(path) = &done.backup {
-            crate::store::snapshot::discard(path);
-        }
-        return Err(e);
+    // What the statements report they changed is what the reset says it deleted.
+    let outcome = w.reset_user(user, now).and_then(|deleted| {
+        w.set_own_value(user, RESET_KEY, None)?;
+        let done = super::reset::Done {
+            deleted,
+            backup: backup.clone(),
+        };
+        let record = super::reset::done_record(user, &done, code.is_some());
+        crate::store::nextcloud::commit_change(w, &record)?;
+        Ok(done)
+    });
+    if outcome.is_err()
+        && let Some(path) = &backup
+    {
+        crate::store::snapshot::discard(path);
     }
-    Ok(done)
+    outcome
 }

@@ -1,4 +1,4 @@
-//! The reset flow: issue a code, then delete everything SPEC §4 marks "reset deletes" for
+//! The reset flow: issue a code, then delete everything design §4 marks "reset deletes" for
 //! the account in one transaction, keeping the account row and its tokens.
 
 use std::path::PathBuf;

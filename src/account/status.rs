@@ -16,7 +16,16 @@ pub struct Status {
     /// What is wrong with the account, if anything (a reset repairs it).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// What a reset would change, where that is not `counts` (on Nextcloud the app's reset
+    /// leaves some rows and settings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub would_delete: Option<Counts>,
+    /// The Nextcloud database that was opened (never its password).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nextcloud: Option<NextcloudDatabase>,
 }
+
+pub use crate::store::nextcloud::NextcloudDatabase;
 
 #[derive(Debug, Serialize)]
 pub struct ChallengeInfo {
@@ -57,6 +66,8 @@ pub fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
         .collect();
     Ok(Status {
         problems,
+        would_delete: None,
+        nextcloud: None,
         user: user.to_owned(),
         database,
         counts,

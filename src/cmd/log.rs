@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::output::{Listing, Report, describe_counts};
 use crate::store::audit::{Entry, Filter};
 use crate::store::{Access, Counts};
-use crate::text::{thousands, utc_time};
+use crate::text::{escape_field, thousands, utc_time};
 
 const HEADER: &str = "time                     account           action         outcome    by";
 
@@ -58,19 +58,22 @@ fn summary(e: &Entry) -> String {
     }
 }
 
+/// A record as two lines of text. Every field comes from the database, where any program
+/// may have written it: each is escaped, so that none can break the lines or drive the
+/// terminal.
 fn text_line(e: &Entry) -> String {
     let by = if e.host.is_empty() {
-        e.os_user.clone()
+        escape_field(&e.os_user).into_owned()
     } else {
-        format!("{} on {}", e.os_user, e.host)
+        format!("{} on {}", escape_field(&e.os_user), escape_field(&e.host))
     };
     format!(
         "{}  {:<16}  {:<13}  {:<9}  {by}\n    {}\n",
         utc_time(e.time),
-        e.account.as_deref().unwrap_or("(database)"),
-        e.action,
-        e.outcome,
-        summary(e),
+        escape_field(e.account.as_deref().unwrap_or("(database)")),
+        escape_field(&e.action),
+        escape_field(&e.outcome),
+        escape_field(&summary(e)),
     )
 }
 

@@ -1,4 +1,4 @@
-//! Reading secrets and salts from the places SPEC §1 allows: a file (`-` for standard
+//! Reading secrets and salts from the places design §1 allows: a file (`-` for standard
 //! input, once per run) or a named environment variable. Never from argv.
 
 use std::cell::Cell;
@@ -133,10 +133,14 @@ impl Reader {
                     ),
                 ));
             }
-            std::io::stdin()
-                .lock()
-                .take(MAX_INPUT_BYTES + 1)
-                .read_to_end(&mut bytes)
+            // A pipe may never end: waiting on it is like waiting at a prompt, and an
+            // interruption ends the run there (nothing has been written yet).
+            crate::interrupt::prompting(|| {
+                std::io::stdin()
+                    .lock()
+                    .take(MAX_INPUT_BYTES + 1)
+                    .read_to_end(&mut bytes)
+            })?
         } else {
             if path.is_dir() {
                 return Err(Error::new(
@@ -144,8 +148,11 @@ impl Reader {
                     format!("{flag} {}: is a directory", path.display()),
                 ));
             }
-            std::fs::File::open(path)
-                .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+            // A FIFO blocks at open and read alike.
+            crate::interrupt::prompting(|| {
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes))
+            })?
         };
         outcome.map_err(|e| {
             Error::new(

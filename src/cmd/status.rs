@@ -12,6 +12,16 @@ pub(super) fn run(ctx: &Ctx) -> Result<Report> {
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),
         ("database", s.database.clone()),
+    ];
+    let mut rows = rows;
+    if let Some(nc) = &s.nextcloud {
+        rows.push(("config", nc.config.clone()));
+        rows.push((
+            "tables",
+            format!("{}passwords_* and {}preferences", nc.prefix, nc.prefix),
+        ));
+    }
+    rows.extend([
         (
             "passwords",
             format!(
@@ -74,14 +84,14 @@ pub(super) fn run(ctx: &Ctx) -> Result<Report> {
                 None => "none pending".to_owned(),
             },
         ),
-    ];
+    ]);
     let mut text: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
     for problem in &s.problems {
         text.push_str(&format!("problem     {problem}\n"));
     }
     text.push_str(&format!(
         "\nA reset would delete: {}.\n",
-        describe_counts(c)
+        describe_counts(s.would_delete.as_ref().unwrap_or(c))
     ));
     Ok(Report::new(json!(s)).stdout(text))
 }

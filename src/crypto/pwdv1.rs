@@ -1,4 +1,4 @@
-//! PWDv1r1, the client's part of the challenge (SPEC §5), matching libsodium bit for bit:
+//! PWDv1r1, the client's part of the challenge (design §5), matching libsodium bit for bit:
 //! `g = BLAKE2b-512(key = s1, passphrase ‖ s0)`, then `h = Argon2id v1.3(g, s2, t=2,
 //! m=64 MiB, p=1, 32 bytes)`; the secret is `hex(h)`.
 
@@ -43,7 +43,7 @@ impl Salts {
         Ok(Salts { s0, s1, s2 })
     }
 
-    /// Parse the three hex salts, checking each as SPEC §1 asks (valid hex, ≥512, =128,
+    /// Parse the three hex salts, checking each as design §1 asks (valid hex, ≥512, =128,
     /// =32 characters). `field` names where they came from for the error message.
     pub fn from_hex(parts: &[String], field: &str) -> Result<Self> {
         if parts.len() != 3 {

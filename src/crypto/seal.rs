@@ -1,4 +1,4 @@
-//! Sealing with XChaCha20-Poly1305 under a key derived by HKDF-SHA256 (SPEC §5). Used to
+//! Sealing with XChaCha20-Poly1305 under a key derived by HKDF-SHA256 (design §5). Used to
 //! wrap the account key under the challenge secret, and keychains under the account key.
 
 use chacha20poly1305::aead::{Aead, Payload};

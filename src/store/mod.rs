@@ -1,4 +1,4 @@
-//! The account database file: opening it safely (SPEC §4), the schema and its migrations,
+//! The account database file: opening it safely (design §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
 pub mod audit;
@@ -224,7 +224,7 @@ pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<
     BUSY_LIMIT_MS.fetch_max(ms, Ordering::Relaxed);
     conn.busy_handler(Some(wait_while_busy))?;
     conn.progress_handler(1000, Some(crate::interrupt::should_stop))?;
-    // SPEC §4 asks for it on every connection. The schema declares no foreign keys (other
+    // design §4 asks for it on every connection. The schema declares no foreign keys (other
     // programs write rows in any order), so it enforces nothing today.
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     #[cfg(debug_assertions)]
@@ -402,7 +402,7 @@ fn io_error(e: &io::Error) -> Error {
     Error::new(id, format!("the database file cannot be opened: {e}"))
 }
 
-/// SPEC §1: user ids are 1 to 64 characters with no control characters.
+/// design §1: user ids are 1 to 64 characters with no control characters.
 pub fn validate_user_id(id: &str) -> Result<()> {
     let len = id.chars().count();
     if len == 0 || len > 64 {

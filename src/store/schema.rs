@@ -1,7 +1,7 @@
 //! The schema, as append-only migrations. Migration N brings `user_version` from N-1 to N;
 //! a released step is never edited, only followed by a new one.
 //!
-//! Other programs (the server) write this file too, so every column beyond SPEC §4's key
+//! Other programs (the server) write this file too, so every column beyond design §4's key
 //! columns has a default, and the key columns other than `user_id` may be left out as well.
 
 pub const APPLICATION_ID: i32 = 0x5057_4143; // "PWAC"

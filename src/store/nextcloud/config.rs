@@ -1,33 +1,65 @@
-//! Reading a Nextcloud installation's configuration the way Nextcloud reads it
-//! (`lib/private/Config.php`): `config/config.php`, then every `config/*.config.php` in
-//! natural order, each file's `$CONFIG` array merged into the result recursively
-//! (`array_replace_recursive`); an environment variable `NC_<key>` overrides a key.
+//! Reading a Nextcloud installation's configuration exactly as Nextcloud reads it
+//! (`lib/private/Config.php`, the same in Nextcloud 28 to 34), or refusing:
 //!
-//! The files are PHP. What the installer and `occ` write is a literal array
-//! (`$CONFIG = array ( 'key' => 'value', … );`), which is parsed here: strings, numbers,
-//! booleans, null and nested arrays, with comments. Anything else (a function call, a
-//! constant, concatenation) is not guessed at: if a `php` binary is on PATH, it is asked to
-//! print the merged configuration as JSON instead; otherwise the reader says which file and
-//! where it stopped.
+//! - the folder is `config/` of the installation, or `NEXTCLOUD_CONFIG_DIR` when that is
+//!   set (as `lib/base.php` does);
+//! - `config.php` first, then what `glob("*.config.php")` lists there — no dot files —
+//!   in PHP's `natsort` order; each file's `$CONFIG` array is merged into the result with
+//!   `array_replace_recursive`; a file that sets no `$CONFIG` adds nothing;
+//! - a file that prints anything (text before `<?php`, a byte-order mark, text after `?>`)
+//!   makes `occ` stop with "Config file has leading content": refused here too;
+//! - `NC_<key>` in the environment wins over the files, for every key, as a string.
+//!
+//! The files are PHP. What the installer and `occ` write — one literal array — is parsed
+//! here, in one linear pass over the bytes. Anything else (a function call such as
+//! `getenv()`, `OC::$SERVERROOT`, concatenation, more statements) is not guessed at: when
+//! `php` is on PATH it evaluates the files as Nextcloud would include them (with an `OC`
+//! class that carries the installation folder), in a child process that gets the
+//! environment without the variables that hold secrets, a time limit and an output cap;
+//! without `php` the reader names the file and line where it stopped.
+//!
+//! Every file is refused unless it is a regular file of at most `MAX_FILE` bytes, and
+//! pwaccount refuses to read anything unless it runs as the owner of `config.php`, as
+//! `occ` does: the files are code, and only their owner may run them.
 
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Id, Result};
 
-/// The merged configuration.
+/// The largest configuration file read (Nextcloud's own are a few kilobytes).
+const MAX_FILE: u64 = 1024 * 1024;
+
+/// How long `php` may take to evaluate the files, and how much it may print.
+const PHP_TIME: Duration = Duration::from_secs(15);
+const PHP_OUTPUT: u64 = 4 * 1024 * 1024;
+
+/// A string value that is not UTF-8 is kept as this marker (an object with one key), so
+/// that using it is refused while other keys stay usable.
+const NON_UTF8: &str = "\u{0}pwaccount:non-utf8";
+
+/// The merged configuration. Its values are secrets in part (the database password, the
+/// instance secret): its debug form shows the file and the keys only.
 #[derive(Clone)]
 pub struct Config {
     values: Map<String, Value>,
-    /// The installation folder (the parent of `config/`).
+    /// `NC_<key>` variables of the environment, by key.
+    env: BTreeMap<String, String>,
+    /// The installation folder (`OC::$SERVERROOT`).
     pub root: PathBuf,
-    /// Its main file, `config/config.php`.
+    /// Its configuration folder.
+    pub dir: PathBuf,
+    /// Its main file, `config.php`.
     pub file: PathBuf,
 }
 
-/// The configuration holds the database password and the instance secret: its debug
-/// form names the file and the keys only.
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
@@ -38,151 +70,394 @@ impl std::fmt::Debug for Config {
 }
 
 impl Config {
-    /// A value as a string (numbers are written as PHP would print them).
-    pub fn string(&self, key: &str) -> Option<String> {
-        if let Ok(value) = std::env::var(format!("NC_{key}")) {
-            return Some(value);
+    /// The value of `key` as Nextcloud's `getValue` returns it: the environment's
+    /// `NC_<key>` first, then the files. A value Nextcloud treats as unset (`null`) is
+    /// `None`, as `isset` does.
+    fn get(&self, key: &str) -> Option<Value> {
+        if let Some(value) = self.env.get(key) {
+            return Some(Value::String(value.clone()));
         }
-        match self.values.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(if *b { "1".into() } else { String::new() }),
-            _ => None,
+        match self.values.get(key) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(value.clone()),
         }
     }
 
-    /// A value as the configuration holds it (arrays as JSON objects).
-    pub fn value(&self, key: &str) -> Option<&Value> {
-        self.values.get(key)
-    }
-
-    /// A value that must be a true boolean (`'installed' => true`).
-    pub fn is_true(&self, key: &str) -> bool {
-        matches!(self.values.get(key), Some(Value::Bool(true)))
-    }
-}
-
-/// The `config/` folder and `config.php` of the installation named by `path` (the
-/// installation folder, its `config/` folder, or `config.php` itself).
-fn locate(path: &Path) -> Result<(PathBuf, PathBuf)> {
-    let not_found = || {
+    fn refuse_value(&self, key: &str, why: &str) -> Error {
         Error::new(
             Id::NextcloudConfig,
             format!(
-                "{} is not a Nextcloud installation: no config/config.php there",
-                path.display()
+                "cannot use '{}' of the Nextcloud configuration in {}: {why}; nothing was \
+                 changed",
+                crate::text::escape_controls(key),
+                self.dir.display()
             ),
         )
+    }
+
+    /// A value as PHP turns it into a string (`"1"` for true, `""` for false, numbers in
+    /// decimal). An array, a fraction or text that is not UTF-8 is refused: pwaccount would
+    /// have to guess what Nextcloud makes of it.
+    pub fn string(&self, key: &str) -> Result<Option<String>> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        match value {
+            Value::String(s) => Ok(Some(s)),
+            Value::Bool(b) => Ok(Some(if b { "1".into() } else { String::new() })),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Ok(Some(i.to_string())),
+                (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    Ok(Some(format!("{f:.0}")))
+                }
+                _ => Err(self.refuse_value(key, "it is a fractional number")),
+            },
+            Value::Object(map) if map.contains_key(NON_UTF8) => {
+                Err(self.refuse_value(key, "it is not UTF-8 text"))
+            }
+            Value::Object(_) | Value::Array(_) => {
+                Err(self.refuse_value(key, "it is an array where text is expected"))
+            }
+            Value::Null => Ok(None),
+        }
+    }
+
+    /// A value as the configuration holds it (arrays as JSON objects); refused when
+    /// anything in it is not UTF-8 text.
+    pub fn value(&self, key: &str) -> Result<Option<Value>> {
+        let value = self.get(key);
+        if value.as_ref().is_some_and(has_non_utf8) {
+            return Err(self.refuse_value(key, "it holds text that is not UTF-8"));
+        }
+        Ok(value)
+    }
+
+    /// Whether a value is true as PHP tests it (`if ($value)`): not false, 0, 0.0, "",
+    /// "0", null or an empty array.
+    pub fn truthy(&self, key: &str) -> bool {
+        match self.get(key) {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+            Some(Value::String(s)) => !s.is_empty() && s != "0",
+            Some(Value::Object(map)) => !map.is_empty(),
+            Some(Value::Array(list)) => !list.is_empty(),
+            Some(Value::Bool(true)) => true,
+        }
+    }
+}
+
+fn has_non_utf8(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(NON_UTF8) || map.values().any(has_non_utf8),
+        Value::Array(list) => list.iter().any(has_non_utf8),
+        _ => false,
+    }
+}
+
+fn config_error(message: String) -> Error {
+    Error::new(Id::NextcloudConfig, message)
+}
+
+/// The installation folder and its configuration folder, for `path` (the installation
+/// folder, its `config/` folder, or `config.php`), with `NEXTCLOUD_CONFIG_DIR` as
+/// Nextcloud reads it.
+fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, PathBuf)> {
+    let not_found = || {
+        config_error(format!(
+            "{} is not a Nextcloud installation: no config/config.php there",
+            path.display()
+        ))
     };
-    let file = if path.is_dir() {
-        if path.join("config/config.php").is_file() {
-            path.join("config/config.php")
-        } else if path.join("config.php").is_file() {
-            path.join("config.php")
+    let (root, dir) = if path.is_dir() {
+        if path.join("config/config.php").exists() {
+            (path.to_path_buf(), path.join("config"))
+        } else if path.join("config.php").exists() {
+            (parent(path), path.to_path_buf())
+        } else if config_dir_env.is_some() {
+            (path.to_path_buf(), path.join("config"))
         } else {
             return Err(not_found());
         }
-    } else if path.is_file() {
-        path.to_path_buf()
+    } else if path.exists() {
+        let dir = parent(path);
+        if path.file_name() != Some("config.php".as_ref()) {
+            return Err(config_error(format!(
+                "{} is not a Nextcloud configuration: give the installation folder or its \
+                 config/config.php",
+                path.display()
+            )));
+        }
+        (parent(&dir), dir)
     } else {
         return Err(not_found());
     };
-    let dir = file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    Ok((dir, file))
+    // lib/base.php: `if ($dir = getenv('NEXTCLOUD_CONFIG_DIR'))`, so "" and "0" do not count.
+    let Some(env_dir) = config_dir_env.filter(|d| !d.is_empty() && d.as_bytes() != b"0") else {
+        return Ok((root, dir));
+    };
+    let env_dir = PathBuf::from(env_dir);
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if path.is_dir()
+        && !path.join("config/config.php").exists()
+        && !path.join("config.php").exists()
+        || same(&env_dir, &dir)
+    {
+        return Ok((root, env_dir));
+    }
+    Err(config_error(format!(
+        "NEXTCLOUD_CONFIG_DIR is set to {}, so Nextcloud reads its configuration there, not \
+         in {}: unset it, or give the installation folder alone; nothing was changed",
+        env_dir.display(),
+        dir.display()
+    )))
+}
+
+fn parent(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The files Nextcloud includes, in its order: `config.php`, then `glob("*.config.php")`
+/// (no name starting with a dot) in `natsort` order.
+fn files(dir: &Path, main: &Path) -> Result<Vec<PathBuf>> {
+    let mut extra: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .map_err(|e| cannot_read(dir, &e.to_string()))?
+        .map(|entry| entry.map(|e| e.file_name().as_bytes().to_vec()))
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| cannot_read(dir, &e.to_string()))?;
+    extra.retain(|name| name.ends_with(b".config.php") && !name.starts_with(b"."));
+    // glob sorts by byte order (the C locale), natsort then sorts stably.
+    extra.sort();
+    extra.sort_by(|a, b| natural_cmp(a, b));
+    let mut files = vec![main.to_path_buf()];
+    files.extend(
+        extra
+            .into_iter()
+            .map(|name| dir.join(std::ffi::OsStr::from_bytes(&name))),
+    );
+    Ok(files)
+}
+
+/// Refuse to go on unless this process runs as the owner of `config.php` (root
+/// included), as `occ` refuses: the configuration is code that only its owner runs.
+fn check_owner(file: &Path) -> Result<()> {
+    let owner = std::fs::metadata(file)
+        .map_err(|e| cannot_read(file, &e.to_string()))?
+        .uid();
+    let me = crate::sys::effective_uid();
+    if owner == me {
+        return Ok(());
+    }
+    Err(Error::new(
+        Id::NotInstallationOwner,
+        format!(
+            "pwaccount must run as the user that owns {} (user id {owner}), as Nextcloud's \
+             occ must; it runs as user id {me}. Try `sudo -u '#{owner}' pwaccount …`, or \
+             with Docker `docker exec -u {owner} CONTAINER pwaccount …`; nothing was read \
+             or changed",
+            file.display()
+        ),
+    ))
 }
 
 /// Read and merge the configuration of the installation at `path`.
 pub fn read(path: &Path) -> Result<Config> {
-    let (dir, main) = locate(path)?;
-    let mut files = vec![main.clone()];
-    let mut extra: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| cannot_read(&dir, &e.to_string()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(".config.php") && n != "config.php")
-        })
-        .collect();
-    extra.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-    files.extend(extra);
-
+    let config_dir_env = std::env::var_os("NEXTCLOUD_CONFIG_DIR");
+    let (root, dir) = locate(path, config_dir_env.as_ref())?;
+    let main = dir.join("config.php");
+    if !main.exists() {
+        return Err(config_error(format!(
+            "the Nextcloud configuration {} does not exist",
+            main.display()
+        )));
+    }
+    check_owner(&main)?;
+    let files = files(&dir, &main)?;
     let mut merged = Map::new();
     for file in &files {
-        let text = std::fs::read_to_string(file).map_err(|e| cannot_read(file, &e.to_string()))?;
-        let values = match parse(&text) {
-            Ok(values) => values,
-            Err(at) => return with_php(&dir, &files, file, &at),
-        };
-        replace_recursive(&mut merged, values);
+        let bytes = read_file(file)?;
+        match parse(&bytes) {
+            Ok(Some(values)) => replace_recursive(&mut merged, values),
+            Ok(None) => {}
+            Err(at) => {
+                merged = with_php(&root, &dir, &files, file, &at)?;
+                break;
+            }
+        }
     }
-    let root = dir
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
     Ok(Config {
         values: merged,
+        env: nc_variables(),
         root,
+        dir,
         file: main,
     })
 }
 
-fn cannot_read(path: &Path, why: &str) -> Error {
-    Error::new(
-        Id::NextcloudConfig,
-        format!(
-            "cannot read the Nextcloud configuration {}: {why}",
-            path.display()
-        ),
-    )
+/// The `NC_<key>` variables of the environment (Nextcloud reads them with `getenv()`,
+/// so only names and values that are text).
+fn nc_variables() -> BTreeMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .filter_map(|(k, v)| Some((k.strip_prefix("NC_")?.to_owned(), v)))
+        .collect()
 }
 
-/// The files hold more than literal arrays: let the installation's PHP evaluate them, as
-/// Nextcloud would, and print the merged array as JSON.
-fn with_php(dir: &Path, files: &[PathBuf], failed: &Path, at: &str) -> Result<Config> {
-    let script = "$m = []; foreach (array_slice($argv, 1) as $f) { unset($CONFIG); include $f; \
-                  if (isset($CONFIG) && is_array($CONFIG)) { $m = array_replace_recursive($m, $CONFIG); } } \
-                  echo json_encode($m, JSON_FORCE_OBJECT);";
-    let output = std::process::Command::new("php")
-        .arg("-r")
-        .arg(script)
-        .arg("--")
-        .args(files)
-        .stdin(std::process::Stdio::null())
-        .output();
-    let refuse = |why: String| {
-        Error::new(
-            Id::NextcloudConfig,
-            format!(
-                "cannot read the Nextcloud configuration {}: {at}; it is not a plain literal \
-                 array, and {why}",
-                failed.display()
-            ),
-        )
-    };
-    let output = output.map_err(|_| refuse("no php program was found to evaluate it".into()))?;
-    if !output.status.success() {
-        return Err(refuse("php could not evaluate it".into()));
+/// The bytes of one configuration file: a regular file (opened without waiting, so a
+/// FIFO cannot hang the run) of at most `MAX_FILE` bytes.
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| cannot_read(path, &e.to_string()))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| cannot_read(path, &e.to_string()))?;
+    if !meta.is_file() {
+        return Err(cannot_read(path, "it is not a regular file"));
     }
-    let values: Map<String, Value> = serde_json::from_slice(&output.stdout)
-        .map_err(|_| refuse("php printed something that is not the configuration".into()))?;
-    let root = dir
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let file = files.first().cloned().unwrap_or_default();
-    Ok(Config { values, root, file })
+    if meta.len() > MAX_FILE {
+        return Err(cannot_read(
+            path,
+            &format!(
+                "it is larger than {} KiB, which no Nextcloud configuration is",
+                MAX_FILE / 1024
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(path, &e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(cannot_read(path, "it grew past the size limit while read"));
+    }
+    Ok(bytes)
+}
+
+fn cannot_read(path: &Path, why: &str) -> Error {
+    config_error(format!(
+        "cannot read the Nextcloud configuration {}: {why}; nothing was changed",
+        path.display()
+    ))
+}
+
+/// What `php` runs: the files included one by one as `Config::readData` includes them
+/// (inside a function, with `OC::$SERVERROOT`), output counted as Nextcloud counts it,
+/// the merged array printed as JSON with text that is not UTF-8 marked.
+const PHP_READER: &str = r#"
+class OC { public static $SERVERROOT = ''; public static $configDir = ''; }
+OC::$SERVERROOT = $argv[1];
+OC::$configDir = $argv[2];
+function pwaccount_include($file) {
+    unset($CONFIG);
+    include $file;
+    return (isset($CONFIG) && is_array($CONFIG)) ? $CONFIG : null;
+}
+function pwaccount_mark($v) {
+    if (is_string($v) && !preg_match('//u', $v)) { return ["\0pwaccount:non-utf8" => true]; }
+    if (is_array($v)) { foreach ($v as $k => $x) { $v[$k] = pwaccount_mark($x); } }
+    return $v;
+}
+$merged = [];
+foreach (array_slice($argv, 3) as $file) {
+    ob_start();
+    $config = pwaccount_include($file);
+    if (ob_get_clean() !== '') { fwrite(STDERR, "pwaccount: output\n"); exit(3); }
+    if ($config !== null) { $merged = array_replace_recursive($merged, $config); }
+}
+echo json_encode(pwaccount_mark($merged), JSON_FORCE_OBJECT | JSON_PRESERVE_ZERO_FRACTION);
+"#;
+
+/// The files hold more than literal arrays: let `php` evaluate them as Nextcloud would.
+fn with_php(
+    root: &Path,
+    dir: &Path,
+    files: &[PathBuf],
+    failed: &Path,
+    at: &str,
+) -> Result<Map<String, Value>> {
+    let refuse = |why: &str| {
+        config_error(format!(
+            "cannot read the Nextcloud configuration {}: {at}; it is not a plain literal \
+             array, and {why}; nothing was changed",
+            failed.display()
+        ))
+    };
+    let mut command = std::process::Command::new("php");
+    command
+        .args(["-n", "-d", "display_errors=stderr", "-r", PHP_READER, "--"])
+        .arg(root)
+        .arg(dir)
+        .args(files)
+        .env_clear()
+        .envs(crate::sys::child_environment())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(_) => return Err(refuse("no php program was found to evaluate it")),
+    };
+    let stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(stdout) = stdout {
+            let _ = stdout.take(PHP_OUTPUT + 1).read_to_end(&mut out);
+        }
+        out
+    });
+    let deadline = Instant::now() + PHP_TIME;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline && !crate::interrupt::requested() => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    crate::interrupt::check()?;
+    let output = reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Err(refuse(&format!(
+            "php did not finish evaluating it within {} seconds",
+            PHP_TIME.as_secs()
+        )));
+    };
+    if status.code() == Some(3) {
+        return Err(refuse(
+            "it prints text when included (Nextcloud's occ refuses such a file: \"Config file \
+             has leading content\")",
+        ));
+    }
+    if !status.success() {
+        return Err(refuse("php could not evaluate it"));
+    }
+    if output.len() as u64 > PHP_OUTPUT {
+        return Err(refuse("php printed more than a configuration"));
+    }
+    serde_json::from_slice(&output)
+        .map_err(|_| refuse("php printed something that is not the configuration"))
 }
 
 /// `array_replace_recursive`: arrays are merged key by key, anything else replaced.
 fn replace_recursive(into: &mut Map<String, Value>, from: Map<String, Value>) {
     for (key, value) in from {
         match (into.get_mut(&key), value) {
-            (Some(Value::Object(old)), Value::Object(new)) => replace_recursive(old, new),
+            (Some(Value::Object(old)), Value::Object(new)) if !new.contains_key(NON_UTF8) => {
+                replace_recursive(old, new)
+            }
             (_, value) => {
                 into.insert(key, value);
             }
@@ -190,73 +465,126 @@ fn replace_recursive(into: &mut Map<String, Value>, from: Map<String, Value>) {
     }
 }
 
-/// PHP's natsort order, near enough for file names: digit runs compare as numbers.
-fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+/// PHP's `strnatcmp` (what `natsort` uses): runs of digits compare as numbers (or, when
+/// either starts with 0, digit by digit from the left), white space is skipped, and
+/// zeros leading the whole string are ignored.
+fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    if a.is_empty() || b.is_empty() {
+        return a.len().cmp(&b.len());
+    }
+    let digit = |s: &[u8], i: usize| s.get(i).is_some_and(u8::is_ascii_digit);
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let (mut i, mut j) = (0, 0);
+    while a[i] == b'0' && digit(a, i + 1) {
+        i += 1;
+    }
+    while b[j] == b'0' && digit(b, j + 1) {
+        j += 1;
+    }
     loop {
-        match (a.first(), b.first()) {
-            (None, None) => return std::cmp::Ordering::Equal,
-            (None, _) => return std::cmp::Ordering::Less,
-            (_, None) => return std::cmp::Ordering::Greater,
-            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
-                let da = a.iter().take_while(|c| c.is_ascii_digit()).count();
-                let db = b.iter().take_while(|c| c.is_ascii_digit()).count();
-                let na = std::str::from_utf8(&a[..da])
-                    .unwrap_or("0")
-                    .trim_start_matches('0');
-                let nb = std::str::from_utf8(&b[..db])
-                    .unwrap_or("0")
-                    .trim_start_matches('0');
-                let order = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
-                if order != std::cmp::Ordering::Equal {
-                    return order;
+        while i < a.len() && space(a[i]) {
+            i += 1;
+        }
+        while j < b.len() && space(b[j]) {
+            j += 1;
+        }
+        let (ca, cb) = (
+            a.get(i).copied().unwrap_or(0),
+            b.get(j).copied().unwrap_or(0),
+        );
+        if ca.is_ascii_digit() && cb.is_ascii_digit() {
+            let fractional = ca == b'0' || cb == b'0';
+            let mut bias = Equal;
+            loop {
+                match (digit(a, i), digit(b, j)) {
+                    (false, false) => break,
+                    (false, true) => return Less,
+                    (true, false) => return Greater,
+                    (true, true) => {
+                        let order = a[i].cmp(&b[j]);
+                        if fractional && order != Equal {
+                            return order;
+                        }
+                        if bias == Equal {
+                            bias = order;
+                        }
+                    }
                 }
-                a = &a[da..];
-                b = &b[db..];
+                i += 1;
+                j += 1;
             }
-            (Some(x), Some(y)) if x != y => return x.cmp(y),
-            _ => {
-                a = &a[1..];
-                b = &b[1..];
+            if bias != Equal {
+                return bias;
             }
+            match (i >= a.len(), j >= b.len()) {
+                (true, true) => return Equal,
+                (true, false) => return Less,
+                (false, true) => return Greater,
+                _ => {}
+            }
+            continue;
+        }
+        match ca.cmp(&cb) {
+            Equal => {}
+            order => return order,
+        }
+        i += 1;
+        j += 1;
+        match (i >= a.len(), j >= b.len()) {
+            (true, true) => return Equal,
+            (true, false) => return Less,
+            (false, true) => return Greater,
+            _ => {}
         }
     }
 }
 
-/// Parse a file holding `<?php … $CONFIG = <array>;`. The error says where and why.
-fn parse(text: &str) -> std::result::Result<Map<String, Value>, String> {
-    let mut p = Parser {
-        s: text.as_bytes(),
-        i: 0,
-    };
-    let start = text
-        .find("<?php")
-        .ok_or_else(|| "it does not begin with <?php".to_owned())?;
-    if !text[..start].trim().is_empty() {
-        return Err("it has content before <?php".into());
+/// Parse one file: `None` when it sets no `$CONFIG` (an empty file, `<?php` alone), the
+/// array otherwise. The error says what and on which line.
+fn parse(bytes: &[u8]) -> std::result::Result<Option<Map<String, Value>>, String> {
+    let mut p = Parser { s: bytes, i: 0 };
+    if bytes.is_empty() {
+        return Ok(None);
     }
-    p.i = start + 5;
-    p.skip();
-    if p.eat_str("$CONFIG") {
-        p.skip();
+    if !p.eat_open_tag() {
+        return Err(p.error(if bytes.starts_with(b"\xEF\xBB\xBF") {
+            "it begins with a byte-order mark, which PHP prints (\"leading content\")"
+        } else {
+            "it has content before <?php, which PHP prints (\"leading content\")"
+        }));
+    }
+    p.skip()?;
+    if p.at_end() {
+        return Ok(None);
+    }
+    let mut result = None;
+    if p.eat(b"$CONFIG") {
+        p.skip()?;
         p.expect(b'=')?;
         let value = p.value()?;
-        p.skip();
         p.expect(b';')?;
-        p.skip();
-        if p.i < p.s.len() && !p.rest().starts_with("?>") {
-            return Err(p.error("more than one $CONFIG assignment"));
-        }
+        p.skip()?;
         match value {
-            Value::Object(map) => Ok(map),
-            _ => Err("$CONFIG is not an array".into()),
+            Value::Object(map) if !map.contains_key(NON_UTF8) => result = Some(map),
+            _ => return Err(p.error("$CONFIG is not an array")),
         }
-    } else if p.i >= p.s.len() {
-        // A file with no assignment contributes nothing.
-        Ok(Map::new())
-    } else {
-        Err(p.error("expected $CONFIG = …"))
     }
+    if p.eat(b"?>") {
+        // PHP swallows one line break right after the closing tag; anything else is printed.
+        let _ = p.eat(b"\r\n") || p.eat(b"\n");
+        if !p.at_end() {
+            return Err(p.error("there is text after ?>, which PHP prints or runs"));
+        }
+    }
+    if !p.at_end() {
+        return Err(p.error(if result.is_some() {
+            "a statement after the $CONFIG array"
+        } else {
+            "expected $CONFIG = …"
+        }));
+    }
+    Ok(result)
 }
 
 struct Parser<'a> {
@@ -265,42 +593,69 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn rest(&self) -> &str {
-        std::str::from_utf8(&self.s[self.i..]).unwrap_or("")
+    fn at_end(&self) -> bool {
+        self.i >= self.s.len()
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn rest(&self) -> &[u8] {
+        &self.s[self.i.min(self.s.len())..]
     }
 
     fn error(&self, what: &str) -> String {
-        let line = self.s[..self.i.min(self.s.len())]
-            .iter()
-            .filter(|&&c| c == b'\n')
-            .count()
-            + 1;
+        let end = self.i.min(self.s.len());
+        let line = self.s[..end].iter().filter(|&&c| c == b'\n').count() + 1;
         format!("{what} (line {line})")
     }
 
-    /// Skip white space and comments.
-    fn skip(&mut self) {
+    /// `<?php` followed by white space or the end of the file.
+    fn eat_open_tag(&mut self) -> bool {
+        let tag = self
+            .s
+            .get(..5)
+            .is_some_and(|t| t.eq_ignore_ascii_case(b"<?php"));
+        let next = self.s.get(5).copied();
+        if tag && next.is_none_or(|c| c.is_ascii_whitespace()) {
+            self.i = 5;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skip white space and comments. A `//` or `#` comment ends at a line break or at
+    /// `?>`, as PHP ends it; `#[` is an attribute, not a comment.
+    fn skip(&mut self) -> std::result::Result<(), String> {
         loop {
-            while self.i < self.s.len() && self.s[self.i].is_ascii_whitespace() {
+            while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
                 self.i += 1;
             }
             let rest = self.rest();
-            if rest.starts_with("//") || rest.starts_with('#') {
-                while self.i < self.s.len() && self.s[self.i] != b'\n' {
+            if rest.starts_with(b"#[") {
+                return Err(self.error("an attribute (#[…])"));
+            }
+            if rest.starts_with(b"//") || rest.starts_with(b"#") {
+                while let Some(c) = self.peek() {
+                    if c == b'\n' || self.rest().starts_with(b"?>") {
+                        break;
+                    }
                     self.i += 1;
                 }
-            } else if rest.starts_with("/*") {
-                match rest.find("*/") {
-                    Some(end) => self.i += end + 2,
-                    None => self.i = self.s.len(),
+            } else if rest.starts_with(b"/*") {
+                match rest[2..].windows(2).position(|w| w == b"*/") {
+                    Some(end) => self.i += 2 + end + 2,
+                    None => return Err(self.error("a comment that does not end")),
                 }
             } else {
-                return;
+                return Ok(());
             }
         }
     }
 
-    fn eat_str(&mut self, word: &str) -> bool {
+    fn eat(&mut self, word: &[u8]) -> bool {
         if self.rest().starts_with(word) {
             self.i += word.len();
             true
@@ -318,7 +673,7 @@ impl Parser<'_> {
         if self
             .s
             .get(end)
-            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c >= 0x80)
         {
             return false;
         }
@@ -327,8 +682,8 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, c: u8) -> std::result::Result<(), String> {
-        self.skip();
-        if self.s.get(self.i) == Some(&c) {
+        self.skip()?;
+        if self.peek() == Some(c) {
             self.i += 1;
             Ok(())
         } else {
@@ -337,36 +692,46 @@ impl Parser<'_> {
     }
 
     fn value(&mut self) -> std::result::Result<Value, String> {
-        self.skip();
+        self.skip()?;
         if self.eat_word("array") {
             self.expect(b'(')?;
             return self.array(b')');
         }
-        if self.eat_str("[") {
+        if self.eat(b"[") {
             return self.array(b']');
         }
-        if self.eat_word("true") {
-            return Ok(Value::Bool(true));
-        }
-        if self.eat_word("false") {
-            return Ok(Value::Bool(false));
-        }
-        if self.eat_word("null") {
-            return Ok(Value::Null);
+        for (word, value) in [
+            ("true", Value::Bool(true)),
+            ("false", Value::Bool(false)),
+            ("null", Value::Null),
+        ] {
+            if self.eat_word(word) || self.eat(b"\\") && self.eat_word(word) {
+                return Ok(value);
+            }
         }
         if let Some(n) = self.mysql_constant() {
             return Ok(Value::Number(n.into()));
         }
-        match self.s.get(self.i) {
-            Some(b'\'' | b'"') => self.quoted().map(Value::String),
-            Some(c) if c.is_ascii_digit() || *c == b'-' || *c == b'+' => self.number(),
+        match self.peek() {
+            Some(b'\'' | b'"') => self.quoted(),
+            Some(b'-' | b'+') => {
+                let negative = self.peek() == Some(b'-');
+                self.i += 1;
+                self.skip()?;
+                if !self.peek().is_some_and(|c| c.is_ascii_digit() || c == b'.') {
+                    return Err(self.error("not a literal value"));
+                }
+                let n = self.number()?;
+                Ok(if negative { negate(n) } else { n })
+            }
+            Some(c) if c.is_ascii_digit() || c == b'.' => self.number(),
             _ => Err(self.error("not a literal value")),
         }
     }
 
     /// A PDO MySQL attribute constant, as `dbdriveroptions` keys are written
-    /// (`PDO::MYSQL_ATTR_SSL_CA`, `\Pdo\Mysql::ATTR_SSL_CA`, …): its value in PHP 8.4
-    /// with mysqlnd (printed by that PHP).
+    /// (`PDO::MYSQL_ATTR_SSL_CA`, `\Pdo\Mysql::ATTR_SSL_CA`, …): its value in PHP with
+    /// mysqlnd.
     fn mysql_constant(&mut self) -> Option<i64> {
         const NAMES: [&str; 16] = [
             "USE_BUFFERED_QUERY",
@@ -387,125 +752,322 @@ impl Parser<'_> {
             "LOCAL_INFILE_DIRECTORY",
         ];
         let rest = self.rest();
-        let rest = rest.strip_prefix('\\').unwrap_or(rest);
-        let (prefix, name) = ["PDO::MYSQL_ATTR_", "Pdo\\Mysql::ATTR_"]
+        let slash = usize::from(rest.starts_with(b"\\"));
+        let rest = &rest[slash..];
+        let (prefix, name): (&[u8], &[u8]) = [&b"PDO::MYSQL_ATTR_"[..], &b"Pdo\\Mysql::ATTR_"[..]]
             .iter()
-            .find_map(|p| rest.strip_prefix(p).map(|name| (p, name)))?;
+            .find_map(|p| rest.strip_prefix(*p).map(|name| (*p, name)))?;
         let len = name
-            .bytes()
-            .take_while(|c| c.is_ascii_uppercase() || *c == b'_')
+            .iter()
+            .take_while(|c| c.is_ascii_uppercase() || **c == b'_')
             .count();
-        let index = NAMES.iter().position(|n| *n == &name[..len])?;
-        let slash = usize::from(self.rest().starts_with('\\'));
+        if name
+            .get(len)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
+            return None;
+        }
+        let index = NAMES.iter().position(|n| n.as_bytes() == &name[..len])?;
         self.i += slash + prefix.len() + len;
         Some(1000 + index as i64)
     }
 
     fn array(&mut self, close: u8) -> std::result::Result<Value, String> {
         let mut map = Map::new();
-        let mut next_index: i64 = 0;
+        let mut next_index: Option<i64> = None;
         loop {
-            self.skip();
-            if self.s.get(self.i) == Some(&close) {
+            self.skip()?;
+            if self.peek() == Some(close) {
                 self.i += 1;
                 return Ok(Value::Object(map));
             }
             let first = self.value()?;
-            self.skip();
-            let (key, value) = if self.eat_str("=>") {
-                let key = match first {
-                    Value::String(s) => s,
-                    Value::Number(n) => n.to_string(),
-                    Value::Bool(b) => i64::from(b).to_string(),
-                    _ => return Err(self.error("an array key must be a string or a number")),
-                };
+            self.skip()?;
+            let (key, value) = if self.eat(b"=>") {
+                let key = array_key(&first).ok_or_else(|| {
+                    self.error("an array key must be a string, a number, a boolean or null")
+                })?;
                 (key, self.value()?)
             } else {
-                (next_index.to_string(), first)
+                // PHP < 8.3 and ≥ 8.3 differ after a negative key: refuse that case.
+                let index = match next_index {
+                    None => 0,
+                    Some(n) if n >= 0 => n,
+                    Some(_) => return Err(self.error("a value without a key after a negative key")),
+                };
+                (index.to_string(), first)
             };
-            if let Ok(n) = key.parse::<i64>() {
-                next_index = next_index.max(n + 1);
+            if let Ok(n) = key.parse::<i64>()
+                && n.to_string() == key
+            {
+                next_index = Some(match next_index {
+                    Some(m) if m >= 0 => m.max(n.saturating_add(1)),
+                    _ if n >= 0 => n.saturating_add(1),
+                    _ => n,
+                });
             }
             map.insert(key, value);
-            self.skip();
-            if self.s.get(self.i) == Some(&b',') {
+            self.skip()?;
+            if self.peek() == Some(b',') {
                 self.i += 1;
-            } else if self.s.get(self.i) != Some(&close) {
+            } else if self.peek() != Some(close) {
                 return Err(self.error("expected ',' or the end of the array"));
             }
         }
     }
 
     /// A quoted string. In single quotes only `\'` and `\\` are escapes; in double quotes
-    /// the simple escapes are read, and a string that interpolates a variable is not a
-    /// literal.
-    fn quoted(&mut self) -> std::result::Result<String, String> {
+    /// PHP's escapes are read, and a string that interpolates a variable is not a literal.
+    fn quoted(&mut self) -> std::result::Result<Value, String> {
         let quote = self.s[self.i];
         self.i += 1;
         let mut out = Vec::new();
-        while let Some(&c) = self.s.get(self.i) {
+        while let Some(c) = self.peek() {
             self.i += 1;
             if c == quote {
-                return String::from_utf8(out).map_err(|_| self.error("not UTF-8"));
+                return Ok(match String::from_utf8(out) {
+                    Ok(s) => Value::String(s),
+                    Err(_) => non_utf8(),
+                });
             }
-            let next = self.s.get(self.i).copied();
-            match (quote, c, next) {
-                (b'\'', b'\\', Some(e @ (b'\'' | b'\\'))) => {
-                    out.push(e);
-                    self.i += 1;
+            if quote == b'\'' {
+                match (c, self.peek()) {
+                    (b'\\', Some(e @ (b'\'' | b'\\'))) => {
+                        out.push(e);
+                        self.i += 1;
+                    }
+                    _ => out.push(c),
                 }
-                (b'"', b'$', _) => return Err(self.error("a string that interpolates a variable")),
-                (b'"', b'\\', Some(e)) => {
-                    out.push(match e {
-                        b'n' => b'\n',
-                        b't' => b'\t',
-                        b'r' => b'\r',
-                        b'\\' | b'"' | b'$' => e,
-                        _ => return Err(self.error("an escape sequence not read here")),
-                    });
-                    self.i += 1;
+                continue;
+            }
+            match c {
+                b'$' if self.peek().is_some_and(|n| {
+                    n.is_ascii_alphabetic() || n == b'_' || n >= 0x80 || n == b'{'
+                }) =>
+                {
+                    return Err(self.error("a string that interpolates a variable"));
                 }
+                b'{' if self.peek() == Some(b'$') => {
+                    return Err(self.error("a string that interpolates a variable"));
+                }
+                b'\\' => self.escape(&mut out)?,
                 _ => out.push(c),
             }
         }
         Err(self.error("a string that does not end"))
     }
 
-    fn number(&mut self) -> std::result::Result<Value, String> {
-        let start = self.i;
-        if matches!(self.s.get(self.i), Some(b'-' | b'+')) {
+    /// One escape in a double-quoted string (the backslash is read).
+    fn escape(&mut self, out: &mut Vec<u8>) -> std::result::Result<(), String> {
+        let Some(e) = self.peek() else {
+            return Err(self.error("a string that does not end"));
+        };
+        let simple = match e {
+            b'n' => Some(b'\n'),
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'v' => Some(0x0b),
+            b'e' => Some(0x1b),
+            b'f' => Some(0x0c),
+            b'\\' | b'$' | b'"' => Some(e),
+            _ => None,
+        };
+        if let Some(byte) = simple {
+            out.push(byte);
             self.i += 1;
+            return Ok(());
         }
-        while self
-            .s
-            .get(self.i)
-            .is_some_and(|c| c.is_ascii_digit() || *c == b'.' || *c == b'_')
-        {
+        let digits = |p: &Self, radix: u32, max: usize| {
+            p.rest()
+                .iter()
+                .take(max)
+                .take_while(|c| (**c as char).is_digit(radix))
+                .count()
+        };
+        let number = |bytes: &[u8], radix: u32| {
+            u32::from_str_radix(std::str::from_utf8(bytes).unwrap_or("0"), radix).unwrap_or(0)
+        };
+        if (b'0'..=b'7').contains(&e) {
+            let n = digits(self, 8, 3);
+            // PHP keeps the low byte of an octal escape over \377.
+            out.push((number(&self.rest()[..n], 8) & 0xff) as u8);
+            self.i += n;
+        } else if e == b'x' && self.s.get(self.i + 1).is_some_and(u8::is_ascii_hexdigit) {
             self.i += 1;
+            let n = digits(self, 16, 2);
+            out.push(number(&self.rest()[..n], 16) as u8);
+            self.i += n;
+        } else if e == b'u' && self.s.get(self.i + 1) == Some(&b'{') {
+            let close = self.rest()[2..]
+                .iter()
+                .position(|c| *c == b'}')
+                .ok_or_else(|| self.error("a \\u{…} escape that does not end"))?;
+            let hex = &self.rest()[2..2 + close];
+            let ch = (!hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit))
+                .then(|| char::from_u32(number(hex, 16)))
+                .flatten()
+                .ok_or_else(|| self.error("a \\u{…} escape that is not a character"))?;
+            let mut buf = [0; 4];
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            self.i += 2 + close + 1;
+        } else {
+            // Not an escape: PHP keeps the backslash.
+            out.push(b'\\');
         }
-        let text: String = self
-            .rest_from(start)
-            .chars()
-            .filter(|c| *c != '_')
-            .collect();
-        if let Ok(n) = text.parse::<i64>() {
-            return Ok(Value::from(n));
-        }
-        text.parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| self.error("not a number"))
+        Ok(())
     }
 
-    fn rest_from(&self, start: usize) -> &str {
-        std::str::from_utf8(&self.s[start..self.i]).unwrap_or("")
+    /// A PHP number literal: decimal, `0x`, `0b`, `0o` or legacy `0` octal integers
+    /// (with `_` between digits), or a decimal float with an optional exponent. An
+    /// integer past PHP_INT_MAX becomes a float, as in PHP.
+    fn number(&mut self) -> std::result::Result<Value, String> {
+        let start = self.i;
+        let run = |p: &mut Self, ok: &dyn Fn(u8) -> bool| -> std::result::Result<Vec<u8>, String> {
+            let mut digits = Vec::new();
+            while let Some(c) = p.peek() {
+                if ok(c) {
+                    digits.push(c);
+                    p.i += 1;
+                } else if c == b'_'
+                    && !digits.is_empty()
+                    && p.s.get(p.i + 1).is_some_and(|n| ok(*n))
+                {
+                    p.i += 1;
+                } else {
+                    break;
+                }
+            }
+            Ok(digits)
+        };
+        let rest = self.rest();
+        let radix = match rest.get(..2) {
+            Some(b"0x" | b"0X") => Some(16),
+            Some(b"0b" | b"0B") => Some(2),
+            Some(b"0o" | b"0O") => Some(8),
+            _ => None,
+        };
+        let value = if let Some(radix) = radix {
+            self.i += 2;
+            let digits = run(self, &|c| (c as char).is_digit(radix))?;
+            if digits.is_empty() {
+                return Err(self.error("not a number"));
+            }
+            integer(&digits, radix)
+        } else {
+            let whole = run(self, &|c| c.is_ascii_digit())?;
+            let mut float = false;
+            let mut text = String::from_utf8_lossy(&whole).into_owned();
+            if self.peek() == Some(b'.') && !self.rest().starts_with(b"..") {
+                self.i += 1;
+                let fraction = run(self, &|c| c.is_ascii_digit())?;
+                if whole.is_empty() && fraction.is_empty() {
+                    return Err(self.error("not a number"));
+                }
+                text.push('.');
+                text.push_str(&String::from_utf8_lossy(&fraction));
+                float = true;
+            }
+            if matches!(self.peek(), Some(b'e' | b'E')) {
+                let save = self.i;
+                self.i += 1;
+                let mut exponent = String::from("e");
+                if let Some(sign @ (b'+' | b'-')) = self.peek() {
+                    exponent.push(sign as char);
+                    self.i += 1;
+                }
+                let digits = run(self, &|c| c.is_ascii_digit())?;
+                if digits.is_empty() {
+                    self.i = save;
+                } else {
+                    exponent.push_str(&String::from_utf8_lossy(&digits));
+                    text.push_str(&exponent);
+                    float = true;
+                }
+            }
+            if float {
+                let f: f64 = format!("0{text}")
+                    .parse()
+                    .map_err(|_| self.error("not a number"))?;
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| self.error("a number out of range"))?
+            } else if whole.len() > 1 && whole[0] == b'0' {
+                if whole.iter().any(|c| *c > b'7') {
+                    return Err(self.error("an octal number with a digit 8 or 9"));
+                }
+                integer(&whole, 8)
+            } else {
+                integer(&whole, 10)
+            }
+        };
+        if self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+        {
+            self.i = start;
+            return Err(self.error("not a number PHP reads"));
+        }
+        Ok(value)
     }
+}
+
+/// An integer literal's value: an integer, or a float past PHP_INT_MAX.
+fn integer(digits: &[u8], radix: u32) -> Value {
+    let text = std::str::from_utf8(digits).unwrap_or("0");
+    match i64::from_str_radix(text, radix) {
+        Ok(n) => Value::from(n),
+        Err(_) => {
+            if let Ok(n) = u128::from_str_radix(text, radix) {
+                return serde_json::Number::from_f64(n as f64).map_or(Value::Null, Value::Number);
+            }
+            let f = digits.iter().fold(0f64, |acc, d| {
+                acc * f64::from(radix) + f64::from((*d as char).to_digit(radix).unwrap_or(0))
+            });
+            serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+        }
+    }
+}
+
+fn negate(value: Value) -> Value {
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) if i != i64::MIN => Value::from(-i),
+            (_, Some(f)) => serde_json::Number::from_f64(-f).map_or(Value::Null, Value::Number),
+            _ => Value::Null,
+        },
+        other => other,
+    }
+}
+
+fn non_utf8() -> Value {
+    let mut marker = Map::new();
+    marker.insert(NON_UTF8.into(), Value::Bool(true));
+    Value::Object(marker)
+}
+
+/// An array key as PHP stores it: integers (and decimal-integer strings) as integers,
+/// floats truncated, booleans as 0/1, null as "".
+fn array_key(value: &Value) -> Option<String> {
+    Some(match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(f)) if f.is_finite() && f.abs() < 9.2e18 => (f.trunc() as i64).to_string(),
+            _ => return None,
+        },
+        Value::Bool(b) => i64::from(*b).to_string(),
+        Value::Null => String::new(),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn map(text: &str) -> Map<String, Value> {
+        parse(text.as_bytes()).unwrap().unwrap()
+    }
 
     #[test]
     fn reads_what_the_installer_writes() {
@@ -513,7 +1075,7 @@ mod tests {
                     'trusted_domains' => \n  array (\n    0 => 'localhost',\n    1 => '127.0.0.1',\n  ),\n  \
                     'dbtype' => 'sqlite3',\n  'loglevel' => 2,\n  'installed' => true,\n  \
                     'x' => NULL, // trailing\n  'f' => -1.5,\n);\n";
-        let map = parse(text).unwrap();
+        let map = map(text);
         assert_eq!(map["secret"], "a'b\\c");
         assert_eq!(map["trusted_domains"]["1"], "127.0.0.1");
         assert_eq!(map["loglevel"], 2);
@@ -523,25 +1085,69 @@ mod tests {
     }
 
     #[test]
-    fn short_arrays_lists_and_double_quotes() {
-        let map = parse("<?php $CONFIG = ['a' => [\"x\\ty\", 'z'], 'b' => \"q\"];").unwrap();
-        assert_eq!(map["a"]["0"], "x\ty");
-        assert_eq!(map["a"]["1"], "z");
-        assert_eq!(map["b"], "q");
+    fn php_number_literals() {
+        let map = map(
+            "<?php $CONFIG = ['o' => 017, 'o2' => 0o17, 'h' => 0x1F, 'b' => 0b101, 'u' => 1_000, \
+             'e' => 1e3, 'd' => .5, 'n' => - 3, 'big' => 9223372036854775808];",
+        );
+        assert_eq!(map["o"], 15);
+        assert_eq!(map["o2"], 15);
+        assert_eq!(map["h"], 31);
+        assert_eq!(map["b"], 5);
+        assert_eq!(map["u"], 1000);
+        assert_eq!(map["e"], 1000.0);
+        assert_eq!(map["d"], 0.5);
+        assert_eq!(map["n"], -3);
+        assert_eq!(map["big"], 9223372036854775808.0);
+        for bad in ["019", "1_", "0x", "1__0", "12abc"] {
+            assert!(
+                parse(format!("<?php $CONFIG = ['a' => {bad}];").as_bytes()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn double_quoted_escapes() {
+        let map = map(r#"<?php $CONFIG = ['a' => "x\ty\101\x41\u{e9}\q$ {", 'b' => "\\\$"];"#);
+        assert_eq!(map["a"], "x\tyAAé\\q$ {");
+        assert_eq!(map["b"], "\\$");
     }
 
     #[test]
     fn pdo_mysql_constants_are_read_as_their_values() {
-        let map = parse(
+        let map = map(
             "<?php $CONFIG = ['dbdriveroptions' => [PDO::MYSQL_ATTR_SSL_CA => '/ca.pem', \
              \\PDO::MYSQL_ATTR_SSL_VERIFY_SERVER_CERT => false, \\Pdo\\Mysql::ATTR_SSL_KEY => '/k']];",
-        )
-        .unwrap();
+        );
         let options = &map["dbdriveroptions"];
         assert_eq!(options["1009"], "/ca.pem");
         assert_eq!(options["1014"], false);
         assert_eq!(options["1007"], "/k");
-        assert!(parse("<?php $CONFIG = [PDO::MYSQL_ATTR_NOPE => 1];").is_err());
+        assert!(parse(b"<?php $CONFIG = [PDO::MYSQL_ATTR_NOPE => 1];").is_err());
+    }
+
+    #[test]
+    fn files_that_set_nothing_and_files_that_print() {
+        assert_eq!(parse(b"").unwrap(), None);
+        assert_eq!(parse(b"<?php\n").unwrap(), None);
+        assert_eq!(parse(b"<?php\n// nothing\n?>\n").unwrap(), None);
+        assert!(parse(b"<?php $CONFIG = [];\n?>\n").unwrap().is_some());
+        assert!(parse(b"<?php $CONFIG = [];\r\n?>\r\n").unwrap().is_some());
+        for printing in [
+            &b" <?php $CONFIG = [];"[..],
+            b"\xEF\xBB\xBF<?php $CONFIG = [];",
+            b"<?php $CONFIG = [];\n?>\n\n",
+            b"<?php $CONFIG = ['dbname' => 'a'];\n?>\n<?php $CONFIG['dbname'] = 'other';",
+            b"<?php $CONFIG = []; // x ?> y",
+            b"\n",
+        ] {
+            assert!(
+                parse(printing).is_err(),
+                "{}",
+                String::from_utf8_lossy(printing)
+            );
+        }
     }
 
     #[test]
@@ -550,25 +1156,74 @@ mod tests {
             "<?php $CONFIG = array('a' => getenv('X'));",
             "<?php $CONFIG = array('a' => 'x' . 'y');",
             "<?php $CONFIG = array('a' => \"$home\");",
+            "<?php $CONFIG = array('a' => \"{$home}\");",
             "<?php $CONFIG = array('a' => SOME_CONSTANT);",
-            "leading <?php $CONFIG = array();",
             "<?php $CONFIG = array('a' => 'unterminated);",
             "<?php $OTHER = array();",
+            "<?php $CONFIG = []; $CONFIG['a'] = 1;",
+            "<?php $CONFIG = [-5 => 'a', 'b'];",
+            "<?php /* open",
+            "<?php #[Attr]\n$CONFIG = [];",
         ] {
-            assert!(parse(text).is_err(), "{text}");
+            assert!(parse(text.as_bytes()).is_err(), "{text}");
         }
     }
 
     #[test]
-    fn merges_recursively_and_sorts_naturally() {
-        let mut a = parse("<?php $CONFIG = ['x' => ['a' => 1, 'b' => 2], 'y' => 1];").unwrap();
-        let b = parse("<?php $CONFIG = ['x' => ['b' => 3], 'y' => 'two'];").unwrap();
+    fn text_that_is_not_utf8_is_kept_apart() {
+        let map = map("<?php $CONFIG = ['a' => 'caf\u{e9}', 'b' => 'x'];");
+        assert_eq!(map["a"], "café");
+        let bytes = b"<?php $CONFIG = ['a' => 'caf\xe9', 'b' => 'x']; # \xff\n";
+        let map = parse(bytes).unwrap().unwrap();
+        assert!(has_non_utf8(&map["a"]));
+        assert_eq!(map["b"], "x");
+    }
+
+    #[test]
+    fn merges_recursively() {
+        let mut a = map("<?php $CONFIG = ['x' => ['a' => 1, 'b' => 2], 'y' => 1];");
+        let b = map("<?php $CONFIG = ['x' => ['b' => 3], 'y' => 'two'];");
         replace_recursive(&mut a, b);
         assert_eq!(a["x"]["a"], 1);
         assert_eq!(a["x"]["b"], 3);
         assert_eq!(a["y"], "two");
-        let mut names = vec!["b10.config.php", "b2.config.php", "a.config.php"];
+    }
+
+    #[test]
+    fn natural_order_is_phps() {
+        let mut names: Vec<&[u8]> = vec![
+            b"b10.config.php",
+            b"b2.config.php",
+            b"a.config.php",
+            b"b02.config.php",
+            b"B1.config.php",
+            b"b 3.config.php",
+        ];
         names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(names, ["a.config.php", "b2.config.php", "b10.config.php"]);
+        let names: Vec<&str> = names
+            .iter()
+            .map(|n| std::str::from_utf8(n).unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "B1.config.php",
+                "a.config.php",
+                "b02.config.php",
+                "b2.config.php",
+                "b 3.config.php",
+                "b10.config.php"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_file_near_the_size_limit_parses() {
+        let mut text = String::from("<?php $CONFIG = [\n");
+        for i in 0..40_000 {
+            text.push_str(&format!("  'key{i}' => 'value {i}', // note\n"));
+        }
+        text.push_str("];\n");
+        assert_eq!(map(&text).len(), 40_000);
     }
 }

@@ -1,6 +1,12 @@
 pub mod config;
 pub(crate) mod db;
+#[cfg(feature = "servers")]
+mod mysql_conn;
+#[cfg(feature = "servers")]
+mod pg_conn;
 pub mod snapshot;
+#[cfg(feature = "servers")]
+mod tls;
 mod trail;
 
 use std::cell::Cell;
@@ -35,6 +41,29 @@ pub(crate) const TABLES: &[&str] = &[
     "passwords_registration",
 ];
 
+/// Which database of a Nextcloud installation pwaccount opened, as its configuration
+/// names it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NextcloudDatabase {
+    /// `config.php` of the installation.
+    pub config: String,
+    /// `sqlite`, `pgsql` or `mysql`.
+    pub engine: &'static str,
+    /// The SQLite file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub socket: Option<String>,
+    /// The database name (`dbname`).
+    pub name: String,
+    /// The table prefix (`dbtableprefix`).
+    pub prefix: String,
+}
+
 /// An open Nextcloud database.
 pub struct NextcloudStore {
     conn: Conn,
@@ -42,6 +71,8 @@ pub struct NextcloudStore {
     path: PathBuf,
     /// The database, for messages: the file, or host, database and user.
     location: String,
+    /// What was opened, for `status`.
+    opened: NextcloudDatabase,
     prefix: String,
     config: Config,
     busy_timeout: Duration,
@@ -59,7 +90,7 @@ fn config_error(message: String) -> Error {
 
 /// The installation's database engine, from `dbtype`.
 fn engine(config: &Config) -> Result<Engine> {
-    let dbtype = config.string("dbtype").unwrap_or_else(|| "sqlite".into());
+    let dbtype = config.string("dbtype")?.unwrap_or_else(|| "sqlite".into());
     match dbtype.as_str() {
         "sqlite" | "sqlite3" => Ok(Engine::Sqlite),
         "pgsql" => Ok(Engine::Postgres),
@@ -73,25 +104,29 @@ fn engine(config: &Config) -> Result<Engine> {
     }
 }
 
-/// Where the database server is, read as Nextcloud reads `dbhost` (a host, `host:port`,
-/// `host:/socket`, `[ipv6]:port`, or a socket path), `dbport`, `dbuser`, `dbpassword` and
-/// `dbname`, and the TLS settings.
+/// Where the database server is, read as Nextcloud 28 to 34 read `dbhost`
+/// (`ConnectionFactory::splitHostFromPortAndSocket`): the text after the last colon, if it
+/// holds no `]`, is a port when PHP calls it numeric and a socket otherwise. `dbport` is
+/// not read: no version from 28 on uses it. Then `dbuser`, `dbpassword`, `dbname` and the
+/// TLS settings.
 fn server(config: &Config, engine: Engine) -> Result<Server> {
-    let raw = config.string("dbhost").unwrap_or_default();
+    let raw = config.string("dbhost")?.unwrap_or_default();
     let (mut host, mut port, mut socket) = (raw.clone(), None, None);
     if let Some((before, after)) = raw.rsplit_once(':')
         && !after.is_empty()
         && !after.contains(']')
     {
         host = before.to_owned();
-        match after.parse::<u16>() {
-            Ok(p) => port = Some(p),
-            Err(_) if after.chars().all(|c| c.is_ascii_digit()) => {
-                return Err(config_error(format!(
-                    "the port in 'dbhost' ({after}) is not a port number"
-                )));
+        match php_numeric_int(after) {
+            Some(p) => {
+                port = Some(u16::try_from(p).ok().filter(|p| *p > 0).ok_or_else(|| {
+                    config_error(format!(
+                        "the port in 'dbhost' ({}) is not a port number",
+                        crate::text::escape_controls(after)
+                    ))
+                })?)
             }
-            Err(_) => socket = Some(after.to_owned()),
+            None => socket = Some(after.to_owned()),
         }
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
@@ -99,15 +134,6 @@ fn server(config: &Config, engine: Engine) -> Result<Server> {
     }
     if socket.is_none() && host.starts_with('/') {
         socket = Some(std::mem::take(&mut host));
-    }
-    if port.is_none()
-        && let Some(p) = config.string("dbport").filter(|p| !p.is_empty())
-    {
-        port = Some(p.parse().map_err(|_| {
-            config_error(format!(
-                "'dbport' ({p}) in the configuration is not a port number"
-            ))
-        })?);
     }
     // Without a host, port or socket, the engines' own clients use their default socket
     // (and PHP's MySQL driver does so for "localhost" too).
@@ -136,11 +162,57 @@ fn server(config: &Config, engine: Engine) -> Result<Server> {
         } else {
             3306
         }),
-        user: config.string("dbuser").unwrap_or_default(),
-        password: Zeroizing::new(config.string("dbpassword").unwrap_or_default()),
-        database: config.string("dbname").unwrap_or_else(|| "owncloud".into()),
+        user: config.string("dbuser")?.unwrap_or_default(),
+        // The driver options take the password as a plain String (see db::Server).
+        password: Zeroizing::new(config.string("dbpassword")?.unwrap_or_default()),
+        database: config
+            .string("dbname")?
+            .unwrap_or_else(|| "owncloud".into()),
         tls,
     })
+}
+
+/// PHP's `(int)` of a string `is_numeric` accepts (white space around, a sign, digits
+/// with an optional fraction and exponent); `None` when PHP would not call it numeric.
+fn php_numeric_int(text: &str) -> Option<i64> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = t.trim_end_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+        || !exponent_ok
+    {
+        return None;
+    }
+    let value: f64 = t.parse().ok()?;
+    (value.is_finite() && value.abs() < 9.2e18).then(|| value.trunc() as i64)
+}
+
+/// The version of Nextcloud's code, from `version.php` (`$OC_Version = array(34, 0, 1, 2);`),
+/// as the configuration's `version` spells it; `None` when it cannot be read.
+fn code_version(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let (_, rest) = text.split_once("$OC_Version")?;
+    let (_, rest) = rest.split_once(['(', '['])?;
+    let (list, _) = rest.split_once([')', ']'])?;
+    let parts: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty() && parts.iter().all(|p| p.bytes().all(|c| c.is_ascii_digit())))
+        .then(|| parts.join("."))
 }
 
 /// A file named by a TLS setting (empty: none).
@@ -154,8 +226,8 @@ fn tls_file(value: Option<&serde_json::Value>) -> Option<PathBuf> {
 /// PostgreSQL's TLS settings, `pgsql_ssl` (`mode`, `rootcert`, `cert`, `key`, `crl`), as
 /// libpq reads them; without them (or with an empty mode), libpq's default `prefer`.
 fn pgsql_tls(config: &Config) -> Result<Tls> {
-    let ssl = match config.value("pgsql_ssl") {
-        Some(serde_json::Value::Object(ssl)) => ssl.clone(),
+    let ssl = match config.value("pgsql_ssl")? {
+        Some(serde_json::Value::Object(ssl)) => ssl,
         _ => serde_json::Map::new(),
     };
     let mode = match ssl.get("mode").and_then(|m| m.as_str()).unwrap_or("") {
@@ -191,8 +263,13 @@ fn mysql_tls(config: &Config) -> Result<Tls> {
     const SSL_CAPATH: &str = "1010";
     const SSL_CIPHER: &str = "1011";
     const SSL_VERIFY_SERVER_CERT: &str = "1014";
-    let options = match config.value("dbdriveroptions") {
-        Some(serde_json::Value::Object(options)) => options.clone(),
+    let options = match config.value("dbdriveroptions")? {
+        Some(serde_json::Value::Object(options)) => options,
+        Some(other) if config.truthy("dbdriveroptions") => {
+            return Err(config_error(format!(
+                "'dbdriveroptions' in the configuration is {other}, not an array of PDO options"
+            )));
+        }
         _ => serde_json::Map::new(),
     };
     for (key, name) in [(SSL_CAPATH, "SSL_CAPATH"), (SSL_CIPHER, "SSL_CIPHER")] {
@@ -227,7 +304,7 @@ impl NextcloudStore {
     /// `config.php`), after checking it is one this build can serve.
     pub fn open(installation: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
         let config = config::read(installation)?;
-        if !config.is_true("installed") {
+        if !config.truthy("installed") {
             return Err(unsupported(format!(
                 "the Nextcloud at {} is not installed yet ('installed' is not true in its \
                  configuration)",
@@ -235,13 +312,17 @@ impl NextcloudStore {
             )));
         }
         let engine = engine(&config)?;
-        let (conn, path, location) = if engine == Engine::Sqlite {
-            let data = config
-                .string("datadirectory")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| config.root.join("data"));
-            let name = config.string("dbname").unwrap_or_else(|| "owncloud".into());
-            let path = data.join(format!("{name}.db"));
+        let (conn, path, location, opened) = if engine == Engine::Sqlite {
+            // `$dataDir . '/' . $name . '.db'`: joined as text, so an absolute dbname
+            // stays inside the data directory.
+            let data = match config.string("datadirectory")? {
+                Some(data) => data,
+                None => format!("{}/data", config.root.display()),
+            };
+            let name = config
+                .string("dbname")?
+                .unwrap_or_else(|| "owncloud".into());
+            let path = PathBuf::from(format!("{data}/{name}.db"));
             if !path.is_file() {
                 return Err(config_error(format!(
                     "the Nextcloud database {} named by the configuration (datadirectory, \
@@ -257,26 +338,144 @@ impl NextcloudStore {
             };
             let conn = Conn::Sqlite(connect(&path, flags, busy_timeout)?);
             let location = path.display().to_string();
-            (conn, path, location)
+            let opened = (Some(location.clone()), None, None, None, name);
+            (conn, path, location, opened)
         } else {
             let server = server(&config, engine)?;
             let conn = Conn::connect(&server, busy_timeout)?;
-            (conn, config.file.clone(), server.describe())
+            let opened = (
+                None,
+                server.host.clone(),
+                server.socket.is_none().then_some(server.port),
+                server.socket.clone(),
+                server.database.clone(),
+            );
+            (conn, config.file.clone(), server.describe(), opened)
         };
         let prefix = config
-            .string("dbtableprefix")
+            .string("dbtableprefix")?
             .unwrap_or_else(|| "oc_".into());
+        if !prefix
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        {
+            return Err(unsupported(format!(
+                "the table prefix '{}' in the configuration has characters other than letters, \
+                 digits and '_', which this build does not support",
+                crate::text::escape_controls(&prefix)
+            )));
+        }
+        let (file, host, port, socket, name) = opened;
+        let opened = NextcloudDatabase {
+            config: config.file.display().to_string(),
+            engine: match engine {
+                Engine::Sqlite => "sqlite",
+                Engine::Postgres => "pgsql",
+                Engine::MySql => "mysql",
+            },
+            file,
+            host,
+            port,
+            socket,
+            name,
+            prefix: prefix.clone(),
+        };
         let store = NextcloudStore {
             conn,
             path,
             location,
+            opened,
             prefix,
             config,
             busy_timeout,
             has_trail: Cell::new(None),
         };
         store.check_app()?;
+        if access == Access::Write {
+            store.check_changes_allowed()?;
+        }
         Ok(store)
+    }
+
+    /// A change is refused while Nextcloud refuses its own: in maintenance mode, or when
+    /// the server or the Passwords app waits for an upgrade (the code on disk is newer
+    /// than what the database was migrated to), as `occ` commands that touch user data
+    /// are refused then.
+    fn check_changes_allowed(&self) -> Result<()> {
+        let refuse = |why: String| {
+            Error::new(
+                Id::NextcloudMaintenance,
+                format!("{why}; pwaccount changes nothing until it ends (nothing was changed)"),
+            )
+        };
+        if self.config.truthy("maintenance") {
+            return Err(refuse(format!(
+                "the Nextcloud at {} is in maintenance mode ('maintenance' => true)",
+                self.config.root.display()
+            )));
+        }
+        let code = code_version(&self.config.root.join("version.php"));
+        let configured = self.config.string("version")?;
+        if let (Some(code), Some(configured)) = (code, configured)
+            && code != configured
+        {
+            return Err(refuse(format!(
+                "the Nextcloud at {} needs an upgrade: its code is version {code} and its \
+                 database version {} (run occ upgrade)",
+                self.config.root.display(),
+                crate::text::escape_controls(&configured)
+            )));
+        }
+        if let Some(code) = self.app_code_version()? {
+            let installed = self.app_installed_version()?.unwrap_or_default();
+            if code != installed {
+                return Err(refuse(format!(
+                    "the Passwords app needs an upgrade: its code is version {} and its tables \
+                     version {} (run occ upgrade)",
+                    crate::text::escape_controls(&code),
+                    crate::text::escape_controls(&installed)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The version in the Passwords app's `appinfo/info.xml`, in the first apps folder
+    /// that has the app (`apps_paths`, or `apps/`), if one can be found.
+    fn app_code_version(&self) -> Result<Option<String>> {
+        let mut folders: Vec<PathBuf> = Vec::new();
+        if let Some(serde_json::Value::Object(paths)) = self.config.value("apps_paths")? {
+            for entry in paths.values() {
+                if let Some(path) = entry.get("path").and_then(|p| p.as_str()) {
+                    folders.push(PathBuf::from(path));
+                }
+            }
+        }
+        folders.push(self.config.root.join("apps"));
+        for folder in folders {
+            let Ok(xml) = std::fs::read_to_string(folder.join("passwords/appinfo/info.xml")) else {
+                continue;
+            };
+            let version = xml
+                .split_once("<version>")
+                .and_then(|(_, rest)| rest.split_once("</version>"))
+                .map(|(v, _)| v.trim().to_owned());
+            return Ok(version);
+        }
+        Ok(None)
+    }
+
+    fn app_installed_version(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .value(
+                &format!(
+                    "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = 'installed_version'",
+                    self.prefix
+                ),
+                &[],
+            )?
+            .and_then(Value::into_text))
     }
 
     /// The Passwords app is installed in a verified version, and its tables are there.
@@ -288,17 +487,7 @@ impl NextcloudStore {
                 self.location, self.prefix
             )));
         }
-        let version = self
-            .conn
-            .value(
-                &format!(
-                    "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = 'installed_version'",
-                    self.prefix
-                ),
-                &[],
-            )?
-            .and_then(Value::into_text);
-        let Some(version) = version else {
+        let Some(version) = self.app_installed_version()? else {
             return Err(unsupported(
                 "the Passwords app is not installed in this Nextcloud".into(),
             ));
@@ -322,6 +511,64 @@ impl NextcloudStore {
         Ok(())
     }
 
+    /// Refuse a user Nextcloud does not have (exit 4): pwaccount acts only on a uid that
+    /// is, byte for byte, in the users table of Nextcloud's own backend
+    /// (`<prefix>users`), or, for users of other backends (LDAP, SAML, …), in
+    /// `<prefix>accounts` or `<prefix>preferences`, where Nextcloud keeps every user it
+    /// has seen. The comparison is made here, on the bytes, because MySQL and MariaDB
+    /// compare `alice ` equal to `alice`. A uid that differs from an existing one only in
+    /// case is named in the message.
+    pub fn require_user(&self, user: &str) -> Result<()> {
+        let p = &self.prefix;
+        let exact = |sql: String| -> Result<bool> {
+            Ok(self
+                .conn
+                .all(&sql, &[Value::text(user)])?
+                .into_iter()
+                .filter_map(|row| row.into_iter().next().and_then(Value::into_text))
+                .any(|uid| uid == user))
+        };
+        if exact(format!("SELECT uid FROM {p}users WHERE uid = $1"))?
+            || exact(format!("SELECT uid FROM {p}accounts WHERE uid = $1"))?
+            || exact(format!(
+                "SELECT userid FROM {p}preferences WHERE userid = $1 LIMIT 1"
+            ))?
+        {
+            return Ok(());
+        }
+        let similar = self
+            .conn
+            .value(
+                &format!("SELECT uid FROM {p}users WHERE uid_lower = lower($1) LIMIT 1"),
+                &[Value::text(user)],
+            )?
+            .and_then(Value::into_text)
+            .filter(|uid| uid != user && uid.to_lowercase() == user.to_lowercase());
+        let hint = match similar {
+            Some(uid) => format!(" (there is '{}')", crate::text::escape_controls(&uid)),
+            None => String::new(),
+        };
+        Err(Error::new(
+            Id::NoSuchUser,
+            format!(
+                "the Nextcloud at {} has no user '{}'{hint}; nothing was changed",
+                self.config.root.display(),
+                crate::text::escape_controls(user)
+            ),
+        ))
+    }
+
+    /// The database opened, for messages: the SQLite file, or the server's host,
+    /// database and user.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// What was opened, as `status` shows it.
+    pub fn database_info(&self) -> NextcloudDatabase {
+        self.opened.clone()
+    }
+
     /// The SQLite file, or the configuration file of an installation on a server.
     pub fn path(&self) -> &Path {
         &self.path
@@ -338,7 +585,7 @@ impl NextcloudStore {
         let own = super::default_path()?;
         let instance = self
             .config
-            .string("instanceid")
+            .string("instanceid")?
             .unwrap_or_else(|| "nextcloud".into());
         let safe: String = instance
             .chars()
@@ -422,6 +669,170 @@ pub(crate) fn counts_with(
         sessions: live("session")?,
         tokens,
     })
+}
+
+/// Which count a reset statement adds to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Sessions,
+    Shares,
+    PasswordTags,
+    Revisions(&'static str),
+    Models(&'static str),
+    Keychains,
+    Settings,
+    /// Changed, but not among the counts (challenges).
+    Uncounted,
+}
+
+impl Field {
+    fn of(self, counts: &mut Counts) -> Option<&mut u64> {
+        Some(match self {
+            Field::Sessions => &mut counts.sessions,
+            Field::Shares => &mut counts.shares,
+            Field::PasswordTags => &mut counts.password_tags,
+            Field::Revisions("tag") => &mut counts.tag_revisions,
+            Field::Revisions("folder") => &mut counts.folder_revisions,
+            Field::Revisions(_) => &mut counts.password_revisions,
+            Field::Models("tag") => &mut counts.tags,
+            Field::Models("folder") => &mut counts.folders,
+            Field::Models(_) => &mut counts.passwords,
+            Field::Keychains => &mut counts.keychains,
+            Field::Settings => &mut counts.settings,
+            Field::Uncounted => return None,
+        })
+    }
+}
+
+/// What a reset statement does to the rows its filter selects.
+enum Change {
+    Delete,
+    /// Flag deleted (`deleted = TRUE, updated = $2`), with more assignments.
+    Flag(&'static str),
+}
+
+/// One statement of the app's account reset: a table, the rows (the user is `$1`), what
+/// happens to them, and the count it adds to.
+struct ResetStep {
+    table: String,
+    filter: String,
+    change: Change,
+    field: Field,
+}
+
+/// The statements of `Reader::reset_user`, in the order they run. Each that selects by
+/// "the user's models not flagged deleted" comes before those models are flagged.
+fn reset_steps(p: &str) -> Vec<ResetStep> {
+    // "One of the user's live models of `table` has the uuid in `column`", as a
+    // correlated EXISTS on the app's unique (user_id, uuid) index: one index probe per
+    // row, whatever the planner's statistics say (a freshly grown table has none).
+    let live_model = |table: &str, column: &str, extra: &str| {
+        let base = if table == "folder" {
+            " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
+        } else {
+            ""
+        };
+        format!(
+            "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
+        )
+    };
+    let step = |table: String, filter: String, change: Change, field: Field| ResetStep {
+        table,
+        filter,
+        change,
+        field,
+    };
+    let share = format!("{p}passwords_share");
+    let relation = format!("{p}passwords_pw_tag_rel");
+    let mut steps = vec![
+        step(
+            format!("{p}passwords_session"),
+            "user_id = $1 AND deleted = FALSE".into(),
+            Change::Delete,
+            Field::Sessions,
+        ),
+        // Shares the app can see (its own, or received as a password) of the passwords.
+        step(
+            share.clone(),
+            format!(
+                "deleted = FALSE AND (user_id = $1 OR (receiver = $1 AND target_password IS NOT NULL)) AND ({} OR {})",
+                live_model(
+                    "password",
+                    &format!("{share}.source_password"),
+                    " AND m.has_shares"
+                ),
+                live_model(
+                    "password",
+                    &format!("{share}.target_password"),
+                    " AND m.share_id IS NOT NULL AND m.share_id <> ''"
+                ),
+            ),
+            Change::Flag(""),
+            Field::Shares,
+        ),
+        step(
+            share.clone(),
+            "user_id = $1 AND deleted = FALSE".into(),
+            Change::Flag(""),
+            Field::Shares,
+        ),
+        step(
+            relation.clone(),
+            format!(
+                "user_id = $1 AND deleted = FALSE AND ({} OR {})",
+                live_model("tag", &format!("{relation}.tag"), ""),
+                live_model("password", &format!("{relation}.password"), ""),
+            ),
+            Change::Flag(""),
+            Field::PasswordTags,
+        ),
+    ];
+    for table in ["tag", "folder", "password"] {
+        let revisions = format!("{p}passwords_{table}_rv");
+        steps.push(step(
+            revisions.clone(),
+            format!(
+                "user_id = $1 AND deleted = FALSE AND {}",
+                live_model(table, &format!("{revisions}.model"), "")
+            ),
+            Change::Flag(""),
+            Field::Revisions(table),
+        ));
+        let base = if table == "folder" {
+            " AND uuid <> '00000000-0000-0000-0000-000000000000'"
+        } else {
+            ""
+        };
+        steps.push(step(
+            format!("{p}passwords_{table}"),
+            format!("user_id = $1 AND deleted = FALSE{base}"),
+            Change::Flag(if table == "password" {
+                ", has_shares = FALSE"
+            } else {
+                ""
+            }),
+            Field::Models(table),
+        ));
+    }
+    steps.push(step(
+        format!("{p}passwords_challenge"),
+        "user_id = $1 AND deleted = FALSE".into(),
+        Change::Flag(""),
+        Field::Uncounted,
+    ));
+    steps.push(step(
+        format!("{p}passwords_keychain"),
+        "user_id = $1 AND deleted = FALSE".into(),
+        Change::Flag(""),
+        Field::Keychains,
+    ));
+    steps.push(step(
+        format!("{p}preferences"),
+        "userid = $1 AND appid = 'passwords' AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')".into(),
+        Change::Delete,
+        Field::Settings,
+    ));
+    steps
 }
 
 /// Append `record` to the audit trail and commit the change it describes, in one
@@ -860,12 +1271,9 @@ impl Reader<'_> {
     /// The statements run in an order where each one that selects by "the user's models
     /// not flagged deleted" runs before those models are flagged, so each sees the set the
     /// reset started with (the transaction keeps other writers out, or fails).
-    pub fn reset_user(&self, user: &str, now: i64) -> Result<()> {
-        let p = self.prefix;
-        let run = |sql: String| -> Result<()> {
-            self.db.execute(&sql, &[user.into(), now.into()])?;
-            Ok(())
-        };
+    ///
+    /// It returns the rows each statement changed, counted by the statements themselves.
+    pub fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
         if self.db.engine() == Engine::Postgres {
             // Every statement below joins one user's rows with one user's rows: hash joins
             // are right at any size. With statistics from before the user grew (a table
@@ -873,78 +1281,66 @@ impl Reader<'_> {
             // revisions once per password: 10 s instead of 0.2 s at 10,000 items.
             self.db.batch("SET LOCAL enable_nestloop = off")?;
         }
-        run(format!(
-            "DELETE FROM {p}passwords_session WHERE user_id = $1 AND deleted = FALSE"
-        ))?;
-        // "One of the user's live models of `table` has the uuid in `column`", as a
-        // correlated EXISTS on the app's unique (user_id, uuid) index: one index probe per
-        // row, whatever the planner's statistics say (a freshly grown table has none).
-        let live_model = |table: &str, column: &str, extra: &str| {
-            let base = if table == "folder" {
-                " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
-            } else {
-                ""
-            };
-            format!(
-                "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
-            )
+        let mut done = Counts {
+            tokens: self.tokens(user)?,
+            ..Counts::default()
         };
-        let flag = "deleted = TRUE, updated = $2";
-        let share = format!("{p}passwords_share");
-        // Shares the app can see (its own, or received as a password) of the passwords.
-        let visible =
-            "deleted = FALSE AND (user_id = $1 OR (receiver = $1 AND target_password IS NOT NULL))";
-        run(format!(
-            "UPDATE {share} SET {flag} WHERE {visible} AND ({} OR {})",
-            live_model(
-                "password",
-                &format!("{share}.source_password"),
-                " AND m.has_shares"
-            ),
-            live_model(
-                "password",
-                &format!("{share}.target_password"),
-                " AND m.share_id IS NOT NULL AND m.share_id <> ''"
-            ),
-        ))?;
-        run(format!(
-            "UPDATE {share} SET {flag} WHERE user_id = $1 AND deleted = FALSE"
-        ))?;
-        let relation = format!("{p}passwords_pw_tag_rel");
-        run(format!(
-            "UPDATE {relation} SET {flag} WHERE user_id = $1 AND deleted = FALSE AND ({} OR {})",
-            live_model("tag", &format!("{relation}.tag"), ""),
-            live_model("password", &format!("{relation}.password"), ""),
-        ))?;
-        for table in ["tag", "folder", "password"] {
-            let revisions = format!("{p}passwords_{table}_rv");
-            run(format!(
-                "UPDATE {revisions} SET {flag} WHERE user_id = $1 AND deleted = FALSE AND {}",
-                live_model(table, &format!("{revisions}.model"), "")
-            ))?;
-            let extra = if table == "password" {
-                ", has_shares = FALSE"
-            } else {
-                ""
+        for step in reset_steps(self.prefix) {
+            let sql = match step.change {
+                Change::Delete => format!("DELETE FROM {} WHERE {}", step.table, step.filter),
+                Change::Flag(extra) => format!(
+                    "UPDATE {} SET deleted = TRUE, updated = $2{extra} WHERE {}",
+                    step.table, step.filter
+                ),
             };
-            let base = if table == "folder" {
-                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
-            } else {
-                ""
-            };
-            run(format!(
-                "UPDATE {p}passwords_{table} SET {flag}{extra} WHERE user_id = $1 AND deleted = FALSE{base}"
-            ))?;
+            let changed = self.db.execute(&sql, &[user.into(), now.into()])?;
+            if let Some(count) = step.field.of(&mut done) {
+                *count += changed;
+            }
         }
-        for table in ["challenge", "keychain"] {
-            run(format!(
-                "UPDATE {p}passwords_{table} SET {flag} WHERE user_id = $1 AND deleted = FALSE"
-            ))?;
+        Ok(done)
+    }
+
+    /// What `reset_user` would change now, counted with the same filters (the two share
+    /// statements as one, since the second leaves what the first flagged).
+    pub fn reset_counts(&self, user: &str) -> Result<Counts> {
+        let mut counts = Counts {
+            tokens: self.tokens(user)?,
+            ..Counts::default()
+        };
+        let steps = reset_steps(self.prefix);
+        let mut shares: Vec<&str> = Vec::new();
+        for step in &steps {
+            if step.field == Field::Shares {
+                shares.push(&step.filter);
+                continue;
+            }
+            if let Some(count) = step.field.of(&mut counts) {
+                *count += self.db.count(
+                    &format!("SELECT count(*) FROM {} WHERE {}", step.table, step.filter),
+                    &[user.into()],
+                )?;
+            }
         }
-        run(format!(
-            "DELETE FROM {p}preferences WHERE userid = $1 AND appid = 'passwords'
-               AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')"
-        ))?;
-        Ok(())
+        counts.shares = self.db.count(
+            &format!(
+                "SELECT count(*) FROM {}passwords_share WHERE ({})",
+                self.prefix,
+                shares.join(") OR (")
+            ),
+            &[user.into()],
+        )?;
+        Ok(counts)
+    }
+
+    /// Nextcloud's app passwords and device tokens of the user, which a reset keeps.
+    fn tokens(&self, user: &str) -> Result<u64> {
+        self.db.count(
+            &format!(
+                "SELECT count(*) FROM {}authtoken WHERE uid = $1",
+                self.prefix
+            ),
+            &[user.into()],
+        )
     }
 }

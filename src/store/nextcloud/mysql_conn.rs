@@ -1,0 +1,186 @@
+//! MySQL and MariaDB: the connection (TLS as `dbdriveroptions` asks), statements with
+//! values converted to and from the protocol's, and the server's errors sorted into the
+//! catalogue's ids.
+
+use std::time::Duration;
+
+use mysql::prelude::Queryable;
+
+use super::db::{CONNECT_TIMEOUT, Server, TlsMode, Value, busy, conflict, connect_error, lost};
+use crate::error::{Error, Id, Result};
+
+/// A MySQL connection.
+pub(crate) struct My(mysql::Conn);
+
+impl My {
+    /// Run a statement; the number of rows it found (the connection asks for found rows,
+    /// as Nextcloud's does).
+    pub(super) fn execute(&mut self, sql: &str, params: &[&Value]) -> Result<u64> {
+        let values: Vec<mysql::Value> = params.iter().map(|v| my_in(v)).collect();
+        if values.is_empty() {
+            self.0.query_drop(sql)?;
+        } else {
+            self.0.exec_drop(sql, mysql::Params::Positional(values))?;
+        }
+        Ok(self.0.affected_rows())
+    }
+
+    /// Run statements that return nothing, without parameters.
+    pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
+        Ok(self.0.query_drop(sql)?)
+    }
+
+    /// Call `each` with every row of a query, in order, as it arrives. The result is read
+    /// to its end even after `each` failed, so the connection stays usable.
+    pub(super) fn rows(
+        &mut self,
+        sql: &str,
+        params: &[&Value],
+        each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
+    ) -> Result<()> {
+        let values: Vec<mysql::Value> = params.iter().map(|v| my_in(v)).collect();
+        let mut result = self.0.exec_iter(sql, mysql::Params::Positional(values))?;
+        let mut failed = None;
+        for row in result.by_ref() {
+            let row = row?;
+            if failed.is_none()
+                && let Err(e) = my_out(row).and_then(&mut *each)
+            {
+                failed = Some(e);
+            }
+        }
+        drop(result);
+        failed.map_or(Ok(()), Err)
+    }
+}
+
+fn my_in(v: &Value) -> mysql::Value {
+    match v {
+        Value::Null => mysql::Value::NULL,
+        Value::Int(i) => mysql::Value::Int(*i),
+        Value::Real(f) => mysql::Value::Double(*f),
+        Value::Text(s) => mysql::Value::Bytes(s.as_bytes().to_vec()),
+        Value::Blob(b) => mysql::Value::Bytes(b.clone()),
+    }
+}
+
+fn my_out(row: mysql::Row) -> Result<Vec<Value>> {
+    /// MySQL's character set number of binary strings.
+    const BINARY: u16 = 63;
+    let binary: Vec<bool> = row
+        .columns_ref()
+        .iter()
+        .map(|c| c.character_set() == BINARY && !is_number(c.column_type()))
+        .collect();
+    row.unwrap()
+        .into_iter()
+        .zip(binary)
+        .map(|(v, binary)| {
+            Ok(match v {
+                mysql::Value::NULL => Value::Null,
+                mysql::Value::Int(i) => Value::Int(i),
+                mysql::Value::UInt(u) => Value::Int(i64::try_from(u).map_err(|_| {
+                    Error::new(Id::DatabaseError, "database error: a number out of range")
+                })?),
+                mysql::Value::Float(f) => Value::Real(f.into()),
+                mysql::Value::Double(f) => Value::Real(f),
+                mysql::Value::Bytes(b) if binary => Value::Blob(b),
+                mysql::Value::Bytes(b) => match String::from_utf8(b) {
+                    Ok(s) => Value::Text(s),
+                    Err(e) => Value::Blob(e.into_bytes()),
+                },
+                _ => {
+                    return Err(Error::new(
+                        Id::DatabaseError,
+                        "database error: a date or time column, which pwaccount does not read",
+                    ));
+                }
+            })
+        })
+        .collect()
+}
+
+fn is_number(t: mysql::consts::ColumnType) -> bool {
+    use mysql::consts::ColumnType as T;
+    matches!(
+        t,
+        T::MYSQL_TYPE_TINY
+            | T::MYSQL_TYPE_SHORT
+            | T::MYSQL_TYPE_LONG
+            | T::MYSQL_TYPE_LONGLONG
+            | T::MYSQL_TYPE_INT24
+            | T::MYSQL_TYPE_FLOAT
+            | T::MYSQL_TYPE_DOUBLE
+            | T::MYSQL_TYPE_DECIMAL
+            | T::MYSQL_TYPE_NEWDECIMAL
+    )
+}
+
+/// Connect to a MySQL or MariaDB server, with the busy timeout as its lock wait limit.
+pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
+    let mut opts = mysql::OptsBuilder::new()
+        .user(Some(server.user.clone()))
+        .pass(Some(server.password.to_string()))
+        .db_name(Some(server.database.clone()))
+        .tcp_port(server.port)
+        .prefer_socket(false)
+        .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
+        // As Nextcloud connects: an UPDATE reports the rows it found, not those it changed.
+        .additional_capabilities(mysql::consts::CapabilityFlags::CLIENT_FOUND_ROWS)
+        .init(vec!["SET NAMES utf8mb4"]);
+    opts = match (&server.socket, &server.host) {
+        (Some(socket), _) => opts.socket(Some(socket.clone())),
+        (None, Some(host)) => opts.ip_or_hostname(Some(host.clone())),
+        (None, None) => opts.ip_or_hostname(Some("localhost")),
+    };
+    if server.tls.mode != TlsMode::Off {
+        let tls = &server.tls;
+        let check = matches!(tls.mode, TlsMode::VerifyCa | TlsMode::VerifyFull);
+        let mut ssl = mysql::SslOpts::default()
+            .with_danger_accept_invalid_certs(!check)
+            .with_danger_skip_domain_validation(tls.mode != TlsMode::VerifyFull);
+        if let Some(ca) = &tls.root_cert {
+            ssl = ssl.with_root_cert_path(Some(ca.clone()));
+        }
+        if let (Some(cert), Some(key)) = (&tls.client_cert, &tls.client_key) {
+            ssl = ssl
+                .with_client_identity(Some(mysql::ClientIdentity::new(cert.clone(), key.clone())));
+        }
+        opts = opts.ssl_opts(Some(ssl));
+    }
+    let conn = mysql::Conn::new(opts).map_err(|e| {
+        let refused =
+            matches!(&e, mysql::Error::MySqlError(m) if [1044, 1045, 1049, 1698].contains(&m.code));
+        connect_error(server, &my_reason(&e), refused)
+    })?;
+    let mut my = My(conn);
+    // Whole seconds; MariaDB reads 0 as "do not wait".
+    let secs = busy.as_millis().div_ceil(1000).min(1_073_741_824);
+    my.batch(&format!(
+        "SET SESSION innodb_lock_wait_timeout = {secs}, SESSION lock_wait_timeout = {}",
+        secs.max(1)
+    ))?;
+    Ok(my)
+}
+
+fn my_reason(e: &mysql::Error) -> String {
+    match e {
+        mysql::Error::MySqlError(m) => m.message.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl From<mysql::Error> for Error {
+    fn from(e: mysql::Error) -> Self {
+        match &e {
+            mysql::Error::MySqlError(m) if m.code == 1205 => busy(),
+            mysql::Error::MySqlError(m) if m.code == 1213 => conflict(),
+            mysql::Error::MySqlError(m) if [1927, 2006, 2013].contains(&m.code) => lost(&m.message),
+            mysql::Error::MySqlError(m) => {
+                Error::new(Id::DatabaseError, format!("database error: {}", m.message))
+            }
+            mysql::Error::IoError(_) | mysql::Error::DriverError(_) => lost(&e.to_string()),
+            other => Error::new(Id::DatabaseError, format!("database error: {other}")),
+        }
+    }
+}
