@@ -23,6 +23,15 @@ fn main() {
     if root {
         println!("cargo::rustc-cfg=as_root");
     }
+    // The configuration corpus test reads through php too where it is installed.
+    println!("cargo::rustc-check-cfg=cfg(php)");
+    if Command::new("php")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        println!("cargo::rustc-cfg=php");
+    }
     // The Debian package test needs Debian's dpkg-deb and binutils' objdump.
     println!("cargo::rustc-check-cfg=cfg(dpkg)");
     let tools = ["dpkg-deb", "objdump"].iter().all(|tool| {

@@ -165,3 +165,23 @@ pub(crate) fn child_environment() -> Vec<(std::ffi::OsString, std::ffi::OsString
         .filter(|(name, _)| !secret.contains(name))
         .collect()
 }
+
+/// Whether the file system holding `path` is mounted read-only (`false` when that cannot
+/// be told).
+pub(crate) fn read_only_file_system(path: &std::path::Path) -> bool {
+    let Ok(c_path) =
+        std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()))
+    else {
+        return false;
+    };
+    let mut stat = std::mem::MaybeUninit::<libc::statvfs>::zeroed();
+    // SAFETY: `c_path` is a NUL-terminated string that outlives the call, and `stat` is a
+    // buffer of the size statvfs writes.
+    let rc = unsafe { libc::statvfs(c_path.as_ptr(), stat.as_mut_ptr()) };
+    if rc != 0 {
+        return false;
+    }
+    // SAFETY: statvfs succeeded, so it filled the buffer.
+    let stat = unsafe { stat.assume_init() };
+    stat.f_flag & libc::ST_RDONLY != 0
+}

@@ -1627,6 +1627,119 @@ fn counts_are_what_the_reset_changes(engine: Engine) {
     }
 }
 
+/// Nextcloud laid out as the container images lay it out: the official image's and
+/// All-in-One's `*.config.php` files (code: `getenv()`, `OC::$SERVERROOT`, `if`) beside
+/// `config.php`. With php, pwaccount reads them as Nextcloud does (with the container's
+/// variables) and serves the installation; without php it refuses, naming the file, and
+/// changes nothing.
+#[test]
+#[cfg_attr(
+    not(php),
+    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
+)]
+fn container_configuration_folders_are_read_through_php() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
+    for case in ["43-docker-official", "45-aio"] {
+        let nc = Installation::new();
+        for entry in std::fs::read_dir(corpus.join(case).join("config")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().unwrap() != "config.php" {
+                std::fs::copy(
+                    &path,
+                    nc.root().join("config").join(path.file_name().unwrap()),
+                )
+                .unwrap();
+            }
+        }
+        let before = nc.sums();
+        let v = nc
+            .cmd("bob")
+            .args(["--json", "status"])
+            .env("REDIS_HOST", "redis")
+            .env("NEXTCLOUD_TRUSTED_CERTIFICATES_POSTGRES", "yes")
+            .run()
+            .ok()
+            .json();
+        assert_eq!(v["counts"]["passwords"], 4, "{case}: {v}");
+        assert_eq!(v["nextcloud"]["engine"], "sqlite", "{case}: {v}");
+        nc.verify("bob", BOB).run().ok();
+
+        let out = nc
+            .cmd("bob")
+            .args(["--json", "status"])
+            .env("PATH", "/nonexistent")
+            .run()
+            .code(8);
+        assert_eq!(out.error_id(), "nextcloud_config", "{case}");
+        let message = out.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains(".config.php") && message.contains("no php program"),
+            "{case}: {message}"
+        );
+        assert_eq!(
+            nc.sums(),
+            before,
+            "{case}: reading changed the installation"
+        );
+    }
+}
+
+/// Under CI the tests that read configuration files through php must run (.ci/run
+/// installs php).
+#[test]
+fn the_php_tests_run_in_ci() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(
+        !ci || cfg!(php),
+        "CI=true but php was not found when the tests were built; .ci/run installs it"
+    );
+}
+
+/// The php child that evaluates the configuration never sees a secret: the variables
+/// named by `--…-env` options are taken out of its environment: a configuration file that
+/// writes the environment out finds none of them, nor their values.
+#[test]
+#[cfg_attr(
+    not(php),
+    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
+)]
+fn the_configurations_php_never_sees_a_secret() {
+    let nc = Installation::new();
+    let spy = nc.root().join("spy.txt");
+    std::fs::write(
+        nc.root().join("config/spy.config.php"),
+        format!(
+            "<?php\nfile_put_contents('{}', json_encode(getenv()));\n",
+            spy.display()
+        ),
+    )
+    .unwrap();
+    nc.cmd("bob")
+        .args([
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "NEWPASS",
+            "--old-passphrase-env=OLDPASS",
+        ])
+        .env("NEWPASS", "the new secret passphrase")
+        .env("OLDPASS", BOB)
+        .env("HARMLESS", "visible")
+        .run()
+        .ok();
+    let seen = std::fs::read_to_string(&spy).unwrap();
+    assert!(seen.contains("HARMLESS"), "{seen}");
+    assert!(
+        !seen.contains("NEWPASS") && !seen.contains("OLDPASS"),
+        "{seen}"
+    );
+    assert!(
+        !seen.contains("the new secret passphrase") && !seen.contains(BOB),
+        "{seen}"
+    );
+    nc.verify("bob", "the new secret passphrase").run().ok();
+}
+
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 

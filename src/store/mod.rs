@@ -219,7 +219,27 @@ pub fn plain_path(path: &Path) -> Result<PathBuf> {
 /// statement once an interruption is requested (SQLite then rolls the transaction back).
 pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
     let path = plain_path(path)?;
-    let mut conn = Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    let mut conn = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY)
+        && crate::sys::read_only_file_system(&path)
+    {
+        // On a read-only mount SQLite cannot create the files a WAL reader needs (-shm):
+        // open the file as immutable, which it is there — nothing can write it.
+        let mut uri = b"file:".to_vec();
+        for byte in std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()) {
+            match byte {
+                b'?' | b'#' | b'%' => uri.extend_from_slice(format!("%{byte:02X}").as_bytes()),
+                _ => uri.push(*byte),
+            }
+        }
+        uri.extend_from_slice(b"?immutable=1");
+        let uri: &std::ffi::OsStr = std::os::unix::ffi::OsStrExt::from_bytes(&uri);
+        Connection::open_with_flags(
+            uri,
+            flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?
+    } else {
+        Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?
+    };
     let ms = u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX);
     BUSY_LIMIT_MS.fetch_max(ms, Ordering::Relaxed);
     conn.busy_handler(Some(wait_while_busy))?;
@@ -311,6 +331,18 @@ enum Found {
 ///
 /// Permission bits are checked by hand as well as by the kernel: an administrator running
 /// as root would otherwise write straight through a file or folder marked read-only.
+/// A change asked of a database on a read-only mount.
+pub(crate) fn read_only_mount(path: &Path) -> Error {
+    Error::new(
+        Id::DatabaseReadOnly,
+        format!(
+            "the file system holding {} is mounted read-only: reading works, a change does \
+             not; nothing was changed",
+            path.display()
+        ),
+    )
+}
+
 fn preflight(path: &Path, access: Access) -> Result<Found> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -327,6 +359,9 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
         )),
         Ok(meta) => {
             let empty = meta.len() == 0;
+            if (access == Access::Write || empty) && crate::sys::read_only_file_system(path) {
+                return Err(read_only_mount(path));
+            }
             let read_only = meta.permissions().readonly();
             if (access == Access::Write || empty) && read_only {
                 return Err(Error::new(

@@ -146,6 +146,20 @@ impl Config {
     }
 }
 
+#[cfg(test)]
+impl Config {
+    /// Every key with the value Nextcloud's `getValue` returns (unset keys left out), keys
+    /// sorted: what the corpus test compares with Nextcloud's own reading.
+    fn resolved(&self) -> Map<String, Value> {
+        let mut keys: Vec<&String> = self.values.keys().chain(self.env.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter_map(|k| Some((k.clone(), self.get(k)?)))
+            .collect()
+    }
+}
+
 fn has_non_utf8(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.contains_key(NON_UTF8) || map.values().any(has_non_utf8),
@@ -168,13 +182,13 @@ fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, Pa
             path.display()
         ))
     };
-    let (root, dir) = if path.is_dir() {
-        if path.join("config/config.php").exists() {
-            (path.to_path_buf(), path.join("config"))
+    // Given the installation folder, it is OC::$SERVERROOT; given its configuration
+    // (folder or file), that is what the user means to be read.
+    let (root, dir, named_config) = if path.is_dir() {
+        if path.join("config/config.php").exists() || config_dir_env.is_some() {
+            (path.to_path_buf(), path.join("config"), false)
         } else if path.join("config.php").exists() {
-            (parent(path), path.to_path_buf())
-        } else if config_dir_env.is_some() {
-            (path.to_path_buf(), path.join("config"))
+            (parent(path), path.to_path_buf(), true)
         } else {
             return Err(not_found());
         }
@@ -187,7 +201,7 @@ fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, Pa
                 path.display()
             )));
         }
-        (parent(&dir), dir)
+        (parent(&dir), dir, true)
     } else {
         return Err(not_found());
     };
@@ -200,16 +214,12 @@ fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, Pa
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
-    if path.is_dir()
-        && !path.join("config/config.php").exists()
-        && !path.join("config.php").exists()
-        || same(&env_dir, &dir)
-    {
+    if !named_config || same(&env_dir, &dir) {
         return Ok((root, env_dir));
     }
     Err(config_error(format!(
         "NEXTCLOUD_CONFIG_DIR is set to {}, so Nextcloud reads its configuration there, not \
-         in {}: unset it, or give the installation folder alone; nothing was changed",
+         in {}: unset it, or give the installation folder; nothing was changed",
         env_dir.display(),
         dir.display()
     )))
@@ -265,10 +275,48 @@ fn check_owner(file: &Path) -> Result<()> {
     ))
 }
 
+/// What of the environment the reading depends on: `NEXTCLOUD_CONFIG_DIR`, the `NC_<key>`
+/// variables, and what a `php` child may see.
+pub(crate) struct Environment {
+    config_dir: Option<OsString>,
+    nc: BTreeMap<String, String>,
+    child: Vec<(OsString, OsString)>,
+    /// Whether `php` may evaluate files that are not literal arrays.
+    php: bool,
+}
+
+impl Environment {
+    /// This process's environment (`php` without the variables that hold secrets).
+    fn of_process() -> Self {
+        Environment::from_vars(crate::sys::child_environment(), true)
+    }
+
+    /// An environment of the given variables.
+    fn from_vars(vars: Vec<(OsString, OsString)>, php: bool) -> Self {
+        let text = |s: &OsString| s.to_str().map(str::to_owned);
+        Environment {
+            config_dir: vars
+                .iter()
+                .find(|(k, _)| k == "NEXTCLOUD_CONFIG_DIR")
+                .map(|(_, v)| v.clone()),
+            // Nextcloud reads them with getenv(): only names and values that are text.
+            nc: vars
+                .iter()
+                .filter_map(|(k, v)| Some((text(k)?.strip_prefix("NC_")?.to_owned(), text(v)?)))
+                .collect(),
+            child: vars,
+            php,
+        }
+    }
+}
+
 /// Read and merge the configuration of the installation at `path`.
 pub fn read(path: &Path) -> Result<Config> {
-    let config_dir_env = std::env::var_os("NEXTCLOUD_CONFIG_DIR");
-    let (root, dir) = locate(path, config_dir_env.as_ref())?;
+    read_with(path, &Environment::of_process())
+}
+
+fn read_with(path: &Path, env: &Environment) -> Result<Config> {
+    let (root, dir) = locate(path, env.config_dir.as_ref())?;
     let main = dir.join("config.php");
     if !main.exists() {
         return Err(config_error(format!(
@@ -285,27 +333,18 @@ pub fn read(path: &Path) -> Result<Config> {
             Ok(Some(values)) => replace_recursive(&mut merged, values),
             Ok(None) => {}
             Err(at) => {
-                merged = with_php(&root, &dir, &files, file, &at)?;
+                merged = with_php(&root, &dir, &files, file, &at, env)?;
                 break;
             }
         }
     }
     Ok(Config {
         values: merged,
-        env: nc_variables(),
+        env: env.nc.clone(),
         root,
         dir,
         file: main,
     })
-}
-
-/// The `NC_<key>` variables of the environment (Nextcloud reads them with `getenv()`,
-/// so only names and values that are text).
-fn nc_variables() -> BTreeMap<String, String> {
-    std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .filter_map(|(k, v)| Some((k.strip_prefix("NC_")?.to_owned(), v)))
-        .collect()
 }
 
 /// The bytes of one configuration file: a regular file (opened without waiting, so a
@@ -382,6 +421,7 @@ fn with_php(
     files: &[PathBuf],
     failed: &Path,
     at: &str,
+    env: &Environment,
 ) -> Result<Map<String, Value>> {
     let refuse = |why: &str| {
         config_error(format!(
@@ -390,14 +430,17 @@ fn with_php(
             failed.display()
         ))
     };
+    if !env.php {
+        return Err(refuse("evaluating it with php was not allowed"));
+    }
     let mut command = std::process::Command::new("php");
     command
-        .args(["-n", "-d", "display_errors=stderr", "-r", PHP_READER, "--"])
+        .args(["-d", "display_errors=stderr", "-r", PHP_READER, "--"])
         .arg(root)
         .arg(dir)
         .args(files)
         .env_clear()
-        .envs(crate::sys::child_environment())
+        .envs(env.child.iter().cloned())
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
@@ -1064,6 +1107,87 @@ fn array_key(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The differential test: every case of `tests/data/nextcloud-config` (configuration
+    /// folders and environments, the official Docker image's and All-in-One's among them)
+    /// against what Nextcloud's own `Config` class read from it
+    /// (`scripts/config-corpus.sh`). pwaccount reads a literal case exactly as Nextcloud
+    /// does and refuses every other without php; with php (where the tests were built
+    /// with it), it reads every case Nextcloud reads, the same, and refuses the rest.
+    #[test]
+    fn reads_every_corpus_case_as_nextcloud_or_refuses() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(&corpus)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        assert!(cases.len() >= 40, "only {} cases", cases.len());
+        let (mut literal, mut refused) = (0, 0);
+        for case in &cases {
+            let about: Value =
+                serde_json::from_slice(&std::fs::read(case.join("case.json")).unwrap()).unwrap();
+            let expected: Value =
+                serde_json::from_slice(&std::fs::read(case.join("expected.json")).unwrap())
+                    .unwrap();
+            let mut vars: Vec<(OsString, OsString)> = about["env"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| {
+                    let v = v.as_str().unwrap();
+                    let v = if k == "NEXTCLOUD_CONFIG_DIR" {
+                        case.join(v).into_os_string()
+                    } else {
+                        v.into()
+                    };
+                    (k.into(), v)
+                })
+                .collect();
+            vars.extend(std::env::var_os("PATH").map(|p| ("PATH".into(), p)));
+            let canonical = |config: &Config| {
+                serde_json::to_string(&config.resolved())
+                    .unwrap()
+                    .replace(&case.display().to_string(), "/var/www/html")
+            };
+            let want = expected.get("values").map(|v| v.to_string());
+            let name = case.file_name().unwrap().to_string_lossy().into_owned();
+            let is_literal = about["literal"] == true;
+            let native = read_with(case, &Environment::from_vars(vars.clone(), false));
+            match (&want, native) {
+                (None, Ok(_)) => panic!("{name}: read what Nextcloud refuses ({expected})"),
+                (None, Err(_)) => refused += 1,
+                (Some(want), Ok(config)) => {
+                    assert!(is_literal, "{name}: read natively, but not marked literal");
+                    assert_eq!(&canonical(&config), want, "{name}");
+                    literal += 1;
+                }
+                (Some(_), Err(e)) => {
+                    assert!(
+                        !is_literal,
+                        "{name}: a literal case was refused: {}",
+                        e.message
+                    );
+                    refused += 1;
+                }
+            }
+            if cfg!(php) {
+                match (&want, read_with(case, &Environment::from_vars(vars, true))) {
+                    (None, Ok(_)) => panic!("{name}: php read what Nextcloud refuses"),
+                    (Some(want), Ok(config)) => {
+                        assert_eq!(&canonical(&config), want, "{name} (php)")
+                    }
+                    (Some(_), Err(e)) => panic!("{name}: refused with php: {}", e.message),
+                    (None, Err(_)) => {}
+                }
+            }
+        }
+        assert!(
+            literal >= 25 && refused >= 10,
+            "{literal} literal, {refused} refused"
+        );
+    }
 
     fn map(text: &str) -> Map<String, Value> {
         parse(text.as_bytes()).unwrap().unwrap()

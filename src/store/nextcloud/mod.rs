@@ -330,6 +330,9 @@ impl NextcloudStore {
                     path.display()
                 )));
             }
+            if access == Access::Write && crate::sys::read_only_file_system(&path) {
+                return Err(super::read_only_mount(&path));
+            }
             // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
             // changes no setting of the file.
             let flags = match access {

@@ -1,0 +1,6 @@
+<?php
+$CONFIG = [
+  'installed' => true,
+  'dbtype' => 'sqlite',
+  'list' => ['a', 'b',],
+];

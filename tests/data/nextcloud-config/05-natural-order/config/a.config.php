@@ -1,0 +1,1 @@
+<?php $CONFIG = ['dbname' => 'from-a', 'order' => ['a'], 'aonly' => true];

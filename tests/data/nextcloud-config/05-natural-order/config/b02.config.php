@@ -1,0 +1,1 @@
+<?php $CONFIG = ['zero' => 'b02', 'dbname' => 'from-b02'];

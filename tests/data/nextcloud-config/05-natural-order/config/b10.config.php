@@ -1,0 +1,1 @@
+<?php $CONFIG = ['dbname' => 'from-b10', 'order' => ['b10']];

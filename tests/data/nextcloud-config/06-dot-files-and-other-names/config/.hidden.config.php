@@ -1,0 +1,1 @@
+<?php $CONFIG = ['dbname' => 'hidden'];

@@ -1,0 +1,1 @@
+<?php $AUTOCONFIG = ['dbname' => 'auto'];

@@ -1,0 +1,4 @@
+<?php
+// nothing here
+# nor here
+/* or here */

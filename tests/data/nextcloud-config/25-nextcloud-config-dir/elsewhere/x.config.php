@@ -1,0 +1,1 @@
+<?php $CONFIG = ['extra' => 'env-dir'];

@@ -1,0 +1,2 @@
+<?php
+$CONFIG = ['dbhost' => getenv('DB_HOST')];

@@ -1,0 +1,3 @@
+<?php
+$CONFIG = ['a' => 1];
+$CONFIG = ['b' => 2];

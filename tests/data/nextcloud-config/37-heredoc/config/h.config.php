@@ -1,0 +1,4 @@
+<?php
+$CONFIG = ['h' => <<<EOT
+heredoc text
+EOT];

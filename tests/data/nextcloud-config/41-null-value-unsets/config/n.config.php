@@ -1,0 +1,1 @@
+<?php $CONFIG = ['dbname' => null, 'secret' => NULL];

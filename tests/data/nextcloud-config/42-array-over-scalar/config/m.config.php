@@ -1,0 +1,1 @@
+<?php $CONFIG = ['mixed' => ['now' => 'array'], 'mixed2' => 'now text'];
