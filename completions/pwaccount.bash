@@ -1121,7 +1121,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__restore)
-            opts="-u -q -h --replace --yes --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

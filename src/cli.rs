@@ -119,7 +119,8 @@ pub enum Command {
     /// The snapshot is a pwaccount database file holding only this account's rows, from
     /// every table, with a digest of its contents. It is written to a temporary file,
     /// synced and then renamed, with mode 0600, and never replaces an existing file unless
-    /// --force is given. PATH defaults to backups/ beside the database file, named with the
+    /// --force is given. PATH defaults to backups/ beside the database file (on Nextcloud:
+    /// appdata_<instance id>/pwaccount/backups/ in its data directory), named with the
     /// account id and a UTC timestamp. With --all, PATH is required and receives a
     /// consistent copy of the whole database while other programs keep using it.
     Backup(BackupArgs),
@@ -236,14 +237,17 @@ pub struct ResetArgs {
     pub code: Option<String>,
 
     /// Do not write a snapshot of the account before deleting it (by default one is written
-    /// to backups/ beside the database file, and the reset is refused if that fails).
+    /// to backups/ beside the database file, on Nextcloud to appdata_<instance
+    /// id>/pwaccount/backups/ in its data directory, and the reset is refused if that
+    /// fails).
     #[arg(long)]
     pub no_backup: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// Where to write the snapshot (default: backups/ beside the database file).
+    /// Where to write the snapshot (default: backups/ beside the database file; on
+    /// Nextcloud appdata_<instance id>/pwaccount/backups/ in its data directory).
     #[arg(value_name = "PATH", required_if_eq("all", "true"))]
     pub path: Option<PathBuf>,
 
@@ -270,6 +274,12 @@ pub struct RestoreArgs {
     /// Do not ask for confirmation (for scripts; never implied without a terminal).
     #[arg(long)]
     pub yes: bool,
+
+    /// Nextcloud: restore a snapshot written on another installation (another instance
+    /// id). Allowed only where that installation had the same secrets, so that the keys in
+    /// the snapshot still open here; otherwise the restore is refused with the reason.
+    #[arg(long)]
+    pub other_installation: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -55,6 +55,7 @@ catalogue! {
     StdinUsedTwice = "stdin_used_twice", 2, "standard input was named for more than one value";
     BackupExists = "backup_exists", 2, "the backup path exists and replacing it was not allowed";
     BackupTargetProtected = "backup_target_protected", 2, "the backup path is the database, a journal of it, or not a regular file";
+    OtherInstallation = "other_installation", 2, "the snapshot was written on another Nextcloud installation (--other-installation, where its keys open here)";
     UserMismatch = "user_mismatch", 2, "the snapshot holds another account than the one named";
     NoResetPending = "no_reset_pending", 3, "no reset code is pending for the account";
     CodeInvalid = "code_invalid", 3, "the reset code does not match the one issued";

@@ -450,6 +450,14 @@ produces! {
         .user("alice")
         .args(["--json", "--nextcloud", "/nonexistent-installation", "status"])
         .run();
+    other_installation: OtherInstallation => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let snap = nc.root().join("bob.sqlite");
+        nc.cmd("bob").arg("backup").arg(&snap).run().ok();
+        let config = std::fs::read_to_string(nc.config()).unwrap();
+        std::fs::write(nc.config(), config.replace("'instanceid' => '", "'instanceid' => 'x")).unwrap();
+        nc.cmd("bob").args(["--json", "restore", "--yes", "--replace"]).arg(&snap).run()
+    };
     no_such_user: NoSuchUser => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         nc.cmd("Alice").args(["--json", "status"]).run()

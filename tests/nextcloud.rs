@@ -818,12 +818,23 @@ fn reset_does_what_the_apps_reset_does_and_restore_undoes_it(engine: Engine) {
         .ok()
         .json();
     assert_eq!(v["status"], "ok");
+    // The snapshot is in the data directory, beside the app's own backups, in a folder
+    // only the installation's owner may enter.
     let snapshot = PathBuf::from(v["backup"].as_str().unwrap());
+    let folder = nc.root().join("data/appdata_").display().to_string();
     assert!(
-        snapshot.starts_with(nc.root().join("home")),
+        snapshot.starts_with(nc.root().join("data"))
+            && snapshot.display().to_string().starts_with(&folder)
+            && snapshot.parent().unwrap().ends_with("pwaccount/backups"),
         "{}",
         snapshot.display()
     );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(snapshot.parent().unwrap())
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o700);
 
     // As the app leaves it: nothing of alice's is live, rows are flagged, not removed
     // (but her sessions, which the app deletes), the revision without a model stays as it
@@ -1684,6 +1695,59 @@ fn container_configuration_folders_are_read_through_php() {
     }
 }
 
+/// A snapshot records the installation it was written on. Restored on another one (a
+/// copy with another instance id), it is refused unless `--other-installation`, and even
+/// then unless that installation had the same secrets (the user's keys would not open);
+/// nothing changes when refused.
+fn snapshots_of_another_installation_are_refused(engine: Engine) {
+    let nc = Installation::on(engine);
+    let snap = nc.root().join("bob.sqlite");
+    nc.cmd("bob").arg("backup").arg(&snap).run().ok();
+    let code = nc.cmd("bob").arg("reset").run().ok().stdout;
+    nc.cmd("bob")
+        .args(["reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .ok();
+    let config = std::fs::read_to_string(nc.config()).unwrap();
+    let set = |text: &str| std::fs::write(nc.config(), text).unwrap();
+    let restore = |extra: &[&str]| {
+        nc.cmd("bob")
+            .args(["--json", "restore", "--yes"])
+            .args(extra)
+            .arg(&snap)
+            .run()
+    };
+    // Another instance id, the same secret: only with --other-installation.
+    set(&config.replace("'instanceid' => '", "'instanceid' => 'x"));
+    let before = nc.sums();
+    let out = restore(&[]).code(2);
+    assert_eq!(out.error_id(), "other_installation");
+    assert!(
+        out.stdout.contains("--other-installation"),
+        "{}",
+        out.stdout
+    );
+    // Another secret as well: refused even with the option, and says why.
+    set(&config
+        .replace("'instanceid' => '", "'instanceid' => 'x")
+        .replace("'secret' => '", "'secret' => 'x"));
+    let out = restore(&["--other-installation"]).code(2);
+    assert_eq!(out.error_id(), "other_installation");
+    assert!(
+        out.stdout.contains("cannot be opened here"),
+        "{}",
+        out.stdout
+    );
+    set(&config.replace("'instanceid' => '", "'instanceid' => 'x"));
+    assert_eq!(
+        nc.sums(),
+        before,
+        "a refused restore changed the installation"
+    );
+    restore(&["--other-installation"]).ok();
+    nc.verify("bob", BOB).run().ok();
+}
+
 /// Under CI the tests that read configuration files through php must run (.ci/run
 /// installs php).
 #[test]
@@ -1980,4 +2044,5 @@ engine_tests!(
     a_refused_first_change_leaves_no_record,
     only_users_nextcloud_has_are_served,
     counts_are_what_the_reset_changes,
+    snapshots_of_another_installation_are_refused,
 );

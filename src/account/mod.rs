@@ -54,13 +54,15 @@ pub trait Accounts {
         job: Job<'_>,
     ) -> Result<(PathBuf, Counts)>;
     /// Check the snapshot at `path` for a restore into `target` (default: its own
-    /// account), refusing an account that is not blank unless `replace`; returns what the
-    /// snapshot holds and what the account holds now.
+    /// account), refusing an account that is not blank unless `replace`, and a snapshot
+    /// of another installation unless `other_installation` (and its keys open here);
+    /// returns what the snapshot holds and what the account holds now.
     fn check_restore(
         &mut self,
         path: &Path,
         target: Option<&str>,
         replace: bool,
+        other_installation: bool,
     ) -> Result<(SnapshotInfo, Counts)>;
     /// Put the account back as the checked snapshot holds it, in one transaction; a
     /// warning about something after the commit, if any.
@@ -212,11 +214,13 @@ impl Accounts for AccountStore {
         backup::backup(self, user, dest, job.replace, job.progress)
     }
 
+    /// The pwaccount file has no installations: `other_installation` changes nothing.
     fn check_restore(
         &mut self,
         path: &Path,
         target: Option<&str>,
         replace: bool,
+        _other_installation: bool,
     ) -> Result<(SnapshotInfo, Counts)> {
         backup::check_restore(self, path, target, replace)
     }

@@ -334,8 +334,9 @@ impl super::Accounts for NextcloudStore {
         path: &std::path::Path,
         target: Option<&str>,
         replace: bool,
+        other_installation: bool,
     ) -> Result<(crate::store::snapshot::SnapshotInfo, crate::store::Counts)> {
-        let info = self.inspect_snapshot(path)?;
+        let info = self.inspect_snapshot(path, other_installation)?;
         super::backup::check_target(target, &info.user, "")?;
         self.require_user(&info.user)?;
         let current = self.read()?.counts(&info.user)?;

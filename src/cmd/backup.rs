@@ -53,7 +53,8 @@ pub(super) fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
         None
     };
     let mut store = ctx.accounts(Access::Write)?;
-    let (info, current) = store.check_restore(&args.path, target, args.replace)?;
+    let (info, current) =
+        store.check_restore(&args.path, target, args.replace, args.other_installation)?;
     let user = info.user.clone();
     restore_checked(ctx, store.as_mut(), &args, &info, &current)
         .map_err(|e| e.in_context(&user, &ctx.db))

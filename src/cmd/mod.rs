@@ -140,7 +140,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let nextcloud = cli.nextcloud.is_some();
     let db = match (cli.nextcloud, cli.db) {
         (Some(path), _) | (None, Some(path)) => std::path::absolute(&path).unwrap_or(path),
-        (None, None) => store::default_path().map_err(hint)?,
+        (None, None) => store::default_path().map_err(|e| hint(e, false))?,
     };
     if nextcloud && !served_on_nextcloud(&cli.command) {
         return Err(Error {
@@ -181,13 +181,17 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Restore(args) => backup::restore(&ctx, args),
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
-    result.map_err(hint).map_err(|e| match &ctx.user {
-        Ok(user) if !login_is_not_the_account && !about_no_account => e.in_context(user, &ctx.db),
-        _ => Error {
-            database: Some(ctx.db.clone()),
-            ..e
-        },
-    })
+    result
+        .map_err(|e| hint(e, ctx.nextcloud))
+        .map_err(|e| match &ctx.user {
+            Ok(user) if !login_is_not_the_account && !about_no_account => {
+                e.in_context(user, &ctx.db)
+            }
+            _ => Error {
+                database: Some(ctx.db.clone()),
+                ..e
+            },
+        })
 }
 
 /// Whether this build serves `command` on a Nextcloud installation. Not there: a copy of
@@ -207,9 +211,17 @@ fn served_on_nextcloud(command: &Command) -> bool {
     }
 }
 
-/// The command line's part of a failure's message: which flag does something about it.
-/// The layers below name no flags.
-fn hint(e: Error) -> Error {
+/// The command line's part of a failure's message: which flag does something about it
+/// (on a Nextcloud installation, never `--db`, which cannot be used there). The layers
+/// below name no flags.
+fn hint(e: Error, nextcloud: bool) -> Error {
+    let names_db = matches!(
+        e.id,
+        Id::DatabaseIsDirectory | Id::FolderMissing | Id::NoDataDirectory | Id::CannotCreateFolder
+    );
+    if nextcloud && names_db {
+        return e;
+    }
     let more = match e.id {
         Id::DatabaseBusy => " (or raise --busy-timeout)",
         Id::DatabaseIsDirectory => "; give the path of a file with --db",

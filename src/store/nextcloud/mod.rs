@@ -581,25 +581,36 @@ impl NextcloudStore {
         self.busy_timeout
     }
 
-    /// Where snapshots of this installation's users go by default: not beside the
-    /// database (the data directory belongs to Nextcloud and its users), but in
-    /// pwaccount's own data folder, `nextcloud-backups/<instance id>/`, created 0700.
+    /// Where snapshots of this installation's users go by default: in its data directory
+    /// (which the web server does not serve), beside the Passwords app's own backups, in
+    /// `appdata_<instance id>/pwaccount/backups/` (created 0700, owned by the user
+    /// pwaccount runs as, who owns the installation). pwaccount's own data folder would
+    /// be the web server user's home, which is often not writable, or served.
     pub fn default_backups(&self) -> Result<PathBuf> {
-        let own = super::default_path()?;
-        let instance = self
-            .config
-            .string("instanceid")?
-            .unwrap_or_else(|| "nextcloud".into());
-        let safe: String = instance
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        Ok(own
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-            .join("nextcloud-backups")
-            .join(safe))
+        let data = match self.config.string("datadirectory")? {
+            Some(data) => PathBuf::from(data),
+            None => self.config.root.join("data"),
+        };
+        let instance = self.config.string("instanceid")?.unwrap_or_default();
+        if instance.is_empty()
+            || !instance
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        {
+            return Err(Error::new(
+                Id::BackupFailed,
+                format!(
+                    "the configuration has no usable 'instanceid' ('{}'), which names the \
+                     installation's app data folder; give the snapshot's path; nothing was \
+                     changed",
+                    crate::text::escape_controls(&instance)
+                ),
+            ));
+        }
+        Ok(data
+            .join(format!("appdata_{instance}"))
+            .join("pwaccount")
+            .join("backups"))
     }
 
     /// One read transaction for everything a command reads.

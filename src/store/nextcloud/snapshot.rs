@@ -157,6 +157,8 @@ impl super::Reader<'_> {
                 ("created", now.to_string()),
                 ("prefix", self.prefix.to_owned()),
                 ("app_version", version),
+                ("instance", instance_id(self.config)?),
+                ("secrets", secrets_check(self.config)?),
                 ("digest", digest),
             ] {
                 tx.execute("INSERT INTO main.meta VALUES (?1, ?2)", params![key, value])?;
@@ -247,8 +249,9 @@ impl NextcloudStore {
             .collect()
     }
 
-    /// Check a snapshot file for a restore into this installation.
-    pub fn inspect_snapshot(&self, path: &Path) -> Result<Info> {
+    /// Check a snapshot file for a restore into this installation: one of another
+    /// installation only with `other_installation`, and only when its keys open here.
+    pub fn inspect_snapshot(&self, path: &Path, other_installation: bool) -> Result<Info> {
         let path = plain_path(path)?;
         if !path.is_file() {
             return Err(Error::new(
@@ -257,8 +260,66 @@ impl NextcloudStore {
             ));
         }
         let conn = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
-        check(&conn, &self.columns()?)
+        let info = check(&conn, &self.columns()?)?;
+        let meta = |key: &str| -> Result<Option<String>> {
+            Ok(conn
+                .query_row("SELECT value FROM main.meta WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?)
+        };
+        let here = instance_id(&self.config)?;
+        // Snapshots of builds before 0.2 name no installation: nothing to compare.
+        if let Some(there) = meta("instance")?
+            && there != here
+        {
+            let other = |why: String| {
+                Error::new(
+                    Id::OtherInstallation,
+                    format!(
+                        "the snapshot {} was written on another Nextcloud installation \
+                         (instance {}, this one is {here}): {why}; nothing was changed",
+                        path.display(),
+                        crate::text::escape_controls(&there)
+                    ),
+                )
+            };
+            if !other_installation {
+                return Err(other(
+                    "add --other-installation to restore it here anyway".into(),
+                ));
+            }
+            if meta("secrets")? != Some(secrets_check(&self.config)?) {
+                return Err(other(
+                    "that installation had other secrets ('secret', 'passwords.secret'), so \
+                     the user's server-side keys in it cannot be opened here and pwaccount \
+                     cannot seal them again without them"
+                        .into(),
+                ));
+            }
+        }
+        Ok(info)
     }
+}
+
+/// The installation's instance id, as snapshots record it.
+fn instance_id(config: &super::config::Config) -> Result<String> {
+    Ok(config.string("instanceid")?.unwrap_or_default())
+}
+
+/// A check value of the secrets the app's server-side keys are sealed with (`secret`,
+/// and `passwords.secret` when set): HMAC-SHA256 keyed with them over a fixed text. Equal
+/// values mean the keys of one installation open on the other; the secrets cannot be
+/// learnt from it.
+fn secrets_check(config: &super::config::Config) -> Result<String> {
+    use hmac::Mac;
+    let system = zeroize::Zeroizing::new(config.string("secret")?.unwrap_or_default());
+    let server = zeroize::Zeroizing::new(config.string("passwords.secret")?.unwrap_or_default());
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(system.as_bytes())
+        .map_err(|_| Error::internal("HMAC rejected a key"))?;
+    mac.update(b"pwaccount snapshot secrets check\0");
+    mac.update(server.as_bytes());
+    Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
 /// Column names quoted as the engine quotes identifiers.
