@@ -132,3 +132,62 @@ fn damage_is_found_named_and_left_as_it_is() {
         .json();
     assert_eq!(v["status"], "ok");
 }
+
+/// A damaged page: `check` answers `check_failed` with the lines of SQLite's integrity
+/// check (which table and page), not a bare "corrupt", on the pwaccount file (a page in
+/// the middle, and the schema's first page) and on a Nextcloud SQLite database; the file
+/// is left as it was.
+#[test]
+fn a_damaged_page_is_reported_with_the_integrity_lines() {
+    let damage = |file: &std::path::Path, page: u64| {
+        use std::io::{Seek, Write};
+        let mut f = std::fs::OpenOptions::new().write(true).open(file).unwrap();
+        f.seek(std::io::SeekFrom::Start(4096 * page)).unwrap();
+        f.write_all(&[0xff; 4096]).unwrap();
+    };
+    for page in [60, 1] {
+        let env = Env::populated(300);
+        env.exec("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;");
+        damage(&env.db, page);
+        let before = crate::harness::checksum(&env.db);
+        let v = check(&env, &["--all"], 8);
+        assert_eq!(v["id"], "check_failed", "page {page}: {v}");
+        let lines: Vec<&str> = v["integrity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap())
+            .collect();
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("page") || l.contains("malformed")),
+            "page {page}: {lines:?}"
+        );
+        let text = env.cmd().args(["check", "--all"]).run().code(8);
+        assert!(text.stdout.starts_with("database: "), "{}", text.stdout);
+        assert_eq!(crate::harness::checksum(&env.db), before);
+    }
+
+    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let db = nc.root().join("data/nextcloud.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let pages = std::fs::metadata(&db).unwrap().len() / 4096;
+    damage(&db, pages / 2);
+    let out = nc
+        .cmd("bob")
+        .args(["--json", "check", "--all"])
+        .run()
+        .code(8);
+    assert_eq!(out.error_id(), "check_failed", "{}", out.stdout);
+    assert!(
+        out.json()["integrity"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty()),
+        "{}",
+        out.stdout
+    );
+}

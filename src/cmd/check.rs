@@ -11,27 +11,61 @@ use crate::store::Access;
 use crate::text::thousands;
 
 pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
-    let mut store = ctx.accounts(Access::Read)?;
-    let integrity = store.integrity()?;
+    let opened = ctx.accounts(Access::Read).and_then(|mut store| {
+        let integrity = store.integrity()?;
+        Ok((store, integrity))
+    });
+    let (mut store, integrity) = match opened {
+        Ok(opened) => opened,
+        // Too damaged to open as a store: the engine's own check says where.
+        Err(e) if e.id == Id::DatabaseCorrupt => {
+            return Ok(report(ctx.file_integrity(), Vec::new(), 0));
+        }
+        Err(e) => return Err(e),
+    };
     let mut findings: Vec<Finding> = Vec::new();
     let mut checked = 0u64;
+    let accounts = check_accounts(ctx, args, store.as_mut(), &mut findings, &mut checked);
+    match accounts {
+        Ok(()) => {}
+        // A damaged page met while reading an account: what the integrity check found
+        // says where, and the accounts checked so far stand.
+        Err(e) if e.id == Id::DatabaseCorrupt && !integrity.is_empty() => {}
+        Err(e) => return Err(e),
+    }
+    Ok(report(integrity, findings, checked))
+}
+
+fn check_accounts(
+    ctx: &Ctx,
+    args: &CheckArgs,
+    store: &mut dyn crate::account::Accounts,
+    findings: &mut Vec<Finding>,
+    checked: &mut u64,
+) -> Result<()> {
     if ctx.user_given && !args.all {
-        findings.extend(check::account(store.as_mut(), ctx.user()?)?);
-        checked = 1;
+        findings.extend(check::account(store, ctx.user()?)?);
+        *checked = 1;
     } else {
-        let bar = ctx.accounts_bar("checking", store.as_mut())?;
-        crate::account::each_account(store.as_mut(), &mut |store, user| {
+        let bar = ctx.accounts_bar("checking", store)?;
+        let walked = crate::account::each_account(store, &mut |store, user| {
             findings.extend(check::account(store, user)?);
-            checked += 1;
+            *checked += 1;
             // Accounts that appeared since they were counted lengthen the bar.
-            if bar.length().is_some_and(|len| checked > len) {
-                bar.set_length(checked);
+            if bar.length().is_some_and(|len| *checked > len) {
+                bar.set_length(*checked);
             }
             bar.inc(1);
             Ok(true)
-        })?;
+        });
         bar.finish_and_clear();
+        walked?;
     }
+    Ok(())
+}
+
+/// The result: sound, or `check_failed` with the integrity check's lines and the findings.
+fn report(integrity: Vec<String>, findings: Vec<Finding>, checked: u64) -> Report {
     let sound = integrity.is_empty() && findings.is_empty();
     let mut text = String::new();
     for line in &integrity {
@@ -78,5 +112,5 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
         r.exit_code = Id::CheckFailed.exit_code();
         r
     };
-    Ok(report)
+    report
 }

@@ -84,6 +84,22 @@ impl Ctx {
         bar
     }
 
+    /// What SQLite's own integrity check says of the database file (on Nextcloud, the
+    /// SQLite file its configuration names), for a database too damaged to open as a
+    /// store; on a database server, why it could not be checked.
+    pub(crate) fn file_integrity(&self) -> Vec<String> {
+        let file = if self.nextcloud {
+            crate::store::nextcloud::sqlite_file(&self.db)
+        } else {
+            Ok(Some(self.db.clone()))
+        };
+        match file {
+            Ok(Some(file)) => store::integrity_of_file(&file),
+            Ok(None) => vec!["the database server reported the database damaged".into()],
+            Err(e) => vec![e.message],
+        }
+    }
+
     pub(crate) fn user(&self) -> Result<&str> {
         self.user.as_deref().map_err(Clone::clone)
     }

@@ -465,6 +465,26 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
     Ok(lines.into_iter().filter(|l| l != "ok").collect())
 }
 
+/// SQLite's integrity check of the file at `path`, opened read-only without any of the
+/// store's checks: the lines it reports (none when sound), or why it could not run.
+pub fn integrity_of_file(path: &std::path::Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    let run = |lines: &mut Vec<String>| -> rusqlite::Result<()> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        // The lines come before an error that stops the check: keep them.
+        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            lines.extend(line?.lines().map(str::to_owned));
+        }
+        Ok(())
+    };
+    if let Err(e) = run(&mut lines) {
+        lines.push(format!("the check stopped: {e}"));
+    }
+    lines.retain(|l| l != "ok");
+    lines
+}
+
 /// Append a record to the audit trail, timed now.
 pub fn append_audit(conn: &Connection, record: &super::audit::Record) -> Result<()> {
     let row = record.row(crate::text::now()?);

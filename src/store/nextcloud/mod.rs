@@ -299,6 +299,29 @@ fn mysql_tls(config: &Config) -> Result<Tls> {
     })
 }
 
+/// The SQLite file of the installation at `installation`, as its configuration names it
+/// (`None` on a database server).
+pub fn sqlite_file(installation: &Path) -> Result<Option<PathBuf>> {
+    let config = config::read(installation)?;
+    if engine(&config)? != Engine::Sqlite {
+        return Ok(None);
+    }
+    Ok(Some(sqlite_path(&config)?))
+}
+
+/// `$dataDir . '/' . $name . '.db'`: joined as text, as Nextcloud joins it, so an absolute
+/// `dbname` stays inside the data directory.
+fn sqlite_path(config: &Config) -> Result<PathBuf> {
+    let data = match config.string("datadirectory")? {
+        Some(data) => data,
+        None => format!("{}/data", config.root.display()),
+    };
+    let name = config
+        .string("dbname")?
+        .unwrap_or_else(|| "owncloud".into());
+    Ok(PathBuf::from(format!("{data}/{name}.db")))
+}
+
 impl NextcloudStore {
     /// Open the database of the installation at `installation` (its folder or its
     /// `config.php`), after checking it is one this build can serve.
@@ -313,16 +336,10 @@ impl NextcloudStore {
         }
         let engine = engine(&config)?;
         let (conn, path, location, opened) = if engine == Engine::Sqlite {
-            // `$dataDir . '/' . $name . '.db'`: joined as text, so an absolute dbname
-            // stays inside the data directory.
-            let data = match config.string("datadirectory")? {
-                Some(data) => data,
-                None => format!("{}/data", config.root.display()),
-            };
             let name = config
                 .string("dbname")?
                 .unwrap_or_else(|| "owncloud".into());
-            let path = PathBuf::from(format!("{data}/{name}.db"));
+            let path = sqlite_path(&config)?;
             if !path.is_file() {
                 return Err(config_error(format!(
                     "the Nextcloud database {} named by the configuration (datadirectory, \
