@@ -100,7 +100,7 @@ fn report(integrity: Vec<String>, findings: Vec<Finding>, checked: u64) -> Repor
         "integrity": if integrity.is_empty() { json!("ok") } else { json!(integrity) },
         "findings": findings,
     });
-    let report = if sound {
+    if sound {
         Report::new(value).stdout(summary)
     } else {
         // A failure, in the error envelope's shape, with the findings added.
@@ -111,6 +111,5 @@ fn report(integrity: Vec<String>, findings: Vec<Finding>, checked: u64) -> Repor
         let mut r = Report::new(value).stdout(text).note(summary);
         r.exit_code = Id::CheckFailed.exit_code();
         r
-    };
-    report
+    }
 }
