@@ -92,7 +92,7 @@ impl Installation {
     }
 
     /// The instance secret the app's server-side encryption uses.
-    fn secret(&self) -> String {
+    pub(crate) fn secret(&self) -> String {
         let text = std::fs::read_to_string(self.config()).unwrap();
         let line = text
             .lines()
@@ -118,7 +118,7 @@ impl Installation {
     }
 
     /// `challenge set` for `user`, from passphrase `old` to passphrase `new`.
-    fn change(&self, user: &str, old: &str, new: &str) -> Run {
+    pub(crate) fn change(&self, user: &str, old: &str, new: &str) -> Run {
         self.cmd(user)
             .args(["challenge", "set", "--old-passphrase-env", "O"])
             .args(["--passphrase-env", "N"])
@@ -136,7 +136,7 @@ impl Installation {
     }
 
     /// Run statements (written so every engine reads them: `FALSE`, not 0).
-    fn exec(&self, sql: &str) {
+    pub(crate) fn exec(&self, sql: &str) {
         match &self.server {
             None => rusqlite::Connection::open(self.db())
                 .unwrap()

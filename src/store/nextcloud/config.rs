@@ -484,11 +484,12 @@ fn with_php(
              has leading content\")",
         ));
     }
-    if !status.success() {
-        return Err(refuse("php could not evaluate it"));
-    }
+    // Read first: a reader that stopped at the cap makes php fail on its next write.
     if output.len() as u64 > PHP_OUTPUT {
         return Err(refuse("php printed more than a configuration"));
+    }
+    if !status.success() {
+        return Err(refuse("php could not evaluate it"));
     }
     serde_json::from_slice(&output)
         .map_err(|_| refuse("php printed something that is not the configuration"))
