@@ -223,7 +223,8 @@ fn odd_configuration_files_are_refused_at_once() {
     };
     let folder =
         |nc: &Installation| std::fs::create_dir(nc.root().join("config/dir.config.php")).unwrap();
-    let cases: [(&str, &dyn Fn(&Installation), &str); 4] = [
+    type Setup<'a> = &'a dyn Fn(&Installation);
+    let cases: [(&str, Setup, &str); 4] = [
         ("2 MB", &big, "larger than"),
         ("/dev/zero", &zero, "not a regular file"),
         ("a FIFO", &fifo, "not a regular file"),
