@@ -155,7 +155,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --help --version reset challenge backup restore accounts check log status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +181,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -189,7 +193,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__accounts)
-            opts="-u -q -h --with-challenge --without-challenge --blank --pending-reset --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --with-challenge --without-challenge --blank --pending-reset --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,6 +216,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -223,7 +231,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__backup)
-            opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +254,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -257,7 +269,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help get set verify help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help get set verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,6 +295,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -291,7 +307,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__get)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -314,6 +330,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,7 +415,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__set)
-            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +481,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -469,7 +493,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__verify)
-            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -511,6 +535,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -519,7 +547,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__check)
-            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,6 +570,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -553,7 +585,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__completions)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help bash elvish fish powershell zsh"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -576,6 +608,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -587,7 +623,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help list enable disable help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help list enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,6 +649,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -621,7 +661,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__disable)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +684,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -655,7 +699,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__enable)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -678,6 +722,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -759,7 +807,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__list)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +830,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1045,7 +1097,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__log)
-            opts="-u -q -h --all --since --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --all --since --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1075,6 +1127,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1083,7 +1139,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__reset)
-            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1113,6 +1169,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1121,7 +1181,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__restore)
-            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1144,6 +1204,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1155,7 +1219,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__status)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1178,6 +1242,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -87,6 +87,13 @@ pub struct Cli {
     )]
     pub busy_timeout: u64,
 
+    /// Nextcloud: allow changes on a Passwords app version this build was not verified
+    /// with, naming that installed version exactly (as `status` shows it); only where the
+    /// tables pwaccount writes have exactly the columns of a verified version. Every such
+    /// change's audit record says so.
+    #[arg(long, value_name = "VERSION", global = true)]
+    pub accept_unverified_app: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -398,15 +398,6 @@ fn installations_it_cannot_serve_are_refused_untouched() {
             "not installed",
         ),
         (
-            "another app version",
-            |nc| {
-                nc.exec("UPDATE oc_appconfig SET configvalue = '2025.1.0' WHERE appid = 'passwords' AND configkey = 'installed_version'")
-            },
-            8,
-            "nextcloud_unsupported",
-            "version 2025.1.0",
-        ),
-        (
             "no Passwords app",
             |nc| nc.exec("DELETE FROM oc_appconfig WHERE appid = 'passwords'"),
             8,
@@ -1748,6 +1739,84 @@ fn snapshots_of_another_installation_are_refused(engine: Engine) {
     nc.verify("bob", BOB).run().ok();
 }
 
+/// An app version this build was not verified with (here: the 2026.7.0 release, stored as
+/// `2026.7.20`): reading works and says once which versions are verified; a change is
+/// refused unless `--accept-unverified-app` names the installed version, and even then
+/// unless the tables pwaccount writes have exactly the columns of a verified version; an
+/// accepted change's audit record says so.
+fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engine) {
+    let nc = Installation::on(engine);
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2026.7.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
+    let before = nc.sums();
+    let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
+    assert_eq!(out.json()["counts"]["passwords"], 4);
+    assert_eq!(
+        out.stderr
+            .matches("note: the Passwords app here is version 2026.7.20 (release 2026.7.0, stable)")
+            .count(),
+        1,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("verified: 2026.2.0-BUILD"),
+        "{}",
+        out.stderr
+    );
+    let change = |accept: Option<&str>| {
+        let mut run = nc.cmd("bob");
+        if let Some(version) = accept {
+            run = run.args(["--accept-unverified-app", version]);
+        }
+        run.args([
+            "--json",
+            "challenge",
+            "set",
+            "--old-passphrase-env",
+            "O",
+            "--passphrase-env",
+            "N",
+        ])
+        .env("O", BOB)
+        .env("N", "bob's passphrase under 2026.7")
+        .run()
+    };
+    for accept in [None, Some("2026.7.19"), Some("2026.2.0-BUILD")] {
+        let out = change(accept).code(8);
+        assert_eq!(out.error_id(), "nextcloud_unsupported", "{accept:?}");
+        assert!(
+            out.stdout.contains("--accept-unverified-app 2026.7.20"),
+            "{}",
+            out.stdout
+        );
+    }
+    assert_eq!(
+        nc.sums(),
+        before,
+        "a refused change changed the installation"
+    );
+
+    // A column the verified versions do not have: refused even when accepted.
+    nc.exec("ALTER TABLE oc_passwords_keychain ADD COLUMN extra_col INTEGER");
+    let before = nc.sums();
+    let out = change(Some("2026.7.20")).code(8);
+    assert!(
+        out.stdout.contains("oc_passwords_keychain has the columns"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(nc.sums(), before);
+    nc.exec("ALTER TABLE oc_passwords_keychain DROP COLUMN extra_col");
+
+    change(Some("2026.7.20")).ok();
+    nc.verify("bob", "bob's passphrase under 2026.7").run().ok();
+    let log = nc.cmd("bob").args(["--json", "log"]).run().ok().json();
+    assert_eq!(
+        log["entries"][0]["details"]["unverified_app_accepted"], "2026.7.20",
+        "{log}"
+    );
+}
+
 /// Under CI the tests that read configuration files through php must run (.ci/run
 /// installs php).
 #[test]
@@ -2045,4 +2114,5 @@ engine_tests!(
     only_users_nextcloud_has_are_served,
     counts_are_what_the_reset_changes,
     snapshots_of_another_installation_are_refused,
+    unverified_app_versions_are_read_and_changed_only_when_accepted,
 );

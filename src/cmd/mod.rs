@@ -33,6 +33,8 @@ pub(crate) struct Ctx {
     pub db: PathBuf,
     pub nextcloud: bool,
     pub busy_timeout: Duration,
+    /// `--accept-unverified-app`: the unverified app version changes may be made on.
+    pub accept_unverified_app: Option<String>,
     pub out: Output,
     pub prompt: Prompter,
 }
@@ -107,11 +109,18 @@ impl Ctx {
     /// The account store the command works on, for the flows every store serves.
     pub(crate) fn accounts(&self, access: Access) -> Result<Box<dyn Accounts>> {
         if self.nextcloud {
-            Ok(Box::new(NextcloudStore::open(
+            let store = NextcloudStore::open(
                 &self.db,
                 access,
                 self.busy_timeout,
-            )?))
+                self.accept_unverified_app.as_deref(),
+            )?;
+            if access == Access::Read
+                && let Some(note) = store.unverified_note()
+            {
+                self.out.warn(&note);
+            }
+            Ok(Box::new(store))
         } else {
             Ok(Box::new(self.open(access)?))
         }
@@ -175,6 +184,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         db,
         nextcloud,
         busy_timeout: Duration::from_millis(cli.busy_timeout),
+        accept_unverified_app: cli.accept_unverified_app.clone(),
         out,
         prompt: Prompter::new(cli.no_input),
     };

@@ -8,6 +8,7 @@ pub mod snapshot;
 #[cfg(feature = "servers")]
 mod tls;
 mod trail;
+mod versions;
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -20,10 +21,6 @@ use super::{Access, ChallengeRow, Counts, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
 use db::{Conn, Engine, Server, Tls, TlsMode, Value};
-
-/// The Passwords app versions this build was checked against (`installed_version` in
-/// `<prefix>appconfig`): 2026.2.x, the version of the reference fixture.
-pub const VERIFIED_APP_VERSIONS: &str = "2026.2.";
 
 /// The app's tables, without the prefix; all must exist.
 pub(crate) const TABLES: &[&str] = &[
@@ -78,6 +75,11 @@ pub struct NextcloudStore {
     busy_timeout: Duration,
     /// Whether pwaccount's audit table is there, once a query needed to know.
     has_trail: Cell<Option<bool>>,
+    /// The installed app version, when it is not one this build was verified with.
+    unverified: Option<String>,
+    /// The unverified version the administrator accepted for changes
+    /// (`--accept-unverified-app`), recorded in each audit record.
+    accepted: Option<String>,
 }
 
 fn unsupported(message: String) -> Error {
@@ -325,7 +327,12 @@ fn sqlite_path(config: &Config) -> Result<PathBuf> {
 impl NextcloudStore {
     /// Open the database of the installation at `installation` (its folder or its
     /// `config.php`), after checking it is one this build can serve.
-    pub fn open(installation: &Path, access: Access, busy_timeout: Duration) -> Result<Self> {
+    pub fn open(
+        installation: &Path,
+        access: Access,
+        busy_timeout: Duration,
+        accept_unverified: Option<&str>,
+    ) -> Result<Self> {
         let config = config::read(installation)?;
         if !config.truthy("installed") {
             return Err(unsupported(format!(
@@ -409,12 +416,93 @@ impl NextcloudStore {
             config,
             busy_timeout,
             has_trail: Cell::new(None),
+            unverified: None,
+            accepted: None,
         };
+        let mut store = store;
         store.check_app()?;
         if access == Access::Write {
             store.check_changes_allowed()?;
+            store.check_version_for_changes(accept_unverified)?;
         }
         Ok(store)
+    }
+
+    /// For reading commands on an app version this build was not verified with: what to
+    /// tell the administrator, once.
+    pub fn unverified_note(&self) -> Option<String> {
+        self.unverified.as_ref().map(|v| {
+            format!(
+                "note: the Passwords app here is version {}, which this build of pwaccount was \
+                 not verified with (verified: {}); reading works, a change needs \
+                 --accept-unverified-app {}",
+                versions::describe(v),
+                versions::verified_list(),
+                crate::text::escape_controls(v)
+            )
+        })
+    }
+
+    /// A change on an unverified app version: only when the administrator names that
+    /// version with `--accept-unverified-app`, and only when every table pwaccount writes
+    /// has exactly the columns of a verified version (pwaccount never writes into a
+    /// schema it has not seen).
+    fn check_version_for_changes(&mut self, accepted: Option<&str>) -> Result<()> {
+        let Some(installed) = self.unverified.clone() else {
+            return Ok(());
+        };
+        if accepted != Some(installed.as_str()) {
+            return Err(unsupported(format!(
+                "the Passwords app here is version {}, which this build of pwaccount was not \
+                 verified with (verified: {}); changes are refused unless you accept this \
+                 version with --accept-unverified-app {}{}; nothing was changed",
+                versions::describe(&installed),
+                versions::verified_list(),
+                crate::text::escape_controls(&installed),
+                match accepted {
+                    Some(other) => format!(
+                        " (--accept-unverified-app named {})",
+                        crate::text::escape_controls(other)
+                    ),
+                    None => String::new(),
+                }
+            )));
+        }
+        let mut differences = Vec::new();
+        for verified in versions::VERIFIED {
+            let mut first = None;
+            for (table, columns) in verified.tables {
+                let live: Vec<String> = self
+                    .conn
+                    .columns(&format!("{}{table}", self.prefix))?
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect();
+                if live != *columns {
+                    first = Some(format!(
+                        "{}{table} has the columns ({}), {} has ({})",
+                        self.prefix,
+                        live.join(", "),
+                        verified.stored,
+                        columns.join(", ")
+                    ));
+                    break;
+                }
+            }
+            match first {
+                None => {
+                    self.accepted = Some(installed);
+                    return Ok(());
+                }
+                Some(difference) => differences.push(difference),
+            }
+        }
+        Err(unsupported(format!(
+            "the Passwords app's tables here (version {}) differ from every version this build \
+             was verified with, so pwaccount writes nothing into them: {}; nothing was changed",
+            crate::text::escape_controls(&installed),
+            differences.join("; ")
+        )))
     }
 
     /// A change is refused while Nextcloud refuses its own: in maintenance mode, or when
@@ -498,8 +586,9 @@ impl NextcloudStore {
             .and_then(Value::into_text))
     }
 
-    /// The Passwords app is installed in a verified version, and its tables are there.
-    fn check_app(&self) -> Result<()> {
+    /// The Passwords app is installed (in a verified version, or not: see
+    /// `check_changes_allowed`), and its tables are there.
+    fn check_app(&mut self) -> Result<()> {
         if !self.conn.has_table(&format!("{}appconfig", self.prefix))? {
             return Err(config_error(format!(
                 "the {} has no table {}appconfig: it is not this Nextcloud's database, or \
@@ -512,12 +601,8 @@ impl NextcloudStore {
                 "the Passwords app is not installed in this Nextcloud".into(),
             ));
         };
-        if !version.starts_with(VERIFIED_APP_VERSIONS) {
-            return Err(unsupported(format!(
-                "the Passwords app here is version {}; this build was verified with \
-                 {VERIFIED_APP_VERSIONS}x only",
-                crate::text::escape_controls(&version)
-            )));
+        if versions::verified(&version).is_none() {
+            self.unverified = Some(version);
         }
         for table in TABLES {
             let name = format!("{}{table}", self.prefix);
@@ -651,6 +736,7 @@ impl NextcloudStore {
             config: &self.config,
             path: &self.path,
             has_trail: &self.has_trail,
+            accepted: self.accepted.as_deref(),
             open: Cell::new(true),
         })
     }
@@ -896,6 +982,8 @@ pub struct Reader<'a> {
     config: &'a Config,
     path: &'a Path,
     has_trail: &'a Cell<Option<bool>>,
+    /// The unverified app version the administrator accepted, if any.
+    accepted: Option<&'a str>,
     open: Cell<bool>,
 }
 

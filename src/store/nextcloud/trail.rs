@@ -97,7 +97,15 @@ impl Reader<'_> {
 
     /// Append `record` to the trail, timed now, in this (write) transaction.
     pub fn append_audit(&self, record: &Record) -> Result<()> {
-        let row = record.row(crate::text::now()?);
+        let mut row = record.row(crate::text::now()?);
+        // A change on an app version this build was not verified with says so.
+        if let Some(version) = self.accepted
+            && let Ok(serde_json::Value::Object(mut details)) =
+                serde_json::from_str::<serde_json::Value>(&row.details)
+        {
+            details.insert("unverified_app_accepted".into(), version.into());
+            row.details = serde_json::Value::Object(details).to_string();
+        }
         self.db.execute(
             &format!(
                 "INSERT INTO {} ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

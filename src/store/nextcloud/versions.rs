@@ -1,0 +1,282 @@
+//! Which Passwords app versions this build was verified against, as data: each entry is a
+//! version as installations store it (`installed_version` in `<prefix>appconfig`), the
+//! Nextcloud majors it was checked on, and the columns of every table pwaccount writes in
+//! that version. Everything else about a version is decided here, not in the flows.
+//!
+//! Releases stamp their version: `x.y.z` of the app's package becomes `x.y.2z` on the
+//! stable channel (2026.7.0 is stored as `2026.7.20`), `x.y.1z` on the legacy-support
+//! channel, with `-buildN` on nightlies; the development tree says `2026.2.0-BUILD`.
+
+/// A verified app version.
+pub(crate) struct Verified {
+    /// The version as stored in `installed_version`.
+    pub(crate) stored: &'static str,
+    /// The Nextcloud majors it was checked on.
+    pub(crate) nextcloud: &'static [u32],
+    /// What this entry is.
+    pub(crate) about: &'static str,
+    /// Every table pwaccount writes (without the prefix), with its columns in order.
+    pub(crate) tables: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// The columns of the app's tables and of Nextcloud's preferences in the development tree
+/// of the Passwords app (commit 2759a21) on Nextcloud 34.0.1, as its databases on SQLite,
+/// PostgreSQL and MariaDB hold them (`tests/data/nextcloud/`; a test compares).
+const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
+    (
+        "passwords_challenge",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "type",
+            "secret",
+            "server_data",
+            "client_data",
+            "created",
+            "updated",
+            "deleted",
+        ],
+    ),
+    (
+        "passwords_keychain",
+        &[
+            "id", "user_id", "uuid", "type", "scope", "data", "created", "updated", "deleted",
+        ],
+    ),
+    (
+        "passwords_password",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "revision",
+            "share_id",
+            "has_shares",
+            "editable",
+            "suspended",
+            "deleted",
+            "created",
+            "updated",
+        ],
+    ),
+    (
+        "passwords_password_rv",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "model",
+            "folder",
+            "hidden",
+            "trashed",
+            "cse_type",
+            "cse_key",
+            "sse_type",
+            "sse_key",
+            "username",
+            "password",
+            "label",
+            "url",
+            "notes",
+            "custom_fields",
+            "hash",
+            "favorite",
+            "status",
+            "status_code",
+            "deleted",
+            "edited",
+            "created",
+            "updated",
+            "client",
+        ],
+    ),
+    (
+        "passwords_folder",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "revision",
+            "suspended",
+            "deleted",
+            "created",
+            "updated",
+        ],
+    ),
+    (
+        "passwords_folder_rv",
+        &[
+            "id", "user_id", "uuid", "model", "parent", "label", "cse_type", "cse_key", "sse_type",
+            "sse_key", "favorite", "hidden", "trashed", "deleted", "edited", "created", "updated",
+            "client",
+        ],
+    ),
+    (
+        "passwords_tag",
+        &[
+            "id", "user_id", "uuid", "revision", "deleted", "created", "updated",
+        ],
+    ),
+    (
+        "passwords_tag_rv",
+        &[
+            "id", "user_id", "uuid", "model", "cse_type", "cse_key", "sse_type", "sse_key",
+            "label", "color", "favorite", "hidden", "trashed", "deleted", "edited", "created",
+            "updated", "client",
+        ],
+    ),
+    (
+        "passwords_pw_tag_rel",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "password",
+            "password_revision",
+            "tag",
+            "tag_revision",
+            "hidden",
+            "deleted",
+            "created",
+            "updated",
+            "client",
+        ],
+    ),
+    (
+        "passwords_share",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "receiver",
+            "source_password",
+            "target_password",
+            "source_updated",
+            "target_updated",
+            "type",
+            "editable",
+            "shareable",
+            "expires",
+            "deleted",
+            "created",
+            "updated",
+            "client",
+        ],
+    ),
+    (
+        "passwords_session",
+        &[
+            "id",
+            "user_id",
+            "uuid",
+            "login_type",
+            "created",
+            "updated",
+            "deleted",
+            "authorized",
+            "data",
+            "shadow_data",
+            "client",
+        ],
+    ),
+    (
+        "preferences",
+        &[
+            "userid",
+            "appid",
+            "configkey",
+            "configvalue",
+            "lazy",
+            "type",
+            "flags",
+            "indexed",
+        ],
+    ),
+];
+
+/// The verified versions. Releases are not here until each is checked against its own
+/// running app (issue 21).
+pub(crate) const VERIFIED: &[Verified] = &[Verified {
+    stored: "2026.2.0-BUILD",
+    nextcloud: &[34],
+    about: "the development tree, commit 2759a21",
+    tables: DEV_TREE_2759A21,
+}];
+
+/// The entry for a stored version, if it was verified.
+pub(crate) fn verified(stored: &str) -> Option<&'static Verified> {
+    VERIFIED.iter().find(|v| v.stored == stored)
+}
+
+/// The verified versions, for messages.
+pub(crate) fn verified_list() -> String {
+    VERIFIED
+        .iter()
+        .map(|v| {
+            let majors: Vec<String> = v.nextcloud.iter().map(u32::to_string).collect();
+            format!(
+                "{} ({}, on Nextcloud {})",
+                v.stored,
+                v.about,
+                majors.join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How a stored version reads: the app's own version and the channel, for messages
+/// (`2026.7.20` is release 2026.7.0, stable).
+pub(crate) fn describe(stored: &str) -> String {
+    let (base, nightly) = match stored.split_once("-build") {
+        Some((base, n)) if !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) => {
+            (base, Some(n))
+        }
+        _ => (stored, None),
+    };
+    let parts: Vec<&str> = base.split('.').collect();
+    let release = match parts.as_slice() {
+        [year, month, stamp] if stamp.len() == 2 && stamp.bytes().all(|c| c.is_ascii_digit()) => {
+            let channel = match &stamp[..1] {
+                "2" => "stable",
+                "1" => "legacy support",
+                _ => return stored.to_owned(),
+            };
+            format!("release {year}.{month}.{}, {channel}", &stamp[1..])
+        }
+        _ => return stored.to_owned(),
+    };
+    match nightly {
+        Some(n) => format!("{stored} ({release}, nightly build {n})"),
+        None => format!("{stored} ({release})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamped_versions_are_read_as_releases() {
+        assert_eq!(
+            describe("2026.7.20"),
+            "2026.7.20 (release 2026.7.0, stable)"
+        );
+        assert_eq!(
+            describe("2024.12.21"),
+            "2024.12.21 (release 2024.12.1, stable)"
+        );
+        assert_eq!(
+            describe("2024.12.11"),
+            "2024.12.11 (release 2024.12.1, legacy support)"
+        );
+        assert_eq!(
+            describe("2026.7.20-build4711"),
+            "2026.7.20-build4711 (release 2026.7.0, stable, nightly build 4711)"
+        );
+        assert_eq!(describe("2026.2.0-BUILD"), "2026.2.0-BUILD");
+        assert!(verified("2026.2.0-BUILD").is_some());
+        assert!(verified("2026.7.20").is_none());
+    }
+}
