@@ -533,7 +533,7 @@ fn the_root_only_tests_run_in_ci() {
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     assert!(
         !ci || cfg!(as_root),
-        "CI=true but the tests were built without root: catalogue::disk_full and \
-         catalogue::no_data_directory are ignored"
+        "CI=true but the tests were built without root: the tests that need root \
+         (a mount namespace, chown, setpriv) are ignored"
     );
 }
