@@ -101,6 +101,7 @@ catalogue! {
     OrphanKeychains = "orphan_keychains", 8, "the account has keychains but no challenge";
     InvalidSetting = "invalid_setting", 8, "a server setting in the database has a value out of range";
     InvalidSnapshot = "invalid_snapshot", 8, "the snapshot cannot be restored (foreign, damaged, forged or edited)";
+    RestoreConflict = "restore_conflict", 8, "a row of the snapshot has the id of another account's row";
     SnapshotTooNew = "snapshot_too_new", 8, "the snapshot's schema is newer than this pwaccount";
     BackupFailed = "backup_failed", 8, "the backup file could not be written";
     CheckFailed = "check_failed", 8, "check found the database or an account damaged (the findings say where and how to repair)";

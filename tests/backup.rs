@@ -484,3 +484,28 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
     drop(store);
     crate::harness::assert_same(&before, &env.dump(), "restore of a changed snapshot");
 }
+
+/// A snapshot row whose id another account's row has now (the row was moved to bob after
+/// the snapshot): the restore names the account and the table, and changes nothing.
+#[test]
+fn a_restore_that_collides_with_another_account_names_it() {
+    let env = two_accounts();
+    let snap = env.path("alice.sqlite");
+    backup_to(&env, &snap);
+    let uuid: String =
+        env.sql("SELECT uuid FROM passwords WHERE user_id = 'alice' ORDER BY uuid LIMIT 1");
+    env.exec(&format!(
+        "UPDATE passwords SET user_id = 'bob' WHERE uuid = '{uuid}'"
+    ));
+    let before = env.dump();
+    let out = restore(&env, &snap, &["--replace", "--yes"]).code(8);
+    assert_eq!(out.error_id(), "restore_conflict", "{}", out.stdout);
+    let message = out.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("account 'bob'")
+            && message.contains("table passwords")
+            && message.contains(&uuid),
+        "{message}"
+    );
+    assert_eq!(env.dump(), before);
+}

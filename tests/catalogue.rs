@@ -458,6 +458,14 @@ produces! {
         std::fs::write(nc.config(), config.replace("'instanceid' => '", "'instanceid' => 'x")).unwrap();
         nc.cmd("bob").args(["--json", "restore", "--yes", "--replace"]).arg(&snap).run()
     };
+    restore_conflict: RestoreConflict => {
+        let env = Env::populated(5);
+        let snap = env.path("alice.sqlite");
+        env.cmd().arg("backup").arg(&snap).run().ok();
+        let uuid: String = env.sql("SELECT uuid FROM passwords WHERE user_id = 'alice' ORDER BY uuid LIMIT 1");
+        env.exec(&format!("UPDATE passwords SET user_id = 'bob' WHERE uuid = '{uuid}'"));
+        json(&env).args(["restore", "--yes", "--replace"]).arg(&snap).run()
+    };
     no_such_user: NoSuchUser => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         nc.cmd("Alice").args(["--json", "status"]).run()

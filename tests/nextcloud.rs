@@ -692,6 +692,11 @@ fn a_refused_change_leaves_the_installation_as_it_was(engine: Engine) {
         set(Some(BOB), BOB).code(7).error_id(),
         "passphrase_unchanged"
     );
+    // The same wrong passphrase for both: wrong first, not unchanged.
+    assert_eq!(
+        set(Some(ALICE), ALICE).code(5).error_id(),
+        "passphrase_invalid"
+    );
     assert_eq!(
         set(Some(BOB), "short").code(7).error_id(),
         "passphrase_length"

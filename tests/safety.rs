@@ -836,6 +836,24 @@ fn a_new_passphrase_equal_to_the_current_one_is_refused() {
         .code(7);
     assert_eq!(out.error_id(), "passphrase_unchanged");
     assert_same(&before, &env.dump(), "same passphrase");
+    // The same *wrong* passphrase for both: the current one is checked first, so the
+    // answer is "wrong" (exit 5), not "unchanged".
+    let out = env
+        .cmd()
+        .args([
+            "--json",
+            "challenge",
+            "set",
+            "--passphrase-env",
+            "P",
+            "--old-passphrase-env",
+            "P",
+        ])
+        .env("P", "not the passphrase at all")
+        .run()
+        .code(5);
+    assert_eq!(out.error_id(), "passphrase_invalid");
+    assert_same(&before, &env.dump(), "same wrong passphrase");
 
     // Raw mode: the current salts and the secret they give.
     let salts: Vec<String> = serde_json::from_str::<serde_json::Value>(

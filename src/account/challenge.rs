@@ -235,16 +235,36 @@ fn wrong(proof_is_passphrase: bool) -> Error {
     )
 }
 
-/// The client's part of `challenge set`, the same for every store: refuses a missing or
-/// unchanged proof, chooses the new salts (passphrase mode), and derives every secret the
-/// change needs — Argon2, in parallel, before any lock. Returns the new salts and secret
-/// and the old secret.
+/// What `secrets` derived for `challenge set`.
+pub(crate) struct Derived {
+    pub(crate) salts: Salts,
+    pub(crate) secret: Secret,
+    pub(crate) old_secret: Option<Secret>,
+    /// Why the change would change nothing (the new passphrase or secret is the current
+    /// one). Refused only after the old one was checked against the challenge: a wrong
+    /// current passphrase is "wrong", not "unchanged".
+    unchanged: Option<String>,
+}
+
+impl Derived {
+    /// Refuse an unchanged passphrase; call once the old secret opened the challenge.
+    pub(crate) fn refuse_unchanged(&self) -> Result<()> {
+        match &self.unchanged {
+            Some(problem) => Err(Error::new(Id::PassphraseUnchanged, problem.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The client's part of `challenge set`, the same for every store: refuses a missing
+/// proof, notes an unchanged one, chooses the new salts (passphrase mode), and derives
+/// every secret the change needs — Argon2, in parallel, before any lock.
 pub(crate) fn secrets(
     user: &str,
     new: NewChallenge,
     old: Option<Proof>,
     current: Option<&Salts>,
-) -> Result<(Salts, Secret, Option<Secret>)> {
+) -> Result<Derived> {
     if current.is_some() && old.is_none() {
         return Err(proof_required(user));
     }
@@ -262,9 +282,6 @@ pub(crate) fn secrets(
         }
         _ => None,
     };
-    if let Some(problem) = same {
-        return Err(Error::new(Id::PassphraseUnchanged, problem));
-    }
     let new_salts = match &new {
         NewChallenge::Passphrase(_) => Salts::generate()?,
         NewChallenge::Raw { salts, .. } => salts.clone(),
@@ -287,7 +304,12 @@ pub(crate) fn secrets(
         Some(Proof::Secret(s)) => Some(s),
         None => None,
     };
-    Ok((new_salts, new_secret, old_secret))
+    Ok(Derived {
+        salts: new_salts,
+        secret: new_secret,
+        old_secret,
+        unchanged: same,
+    })
 }
 
 /// `challenge set`. Argon2 runs first, without any lock; then one write transaction
@@ -302,7 +324,9 @@ pub fn set(
     old: Option<Proof>,
 ) -> Result<()> {
     let old_passphrase = matches!(old, Some(Proof::Passphrase(_)));
-    let (new_salts, new_secret, old_secret) = secrets(user, new, old, current.map(|c| &c.salts))?;
+    let derived = secrets(user, new, old, current.map(|c| &c.salts))?;
+    let (new_salts, new_secret, old_secret) =
+        (&derived.salts, &derived.secret, &derived.old_secret);
 
     let now = now()?;
     let tx = store.write()?;
@@ -315,12 +339,13 @@ pub fn set(
              checked; run the command again",
         ));
     }
-    let old_key = match (current, &old_secret) {
+    let old_key = match (current, old_secret) {
         (Some(c), Some(secret)) => {
             Some(unseal_account_key(user, &c.row, secret)?.ok_or_else(|| wrong(old_passphrase))?)
         }
         _ => None,
     };
+    derived.refuse_unchanged()?;
 
     let new_key = AccountKey::generate()?;
     let challenge_id = uuid::Uuid::new_v4().to_string();

@@ -506,8 +506,8 @@ pub fn set(
         }
     };
     let old_was_passphrase = matches!(old, Some(Proof::Passphrase(_)));
-    let (salts, secret, old_secret) =
-        super::challenge::secrets(user, new, old, current_salts.as_ref())?;
+    let derived = super::challenge::secrets(user, new, old, current_salts.as_ref())?;
+    let (salts, secret, old_secret) = (&derived.salts, &derived.secret, &derived.old_secret);
 
     let now = crate::text::now()?;
     let w = store.write()?;
@@ -522,10 +522,11 @@ pub fn set(
     let ckey = challenge_key_for_write(&w, user)?;
     let server_secret = server_secret(&w)?;
     // The old key, from solving the current challenge with the old secret.
-    let old_key = match (&row, &old_secret) {
+    let old_key = match (&row, old_secret) {
         (Some(row), Some(old_secret)) => Some(solve(row, &ckey, old_secret, old_was_passphrase)?),
         _ => None,
     };
+    derived.refuse_unchanged()?;
     // The keychains the app carries over, opened with the old key.
     let mut sse: Option<(String, serde_json::Map<String, serde_json::Value>)> = None;
     let mut cse: Option<(String, Zeroizing<Vec<u8>>)> = None;

@@ -101,10 +101,54 @@ pub fn copy_rows(
         let sql = format!(
             "INSERT INTO {to}.{table} ({cols}) SELECT {cols} FROM {from}.{table} WHERE {filter}"
         );
-        conn.execute(&sql, [user])?;
+        if let Err(e) = conn.execute(&sql, [user]) {
+            return Err(collision(conn, from, to, table, filter, user)?.unwrap_or_else(|| e.into()));
+        }
         progress(table);
     }
     Ok(())
+}
+
+/// When copying `user`'s rows of `table` failed: the row of another account whose id one
+/// of them has, named with that account and the table (`None`: no such row).
+fn collision(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    table: &str,
+    filter: &str,
+    user: &str,
+) -> Result<Option<Error>> {
+    let has_uuid = conn
+        .prepare(&format!(
+            "SELECT 1 FROM pragma_table_info('{table}', '{to}') WHERE name = 'uuid'"
+        ))?
+        .exists([])?;
+    if !has_uuid {
+        return Ok(None);
+    }
+    let found: Option<(String, String)> = conn
+        .query_row(
+            &format!(
+                "SELECT t.user_id, t.uuid FROM {to}.{table} t
+                 WHERE t.uuid IN (SELECT uuid FROM {from}.{table} WHERE {filter}) AND t.user_id <> ?1
+                 LIMIT 1"
+            ),
+            [user],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(found.map(|(owner, uuid)| {
+        Error::new(
+            Id::RestoreConflict,
+            format!(
+                "the snapshot's row {} in table {table} has the id of a row of account '{}': \
+                 restoring it would take that row from its account; nothing was changed",
+                crate::text::escape_controls(&uuid),
+                crate::text::escape_controls(&owner)
+            ),
+        )
+    }))
 }
 
 /// SHA-256 over every row of every table of the snapshot attached as `schema` (but the
