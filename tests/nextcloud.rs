@@ -1744,20 +1744,31 @@ fn snapshots_of_another_installation_are_refused(engine: Engine) {
     nc.verify("bob", BOB).run().ok();
 }
 
-/// An app version this build was not verified with (here: the 2026.7.0 release, stored as
-/// `2026.7.20`): reading works and says once which versions are verified; a change is
+/// An app version this build was not verified with (here: the 2024.12.1 release, stored
+/// as `2024.12.21`): reading works and says once which versions are verified; a change is
 /// refused unless `--accept-unverified-app` names the installed version, and even then
 /// unless the tables pwaccount writes have exactly the columns of a verified version; an
 /// accepted change's audit record says so.
 fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engine) {
     let nc = Installation::on(engine);
-    nc.exec("UPDATE oc_appconfig SET configvalue = '2026.7.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2024.12.21' WHERE appid = 'passwords' AND configkey = 'installed_version'");
     let before = nc.sums();
     let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
     assert_eq!(out.json()["counts"]["passwords"], 4);
+    // A verified release on another Nextcloud major is not verified either.
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2026.5.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
+    let other = nc.cmd("bob").args(["--json", "status"]).run().ok();
+    assert!(
+        other
+            .stderr
+            .contains("2026.5.20 (release 2026.5.0, stable) on Nextcloud 34.0.1.2"),
+        "{}",
+        other.stderr
+    );
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2024.12.21' WHERE appid = 'passwords' AND configkey = 'installed_version'");
     assert_eq!(
         out.stderr
-            .matches("note: the Passwords app here is version 2026.7.20 (release 2026.7.0, stable)")
+            .matches("note: the Passwords app here is version 2024.12.21 (release 2024.12.1, stable) on Nextcloud 34.0.1.2")
             .count(),
         1,
         "{}",
@@ -1783,14 +1794,14 @@ fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engin
             "N",
         ])
         .env("O", BOB)
-        .env("N", "bob's passphrase under 2026.7")
+        .env("N", "bob's passphrase under 2024.12")
         .run()
     };
-    for accept in [None, Some("2026.7.19"), Some("2026.2.0-BUILD")] {
+    for accept in [None, Some("2024.12.11"), Some("2026.2.0-BUILD")] {
         let out = change(accept).code(8);
         assert_eq!(out.error_id(), "nextcloud_unsupported", "{accept:?}");
         assert!(
-            out.stdout.contains("--accept-unverified-app 2026.7.20"),
+            out.stdout.contains("--accept-unverified-app 2024.12.21"),
             "{}",
             out.stdout
         );
@@ -1804,7 +1815,7 @@ fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engin
     // A column the verified versions do not have: refused even when accepted.
     nc.exec("ALTER TABLE oc_passwords_keychain ADD COLUMN extra_col INTEGER");
     let before = nc.sums();
-    let out = change(Some("2026.7.20")).code(8);
+    let out = change(Some("2024.12.21")).code(8);
     assert!(
         out.stdout.contains("oc_passwords_keychain has the columns"),
         "{}",
@@ -1813,13 +1824,28 @@ fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engin
     assert_eq!(nc.sums(), before);
     nc.exec("ALTER TABLE oc_passwords_keychain DROP COLUMN extra_col");
 
-    change(Some("2026.7.20")).ok();
-    nc.verify("bob", "bob's passphrase under 2026.7").run().ok();
+    change(Some("2024.12.21")).ok();
+    nc.verify("bob", "bob's passphrase under 2024.12")
+        .run()
+        .ok();
     let log = nc.cmd("bob").args(["--json", "log"]).run().ok().json();
     assert_eq!(
-        log["entries"][0]["details"]["unverified_app_accepted"], "2026.7.20",
+        log["entries"][0]["details"]["unverified_app_accepted"], "2024.12.21",
         "{log}"
     );
+}
+
+/// The releases this build was verified with are served as the development tree is: no
+/// note, no option needed (2026.7.0 on Nextcloud 34, as an installation stores it).
+fn verified_releases_need_no_acceptance(engine: Engine) {
+    let nc = Installation::on(engine);
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2026.7.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
+    let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
+    assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+    nc.change("bob", BOB, "bob's passphrase under 2026.7")
+        .run()
+        .ok();
+    nc.verify("bob", "bob's passphrase under 2026.7").run().ok();
 }
 
 /// Under CI the tests that read configuration files through php must run (.ci/run
@@ -2120,4 +2146,5 @@ engine_tests!(
     counts_are_what_the_reset_changes,
     snapshots_of_another_installation_are_refused,
     unverified_app_versions_are_read_and_changed_only_when_accepted,
+    verified_releases_need_no_acceptance,
 );

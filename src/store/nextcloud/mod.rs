@@ -428,15 +428,24 @@ impl NextcloudStore {
         Ok(store)
     }
 
+    /// Nextcloud's version as its configuration says, for messages.
+    fn nextcloud_version(&self) -> String {
+        match self.config.string("version") {
+            Ok(Some(v)) => crate::text::escape_controls(&v).into_owned(),
+            _ => "(version unknown)".into(),
+        }
+    }
+
     /// For reading commands on an app version this build was not verified with: what to
     /// tell the administrator, once.
     pub fn unverified_note(&self) -> Option<String> {
         self.unverified.as_ref().map(|v| {
             format!(
-                "note: the Passwords app here is version {}, which this build of pwaccount was \
-                 not verified with (verified: {}); reading works, a change needs \
+                "note: the Passwords app here is version {} on Nextcloud {}, which this build of \
+                 pwaccount was not verified with (verified: {}); reading works, a change needs \
                  --accept-unverified-app {}",
                 versions::describe(v),
+                self.nextcloud_version(),
                 versions::verified_list(),
                 crate::text::escape_controls(v)
             )
@@ -453,10 +462,11 @@ impl NextcloudStore {
         };
         if accepted != Some(installed.as_str()) {
             return Err(unsupported(format!(
-                "the Passwords app here is version {}, which this build of pwaccount was not \
-                 verified with (verified: {}); changes are refused unless you accept this \
-                 version with --accept-unverified-app {}{}; nothing was changed",
+                "the Passwords app here is version {} on Nextcloud {}, which this build of \
+                 pwaccount was not verified with (verified: {}); changes are refused unless you \
+                 accept this version with --accept-unverified-app {}{}; nothing was changed",
                 versions::describe(&installed),
+                self.nextcloud_version(),
                 versions::verified_list(),
                 crate::text::escape_controls(&installed),
                 match accepted {
@@ -601,7 +611,11 @@ impl NextcloudStore {
                 "the Passwords app is not installed in this Nextcloud".into(),
             ));
         };
-        if versions::verified(&version).is_none() {
+        let major = self
+            .config
+            .string("version")?
+            .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok()));
+        if versions::verified(&version, major).is_none() {
             self.unverified = Some(version);
         }
         for table in TABLES {

@@ -195,18 +195,32 @@ const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The verified versions. Releases are not here until each is checked against its own
-/// running app (issue 21).
-pub(crate) const VERIFIED: &[Verified] = &[Verified {
-    stored: "2026.2.0-BUILD",
-    nextcloud: &[34],
-    about: "the development tree, commit 2759a21",
-    tables: DEV_TREE_2759A21,
-}];
+/// The verified versions. A release is here once it was checked against its own running
+/// app (tests/data/nextcloud/README.md says how) and its source compared with the tree
+/// the flows were written from: 2026.7.0 differs from commit 2759a21 only in sharing
+/// recipients and two exception messages, none of which pwaccount touches, and has the
+/// same migrations, so the same tables.
+pub(crate) const VERIFIED: &[Verified] = &[
+    Verified {
+        stored: "2026.2.0-BUILD",
+        nextcloud: &[34],
+        about: "the development tree, commit 2759a21",
+        tables: DEV_TREE_2759A21,
+    },
+    Verified {
+        stored: "2026.7.20",
+        nextcloud: &[34],
+        about: "release 2026.7.0",
+        tables: DEV_TREE_2759A21,
+    },
+];
 
-/// The entry for a stored version, if it was verified.
-pub(crate) fn verified(stored: &str) -> Option<&'static Verified> {
-    VERIFIED.iter().find(|v| v.stored == stored)
+/// The entry for a stored version on a Nextcloud major version, if that pair was
+/// verified.
+pub(crate) fn verified(stored: &str, nextcloud: Option<u32>) -> Option<&'static Verified> {
+    VERIFIED
+        .iter()
+        .find(|v| v.stored == stored && nextcloud.is_some_and(|major| v.nextcloud.contains(&major)))
 }
 
 /// The verified versions, for messages.
@@ -276,7 +290,11 @@ mod tests {
             "2026.7.20-build4711 (release 2026.7.0, stable, nightly build 4711)"
         );
         assert_eq!(describe("2026.2.0-BUILD"), "2026.2.0-BUILD");
-        assert!(verified("2026.2.0-BUILD").is_some());
-        assert!(verified("2026.7.20").is_none());
+        assert!(verified("2026.2.0-BUILD", Some(34)).is_some());
+        assert!(verified("2026.7.20", Some(34)).is_some());
+        assert!(verified("2026.7.20", Some(33)).is_none());
+        assert!(verified("2026.7.20", None).is_none());
+        assert!(verified("2026.7.10", Some(34)).is_none());
+        assert!(verified("2024.12.21", Some(30)).is_none());
     }
 }
