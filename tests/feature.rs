@@ -53,12 +53,14 @@ fn client_side_encryption_is_enabled_until_disabled() {
 #[test]
 fn features_need_no_account() {
     let env = Env::new();
-    let out = crate::harness::Run::new()
-        .arg("--db")
-        .arg(&env.db)
-        .args(["feature", "list"])
-        .run();
-    out.ok();
+    let run = || crate::harness::Run::new().arg("--db").arg(&env.db);
+    let out = run().args(["feature", "list"]).run().ok();
+    assert_eq!(out.stdout.trim_end(), "client-side-encryption   enabled");
+    let v = run().args(["--json", "feature", "list"]).run().ok().json();
+    assert_eq!(
+        v,
+        serde_json::json!({"features": {"client-side-encryption": true}})
+    );
 }
 
 #[test]

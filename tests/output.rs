@@ -73,7 +73,12 @@ fn top_level_help_documents_exit_codes_and_environment() {
         let out = Run::new().args(sub).run().ok();
         assert!(out.stdout.len() > 300, "{sub:?} help is too thin");
     }
-    Run::new().arg("--version").run().ok();
+    let out = Run::new().arg("--version").run().ok();
+    assert_eq!(
+        out.stdout,
+        format!("pwaccount {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(out.stderr, "");
 }
 
 #[test]
