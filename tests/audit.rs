@@ -10,13 +10,6 @@ use crate::harness::{Env, checksum};
 const PASS: &str = "correct horse battery staple";
 const NEW: &str = "a brand new passphrase";
 
-/// The real user id of this process (from /proc: the tests use no `unsafe`).
-fn own_uid() -> i64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 fn log(env: &Env, args: &[&str]) -> Value {
     env.cmd()
         .args(["--json", "log"])
@@ -76,7 +69,7 @@ fn every_change_appends_one_record_and_log_reads_them_back() {
     assert!(entries.iter().all(|e| e["account"] == "alice"), "{mine}");
     let ids: Vec<i64> = entries.iter().map(|e| e["id"].as_i64().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first: {ids:?}");
-    let uid = own_uid();
+    let uid = crate::harness::own_uid();
     for e in entries {
         assert_eq!(e["os_uid"], uid, "{e}");
         assert!(!e["os_user"].as_str().unwrap().is_empty(), "{e}");
@@ -366,7 +359,7 @@ fn the_os_user_is_the_real_user_and_sudo_is_named_only_for_root() {
         .output()
         .unwrap();
     let name = String::from_utf8(name.stdout).unwrap().trim().to_owned();
-    if own_uid() == 0 {
+    if crate::harness::own_uid() == 0 {
         assert_eq!(entry["os_user"], format!("{name} (sudo from somebody)"));
     } else {
         assert_eq!(entry["os_user"], name.as_str());

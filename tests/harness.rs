@@ -537,3 +537,46 @@ impl Outcome {
         self
     }
 }
+
+/// The real user id of this process (from /proc: the tests use no `unsafe`).
+pub(crate) fn own_uid() -> i64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// Where a killed run left the data: as it was, or as the whole run leaves it.
+pub(crate) enum Landed {
+    Before,
+    After,
+}
+
+/// `rounds` rounds of: `start` a fresh run (its state and its process), SIGKILL it at a
+/// random moment within `full` (how long a whole run takes) and a tenth more, then
+/// `judge` where it left the data (`judge` asserts it is one of the two). Returns how
+/// many rounds ended in each; it fails unless at least one kill landed before the commit.
+pub(crate) fn kill_rounds<S>(
+    rounds: usize,
+    full: std::time::Duration,
+    start: impl Fn() -> (S, std::process::Child),
+    judge: impl Fn(usize, &S) -> Landed,
+) -> (usize, usize) {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    let (mut before, mut after) = (0, 0);
+    for round in 0..rounds {
+        let (state, mut child) = start();
+        std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
+        let _ = child.kill();
+        let _ = child.wait();
+        match judge(round, &state) {
+            Landed::Before => before += 1,
+            Landed::After => after += 1,
+        }
+    }
+    assert!(
+        before > 0,
+        "no kill landed before the commit ({after} after)"
+    );
+    (before, after)
+}

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::engines::{Engine, ServerDb};
-use crate::harness::{Run, checksum};
+use crate::harness::{Landed, Run, checksum};
 
 const ALICE: &str = "correct horse battery staple";
 const BOB: &str = "bob-passphrase-0123456789";
@@ -709,7 +709,6 @@ fn a_refused_change_leaves_the_installation_as_it_was(engine: Engine) {
 /// the new one, with the keychain opening and the change recorded — never a half-made
 /// change.
 fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
-    use rand::Rng;
     use std::process::Stdio;
     use std::time::{Duration, Instant};
     let new = "bob's passphrase after the kill";
@@ -721,26 +720,24 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
         run(&nc).run().ok();
         full = full.min(started.elapsed());
     }
-    let mut rng = rand::thread_rng();
-    let (mut old_n, mut new_n) = (0, 0);
-    for round in 0..KILL_ROUNDS {
+    let start = || {
         let nc = Installation::on(engine);
-        let mut child = run(&nc)
+        let child = run(&nc)
             .command()
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
-        let _ = child.kill();
-        let _ = child.wait();
+        (nc, child)
+    };
+    crate::harness::kill_rounds(KILL_ROUNDS, full, start, |round, nc| {
         let verify = |pass: &str| nc.verify("bob", pass).run().code;
         if engine == Engine::Sqlite {
             let check = nc.text("PRAGMA integrity_check");
             assert_eq!(check, "ok", "round {round}");
         }
         let keys = |pass: &str| {
-            sse_keychain(&nc, "bob", pass)["keys"]
+            sse_keychain(nc, "bob", pass)["keys"]
                 .as_object()
                 .unwrap()
                 .len()
@@ -750,22 +747,16 @@ fn a_killed_change_leaves_the_old_or_the_new_challenge(engine: Engine) {
                 // Nothing committed: the keychain is as before, and no record.
                 assert_eq!(keys(BOB), 1);
                 assert_eq!(nc.trail(), Vec::<String>::new(), "round {round}");
-                old_n += 1;
+                Landed::Before
             }
             (5, 0) => {
                 assert_eq!(keys(new), 2);
                 assert_eq!(nc.trail(), ["bob challenge-set changed"], "round {round}");
-                new_n += 1;
+                Landed::After
             }
             other => panic!("round {round}: neither before nor after: {other:?}"),
         }
-    }
-    // Kills landed before the commit and after it (the full runs above show the change
-    // itself completes).
-    assert!(
-        old_n > 0,
-        "no kill landed before the commit ({new_n} after)"
-    );
+    });
 }
 
 /// Every row of `user` in the app's tables and the app's preferences.
@@ -1085,7 +1076,6 @@ fn reset_at_a_terminal_on_nextcloud_needs_the_typed_code(engine: Engine) {
 /// SIGKILL at random moments during a reset (snapshot first) on the app's database: the
 /// user is either untouched or fully reset, never half, and the audit trail agrees.
 fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
-    use rand::Rng;
     use std::process::Stdio;
     use std::time::{Duration, Instant};
     let fresh = || {
@@ -1122,25 +1112,23 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut rng = rand::thread_rng();
-    let (mut before_n, mut after_n) = (0, 0);
-    for round in 0..KILL_ROUNDS {
+    let start = || {
         let (nc, code) = fresh();
         let before = rows_of(&nc, "bob");
-        let mut child = run(&nc, &code)
+        let child = run(&nc, &code)
             .command()
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(full.mul_f64(rng.gen_range(0.0..1.1)));
-        let _ = child.kill();
-        let _ = child.wait();
-        let now = rows_of(&nc, "bob");
+        ((nc, before), child)
+    };
+    crate::harness::kill_rounds(KILL_ROUNDS, full, start, |round, (nc, before)| {
+        let now = rows_of(nc, "bob");
         let issued = "bob reset-code issued";
-        if now == before {
+        if now == *before {
             assert_eq!(nc.trail(), [issued], "round {round}");
-            before_n += 1;
+            Landed::Before
         } else {
             assert_eq!(
                 strip(&now),
@@ -1148,13 +1136,9 @@ fn a_killed_reset_leaves_the_user_untouched_or_reset(engine: Engine) {
                 "round {round}: neither before nor after"
             );
             assert_eq!(nc.trail(), [issued, "bob reset deleted"], "round {round}");
-            after_n += 1;
+            Landed::After
         }
-    }
-    assert!(
-        before_n > 0,
-        "no kill landed before the commit ({after_n} after)"
-    );
+    });
 }
 
 /// The configuration with `from` replaced by `to` (which must be there).
@@ -1987,7 +1971,7 @@ fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
     assert_eq!(entries[3]["details"]["backup"], snapshot.as_str());
     assert_eq!(entries[3]["details"]["confirmed_by"], "code");
     assert_eq!(entries[4]["details"]["snapshot"], snapshot.as_str());
-    let uid = own_uid();
+    let uid = crate::harness::own_uid();
     for e in entries {
         assert_eq!(e["account"], "carol");
         assert_eq!(e["os_uid"], uid, "{e}");
@@ -2013,13 +1997,6 @@ fn every_change_is_recorded_in_pwaccounts_own_table(engine: Engine) {
     let other = nc.cmd("alice").args(["--json", "log"]).run().ok().json();
     assert_eq!(other["listed"], 0);
     crate::harness::assert_same(&others_before, &others(&nc, "carol"), "other users");
-}
-
-/// The real user id of this process (from /proc: the tests use no `unsafe`).
-fn own_uid() -> i64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 /// A change refused on an installation pwaccount never changed before leaves no record —
