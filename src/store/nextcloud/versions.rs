@@ -198,7 +198,7 @@ const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
 /// The verified versions. A release is here once it was checked against its own running
 /// app (tests/data/nextcloud/README.md says how) and its source compared with the tree
 /// the flows were written from: 2026.5.0, 2026.6.0 and 2026.7.0 differ from commit 2759a21
-/// only in sharing recipients, notifications and messages, 2025.12.1 and 2026.3.0 also in how the app
+/// only in sharing recipients, notifications and messages, 2025.10.0 to 2026.3.0 also in how the app
 /// refreshes its own sessions' lifetime — none of which pwaccount touches — and all have
 /// the same migrations, so the same tables.
 pub(crate) const VERIFIED: &[Verified] = &[
@@ -236,6 +236,12 @@ pub(crate) const VERIFIED: &[Verified] = &[
         stored: "2025.12.21",
         nextcloud: &[32],
         about: "release 2025.12.1",
+        tables: DEV_TREE_2759A21,
+    },
+    Verified {
+        stored: "2025.10.20",
+        nextcloud: &[31],
+        about: "release 2025.10.0",
         tables: DEV_TREE_2759A21,
     },
 ];
