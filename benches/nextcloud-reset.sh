@@ -18,7 +18,7 @@
 set -euo pipefail
 engine=$1 root=$2 port=$3 n=${4:-10000} rounds=${5:-5}
 here=$(cd "$(dirname "$0")/.." && pwd)
-driver=${NC_DRIVER:?set NC_DRIVER to a client of the app's HTTP API (adduser, populate, reset)}
+driver=${NC_DRIVER:?set NC_DRIVER to a client of the HTTP API of the app (adduser, populate, reset)}
 export NCORACLE_ROOT=$root NC_PORT=$port
 oracle() { python3 "$driver" "$@"; }
 # The driver gives each request 120 s; the app's reset of a large user takes longer.

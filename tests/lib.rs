@@ -20,6 +20,7 @@ mod fuzz;
 mod interrupt;
 mod layering;
 mod nextcloud;
+mod nextcloud_releases;
 mod nextcloud_safety;
 mod output;
 mod package;

@@ -29,7 +29,12 @@ impl Installation {
     }
 
     pub(crate) fn on(engine: Engine) -> Self {
-        let fixture = engine.fixture();
+        Installation::from_fixture(engine, &engine.fixture())
+    }
+
+    /// An installation copied from the fixture folder `fixture` (`config.php` and, on
+    /// SQLite, `nextcloud.db.gz`) written on `engine`.
+    pub(crate) fn from_fixture(engine: Engine, fixture: &Path) -> Self {
         assert!(
             fixture.join("config.php").is_file(),
             "the Nextcloud fixture is missing: {} (see tests/data/nextcloud/README.md)",

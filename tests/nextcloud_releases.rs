@@ -1,0 +1,121 @@
+//! One conformance suite over every verified release pair: the databases the real app of
+//! each (Nextcloud, Passwords release) wrote on SQLite (`tests/data/nextcloud/releases/`,
+//! made by `scripts/nextcloud-release-fixture.sh`), each run through every flow:
+//! status, challenge get, verify, a passphrase change, a reset and its undo by restore.
+//! The live checks against the running app are in the README (by hand).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::engines::Engine;
+use crate::nextcloud::Installation;
+
+const DAVE: &str = "dave passphrase for the fixture";
+const ERIN: &str = "erin second passphrase here";
+const ERIN_BEFORE_RESET: &str = "erin first passphrase here";
+
+fn pairs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud/releases");
+    let mut pairs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+fn json(nc: &Installation, user: &str, args: &[&str]) -> (Value, String) {
+    let out = nc.cmd(user).arg("--json").args(args).run().ok();
+    (out.json(), out.stderr)
+}
+
+fn verify(nc: &Installation, user: &str, pass: &str) -> i32 {
+    nc.cmd(user)
+        .args(["--json", "challenge", "verify", "--passphrase-env", "P"])
+        .env("P", pass)
+        .run()
+        .code
+}
+
+#[test]
+fn every_verified_release_pair_serves_every_flow() {
+    let pairs = pairs();
+    assert_eq!(pairs.len(), 6, "{pairs:?}");
+    for fixture in pairs {
+        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+        let versions: Value =
+            serde_json::from_slice(&std::fs::read(fixture.join("versions.json")).unwrap()).unwrap();
+        let nc = Installation::from_fixture(Engine::Sqlite, &fixture);
+
+        // Reading: what the app holds, without a note (the pair is verified).
+        let (v, stderr) = json(&nc, "dave", &["status"]);
+        assert_eq!(stderr, "", "{name}: a verified pair gets no note");
+        assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
+        assert_eq!(v["counts"]["folders"], 2, "{name}: {v}");
+        assert_eq!(v["counts"]["tags"], 2, "{name}: {v}");
+        assert_eq!(v["challenge"]["type"], "PWDv1r1", "{name}");
+        // erin after the app's own reset: only what she made since.
+        let (v, _) = json(&nc, "erin", &["status"]);
+        assert_eq!(v["counts"]["passwords"], 1, "{name}: {v}");
+
+        // challenge get: the salts the app stored, as the app returns them.
+        let (v, _) = json(&nc, "dave", &["challenge", "get"]);
+        let lengths: Vec<usize> = v["salts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().len())
+            .collect();
+        assert_eq!(lengths, [512, 128, 32], "{name}");
+
+        // verify: the passphrases the app accepted, and no other.
+        assert_eq!(verify(&nc, "dave", DAVE), 0, "{name}");
+        assert_eq!(verify(&nc, "erin", ERIN), 0, "{name}");
+        assert_eq!(verify(&nc, "erin", ERIN_BEFORE_RESET), 5, "{name}");
+
+        // A passphrase change keeps every key readable.
+        let new = "dave's passphrase after the change";
+        nc.change("dave", DAVE, new).run().ok();
+        assert_eq!(verify(&nc, "dave", new), 0, "{name}");
+        assert_eq!(verify(&nc, "dave", DAVE), 5, "{name}");
+
+        // A reset, and a restore that undoes it.
+        let code = nc.cmd("dave").arg("reset").run().ok().stdout;
+        let (done, _) = json(&nc, "dave", &["reset", "--code", code.trim()]);
+        assert_eq!(done["deleted"]["passwords"], 3, "{name}: {done}");
+        let (v, _) = json(&nc, "dave", &["status"]);
+        assert_eq!(v["counts"]["passwords"], 0, "{name}");
+        assert_eq!(v["challenge"], Value::Null, "{name}");
+        let snapshot = done["backup"].as_str().unwrap().to_owned();
+        json(&nc, "dave", &["restore", "--yes", &snapshot]);
+        let (v, _) = json(&nc, "dave", &["status"]);
+        assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
+        assert_eq!(verify(&nc, "dave", new), 0, "{name}");
+
+        // The trail names each change; the pair is the one the fixture says.
+        let (log, _) = json(&nc, "dave", &["log"]);
+        let actions: Vec<&str> = log["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            actions,
+            ["challenge-set", "reset-code", "reset", "restore"],
+            "{name}"
+        );
+        assert!(
+            name.starts_with(
+                versions["nextcloud"]
+                    .as_str()
+                    .unwrap()
+                    .split('.')
+                    .next()
+                    .unwrap()
+            )
+        );
+    }
+}
