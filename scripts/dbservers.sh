@@ -100,6 +100,17 @@ EOF
     gzip -dc "$fixtures/pgsql/nextcloud.sql.gz" |
       PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d nc_fixture >/dev/null
   fi
+  # The verified release pairs' databases, as nc_rel_<pair> (tests/nextcloud_releases.rs).
+  for dump in "$fixtures"/releases/*/pgsql/nextcloud.sql.gz; do
+    [ -f "$dump" ] || continue
+    local name
+    name=nc_rel_$(basename "$(dirname "$(dirname "$dump")")" | tr -c 'a-zA-Z0-9\n' '_')
+    if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+      "${psql[@]}" -d postgres -c "CREATE DATABASE $name OWNER nextcloud"
+      gzip -dc "$dump" |
+        PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d "$name" >/dev/null
+    fi
+  done
   echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
 }
 
@@ -137,6 +148,15 @@ start_my() {
     # Line 1 of the dump turns on MariaDB's sandbox mode; it is kept (this is MariaDB).
     gzip -dc "$fixtures/mysql/nextcloud.sql.gz" | "${my[@]}" nc_fixture
   fi
+  for dump in "$fixtures"/releases/*/mysql/nextcloud.sql.gz; do
+    [ -f "$dump" ] || continue
+    local name
+    name=nc_rel_$(basename "$(dirname "$(dirname "$dump")")" | tr -c 'a-zA-Z0-9\n' '_')
+    if ! "${my[@]}" -N -e "SHOW DATABASES LIKE '$name'" | grep -q "$name"; then
+      "${my[@]}" -e "CREATE DATABASE $name CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+      gzip -dc "$dump" | "${my[@]}" "$name"
+    fi
+  done
   echo "export PWACCOUNT_TEST_MYSQL='$run/mariadbd.sock|$my_port|root'"
 }
 

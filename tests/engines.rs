@@ -86,7 +86,9 @@ const MYSQL_TABLES: &[&str] = &[
 ];
 
 impl ServerDb {
-    pub(crate) fn new(engine: Engine) -> ServerDb {
+    /// A test's own copy of the server database `template` (`nc_fixture`, or a release
+    /// pair's `nc_rel_…` that scripts/dbservers.sh loaded).
+    pub(crate) fn copy_of(engine: Engine, template: &str) -> ServerDb {
         let env = server_env(engine).expect("no test server for this engine");
         let name = format!(
             "t_{}_{}",
@@ -99,7 +101,7 @@ impl ServerDb {
                 let mut admin = db.pg("postgres");
                 admin
                     .batch_execute(&format!(
-                        "CREATE DATABASE {} TEMPLATE nc_fixture OWNER nextcloud",
+                        "CREATE DATABASE {} TEMPLATE {template} OWNER nextcloud",
                         db.name
                     ))
                     .unwrap();
@@ -113,7 +115,7 @@ impl ServerDb {
                 );
                 for t in MYSQL_TABLES {
                     sql.push_str(&format!(
-                        "CREATE TABLE {n}.{t} LIKE nc_fixture.{t}; INSERT INTO {n}.{t} SELECT * FROM nc_fixture.{t};",
+                        "CREATE TABLE {n}.{t} LIKE {template}.{t}; INSERT INTO {n}.{t} SELECT * FROM {template}.{t};",
                         n = db.name
                     ));
                 }

@@ -35,6 +35,12 @@ impl Installation {
     /// An installation copied from the fixture folder `fixture` (`config.php` and, on
     /// SQLite, `nextcloud.db.gz`) written on `engine`.
     pub(crate) fn from_fixture(engine: Engine, fixture: &Path) -> Self {
+        Installation::from_fixture_in(engine, fixture, "nc_fixture")
+    }
+
+    /// As `from_fixture`, on a server from its database `template`; the configuration's
+    /// database password is the test server's (the fixture's main one).
+    pub(crate) fn from_fixture_in(engine: Engine, fixture: &Path, template: &str) -> Self {
         assert!(
             fixture.join("config.php").is_file(),
             "the Nextcloud fixture is missing: {} (see tests/data/nextcloud/README.md)",
@@ -57,7 +63,15 @@ impl Installation {
             std::fs::set_permissions(&db, perms).unwrap();
             None
         } else {
-            let server = ServerDb::new(engine);
+            let server = ServerDb::copy_of(engine, template);
+            let main = std::fs::read_to_string(engine.fixture().join("config.php")).unwrap();
+            let password = |text: &str| {
+                text.lines()
+                    .find(|l| l.trim_start().starts_with("'dbpassword' =>"))
+                    .unwrap()
+                    .to_owned()
+            };
+            config = config.replace(&password(&config), &password(&main));
             config = config
                 .replace(
                     "'dbhost' => 'localhost'",

@@ -44,78 +44,123 @@ fn every_verified_release_pair_serves_every_flow() {
     let pairs = pairs();
     assert_eq!(pairs.len(), 6, "{pairs:?}");
     for fixture in pairs {
-        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
-        let versions: Value =
-            serde_json::from_slice(&std::fs::read(fixture.join("versions.json")).unwrap()).unwrap();
         let nc = Installation::from_fixture(Engine::Sqlite, &fixture);
-
-        // Reading: what the app holds, without a note (the pair is verified).
-        let (v, stderr) = json(&nc, "dave", &["status"]);
-        assert_eq!(stderr, "", "{name}: a verified pair gets no note");
-        assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
-        assert_eq!(v["counts"]["folders"], 2, "{name}: {v}");
-        assert_eq!(v["counts"]["tags"], 2, "{name}: {v}");
-        assert_eq!(v["challenge"]["type"], "PWDv1r1", "{name}");
-        // erin after the app's own reset: only what she made since.
-        let (v, _) = json(&nc, "erin", &["status"]);
-        assert_eq!(v["counts"]["passwords"], 1, "{name}: {v}");
-
-        // challenge get: the salts the app stored, as the app returns them.
-        let (v, _) = json(&nc, "dave", &["challenge", "get"]);
-        let lengths: Vec<usize> = v["salts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap().len())
-            .collect();
-        assert_eq!(lengths, [512, 128, 32], "{name}");
-
-        // verify: the passphrases the app accepted, and no other.
-        assert_eq!(verify(&nc, "dave", DAVE), 0, "{name}");
-        assert_eq!(verify(&nc, "erin", ERIN), 0, "{name}");
-        assert_eq!(verify(&nc, "erin", ERIN_BEFORE_RESET), 5, "{name}");
-
-        // A passphrase change keeps every key readable.
-        let new = "dave's passphrase after the change";
-        nc.change("dave", DAVE, new).run().ok();
-        assert_eq!(verify(&nc, "dave", new), 0, "{name}");
-        assert_eq!(verify(&nc, "dave", DAVE), 5, "{name}");
-
-        // A reset, and a restore that undoes it.
-        let code = nc.cmd("dave").arg("reset").run().ok().stdout;
-        let (done, _) = json(&nc, "dave", &["reset", "--code", code.trim()]);
-        assert_eq!(done["deleted"]["passwords"], 3, "{name}: {done}");
-        let (v, _) = json(&nc, "dave", &["status"]);
-        assert_eq!(v["counts"]["passwords"], 0, "{name}");
-        assert_eq!(v["challenge"], Value::Null, "{name}");
-        let snapshot = done["backup"].as_str().unwrap().to_owned();
-        json(&nc, "dave", &["restore", "--yes", &snapshot]);
-        let (v, _) = json(&nc, "dave", &["status"]);
-        assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
-        assert_eq!(verify(&nc, "dave", new), 0, "{name}");
-
-        // The trail names each change; the pair is the one the fixture says.
-        let (log, _) = json(&nc, "dave", &["log"]);
-        let actions: Vec<&str> = log["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["action"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            actions,
-            ["challenge-set", "reset-code", "reset", "restore"],
-            "{name}"
-        );
-        assert!(
-            name.starts_with(
-                versions["nextcloud"]
-                    .as_str()
-                    .unwrap()
-                    .split('.')
-                    .next()
-                    .unwrap()
-            )
-        );
+        serves_every_flow(&nc, &fixture);
     }
+}
+
+/// The pairs whose databases the real app also wrote on PostgreSQL and MariaDB, on the
+/// test servers (scripts/dbservers.sh loads each as `nc_rel_<pair>`).
+fn on_server(engine: Engine, folder: &str) {
+    let mut served = 0;
+    for fixture in pairs() {
+        let dir = fixture.join(folder);
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+        let template = format!(
+            "nc_rel_{}",
+            name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        );
+        let nc = Installation::from_fixture_in(engine, &dir, &template);
+        serves_every_flow(&nc, &fixture);
+        served += 1;
+    }
+    assert!(served >= 2, "only {served} pairs on {folder}");
+}
+
+#[test]
+#[cfg_attr(
+    not(pgsql_server),
+    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
+)]
+fn release_pairs_on_postgresql_serve_every_flow() {
+    on_server(Engine::Pgsql, "pgsql");
+}
+
+#[test]
+#[cfg_attr(
+    not(mysql_server),
+    ignore = "no MariaDB test server (scripts/dbservers.sh)"
+)]
+fn release_pairs_on_mariadb_serve_every_flow() {
+    on_server(Engine::Mysql, "mysql");
+}
+
+/// status, challenge get, verify, a passphrase change, a reset and the restore that undoes
+/// it, and the trail, on one pair's installation.
+fn serves_every_flow(nc: &Installation, fixture: &Path) {
+    let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
+    let versions: Value =
+        serde_json::from_slice(&std::fs::read(fixture.join("versions.json")).unwrap()).unwrap();
+
+    // Reading: what the app holds, without a note (the pair is verified).
+    let (v, stderr) = json(nc, "dave", &["status"]);
+    assert_eq!(stderr, "", "{name}: a verified pair gets no note");
+    assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
+    assert_eq!(v["counts"]["folders"], 2, "{name}: {v}");
+    assert_eq!(v["counts"]["tags"], 2, "{name}: {v}");
+    assert_eq!(v["challenge"]["type"], "PWDv1r1", "{name}");
+    // erin after the app's own reset: only what she made since.
+    let (v, _) = json(nc, "erin", &["status"]);
+    assert_eq!(v["counts"]["passwords"], 1, "{name}: {v}");
+
+    // challenge get: the salts the app stored, as the app returns them.
+    let (v, _) = json(nc, "dave", &["challenge", "get"]);
+    let lengths: Vec<usize> = v["salts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().len())
+        .collect();
+    assert_eq!(lengths, [512, 128, 32], "{name}");
+
+    // verify: the passphrases the app accepted, and no other.
+    assert_eq!(verify(nc, "dave", DAVE), 0, "{name}");
+    assert_eq!(verify(nc, "erin", ERIN), 0, "{name}");
+    assert_eq!(verify(nc, "erin", ERIN_BEFORE_RESET), 5, "{name}");
+
+    // A passphrase change keeps every key readable.
+    let new = "dave's passphrase after the change";
+    nc.change("dave", DAVE, new).run().ok();
+    assert_eq!(verify(nc, "dave", new), 0, "{name}");
+    assert_eq!(verify(nc, "dave", DAVE), 5, "{name}");
+
+    // A reset, and a restore that undoes it.
+    let code = nc.cmd("dave").arg("reset").run().ok().stdout;
+    let (done, _) = json(nc, "dave", &["reset", "--code", code.trim()]);
+    assert_eq!(done["deleted"]["passwords"], 3, "{name}: {done}");
+    let (v, _) = json(nc, "dave", &["status"]);
+    assert_eq!(v["counts"]["passwords"], 0, "{name}");
+    assert_eq!(v["challenge"], Value::Null, "{name}");
+    let snapshot = done["backup"].as_str().unwrap().to_owned();
+    json(nc, "dave", &["restore", "--yes", &snapshot]);
+    let (v, _) = json(nc, "dave", &["status"]);
+    assert_eq!(v["counts"]["passwords"], 3, "{name}: {v}");
+    assert_eq!(verify(nc, "dave", new), 0, "{name}");
+
+    // The trail names each change; the pair is the one the fixture says.
+    let (log, _) = json(nc, "dave", &["log"]);
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["challenge-set", "reset-code", "reset", "restore"],
+        "{name}"
+    );
+    assert!(
+        name.starts_with(
+            versions["nextcloud"]
+                .as_str()
+                .unwrap()
+                .split('.')
+                .next()
+                .unwrap()
+        )
+    );
 }

@@ -1,0 +1,32 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => 'Rz/YrzULeC+6RAWpudduJ7f3CkzFMN',
+  'secret' => 'ecPdy912gV32gm1H/OVOyfTo/IRg+z6k2iXyg6ISjs0NgtDo',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8099',
+    3 => 'localhost:8099',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'mysql',
+  'version' => '31.0.11.2',
+  'overwrite.cli.url' => 'http://127.0.0.1:8099',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'mysql.utf8mb4' => true,
+  'dbuser' => 'nextcloud',
+  'dbpassword' => 'XdjcpMFrxHaYUoWh_gf12gvB',
+  'installed' => true,
+  'instanceid' => 'oca23n3xex7y',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);

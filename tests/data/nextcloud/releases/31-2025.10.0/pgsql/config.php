@@ -1,0 +1,31 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => 'm38NbdnIe5ZctwSk3zGnDpI0p0bQGl',
+  'secret' => '9/N6K6ZPd1ZSigRSkCf7utes/QftLPt8352W+M2yQtyQj3lh',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8097',
+    3 => 'localhost:8097',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'pgsql',
+  'version' => '31.0.11.2',
+  'overwrite.cli.url' => 'http://127.0.0.1:8097',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'dbuser' => 'nextcloud',
+  'dbpassword' => 'b6hVk7hslu_phmsS0FLytLuH',
+  'installed' => true,
+  'instanceid' => 'ocgbeassssz3',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);
