@@ -202,42 +202,49 @@ const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
 /// refreshes its own sessions' lifetime — none of which pwaccount touches — and all have
 /// the same migrations, so the same tables.
 pub(crate) const VERIFIED: &[Verified] = &[
+    // The tree the flows were written from.
     Verified {
         stored: "2026.2.0-BUILD",
         nextcloud: &[34],
         about: "the development tree, commit 2759a21",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: sharing recipient search, two exception messages; the same migrations.
     Verified {
         stored: "2026.7.20",
         nextcloud: &[34],
         about: "release 2026.7.0",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: as 2026.7.0, and notifications and a security check.
     Verified {
         stored: "2026.6.20",
         nextcloud: &[34],
         about: "release 2026.6.0",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: as 2026.6.0, and the nightly fetcher and CSP; Nextcloud 33 tables as 34.
     Verified {
         stored: "2026.5.20",
         nextcloud: &[33],
         about: "release 2026.5.0",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: as 2026.5.0, and the app's session lifetime and token refresh.
     Verified {
         stored: "2026.3.20",
         nextcloud: &[32],
         about: "release 2026.3.0",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: as 2026.3.0.
     Verified {
         stored: "2025.12.21",
         nextcloud: &[32],
         about: "release 2025.12.1",
         tables: DEV_TREE_2759A21,
     },
+    // Differs from 2759a21: as 2025.12.1, and the app's backup-restore repair step; Nextcloud 31 tables as 34.
     Verified {
         stored: "2025.10.20",
         nextcloud: &[31],
