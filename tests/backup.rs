@@ -1,5 +1,6 @@
 //! backup / restore, and the snapshot a reset writes first.
 
+use pwaccount::crypto::SecretText;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -7,7 +8,6 @@ use std::time::Duration;
 use pwaccount::account::challenge::{self, Proof};
 use pwaccount::store::{Access, AccountStore};
 use rusqlite::Connection;
-use zeroize::Zeroizing;
 
 use crate::harness::{Env, dump, without_received_shares};
 
@@ -107,7 +107,7 @@ fn backup_reset_restore_round_trip_restores_everything() {
     let chains = challenge::open_keychains(
         &mut store,
         "alice",
-        &Proof::Passphrase(Zeroizing::new(PASS.into())),
+        &Proof::Passphrase(SecretText::new(PASS)),
     )
     .unwrap();
     assert_eq!(chains.len(), 1);

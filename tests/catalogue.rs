@@ -2,6 +2,7 @@
 //! per id, each checking the id and its exit code in the JSON envelope. A last test checks
 //! that the list here covers the whole catalogue, so a new id cannot go untested.
 
+use pwaccount::crypto::SecretText;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 use std::time::Duration;
@@ -373,7 +374,6 @@ produces! {
     challenge_changed: ChallengeChanged => {
         use pwaccount::account::challenge::{self, NewChallenge, Proof};
         use pwaccount::store::{Access, AccountStore};
-        use zeroize::Zeroizing;
         let env = with_challenge();
         let mut store = AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap();
         let current = challenge::prepare_set(&mut store, "alice").unwrap();
@@ -388,8 +388,8 @@ produces! {
             &mut store,
             "alice",
             current.as_ref(),
-            NewChallenge::Passphrase(Zeroizing::new("a third passphrase".into())),
-            Some(Proof::Passphrase(Zeroizing::new(PASS.into()))),
+            NewChallenge::Passphrase(SecretText::new("a third passphrase")),
+            Some(Proof::Passphrase(SecretText::new(PASS))),
         )
         .unwrap_err();
         Outcome {

@@ -1,12 +1,12 @@
 //! challenge get / set / verify through the binary, with the libsodium vectors.
 
+use pwaccount::crypto::SecretText;
 use std::time::Duration;
 
 use pwaccount::account::challenge::{self, Current, NewChallenge, Proof, SseKeychain};
 use pwaccount::crypto::pwdv1::{Salts, derive};
 use pwaccount::store::{Access, AccountStore};
 use serde_json::{Value, json};
-use zeroize::Zeroizing;
 
 use crate::harness::Env;
 
@@ -64,7 +64,7 @@ fn sse_keys(env: &Env, passphrase: &str) -> SseKeychainView {
     let chains = challenge::open_keychains(
         &mut store,
         "alice",
-        &Proof::Passphrase(Zeroizing::new(passphrase.to_owned())),
+        &Proof::Passphrase(SecretText::new(passphrase)),
     )
     .unwrap();
     let sse: Vec<_> = chains.iter().filter(|c| c.kind == "SSEv2r1").collect();
@@ -296,7 +296,7 @@ fn other_keychain_types_are_re_sealed_unchanged() {
     let chains = challenge::open_keychains(
         &mut store,
         "alice",
-        &Proof::Passphrase(Zeroizing::new(PASS2.into())),
+        &Proof::Passphrase(SecretText::new(PASS2)),
     )
     .unwrap();
     let client = chains
@@ -680,8 +680,8 @@ fn a_change_made_meanwhile_by_another_writer_is_detected() {
         &mut store,
         "alice",
         current.as_ref(),
-        NewChallenge::Passphrase(Zeroizing::new("yet another passphrase".into())),
-        Some(Proof::Passphrase(Zeroizing::new(PASS1.into()))),
+        NewChallenge::Passphrase(SecretText::new("yet another passphrase")),
+        Some(Proof::Passphrase(SecretText::new(PASS1))),
     )
     .unwrap_err();
     assert_eq!(err.id.as_str(), "challenge_changed");

@@ -1,6 +1,7 @@
 //! Reliability: SIGKILL at random moments, a full disk, racing writers, readers during a
 //! reset, and secrets that never reach any output.
 
+use pwaccount::crypto::SecretText;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -10,7 +11,6 @@ use pwaccount::store::snapshot;
 use pwaccount::store::{Access, AccountStore};
 use rand::Rng;
 use rusqlite::Connection;
-use zeroize::Zeroizing;
 
 use crate::harness::{Env, Run, assert_same};
 
@@ -150,7 +150,7 @@ fn classify_data(f: &Fixture, command: Command, after: &str) -> bool {
             let chains = challenge::open_keychains(
                 &mut store,
                 "alice",
-                &Proof::Passphrase(Zeroizing::new(NEW.into())),
+                &Proof::Passphrase(SecretText::new(NEW)),
             )
             .expect("neither the before-state nor a complete change");
             let sse: challenge::SseKeychain = serde_json::from_slice(&chains[0].plaintext).unwrap();
@@ -355,7 +355,7 @@ fn two_racing_challenge_changes_one_wins_the_other_fails_cleanly() {
         let chains = challenge::open_keychains(
             &mut store,
             "alice",
-            &Proof::Passphrase(Zeroizing::new(winner.into())),
+            &Proof::Passphrase(SecretText::new(winner)),
         )
         .unwrap();
         let sse: challenge::SseKeychain = serde_json::from_slice(&chains[0].plaintext).unwrap();

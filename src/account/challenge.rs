@@ -12,8 +12,8 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::features;
 use crate::crypto::pwdv1::{self, Salts, Secret};
-use crate::crypto::random_bytes;
 use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
+use crate::crypto::{SecretText, random_bytes};
 use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow, Tx};
 use crate::text::now;
@@ -21,16 +21,19 @@ use crate::text::now;
 pub const FEATURE: &str = "client-side-encryption";
 pub const SSE_KEYCHAIN: &str = "SSEv2r1";
 
-/// What proves the caller knows the current challenge, or defines the new one.
+/// What proves the caller knows the current challenge, or defines the new one. Its
+/// `Debug` shows no secret.
+#[derive(Debug)]
 pub enum Proof {
-    Passphrase(Zeroizing<String>),
+    Passphrase(SecretText),
     Secret(Secret),
 }
 
 /// The new challenge: a passphrase (the tool does the client's work) or, in raw mode, a
-/// secret a client derived from salts it chose.
+/// secret a client derived from salts it chose. Its `Debug` shows no secret.
+#[derive(Debug)]
 pub enum NewChallenge {
-    Passphrase(Zeroizing<String>),
+    Passphrase(SecretText),
     Raw { secret: Secret, salts: Salts },
 }
 
@@ -270,7 +273,7 @@ pub(crate) fn secrets(
     }
     let same = match (&new, &old, current) {
         (NewChallenge::Passphrase(n), Some(Proof::Passphrase(o)), Some(_)) => {
-            same_passphrase_problem(n, o)
+            same_passphrase_problem(n.expose(), o.expose())
         }
         (NewChallenge::Raw { secret, salts }, Some(Proof::Secret(o)), Some(c)) => {
             use subtle::ConstantTimeEq;
@@ -288,10 +291,10 @@ pub(crate) fn secrets(
     };
     let mut jobs: Vec<(&str, &Salts)> = Vec::new();
     if let NewChallenge::Passphrase(p) = &new {
-        jobs.push((p.as_str(), &new_salts));
+        jobs.push((p.expose(), &new_salts));
     }
     if let (Some(Proof::Passphrase(p)), Some(salts)) = (&old, current) {
-        jobs.push((p.as_str(), salts));
+        jobs.push((p.expose(), salts));
     }
     let mut derived = derive_all(&jobs)?.into_iter();
     let new_secret = match new {
@@ -508,7 +511,7 @@ fn unlock(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<(Accoun
     let derived;
     let secret = match proof {
         Proof::Passphrase(p) => {
-            derived = pwdv1::derive(p, &current.salts)?;
+            derived = pwdv1::derive(p.expose(), &current.salts)?;
             &derived
         }
         Proof::Secret(s) => s,
@@ -542,4 +545,32 @@ pub fn open_keychains(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proofs_and_new_challenges_show_no_secret_in_debug() {
+        let salts = Salts::generate().unwrap();
+        let secret = pwdv1::derive("a passphrase of twelve", &salts).unwrap();
+        let hex = secret.to_hex();
+        for shown in [
+            format!(
+                "{:?}",
+                Proof::Passphrase(SecretText::new("the old passphrase"))
+            ),
+            format!(
+                "{:?}",
+                NewChallenge::Passphrase(SecretText::new("the new passphrase"))
+            ),
+            format!("{:?}", Proof::Secret(secret)),
+        ] {
+            assert!(
+                !shown.contains("passphrase") && !shown.contains(hex.as_str()),
+                "{shown}"
+            );
+        }
+    }
 }

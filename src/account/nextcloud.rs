@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use super::challenge::{Proof, no_challenge};
 use super::status::{ChallengeInfo, Encryption, Status};
+use crate::crypto::SecretText;
 use crate::crypto::icrypto::{self, Failure};
 use crate::crypto::pwdv1::{self, Salts};
 use crate::error::{Error, Id, Result};
@@ -37,8 +38,8 @@ fn damaged(what: &str) -> Error {
 }
 
 /// The instance's system secret (`secret` in the configuration).
-fn system_secret(store: &Reader<'_>) -> Result<zeroize::Zeroizing<String>> {
-    Ok(zeroize::Zeroizing::new(
+fn system_secret(store: &Reader<'_>) -> Result<SecretText> {
+    Ok(SecretText::new(
         store.config().string("secret")?.unwrap_or_default(),
     ))
 }
@@ -48,7 +49,7 @@ fn system_secret(store: &Reader<'_>) -> Result<zeroize::Zeroizing<String>> {
 fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
     for prefix in SENSITIVE_PREFIXES {
         if let Some(encrypted) = value.strip_prefix(prefix) {
-            let plain = icrypto::decrypt(encrypted, system_secret(store)?.as_bytes())
+            let plain = icrypto::decrypt(encrypted, system_secret(store)?.expose().as_bytes())
                 .map_err(|_| damaged("a sensitive setting does not open with the system secret"))?;
             return String::from_utf8(plain.to_vec())
                 .map_err(|_| damaged("a sensitive setting is not text"));
@@ -132,14 +133,14 @@ pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<u
     let derived;
     let secret = match proof {
         Proof::Passphrase(p) => {
-            derived = pwdv1::derive(p, &salts_of(&row, &key)?)?;
+            derived = pwdv1::derive(p.expose(), &salts_of(&row, &key)?)?;
             &derived
         }
         Proof::Secret(s) => s,
     };
     let user_key = solve(&row, &key, secret, matches!(proof, Proof::Passphrase(_)))?;
     for chain in &keychains {
-        open_keychain(chain, &server_secret, &user_key, "")?;
+        open_keychain(chain, server_secret.expose(), &user_key, "")?;
     }
     Ok(keychains.len())
 }
@@ -476,9 +477,9 @@ fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<
 }
 
 /// The server secret keychains are encrypted under (with the user's key after it).
-fn server_secret(reader: &Reader<'_>) -> Result<Zeroizing<String>> {
+fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
     match reader.config().string("passwords.secret")? {
-        Some(secret) => Ok(Zeroizing::new(secret)),
+        Some(secret) => Ok(SecretText::new(secret)),
         None => system_secret(reader),
     }
 }
@@ -543,7 +544,12 @@ pub fn set(
                 ),
             ));
         };
-        let plain = open_keychain(&chain, &server_secret, old_key, "; nothing was changed")?;
+        let plain = open_keychain(
+            &chain,
+            server_secret.expose(),
+            old_key,
+            "; nothing was changed",
+        )?;
         if chain.kind == SSE_KEYCHAIN {
             let json: serde_json::Value = serde_json::from_slice(&plain).map_err(|_| {
                 Error::new(
@@ -585,7 +591,7 @@ pub fn set(
     w.set_user_value(user, CHALLENGE_ID_KEY, &uuid)?;
 
     // ChallengeActivatedListener: a new current SSEv2 key; keychains under the new key.
-    let with_new = Zeroizing::new(format!("{}{}", *server_secret, *key));
+    let with_new = Zeroizing::new(format!("{}{}", server_secret.expose(), *key));
     let (sse_uuid, mut chain) = sse.unwrap_or_else(|| {
         let mut map = serde_json::Map::new();
         map.insert("keys".into(), serde_json::Value::Array(Vec::new()));

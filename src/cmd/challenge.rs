@@ -46,7 +46,7 @@ fn new_passphrase(text: Zeroizing<String>, from: &str) -> Result<NewChallenge> {
             format!("{problem} (from {from})"),
         ));
     }
-    Ok(NewChallenge::Passphrase(text))
+    Ok(NewChallenge::Passphrase(text.into()))
 }
 
 /// What proves knowledge of the current challenge: a passphrase, else a secret (64 hex
@@ -57,7 +57,7 @@ fn proof(
     secret_field: &str,
 ) -> Result<Option<Proof>> {
     Ok(match (passphrase, secret) {
-        (Some(text), _) => Some(Proof::Passphrase(text)),
+        (Some(text), _) => Some(Proof::Passphrase(text.into())),
         (None, Some(text)) => Some(Proof::Secret(Secret::from_hex(&text, secret_field)?)),
         (None, None) => None,
     })
@@ -109,7 +109,7 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
     let old = match (current, given_old) {
         (true, Some(proof)) => Some(proof),
         (true, None) if ctx.prompt.available() => Some(Proof::Passphrase(
-            ctx.prompt.passphrase("Current passphrase")?,
+            ctx.prompt.passphrase("Current passphrase")?.into(),
         )),
         (true, None) => return Err(challenge::proof_required(user)),
         (false, Some(_)) => {
@@ -126,16 +126,17 @@ fn set(ctx: &Ctx, a: &ChallengeSetArgs) -> Result<Report> {
     };
     let new = match given_new {
         Some(new) => new,
-        None if ctx.prompt.available() => NewChallenge::Passphrase(ctx.prompt.new_passphrase(
-            "New passphrase (12 to 128 characters)",
-            |new: &str| {
-                passphrase_problem(new).or_else(|| {
-                    old_passphrase
-                        .as_ref()
-                        .and_then(|old| same_passphrase_problem(new, old))
-                })
-            },
-        )?),
+        None if ctx.prompt.available() => NewChallenge::Passphrase(
+            ctx.prompt
+                .new_passphrase("New passphrase (12 to 128 characters)", |new: &str| {
+                    passphrase_problem(new).or_else(|| {
+                        old_passphrase
+                            .as_ref()
+                            .and_then(|old| same_passphrase_problem(new, old.expose()))
+                    })
+                })?
+                .into(),
+        ),
         None => {
             return Err(Prompter::cannot_ask(
                 "the new passphrase",
@@ -169,7 +170,9 @@ fn verify(ctx: &Ctx, a: &ChallengeVerifyArgs) -> Result<Report> {
     store.challenge_salts(user)?;
     let proof = match given {
         Some(proof) => proof,
-        None if ctx.prompt.available() => Proof::Passphrase(ctx.prompt.passphrase("Passphrase")?),
+        None if ctx.prompt.available() => {
+            Proof::Passphrase(ctx.prompt.passphrase("Passphrase")?.into())
+        }
         None => {
             return Err(Prompter::cannot_ask(
                 "the passphrase",

@@ -5,6 +5,9 @@ pub mod icrypto;
 pub mod pwdv1;
 pub mod reset_code;
 pub mod seal;
+mod secret_text;
+
+pub use secret_text::SecretText;
 
 use crate::error::{Error, Result};
 

@@ -11,7 +11,6 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Id, Result};
 
@@ -65,7 +64,7 @@ impl From<i64> for Value {
 }
 
 /// The database engine of an installation (`dbtype`).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Engine {
     Sqlite,
     Postgres,
@@ -101,6 +100,7 @@ pub(crate) enum TlsMode {
 /// TLS settings: the mode and the files it names.
 // Read by the server drivers only (not in the SQLite-only build).
 #[cfg_attr(not(feature = "servers"), allow(dead_code))]
+#[derive(Debug)]
 pub(crate) struct Tls {
     pub(crate) mode: TlsMode,
     pub(crate) root_cert: Option<std::path::PathBuf>,
@@ -109,8 +109,10 @@ pub(crate) struct Tls {
     pub(crate) crl: Option<std::path::PathBuf>,
 }
 
-/// Where a database server is and who to log in as, from the configuration.
+/// Where a database server is and who to log in as, from the configuration. Its `Debug`
+/// shows no password.
 #[cfg_attr(not(feature = "servers"), allow(dead_code))]
+#[derive(Debug)]
 pub(crate) struct Server {
     pub(crate) engine: Engine,
     /// A host name or address, for TCP.
@@ -119,7 +121,7 @@ pub(crate) struct Server {
     pub(crate) socket: Option<String>,
     pub(crate) port: u16,
     pub(crate) user: String,
-    pub(crate) password: Zeroizing<String>,
+    pub(crate) password: crate::crypto::SecretText,
     pub(crate) database: String,
     pub(crate) tls: Tls,
 }
@@ -523,6 +525,31 @@ pub(super) fn lost(reason: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_servers_debug_shows_no_password() {
+        let server = Server {
+            engine: Engine::Postgres,
+            host: Some("db".into()),
+            socket: None,
+            port: 5432,
+            user: "nextcloud".into(),
+            password: crate::crypto::SecretText::new("the-db-password"),
+            database: "nextcloud".into(),
+            tls: Tls {
+                mode: TlsMode::Prefer,
+                root_cert: None,
+                client_cert: None,
+                client_key: None,
+                crl: None,
+            },
+        };
+        let shown = format!("{server:?}");
+        assert!(
+            shown.contains("[REDACTED]") && !shown.contains("the-db-password"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn placeholders_are_rewritten_per_engine() {

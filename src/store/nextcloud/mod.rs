@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::OpenFlags;
-use zeroize::Zeroizing;
 
 use super::{Access, ChallengeRow, Counts, connect};
 use crate::error::{Error, Id, Result};
@@ -165,8 +164,7 @@ fn server(config: &Config, engine: Engine) -> Result<Server> {
             3306
         }),
         user: config.string("dbuser")?.unwrap_or_default(),
-        // The driver options take the password as a plain String (see db::Server).
-        password: Zeroizing::new(config.string("dbpassword")?.unwrap_or_default()),
+        password: crate::crypto::SecretText::new(config.string("dbpassword")?.unwrap_or_default()),
         database: config
             .string("dbname")?
             .unwrap_or_else(|| "owncloud".into()),

@@ -120,7 +120,9 @@ fn is_number(t: mysql::consts::ColumnType) -> bool {
 pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
     let mut opts = mysql::OptsBuilder::new()
         .user(Some(server.user.clone()))
-        .pass(Some(server.password.to_string()))
+        // The driver's options take the password as a plain String; it lives as long as
+        // the options, which are dropped once the connection is made.
+        .pass(Some(server.password.expose().to_owned()))
         .db_name(Some(server.database.clone()))
         .tcp_port(server.port)
         .prefer_socket(false)

@@ -158,7 +158,7 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
     let mut config = postgres::Config::new();
     config
         .user(&server.user)
-        .password(server.password.as_bytes())
+        .password(server.password.expose().as_bytes())
         .dbname(&server.database)
         .port(server.port)
         .application_name("pwaccount")
