@@ -4,7 +4,7 @@
 #
 #   benches/accounts.sh [DIR]        (default /tmp/pwaccount-scale; ~3 minutes to populate)
 #
-# Prints farm-bench's paired timings (pwaccount against the yardstick, medians):
+# Prints paired timings (benches/pair.py) (pwaccount against the yardstick, medians):
 # - per-account commands on the 2,000-account database against the same command on the
 #   one-account database (status, challenge get, backup, reset of a 500-item account);
 # - `accounts` and `check --all` against the hand-written sqlite3 queries in benches/sql/;
@@ -27,10 +27,10 @@ one="$pw --db $dir/a1.sqlite -u u-0000 --json"
 for c in status "challenge get"; do
   echo "== $c (2,000 accounts vs 1)"
   # shellcheck disable=SC2086
-  farm-bench -n 10 --vs "$one $c" -- "${big[@]}" $c 2>&1 | grep -E "A wall|B wall|A/B wall"
+  python3 "$here/benches/pair.py" -n 10 --vs "$one $c" -- "${big[@]}" $c 2>&1 | grep -E "A wall|B wall|A/B wall"
 done
 echo "== backup (2,000 accounts vs 1)"
-farm-bench -n 10 --vs "$one backup --force $dir/bB.sqlite" -- "${big[@]}" backup --force "$dir/bA.sqlite" 2>&1 |
+python3 "$here/benches/pair.py" -n 10 --vs "$one backup --force $dir/bB.sqlite" -- "${big[@]}" backup --force "$dir/bA.sqlite" 2>&1 |
   grep -E "A wall|B wall|A/B wall"
 # reset: each run takes the next prepared (database, account, code) of a queue.
 rm -f "$dir/qA" "$dir/qB"
@@ -53,12 +53,12 @@ chmod +x "$dir/next.sh"
 # pages it needs happen to be in the page cache (a cold 1.7 GB file made the reset 10x).
 cat "$dir/a2000.sqlite" "$dir"/a1-*.sqlite >/dev/null
 echo "== reset of a 500-item account, snapshot first (2,000 accounts vs 1)"
-farm-bench -n 6 --vs "$dir/next.sh $dir/qB" -- "$dir/next.sh" "$dir/qA" 2>&1 | grep -E "A wall|B wall|A/B wall"
+python3 "$here/benches/pair.py" -n 6 --vs "$dir/next.sh $dir/qB" -- "$dir/next.sh" "$dir/qA" 2>&1 | grep -E "A wall|B wall|A/B wall"
 echo "== accounts vs sqlite3 (2,000 accounts)"
-farm-bench -n 5 --timeout 300 --vs "sh -c 'exec sqlite3 -readonly $dir/a2000.sqlite < $here/benches/sql/accounts.sql'" \
+python3 "$here/benches/pair.py" -n 5 --vs "sh -c 'exec sqlite3 -readonly $dir/a2000.sqlite < $here/benches/sql/accounts.sql'" \
   -- "$pw" --db "$dir/a2000.sqlite" --json accounts 2>&1 | grep -E "A wall|B wall|A/B wall"
 echo "== check --all vs sqlite3 (2,000 accounts)"
-farm-bench -n 3 --timeout 400 --vs "sh -c 'exec sqlite3 -readonly $dir/a2000.sqlite < $here/benches/sql/check.sql'" \
+python3 "$here/benches/pair.py" -n 3 --vs "sh -c 'exec sqlite3 -readonly $dir/a2000.sqlite < $here/benches/sql/check.sql'" \
   -- "$pw" --db "$dir/a2000.sqlite" --json check --all 2>&1 | grep -E "A wall|B wall|A/B wall"
 echo "== peak memory of accounts"
 for n in 200 2000; do

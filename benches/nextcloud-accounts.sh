@@ -7,7 +7,7 @@
 #   benches/nextcloud-accounts.sh [DIR]      (default /tmp/pwaccount-ncscale; ~2 minutes to fill)
 #
 # Users are copies of the fixture's bob (benches/nextcloud_users.py): they open with bob's
-# passphrase. The big database is about 5 GB (the app's revisions are large). Prints farm-bench's paired timings (medians) of status, challenge get, backup
+# passphrase. The big database is about 5 GB (the app's revisions are large). Prints paired timings (benches/pair.py, medians) of status, challenge get, backup
 # and reset (snapshot first) of user u-1000 in the big installation against the same user
 # in the small one.
 set -euo pipefail
@@ -40,12 +40,12 @@ cat "$dir/big/data/nextcloud.db" "$dir/one/data/nextcloud.db" >/dev/null
 for c in status "challenge get"; do
   echo "== $c (2,000 users vs 1)"
   # shellcheck disable=SC2086
-  farm-bench -n 10 --vs "$one $c" -- "${big[@]}" $c 2>&1 | grep -E "A wall|B wall|A/B wall"
+  python3 "$here/benches/pair.py" -n 10 --vs "$one $c" -- "${big[@]}" $c 2>&1 | grep -E "A wall|B wall|A/B wall"
 done
 echo "== backup (2,000 users vs 1)"
-farm-bench -n 10 --vs "$one backup --force $dir/bB.sqlite" -- "${big[@]}" backup --force "$dir/bA.sqlite" 2>&1 |
+python3 "$here/benches/pair.py" -n 10 --vs "$one backup --force $dir/bB.sqlite" -- "${big[@]}" backup --force "$dir/bA.sqlite" 2>&1 |
   grep -E "A wall|B wall|A/B wall"
-# reset: each run (farm-bench adds warm-up runs: the queues are longer than -n) takes the next
+# reset: each run (benches/pair.py adds a warm-up run: the queues are longer than -n) takes the next
 # prepared (installation, user, code) of a queue. In the big
 # installation every run resets another of the identical users; the small one is copied
 # once per run (it is small).
@@ -75,5 +75,5 @@ exec $pw --nextcloud "\$1" -u "\$2" --json reset --code "\$3"
 NEXT
 chmod +x "$dir/next.sh"
 echo "== reset of a 500-item user, snapshot first (2,000 users vs 1)"
-farm-bench -n 6 --vs "$dir/next.sh $dir/qB" -- "$dir/next.sh" "$dir/qA" 2>&1 | grep -E "A wall|B wall|A/B wall"
+python3 "$here/benches/pair.py" -n 6 --vs "$dir/next.sh $dir/qB" -- "$dir/next.sh" "$dir/qA" 2>&1 | grep -E "A wall|B wall|A/B wall"
 rm -rf "$dir"/one-*
