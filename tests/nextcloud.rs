@@ -1851,6 +1851,46 @@ fn verified_releases_need_no_acceptance(engine: Engine) {
     nc.verify("bob", "bob's passphrase under 2026.7").run().ok();
 }
 
+/// Rows of a user Nextcloud no longer has (deleted behind the app's back): `accounts`
+/// lists the id as damaged and `check` reports it, with no repair pwaccount may do; the
+/// other users are still listed and checked.
+#[test]
+fn rows_of_a_user_nextcloud_no_longer_has_are_reported() {
+    let nc = Installation::new();
+    nc.exec(
+        "INSERT INTO oc_passwords_keychain (user_id, uuid, type, scope, data, created, updated, deleted) \
+         VALUES ('ghost', 'k-ghost', 'SSEv2r1', 'server', 'x', 1, 1, FALSE)",
+    );
+    let out = nc.cmd("bob").arg("accounts").run().ok();
+    assert!(
+        out.stdout.contains("ghost") && out.stdout.contains("damaged"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("bob"), "{}", out.stdout);
+    let out = nc
+        .cmd("bob")
+        .args(["--json", "check", "--all"])
+        .run()
+        .code(8);
+    let v = out.json();
+    let ghost: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["account"] == "ghost")
+        .collect();
+    assert_eq!(ghost.len(), 1, "{v}");
+    assert!(
+        ghost[0]["repair"]
+            .as_str()
+            .unwrap()
+            .starts_with("none by pwaccount"),
+        "{v}"
+    );
+    assert_eq!(v["accounts_checked"], 3, "{v}");
+}
+
 /// Under CI the tests that read configuration files through php must run (.ci/run
 /// installs php).
 #[test]

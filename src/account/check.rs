@@ -56,6 +56,19 @@ pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
             }
         }
         Err(e) if is_damage(e.id) => problems.push(e.message),
+        // Rows of a user the installation no longer has: pwaccount may not act on them.
+        Err(e) if e.id == Id::NoSuchUser => {
+            return Ok(vec![Finding {
+                account: user.to_owned(),
+                problem: format!(
+                    "the app holds rows of this id, but {}",
+                    e.message.trim_end_matches("; nothing was changed")
+                ),
+                repair: "none by pwaccount, which acts only on users Nextcloud has: create \
+                         the user again, or let the app remove its data"
+                    .into(),
+            }]);
+        }
         Err(e) => return Err(e),
     }
     problems.extend(store.damage(user)?);

@@ -86,9 +86,13 @@ pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
                     || format!("{}\n", text_line(&status, last)),
                 ))
             }
-            // A damaged account is listed with what is wrong (`check` says more), unless
-            // a filter asks for something that cannot be told.
-            Err(e) if crate::account::check::is_damage(e.id) => {
+            // A damaged account (or rows of a user Nextcloud no longer has) is listed with
+            // what is wrong (`check` says more), unless a filter asks for something that
+            // cannot be told.
+            Err(e)
+                if crate::account::check::is_damage(e.id)
+                    || e.id == crate::error::Id::NoSuchUser =>
+            {
                 if args.with_challenge || args.without_challenge || args.blank || args.pending_reset
                 {
                     return Ok(true);
