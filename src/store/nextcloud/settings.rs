@@ -1,0 +1,250 @@
+//! What the installation's configuration says, as pwaccount uses it: the engine, where
+//! the database server is and how to log in (TLS included), the SQLite file, Nextcloud's
+//! code version — each read the way Nextcloud 28 to 34 read it.
+
+use std::path::{Path, PathBuf};
+
+use super::config::{self, Config};
+use super::db::{Engine, Server, Tls, TlsMode};
+use crate::error::{Error, Id, Result};
+
+pub(super) fn unsupported(message: String) -> Error {
+    Error::new(Id::NextcloudUnsupported, message)
+}
+
+pub(super) fn config_error(message: String) -> Error {
+    Error::new(Id::NextcloudConfig, message)
+}
+
+/// The installation's database engine, from `dbtype`.
+pub(super) fn engine(config: &Config) -> Result<Engine> {
+    let dbtype = config.string("dbtype")?.unwrap_or_else(|| "sqlite".into());
+    match dbtype.as_str() {
+        "sqlite" | "sqlite3" => Ok(Engine::Sqlite),
+        "pgsql" => Ok(Engine::Postgres),
+        "mysql" => Ok(Engine::MySql),
+        other => Err(unsupported(format!(
+            "the Nextcloud at {} keeps its database in '{}', which this build does not \
+             support (SQLite, PostgreSQL and MySQL/MariaDB are)",
+            config.root.display(),
+            crate::text::escape_controls(other)
+        ))),
+    }
+}
+
+/// Where the database server is, read as Nextcloud 28 to 34 read `dbhost`
+/// (`ConnectionFactory::splitHostFromPortAndSocket`): the text after the last colon, if it
+/// holds no `]`, is a port when PHP calls it numeric and a socket otherwise. `dbport` is
+/// not read: no version from 28 on uses it. Then `dbuser`, `dbpassword`, `dbname` and the
+/// TLS settings.
+pub(super) fn server(config: &Config, engine: Engine) -> Result<Server> {
+    let raw = config.string("dbhost")?.unwrap_or_default();
+    let (mut host, mut port, mut socket) = (raw.clone(), None, None);
+    if let Some((before, after)) = raw.rsplit_once(':')
+        && !after.is_empty()
+        && !after.contains(']')
+    {
+        host = before.to_owned();
+        match php_numeric_int(after) {
+            Some(p) => {
+                port = Some(u16::try_from(p).ok().filter(|p| *p > 0).ok_or_else(|| {
+                    config_error(format!(
+                        "the port in 'dbhost' ({}) is not a port number",
+                        crate::text::escape_controls(after)
+                    ))
+                })?)
+            }
+            None => socket = Some(after.to_owned()),
+        }
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        host = inner.to_owned();
+    }
+    if socket.is_none() && host.starts_with('/') {
+        socket = Some(std::mem::take(&mut host));
+    }
+    // Without a host, port or socket, the engines' own clients use their default socket
+    // (and PHP's MySQL driver does so for "localhost" too).
+    let default_socket = match engine {
+        Engine::Postgres if host.is_empty() => Some("/var/run/postgresql"),
+        Engine::MySql if (host.is_empty() || host == "localhost") && port.is_none() => {
+            Some("/run/mysqld/mysqld.sock")
+        }
+        _ => None,
+    };
+    if socket.is_none()
+        && let Some(default) = default_socket.filter(|s| Path::new(s).exists())
+    {
+        socket = Some(default.to_owned());
+    }
+    let tls = match engine {
+        Engine::Postgres => pgsql_tls(config)?,
+        _ => mysql_tls(config)?,
+    };
+    Ok(Server {
+        engine,
+        host: (!host.is_empty()).then_some(host),
+        socket,
+        port: port.unwrap_or(if engine == Engine::Postgres {
+            5432
+        } else {
+            3306
+        }),
+        user: config.string("dbuser")?.unwrap_or_default(),
+        password: crate::crypto::SecretText::new(config.string("dbpassword")?.unwrap_or_default()),
+        database: config
+            .string("dbname")?
+            .unwrap_or_else(|| "owncloud".into()),
+        tls,
+    })
+}
+
+/// PHP's `(int)` of a string `is_numeric` accepts (white space around, a sign, digits
+/// with an optional fraction and exponent); `None` when PHP would not call it numeric.
+fn php_numeric_int(text: &str) -> Option<i64> {
+    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let t = t.trim_end_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let body = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|c| c.is_ascii_digit());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits(whole)
+        || !digits(fraction)
+        || !exponent_ok
+    {
+        return None;
+    }
+    let value: f64 = t.parse().ok()?;
+    (value.is_finite() && value.abs() < 9.2e18).then(|| value.trunc() as i64)
+}
+
+/// The version of Nextcloud's code, from `version.php` (`$OC_Version = array(34, 0, 1, 2);`),
+/// as the configuration's `version` spells it; `None` when it cannot be read.
+pub(super) fn code_version(file: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let (_, rest) = text.split_once("$OC_Version")?;
+    let (_, rest) = rest.split_once(['(', '['])?;
+    let (list, _) = rest.split_once([')', ']'])?;
+    let parts: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    (!parts.is_empty() && parts.iter().all(|p| p.bytes().all(|c| c.is_ascii_digit())))
+        .then(|| parts.join("."))
+}
+
+/// A file named by a TLS setting (empty: none).
+fn tls_file(value: Option<&serde_json::Value>) -> Option<PathBuf> {
+    value
+        .and_then(|v| v.as_str())
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+}
+
+/// PostgreSQL's TLS settings, `pgsql_ssl` (`mode`, `rootcert`, `cert`, `key`, `crl`), as
+/// libpq reads them; without them (or with an empty mode), libpq's default `prefer`.
+fn pgsql_tls(config: &Config) -> Result<Tls> {
+    let ssl = match config.value("pgsql_ssl")? {
+        Some(serde_json::Value::Object(ssl)) => ssl,
+        _ => serde_json::Map::new(),
+    };
+    let mode = match ssl.get("mode").and_then(|m| m.as_str()).unwrap_or("") {
+        "disable" | "allow" => TlsMode::Off,
+        "" | "prefer" => TlsMode::Prefer,
+        "require" => TlsMode::Require,
+        "verify-ca" => TlsMode::VerifyCa,
+        "verify-full" => TlsMode::VerifyFull,
+        other => {
+            return Err(config_error(format!(
+                "pgsql_ssl mode '{}' in the configuration is not one of PostgreSQL's modes",
+                crate::text::escape_controls(other)
+            )));
+        }
+    };
+    Ok(Tls {
+        mode,
+        root_cert: tls_file(ssl.get("rootcert")),
+        client_cert: tls_file(ssl.get("cert")),
+        client_key: tls_file(ssl.get("key")),
+        crl: tls_file(ssl.get("crl")),
+    })
+}
+
+/// MySQL's TLS settings: the PDO SSL options in `dbdriveroptions` (keyed by the PDO
+/// constants' values). Any of key, certificate or CA turns TLS on; the server's
+/// certificate and name are checked unless `SSL_VERIFY_SERVER_CERT` is false, as PHP's
+/// driver does.
+fn mysql_tls(config: &Config) -> Result<Tls> {
+    const SSL_KEY: &str = "1007";
+    const SSL_CERT: &str = "1008";
+    const SSL_CA: &str = "1009";
+    const SSL_CAPATH: &str = "1010";
+    const SSL_CIPHER: &str = "1011";
+    const SSL_VERIFY_SERVER_CERT: &str = "1014";
+    let options = match config.value("dbdriveroptions")? {
+        Some(serde_json::Value::Object(options)) => options,
+        Some(other) if config.truthy("dbdriveroptions") => {
+            return Err(config_error(format!(
+                "'dbdriveroptions' in the configuration is {other}, not an array of PDO options"
+            )));
+        }
+        _ => serde_json::Map::new(),
+    };
+    for (key, name) in [(SSL_CAPATH, "SSL_CAPATH"), (SSL_CIPHER, "SSL_CIPHER")] {
+        if options.contains_key(key) {
+            return Err(unsupported(format!(
+                "the configuration sets PDO::MYSQL_ATTR_{name} in 'dbdriveroptions', which this \
+                 build does not support (give the CA file as SSL_CA)"
+            )));
+        }
+    }
+    let on = [SSL_KEY, SSL_CERT, SSL_CA]
+        .iter()
+        .any(|k| tls_file(options.get(*k)).is_some());
+    let verify = options
+        .get(SSL_VERIFY_SERVER_CERT)
+        .is_none_or(|v| v.as_bool().unwrap_or(true));
+    Ok(Tls {
+        mode: match (on, verify) {
+            (false, _) => TlsMode::Off,
+            (true, true) => TlsMode::VerifyFull,
+            (true, false) => TlsMode::Require,
+        },
+        root_cert: tls_file(options.get(SSL_CA)),
+        client_cert: tls_file(options.get(SSL_CERT)),
+        client_key: tls_file(options.get(SSL_KEY)),
+        crl: None,
+    })
+}
+
+/// The SQLite file of the installation at `installation`, as its configuration names it
+/// (`None` on a database server).
+pub fn sqlite_file(installation: &Path) -> Result<Option<PathBuf>> {
+    let config = config::read(installation)?;
+    if engine(&config)? != Engine::Sqlite {
+        return Ok(None);
+    }
+    Ok(Some(sqlite_path(&config)?))
+}
+
+/// `$dataDir . '/' . $name . '.db'`: joined as text, as Nextcloud joins it, so an absolute
+/// `dbname` stays inside the data directory.
+pub(super) fn sqlite_path(config: &Config) -> Result<PathBuf> {
+    let data = match config.string("datadirectory")? {
+        Some(data) => data,
+        None => format!("{}/data", config.root.display()),
+    };
+    let name = config
+        .string("dbname")?
+        .unwrap_or_else(|| "owncloud".into());
+    Ok(PathBuf::from(format!("{data}/{name}.db")))
+}
