@@ -23,8 +23,11 @@ for key, value in json.load(open(os.path.join(case, "case.json")))["env"].items(
     print(f"{key}={value}")
 PY
 )
+  # A case may read another case's folder ("installation") with its own environment.
+  installation=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("installation", ""))' "$case/case.json")
+  installation=$(dirname "$case")/${installation:-$(basename "$case")}
   rm -f "$case/expected.json"
   env -i PATH="$PATH" "${env_args[@]}" php -d display_errors=stderr -d output_buffering=0 \
-    "$here/scripts/config-corpus.php" "$tree" "$case" "$case/expected.json" >/dev/null 2>&1 || true
+    "$here/scripts/config-corpus.php" "$tree" "$installation" "$case/expected.json" >/dev/null 2>&1 || true
   echo "$(basename "$case"): $(head -c 60 "$case/expected.json" | tr '\n' ' ')"
 done

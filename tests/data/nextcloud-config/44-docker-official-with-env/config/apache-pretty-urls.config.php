@@ -1,4 +1,0 @@
-<?php
-$CONFIG = array (
-  'htaccess.RewriteBase' => '/',
-);

@@ -1,4 +1,0 @@
-<?php
-$CONFIG = array (
-  'upgrade.disable-web' => true,
-);

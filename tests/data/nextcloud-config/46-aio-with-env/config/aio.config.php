@@ -1,6 +1,0 @@
-<?php
-$CONFIG = array (
-  'one-click-instance' => true,
-  'one-click-instance.user-limit' => 100,
-  'update_channel' => 'stable',
-);

@@ -1,4 +1,0 @@
-<?php
-$CONFIG = array (
-  'serverid' => hexdec(hash('xxh32', gethostname())) & 0x1FF,
-);
