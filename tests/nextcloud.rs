@@ -166,7 +166,7 @@ impl Installation {
     }
 
     /// The rows of a query, each value as text.
-    fn rows(&self, sql: &str) -> Vec<Vec<String>> {
+    pub(crate) fn rows(&self, sql: &str) -> Vec<Vec<String>> {
         match &self.server {
             None => {
                 let conn = rusqlite::Connection::open(self.db()).unwrap();
@@ -201,7 +201,7 @@ impl Installation {
     }
 
     /// The first value of a query.
-    fn text(&self, sql: &str) -> String {
+    pub(crate) fn text(&self, sql: &str) -> String {
         self.rows(sql)
             .into_iter()
             .next()
@@ -209,7 +209,7 @@ impl Installation {
             .unwrap_or_else(|| panic!("no row: {sql}"))
     }
 
-    fn count(&self, sql: &str) -> i64 {
+    pub(crate) fn count(&self, sql: &str) -> i64 {
         self.text(sql).parse().unwrap()
     }
 

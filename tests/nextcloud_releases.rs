@@ -42,7 +42,7 @@ fn verify(nc: &Installation, user: &str, pass: &str) -> i32 {
 #[test]
 fn every_verified_release_pair_serves_every_flow() {
     let pairs = pairs();
-    assert_eq!(pairs.len(), 6, "{pairs:?}");
+    assert_eq!(pairs.len(), 9, "{pairs:?}");
     for fixture in pairs {
         let nc = Installation::from_fixture(Engine::Sqlite, &fixture);
         serves_every_flow(&nc, &fixture);
@@ -153,6 +153,7 @@ fn serves_every_flow(nc: &Installation, fixture: &Path) {
         ["challenge-set", "reset-code", "reset", "restore"],
         "{name}"
     );
+    follows_the_release_rules(nc, &name, versions["installed_version"].as_str().unwrap());
     assert!(
         name.starts_with(
             versions["nextcloud"]
@@ -163,4 +164,99 @@ fn serves_every_flow(nc: &Installation, fixture: &Path) {
                 .unwrap()
         )
     );
+}
+
+/// Where releases differ in what pwaccount does for them (the rules in
+/// src/store/nextcloud/versions.rs), each pair's fixture answers as its own app does:
+/// 2024.12.1 encrypts keychains under `secret` even when the configuration has
+/// `passwords.secret` and makes `SSEv1ServerKey` on its first encryption; later releases
+/// take `passwords.secret` first and make no server key.
+fn follows_the_release_rules(nc: &Installation, name: &str, installed: &str) {
+    let old_rules = installed.starts_with("2024.12.");
+
+    // passwords.secret, in a second configuration file as Nextcloud merges them: the
+    // keychains the app of this pair wrote open under `secret` on 2024.12.1 only.
+    let extra = nc.root().join("config/zz.config.php");
+    std::fs::write(
+        &extra,
+        "<?php\n$CONFIG = array('passwords.secret' => 'a passwords secret of this test');\n",
+    )
+    .unwrap();
+    let run = nc
+        .cmd("erin")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", ERIN)
+        .run();
+    if old_rules {
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+    } else {
+        assert_ne!(
+            run.code, 0,
+            "{name}: keychains are under passwords.secret now"
+        );
+        assert!(run.stderr.contains("keychain"), "{name}: {}", run.stderr);
+    }
+    std::fs::remove_file(&extra).unwrap();
+
+    // A first challenge where the app has not made its server key yet.
+    nc.exec("DELETE FROM oc_appconfig WHERE appid = 'passwords' AND configkey IN ('SSEv1ServerKey', 'sse.generate.lock')");
+    nc.add_user("fred");
+    nc.cmd("fred")
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", "fred's first passphrase")
+        .run()
+        .ok();
+    let keys = "SELECT count(*) FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'SSEv1ServerKey'";
+    if old_rules {
+        assert_eq!(nc.count(keys), 1, "{name}: pwaccount made the server key");
+        assert_eq!(
+            nc.text("SELECT length(configvalue) FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'SSEv1ServerKey'"),
+            "1024",
+            "{name}"
+        );
+    } else {
+        assert_eq!(
+            nc.count(keys),
+            0,
+            "{name}: this release makes no server key"
+        );
+    }
+    assert_eq!(verify(nc, "fred", "fred's first passphrase"), 0, "{name}");
+    // A made key is kept: a second user's challenge goes under the same one.
+    let before = nc.rows("SELECT configvalue FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'SSEv1ServerKey'");
+    nc.add_user("gail");
+    nc.cmd("gail")
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", "gail's first passphrase")
+        .run()
+        .ok();
+    let after = nc.rows("SELECT configvalue FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'SSEv1ServerKey'");
+    assert_eq!(before, after, "{name}");
+    assert_eq!(verify(nc, "fred", "fred's first passphrase"), 0, "{name}");
+
+    // The app's lock while it makes the key: pwaccount waits for it, changing nothing.
+    if old_rules {
+        nc.exec(
+            "DELETE FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'SSEv1ServerKey'",
+        );
+        nc.exec("INSERT INTO oc_appconfig (appid, configkey, configvalue) VALUES ('passwords', 'sse.generate.lock', 'passwords1234')");
+        nc.add_user("hope");
+        let run = nc
+            .cmd("hope")
+            .args(["challenge", "set", "--passphrase-env", "P"])
+            .env("P", "hope's first passphrase")
+            .run();
+        assert_eq!(run.code, 8, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("sse.generate.lock"),
+            "{name}: {}",
+            run.stderr
+        );
+        assert_eq!(nc.count(keys), 0, "{name}");
+        assert_eq!(
+            nc.count("SELECT count(*) FROM oc_passwords_challenge WHERE user_id = 'hope'"),
+            0,
+            "{name}"
+        );
+    }
 }

@@ -24,7 +24,7 @@ use crate::crypto::icrypto::{self, Failure};
 use crate::crypto::pwdv1::{self, Salts};
 use crate::error::{Error, Id, Result};
 use crate::store::ChallengeRow;
-use crate::store::nextcloud::{KeychainRow, NextcloudStore, Reader};
+use crate::store::nextcloud::{KeychainRow, KeychainSecret, NextcloudStore, Reader};
 
 const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 /// Prefixes Nextcloud puts before config values it stores encrypted (sensitive values).
@@ -453,6 +453,7 @@ fn random_chars(n: usize) -> Result<Zeroizing<String>> {
 /// The app's key lengths (`MINIMUM_KEY_LENGTH` of its SSE classes and the challenge
 /// listener; `ChallengeV1Helper` makes 512-character keys and salts).
 const USER_KEY_LENGTH: usize = 1024;
+const SERVER_KEY_LENGTH: usize = 1024;
 const KEYCHAIN_KEY_LENGTH: usize = 1024;
 const CHALLENGE_KEY_LENGTH: usize = 512;
 const SSE_KEYCHAIN: &str = "SSEv2r1";
@@ -473,15 +474,44 @@ fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<
         let key = random_chars(USER_KEY_LENGTH)?;
         reader.set_user_value(user, "SSEv1UserKey", &key)?;
     }
+    if reader.rules().makes_server_key {
+        make_server_key(reader)?;
+    }
     challenge_key(reader, user)
 }
 
-/// The server secret keychains are encrypted under (with the user's key after it).
-fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
-    match reader.config().string("passwords.secret")? {
-        Some(secret) => Ok(SecretText::new(secret)),
-        None => system_secret(reader),
+/// Before 2025.10 the app's first encryption makes the server key `SSEv1ServerKey` when
+/// there is none or a short one, under its lock `sse.generate.lock`
+/// (`SseV1Encryption::generateServerKey`); a challenge pwaccount writes there must be
+/// under the key the app will use, so pwaccount makes it the same way.
+fn make_server_key(reader: &Reader<'_>) -> Result<()> {
+    let have = reader
+        .app_value("SSEv1ServerKey")?
+        .map(|v| plain_value(reader, v))
+        .transpose()?;
+    if have.is_some_and(|k| k.len() >= SERVER_KEY_LENGTH) {
+        return Ok(());
     }
+    if reader.app_value("sse.generate.lock")?.is_some() {
+        return Err(Error::new(
+            Id::DatabaseBusy,
+            "the Passwords app is making its server key right now ('sse.generate.lock' is set); \
+             try again in a moment (nothing was changed)",
+        ));
+    }
+    let key = random_chars(SERVER_KEY_LENGTH)?;
+    reader.set_app_value("SSEv1ServerKey", &key)
+}
+
+/// The server secret keychains are encrypted under (with the user's key after it), where
+/// the installed release takes it from.
+fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
+    if reader.rules().keychain_secret == KeychainSecret::PasswordsSecretFirst
+        && let Some(secret) = reader.config().string("passwords.secret")?
+    {
+        return Ok(SecretText::new(secret));
+    }
+    system_secret(reader)
 }
 
 /// `challenge set`, as `AccountApiController::setChallenge` and

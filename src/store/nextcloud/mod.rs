@@ -26,6 +26,8 @@ use super::{Access, ChallengeRow, Counts, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
 use db::{Conn, Engine, Value};
+pub(crate) use versions::KeychainSecret;
+use versions::{Rules, Verified};
 
 /// The app's tables, without the prefix; all must exist.
 pub(crate) const TABLES: &[&str] = &[
@@ -85,6 +87,8 @@ pub struct NextcloudStore {
     /// The unverified version the administrator accepted for changes
     /// (`--accept-unverified-app`), recorded in each audit record.
     accepted: Option<String>,
+    /// How the installed release behaves where pwaccount acts for it.
+    rules: Rules,
 }
 
 impl NextcloudStore {
@@ -181,6 +185,7 @@ impl NextcloudStore {
             has_trail: Cell::new(None),
             unverified: None,
             accepted: None,
+            rules: versions::VERIFIED[0].rules,
         };
         let mut store = store;
         store.check_app()?;
@@ -241,10 +246,29 @@ impl NextcloudStore {
                 }
             )));
         }
+        match self.same_tables_as()? {
+            Ok(verified) => {
+                self.accepted = Some(installed);
+                self.rules = verified.rules;
+                Ok(())
+            }
+            Err(differences) => Err(unsupported(format!(
+                "the Passwords app's tables here (version {}) differ from every version this \
+                 build was verified with, so pwaccount writes nothing into them: {}; nothing \
+                 was changed",
+                crate::text::escape_controls(&installed),
+                differences.join("; ")
+            ))),
+        }
+    }
+
+    /// The first verified version whose tables pwaccount writes have exactly the columns
+    /// of this database's, or how each differs.
+    fn same_tables_as(&self) -> Result<std::result::Result<&'static Verified, Vec<String>>> {
         let mut differences = Vec::new();
         for verified in versions::VERIFIED {
             let mut first = None;
-            for (table, columns) in verified.tables {
+            for (table, columns) in verified.tables() {
                 let live: Vec<String> = self
                     .conn
                     .columns(&format!("{}{table}", self.prefix))?
@@ -263,19 +287,11 @@ impl NextcloudStore {
                 }
             }
             match first {
-                None => {
-                    self.accepted = Some(installed);
-                    return Ok(());
-                }
+                None => return Ok(Ok(verified)),
                 Some(difference) => differences.push(difference),
             }
         }
-        Err(unsupported(format!(
-            "the Passwords app's tables here (version {}) differ from every version this build \
-             was verified with, so pwaccount writes nothing into them: {}; nothing was changed",
-            crate::text::escape_controls(&installed),
-            differences.join("; ")
-        )))
+        Ok(Err(differences))
     }
 
     /// A change is refused while Nextcloud refuses its own: in maintenance mode, or when
@@ -378,8 +394,17 @@ impl NextcloudStore {
             .config
             .string("version")?
             .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok()));
-        if versions::verified(&version, major).is_none() {
-            self.unverified = Some(version);
+        match versions::verified(&version, major) {
+            Some(verified) => self.rules = verified.rules,
+            None => {
+                // Reading an unverified version goes by the rules of the verified one
+                // with the same tables, else of the newest.
+                self.rules = match self.same_tables_as()? {
+                    Ok(verified) => verified.rules,
+                    Err(_) => versions::VERIFIED[0].rules,
+                };
+                self.unverified = Some(version);
+            }
         }
         for table in TABLES {
             let name = format!("{}{table}", self.prefix);
@@ -514,6 +539,7 @@ impl NextcloudStore {
             path: &self.path,
             has_trail: &self.has_trail,
             accepted: self.accepted.as_deref(),
+            rules: self.rules,
             open: Cell::new(true),
         })
     }
@@ -597,6 +623,7 @@ pub struct Reader<'a> {
     has_trail: &'a Cell<Option<bool>>,
     /// The unverified app version the administrator accepted, if any.
     accepted: Option<&'a str>,
+    rules: Rules,
     open: Cell<bool>,
 }
 
@@ -618,6 +645,11 @@ impl Reader<'_> {
         self.config
     }
 
+    /// How the installed release behaves where pwaccount acts for it.
+    pub(crate) fn rules(&self) -> Rules {
+        self.rules
+    }
+
     /// A value of the Passwords app in `<prefix>appconfig`, as stored.
     pub fn app_value(&self, key: &str) -> Result<Option<String>> {
         Ok(text(self.db.value(
@@ -627,6 +659,27 @@ impl Reader<'_> {
             ),
             &[key.into()],
         )?))
+    }
+
+    /// Set a value of the Passwords app in `<prefix>appconfig` as Nextcloud 28-30 store
+    /// what the app sets through `IConfig::setAppValue` (the defaults of `type` and
+    /// `lazy`: mixed, not lazy). Only for releases whose rules have the app make a value
+    /// on first use; Nextcloud 28-31 keep no cache of the app config across requests.
+    pub(crate) fn set_app_value(&self, key: &str, value: &str) -> Result<()> {
+        let p = self.prefix;
+        let upsert = match self.db.engine() {
+            Engine::MySql => "ON DUPLICATE KEY UPDATE configvalue = VALUES(configvalue)",
+            Engine::Sqlite | Engine::Postgres => {
+                "ON CONFLICT (appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
+            }
+        };
+        self.db.execute(
+            &format!(
+                "INSERT INTO {p}appconfig (appid, configkey, configvalue) VALUES ('passwords', $1, $2) {upsert}"
+            ),
+            &[key.into(), value.into()],
+        )?;
+        Ok(())
     }
 
     /// A Passwords preference of `user` in `<prefix>preferences`, as stored.
@@ -660,8 +713,10 @@ impl Reader<'_> {
         self.set_preference(user, "pwaccount", key, value)
     }
 
-    /// Set a preference as Nextcloud's user config stores a plain value (not lazy, mixed
-    /// type, no flags), or delete it.
+    /// Set a preference as Nextcloud's user config stores a plain value, or delete it.
+    /// Only the four columns every Nextcloud has are named: from 31 the table also has
+    /// `lazy`, `type`, `flags` and `indexed`, whose defaults (0, 0, 0, '') are what
+    /// Nextcloud writes for a plain value (not lazy, mixed type, no flags, not indexed).
     fn set_preference(&self, user: &str, app: &str, key: &str, value: Option<&str>) -> Result<()> {
         let p = self.prefix;
         match value {
@@ -674,8 +729,8 @@ impl Reader<'_> {
                 };
                 self.db.execute(
                     &format!(
-                        "INSERT INTO {p}preferences (userid, appid, configkey, configvalue, lazy, type, flags, indexed)
-                         VALUES ($1, $2, $3, $4, 0, 0, 0, '') {upsert}"
+                        "INSERT INTO {p}preferences (userid, appid, configkey, configvalue)
+                         VALUES ($1, $2, $3, $4) {upsert}"
                     ),
                     &[user.into(), app.into(), key.into(), value.into()],
                 )?

@@ -15,14 +15,55 @@ pub(crate) struct Verified {
     pub(crate) nextcloud: &'static [u32],
     /// What this entry is.
     pub(crate) about: &'static str,
-    /// Every table pwaccount writes (without the prefix), with its columns in order.
-    pub(crate) tables: &'static [(&'static str, &'static [&'static str])],
+    /// Every table pwaccount writes, with its columns in order, in groups.
+    pub(crate) tables: &'static [&'static [Table]],
+    /// How this release behaves where pwaccount acts in its place.
+    pub(crate) rules: Rules,
 }
 
-/// The columns of the app's tables and of Nextcloud's preferences in the development tree
-/// of the Passwords app (commit 2759a21) on Nextcloud 34.0.1, as its databases on SQLite,
-/// PostgreSQL and MariaDB hold them (`tests/data/nextcloud/`; a test compares).
-const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
+/// What differs between releases in the parts of the app pwaccount does itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Rules {
+    /// The server half of the SSEv2r1 keychain password: from 2025.7 the app takes
+    /// `passwords.secret` when the configuration has it, else `secret`
+    /// (`ConfigurationService::getServerSecret`); before, `secret` alone.
+    pub(crate) keychain_secret: KeychainSecret,
+    /// Before 2025.10 the app's SSEv1 code makes `SSEv1ServerKey` (1,024 random
+    /// characters, in `<prefix>appconfig`) the first time it encrypts, and replaces one
+    /// shorter than that; from 2025.10 it uses the stored value as it is, empty when
+    /// there is none.
+    pub(crate) makes_server_key: bool,
+}
+
+/// Where the server half of the keychain password comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeychainSecret {
+    /// `passwords.secret`, else `secret`.
+    PasswordsSecretFirst,
+    /// `secret` alone.
+    SystemSecret,
+}
+
+/// The rules of 2025.10.0 and later releases (and of the development tree).
+const RULES_2025_10: Rules = Rules {
+    keychain_secret: KeychainSecret::PasswordsSecretFirst,
+    makes_server_key: false,
+};
+
+/// The rules of 2024.12.1 (read in its `SseV1Encryption`, `SseV2KeychainEncryption`
+/// and `ConfigurationService`).
+const RULES_2024_12: Rules = Rules {
+    keychain_secret: KeychainSecret::SystemSecret,
+    makes_server_key: true,
+};
+
+/// A table pwaccount writes (without the prefix) and its columns in order.
+pub(crate) type Table = (&'static str, &'static [&'static str]);
+
+/// The columns of the app's tables pwaccount writes, the same in every verified release
+/// from 2024.12.1 to the development tree (commit 2759a21), as their databases on
+/// SQLite, PostgreSQL and MariaDB hold them (`tests/data/nextcloud/`; a test compares).
+const APP_TABLES: &[Table] = &[
     (
         "passwords_challenge",
         &[
@@ -180,20 +221,38 @@ const DEV_TREE_2759A21: &[(&str, &[&str])] = &[
             "client",
         ],
     ),
+];
+
+/// Nextcloud 31 and later: user preferences gained `lazy`, `type`, `flags` and `indexed`.
+const NEXTCLOUD_31: &[Table] = &[(
+    "preferences",
+    &[
+        "userid",
+        "appid",
+        "configkey",
+        "configvalue",
+        "lazy",
+        "type",
+        "flags",
+        "indexed",
+    ],
+)];
+
+/// Nextcloud 28 to 30: preferences with the four columns of old; and the app config,
+/// which pwaccount writes only where the release makes `SSEv1ServerKey` (2024.12.1).
+const NEXTCLOUD_28: &[Table] = &[
     (
         "preferences",
-        &[
-            "userid",
-            "appid",
-            "configkey",
-            "configvalue",
-            "lazy",
-            "type",
-            "flags",
-            "indexed",
-        ],
+        &["userid", "appid", "configkey", "configvalue"],
+    ),
+    (
+        "appconfig",
+        &["appid", "configkey", "configvalue", "type", "lazy"],
     ),
 ];
+
+const TABLES_2759A21: &[&[Table]] = &[APP_TABLES, NEXTCLOUD_31];
+const TABLES_2024_12: &[&[Table]] = &[APP_TABLES, NEXTCLOUD_28];
 
 /// The verified versions. A release is here once it was checked against its own running
 /// app (tests/data/nextcloud/README.md says how) and its source compared with the tree
@@ -207,51 +266,74 @@ pub(crate) const VERIFIED: &[Verified] = &[
         stored: "2026.2.0-BUILD",
         nextcloud: &[34],
         about: "the development tree, commit 2759a21",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: sharing recipient search, two exception messages; the same migrations.
     Verified {
         stored: "2026.7.20",
         nextcloud: &[34],
         about: "release 2026.7.0",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: as 2026.7.0, and notifications and a security check.
     Verified {
         stored: "2026.6.20",
         nextcloud: &[34],
         about: "release 2026.6.0",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: as 2026.6.0, and the nightly fetcher and CSP; Nextcloud 33 tables as 34.
     Verified {
         stored: "2026.5.20",
         nextcloud: &[33],
         about: "release 2026.5.0",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: as 2026.5.0, and the app's session lifetime and token refresh.
     Verified {
         stored: "2026.3.20",
         nextcloud: &[32],
         about: "release 2026.3.0",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: as 2026.3.0.
     Verified {
         stored: "2025.12.21",
         nextcloud: &[32],
         about: "release 2025.12.1",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
     },
     // Differs from 2759a21: as 2025.12.1, and the app's backup-restore repair step; Nextcloud 31 tables as 34.
     Verified {
         stored: "2025.10.20",
         nextcloud: &[31],
         about: "release 2025.10.0",
-        tables: DEV_TREE_2759A21,
+        tables: TABLES_2759A21,
+        rules: RULES_2025_10,
+    },
+    // Differs from 2759a21 where pwaccount acts: the keychain's server secret and the
+    // server key it makes (see `RULES_2024_12`); Nextcloud 28-30 preferences.
+    Verified {
+        stored: "2024.12.21",
+        nextcloud: &[28, 29, 30],
+        about: "release 2024.12.1",
+        tables: TABLES_2024_12,
+        rules: RULES_2024_12,
     },
 ];
+
+impl Verified {
+    /// Every table this version writes, with its columns.
+    pub(crate) fn tables(&self) -> impl Iterator<Item = &'static Table> {
+        self.tables.iter().flat_map(|group| group.iter())
+    }
+}
 
 /// The entry for a stored version on a Nextcloud major version, if that pair was
 /// verified.
@@ -333,6 +415,8 @@ mod tests {
         assert!(verified("2026.7.20", Some(33)).is_none());
         assert!(verified("2026.7.20", None).is_none());
         assert!(verified("2026.7.10", Some(34)).is_none());
-        assert!(verified("2024.12.21", Some(30)).is_none());
+        assert!(verified("2024.12.21", Some(30)).is_some());
+        assert!(verified("2024.12.21", Some(31)).is_none());
+        assert!(verified("2024.12.11", Some(28)).is_none());
     }
 }
