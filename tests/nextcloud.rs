@@ -1341,6 +1341,14 @@ fn tls_settings_are_honoured(engine: Engine) {
         assert_eq!(out.error_id(), "server_unreachable", "{}", out.stdout);
         config_plus(&nc, &on_ip, &settings("verify-ca", &ca));
         status().ok();
+        // Nextcloud 28-30 never read pgsql_ssl (libpq's default, prefer): nor does
+        // pwaccount there, so another CA's certificate named in it does not matter.
+        let on_30 = base.replace(&config_line(&base, "version"), "'version' => '30.0.1.2',");
+        config_plus(&nc, &on_30, &settings("verify-full", &other));
+        status().ok();
+        let on_31 = base.replace(&config_line(&base, "version"), "'version' => '31.0.11.2',");
+        config_plus(&nc, &on_31, &settings("verify-full", &other));
+        assert_eq!(status().code(8).error_id(), "server_unreachable");
     }
 }
 

@@ -14,7 +14,9 @@ mod versions;
 
 use reset_steps::{Change, Field, reset_steps};
 pub use settings::sqlite_file;
-use settings::{code_version, config_error, engine, server, sqlite_path, unsupported};
+use settings::{
+    code_version, config_error, engine, nextcloud_major, server, sqlite_path, unsupported,
+};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -390,10 +392,7 @@ impl NextcloudStore {
                 "the Passwords app is not installed in this Nextcloud".into(),
             ));
         };
-        let major = self
-            .config
-            .string("version")?
-            .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok()));
+        let major = nextcloud_major(&self.config)?;
         match versions::verified(&version, major) {
             Some(verified) => self.rules = verified.rules,
             None => {

@@ -152,9 +152,13 @@ fn tls_file(value: Option<&serde_json::Value>) -> Option<PathBuf> {
 
 /// PostgreSQL's TLS settings, `pgsql_ssl` (`mode`, `rootcert`, `cert`, `key`, `crl`), as
 /// libpq reads them; without them (or with an empty mode), libpq's default `prefer`.
+/// Nextcloud reads `pgsql_ssl` from 31 on; 28-30 connect with libpq's defaults whatever
+/// it says, and so does pwaccount there (a stricter setting Nextcloud never used may name
+/// certificate files that are not there).
 fn pgsql_tls(config: &Config) -> Result<Tls> {
+    let read_by_nextcloud = nextcloud_major(config)?.is_none_or(|major| major >= 31);
     let ssl = match config.value("pgsql_ssl")? {
-        Some(serde_json::Value::Object(ssl)) => ssl,
+        Some(serde_json::Value::Object(ssl)) if read_by_nextcloud => ssl,
         _ => serde_json::Map::new(),
     };
     let mode = match ssl.get("mode").and_then(|m| m.as_str()).unwrap_or("") {
@@ -247,4 +251,11 @@ pub(super) fn sqlite_path(config: &Config) -> Result<PathBuf> {
         .string("dbname")?
         .unwrap_or_else(|| "owncloud".into());
     Ok(PathBuf::from(format!("{data}/{name}.db")))
+}
+
+/// The major version of Nextcloud, as its configuration records it (`version`).
+pub(super) fn nextcloud_major(config: &Config) -> Result<Option<u32>> {
+    Ok(config
+        .string("version")?
+        .and_then(|v| v.split('.').next().and_then(|m| m.parse().ok())))
 }

@@ -1,0 +1,32 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => '7aBhhoVJvlkGJCA2/nGagmOYYCZg8h',
+  'secret' => 'Dt4Ey/qzJ5RVEhX7sj6nAo614nB0Kwt3v0g4JklfMwN/ZEGM',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8115',
+    3 => 'localhost:8115',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'mysql',
+  'version' => '28.0.2.5',
+  'overwrite.cli.url' => 'http://127.0.0.1:8115',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'mysql.utf8mb4' => true,
+  'dbuser' => 'nextcloud',
+  'dbpassword' => 'MTRsQYWsOCg6HqjcIvuC3hKb',
+  'installed' => true,
+  'instanceid' => 'ocahir7qou4j',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);

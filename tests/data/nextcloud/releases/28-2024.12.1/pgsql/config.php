@@ -1,0 +1,31 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => 'htam/CLy5GNMe8qTw99JW1vUUT3bk8',
+  'secret' => 'H9fyCuEqvvGEHL/Y3OdzYGR2BjgSpLX1UOe3rgQnSN9QWkje',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8114',
+    3 => 'localhost:8114',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'pgsql',
+  'version' => '28.0.2.5',
+  'overwrite.cli.url' => 'http://127.0.0.1:8114',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'dbuser' => 'nextcloud',
+  'dbpassword' => 'GW1ymRDuxe8-tcCxBrdQN948',
+  'installed' => true,
+  'instanceid' => 'ocxd1n86ajrq',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);
