@@ -666,12 +666,7 @@ impl Reader<'_> {
     /// on first use; Nextcloud 28-31 keep no cache of the app config across requests.
     pub(crate) fn set_app_value(&self, key: &str, value: &str) -> Result<()> {
         let p = self.prefix;
-        let upsert = match self.db.engine() {
-            Engine::MySql => "ON DUPLICATE KEY UPDATE configvalue = VALUES(configvalue)",
-            Engine::Sqlite | Engine::Postgres => {
-                "ON CONFLICT (appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
-            }
-        };
+        let upsert = self.replace_value("appid, configkey");
         self.db.execute(
             &format!(
                 "INSERT INTO {p}appconfig (appid, configkey, configvalue) VALUES ('passwords', $1, $2) {upsert}"
@@ -712,6 +707,17 @@ impl Reader<'_> {
         self.set_preference(user, "pwaccount", key, value)
     }
 
+    /// The end of an `INSERT` of a config row that replaces the value of a row with the
+    /// same `key` columns, in this engine's words.
+    fn replace_value(&self, key: &str) -> String {
+        match self.db.engine() {
+            Engine::MySql => "ON DUPLICATE KEY UPDATE configvalue = VALUES(configvalue)".into(),
+            Engine::Sqlite | Engine::Postgres => {
+                format!("ON CONFLICT ({key}) DO UPDATE SET configvalue = excluded.configvalue")
+            }
+        }
+    }
+
     /// Set a preference as Nextcloud's user config stores a plain value, or delete it.
     /// Only the four columns every Nextcloud has are named: from 31 the table also has
     /// `lazy`, `type`, `flags` and `indexed`, whose defaults (0, 0, 0, '') are what
@@ -720,12 +726,7 @@ impl Reader<'_> {
         let p = self.prefix;
         match value {
             Some(value) => {
-                let upsert = match self.db.engine() {
-                    Engine::MySql => "ON DUPLICATE KEY UPDATE configvalue = VALUES(configvalue)",
-                    Engine::Sqlite | Engine::Postgres => {
-                        "ON CONFLICT (userid, appid, configkey) DO UPDATE SET configvalue = excluded.configvalue"
-                    }
-                };
+                let upsert = self.replace_value("userid, appid, configkey");
                 self.db.execute(
                     &format!(
                         "INSERT INTO {p}preferences (userid, appid, configkey, configvalue)
