@@ -626,6 +626,23 @@ fn item_labels_and_passwords(nc: &Installation, user: &str) -> Vec<(String, Stri
         .collect()
 }
 
+/// The reset-code lifetime follows pwaccount's own setting there, as in the pwaccount
+/// file (one reset flow): an app config value of appid `pwaccount`; nonsense is refused.
+fn the_code_lifetime_comes_from_pwaccounts_app_config(engine: Engine) {
+    let nc = Installation::on(engine);
+    nc.exec("INSERT INTO oc_appconfig (appid, configkey, configvalue) VALUES ('pwaccount', 'reset.code_ttl_seconds', '60')");
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let v = nc.cmd("bob").args(["--json", "reset"]).run().ok().json();
+    let ttl = v["expires"].as_i64().unwrap() - before;
+    assert!((59..=61).contains(&ttl), "{v}");
+    nc.exec("UPDATE oc_appconfig SET configvalue = 'soon' WHERE appid = 'pwaccount'");
+    let out = nc.cmd("bob").args(["--json", "reset"]).run().code(8);
+    assert_eq!(out.error_id(), "invalid_setting", "{}", out.stdout);
+}
+
 fn a_passphrase_change_keeps_every_item_and_key_readable(engine: Engine) {
     let nc = Installation::on(engine);
     let others_before = others(&nc, "bob");
@@ -2169,6 +2186,7 @@ server_tests!(
 );
 
 engine_tests!(
+    the_code_lifetime_comes_from_pwaccounts_app_config,
     challenge_get_returns_what_the_app_returns,
     verify_accepts_the_users_passphrases_and_refuses_others,
     status_counts_what_the_app_holds_for_the_user,

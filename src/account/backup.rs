@@ -53,48 +53,6 @@ pub fn backup(
     Ok((dest, counts))
 }
 
-/// The snapshot a reset writes before it deletes anything (inside its write transaction,
-/// so the snapshot holds exactly what is deleted).
-pub fn before_reset(
-    store_path: &Path,
-    user: &str,
-    dest: &Path,
-    busy: std::time::Duration,
-) -> Result<PathBuf> {
-    now()
-        .and_then(|now| {
-            snapshot::prepare_folder(dest, store_path, false, true)?;
-            snapshot::write(
-                store_path,
-                user,
-                dest,
-                false,
-                busy,
-                now,
-                Step::Preparation,
-                &|_| {},
-            )
-        })
-        .map_err(reset_snapshot_failed)?;
-    Ok(dest.to_path_buf())
-}
-
-/// The failure of the snapshot a reset writes first, in every kind of store: the reset
-/// did not happen. An interruption is reported as one.
-pub(crate) fn reset_snapshot_failed(e: Error) -> Error {
-    match e.id {
-        Id::Interrupted => e,
-        _ => Error {
-            message: format!(
-                "could not write the snapshot before the reset, so nothing was deleted: {}",
-                e.message
-            ),
-            id: Id::ResetSnapshotFailed,
-            ..e
-        },
-    }
-}
-
 /// A consistent copy of the whole database.
 pub fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
     store.copy_all(dest, overwrite)

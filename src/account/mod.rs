@@ -195,14 +195,11 @@ impl Accounts for AccountStore {
     }
 
     fn reset(&mut self, user: &str, code: Option<&str>, backup: bool) -> Result<reset::Done> {
-        let dest = backup::default_path(self, user, "-before-reset")?;
-        let (db, busy) = (self.path().to_owned(), self.busy_timeout());
-        let write = move |user: &str| backup::before_reset(&db, user, &dest, busy);
-        let snapshot: Option<reset::Snapshot<'_>> = if backup { Some(&write) } else { None };
-        match code {
-            Some(code) => reset::confirm(self, user, code, snapshot),
-            None => reset::perform(self, user, snapshot),
-        }
+        let dest = match backup {
+            true => Some(backup::default_path(self, user, "-before-reset")?),
+            false => None,
+        };
+        reset::reset(self, user, code, dest)
     }
 
     fn backup(

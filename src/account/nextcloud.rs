@@ -25,6 +25,7 @@ use crate::crypto::pwdv1::{self, Salts};
 use crate::error::{Error, Id, Result};
 use crate::store::ChallengeRow;
 use crate::store::nextcloud::{KeychainRow, KeychainSecret, NextcloudStore, Reader};
+use crate::store::rows::Rows;
 
 const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 /// Prefixes Nextcloud puts before config values it stores encrypted (sensitive values).
@@ -204,7 +205,8 @@ pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
             cse,
             sse: Some(format!("encryption/sse={sse}")),
         },
-        reset_pending: pending_reset(&reader, user)?
+        reset_pending: reader
+            .pending_reset(user)?
             .filter(|&(_, expires)| expires > now)
             .map(|(_, expires)| super::status::PendingReset { expires }),
         problems,
@@ -261,7 +263,7 @@ impl super::Accounts for NextcloudStore {
         let now = crate::text::now()?;
         let reader = self.read()?;
         let mut found = reader.dangling_references(user)?;
-        if let Some((_, expires)) = pending_reset(&reader, user)?
+        if let Some((_, expires)) = reader.pending_reset(user)?
             && expires <= now
         {
             found.push(super::check::expired_code(expires));
@@ -279,12 +281,12 @@ impl super::Accounts for NextcloudStore {
 
     fn reset_preview(&mut self, user: &str) -> Result<crate::store::Counts> {
         self.require_user(user)?;
-        self.read()?.reset_counts(user)
+        super::reset::preview(self, user)
     }
 
     fn reset_issue(&mut self, user: &str) -> Result<super::reset::Issued> {
         self.require_user(user)?;
-        reset_issue(self, user)
+        super::reset::issue(self, user)
     }
 
     fn reset(
@@ -299,7 +301,7 @@ impl super::Accounts for NextcloudStore {
         } else {
             None
         };
-        reset(self, user, code, dest.as_deref())
+        super::reset::reset(self, user, code, dest)
     }
 
     fn backup(
@@ -731,80 +733,4 @@ fn free_name(folder: &std::path::Path, user: &str, suffix: &str) -> Result<std::
         n += 1;
     }
     Ok(path)
-}
-
-/// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
-/// of its own (appid `pwaccount`), `<code hash>|<expiry>`.
-const RESET_KEY: &str = "reset/code";
-
-/// The pending reset code (its hash) and its expiry.
-fn pending_reset(reader: &Reader<'_>, user: &str) -> Result<Option<(String, i64)>> {
-    Ok(reader.own_value(user, RESET_KEY)?.and_then(|v| {
-        let (hash, expires) = v.split_once('|')?;
-        Some((hash.to_owned(), expires.parse().ok()?))
-    }))
-}
-
-/// `reset` without a code: issue one (valid for the default lifetime), change nothing else.
-pub fn reset_issue(store: &mut NextcloudStore, user: &str) -> Result<super::reset::Issued> {
-    let code = crate::crypto::reset_code::generate()?;
-    let now = crate::text::now()?;
-    let expires = now
-        .checked_add(super::reset::DEFAULT_CODE_TTL)
-        .ok_or_else(|| Error::internal("the clock is out of range"))?;
-    let w = store.write()?;
-    let value = format!("{}|{expires}", crate::crypto::reset_code::hash(&code));
-    w.set_own_value(user, RESET_KEY, Some(&value))?;
-    let counts = w.reset_counts(user)?;
-    crate::store::nextcloud::commit_change(w, &super::reset::issued_record(user, expires))?;
-    Ok(super::reset::Issued {
-        code,
-        expires,
-        counts,
-    })
-}
-
-/// The reset itself, after the code was checked (`code` set) or typed at a terminal:
-/// a snapshot of the user's rows first (unless `snapshot` is `None`), then what the
-/// app's account reset does, in one transaction.
-pub fn reset(
-    store: &mut NextcloudStore,
-    user: &str,
-    code: Option<&str>,
-    snapshot: Option<&std::path::Path>,
-) -> Result<super::reset::Done> {
-    let now = crate::text::now()?;
-    let db_path = store.path().to_path_buf();
-    let w = store.write()?;
-    if let Some(code) = code {
-        super::reset::check_code(user, code, pending_reset(&w, user)?)?;
-    }
-    let backup = match snapshot {
-        Some(dest) if w.reset_counts(user)?.deletable_total() > 0 => {
-            crate::store::snapshot::prepare_folder(dest, &db_path, false, true)
-                .and_then(|()| {
-                    w.write_snapshot(user, dest, false, now, crate::store::Step::Preparation)
-                })
-                .map_err(super::backup::reset_snapshot_failed)?;
-            Some(dest.to_path_buf())
-        }
-        _ => None,
-    };
-    // What the statements report they changed is what the reset says it deleted.
-    let outcome = w.reset_user(user, now).and_then(|deleted| {
-        w.set_own_value(user, RESET_KEY, None)?;
-        let done = super::reset::Done {
-            deleted,
-            backup: backup.clone(),
-        };
-        let record = super::reset::done_record(user, &done, code.is_some());
-        crate::store::nextcloud::commit_change(w, &record)?;
-        Ok(done)
-    });
-    if outcome.is_err()
-        && let Some(path) = &backup
-    {
-        crate::store::snapshot::discard(path);
-    }
-    outcome
 }

@@ -1,12 +1,14 @@
-//! The reset flow: issue a code, then delete everything design §4 marks "reset deletes" for
-//! the account in one transaction, keeping the account row and its tokens.
+//! The reset flow, once for every store: issue a code, then delete everything design §4
+//! marks "reset deletes" for the account in one transaction, keeping the account row and
+//! its tokens (on Nextcloud: what the app's own account reset does).
 
 use std::path::PathBuf;
 
 use crate::crypto::reset_code;
 use crate::error::{Error, Id, Result};
 use crate::store::audit::{Action, Record};
-use crate::store::{self, AccountStore, Counts, Tx};
+use crate::store::rows::{Rows, Transactions};
+use crate::store::{self, Counts};
 use crate::text::now;
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
@@ -28,18 +30,15 @@ pub struct Done {
     pub backup: Option<PathBuf>,
 }
 
-/// Writes a snapshot of the account inside the reset's transaction, before anything is
-/// deleted, and returns its path; an error aborts the reset.
-pub type Snapshot<'a> = &'a dyn Fn(&str) -> Result<PathBuf>;
-
 /// The longest lifetime a reset code may be given: 30 days.
 pub const MAX_CODE_TTL: i64 = 30 * 24 * 3600;
 
-/// The code lifetime from `server_settings`, which another program may have written:
+/// The code lifetime from the store's settings (`server_settings` in the pwaccount file,
+/// pwaccount's own app config on Nextcloud), which another program may have written:
 /// absent means the default; anything but a whole number of seconds from 1 to 30 days is
 /// refused rather than guessed at.
-fn code_ttl(conn: &Tx<'_>) -> Result<i64> {
-    let Some(text) = store::server_setting(conn, TTL_SETTING)? else {
+fn code_ttl(rows: &impl Rows) -> Result<i64> {
+    let Some(text) = rows.setting(TTL_SETTING)? else {
         return Ok(DEFAULT_CODE_TTL);
     };
     match text.trim().parse::<i64>() {
@@ -56,23 +55,21 @@ fn code_ttl(conn: &Tx<'_>) -> Result<i64> {
 }
 
 /// What a reset of the account would delete right now.
-pub fn preview(store: &mut AccountStore, user: &str) -> Result<Counts> {
-    let tx = store.read()?;
-    store::counts(&tx, user)
+pub(crate) fn preview(store: &mut impl Transactions, user: &str) -> Result<Counts> {
+    store.reading()?.reset_counts(user)
 }
 
 /// Issue a fresh code for the account, replacing any earlier one; nothing is deleted.
-pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
+pub(crate) fn issue(store: &mut impl Transactions, user: &str) -> Result<Issued> {
     let code = reset_code::generate()?;
-    let now = now();
-    let now = now?;
-    let tx = store.write()?;
+    let now = now()?;
+    let tx = store.writing()?;
     let expires = now
         .checked_add(code_ttl(&tx)?)
         .ok_or_else(|| Error::internal("the clock is out of range"))?;
-    store::put_reset_code(&tx, user, &reset_code::hash(&code), now, expires)?;
-    let counts = store::counts(&tx, user)?;
-    store::commit_change(tx, &issued_record(user, expires))?;
+    tx.put_reset(user, &reset_code::hash(&code), now, expires)?;
+    let counts = tx.reset_counts(user)?;
+    tx.commit_change(&issued_record(user, expires))?;
     Ok(Issued {
         code,
         expires,
@@ -80,36 +77,74 @@ pub fn issue(store: &mut AccountStore, user: &str) -> Result<Issued> {
     })
 }
 
-fn forbidden(id: Id, message: String) -> Error {
-    Error::new(id, message)
+/// Reset the account, in one transaction: `code` is checked first when the reset is
+/// scripted (`None`: it was typed at a terminal), then a snapshot is written to
+/// `snapshot` (if given and the account holds anything) before anything is deleted, then
+/// the rows go. If anything fails after the snapshot was written, the snapshot is removed
+/// again: it would record a reset that did not happen.
+pub(crate) fn reset(
+    store: &mut impl Transactions,
+    user: &str,
+    code: Option<&str>,
+    snapshot: Option<PathBuf>,
+) -> Result<Done> {
+    let now = now()?;
+    let tx = store.writing()?;
+    if let Some(code) = code {
+        check_code(user, code, tx.pending_reset(user)?)?;
+    }
+    let backup = match snapshot {
+        Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
+            tx.write_reset_snapshot(user, &dest, now)
+                .map_err(snapshot_failed)?;
+            Some(dest)
+        }
+        _ => None,
+    };
+    let outcome = tx.delete_account(user, now).and_then(|deleted| {
+        let done = Done {
+            deleted,
+            backup: backup.clone(),
+        };
+        tx.commit_change(&done_record(user, &done, code.is_some()))?;
+        Ok(done)
+    });
+    if outcome.is_err()
+        && let Some(path) = &backup
+    {
+        store::snapshot::discard(path);
+    }
+    outcome
 }
 
-/// Check `code` against the account's pending code and, if it matches and has not
-/// expired, reset the account. Otherwise nothing is deleted (exit 3).
-pub fn confirm(
-    store: &mut AccountStore,
-    user: &str,
-    code: &str,
-    snapshot: Option<Snapshot<'_>>,
-) -> Result<Done> {
-    let tx = store.write()?;
-    let pending = store::reset_code(&tx, user)?.map(|p| (p.code_hash, p.expires));
-    check_code(user, code, pending)?;
-    finish(tx, user, snapshot, true)
+/// The failure of the snapshot a reset writes first: the reset did not happen. An
+/// interruption is reported as one.
+fn snapshot_failed(e: Error) -> Error {
+    match e.id {
+        Id::Interrupted => e,
+        _ => Error {
+            message: format!(
+                "could not write the snapshot before the reset, so nothing was deleted: {}",
+                e.message
+            ),
+            id: Id::ResetSnapshotFailed,
+            ..e
+        },
+    }
 }
 
 /// Whether `code` confirms the pending reset `(code hash, expiry)` of `user` (exit 3
-/// otherwise), in every kind of store.
-pub(crate) fn check_code(user: &str, code: &str, pending: Option<(String, i64)>) -> Result<()> {
+/// otherwise).
+fn check_code(user: &str, code: &str, pending: Option<(String, i64)>) -> Result<()> {
     let again = "run `pwaccount reset` to get a new code";
     let (hash, expires) = pending.ok_or_else(|| {
-        forbidden(
+        Error::new(
             Id::NoResetPending,
             format!("no reset is pending for account '{user}'; {again}"),
         )
     })?;
     if !reset_code::matches(code, &hash) {
-        return Err(forbidden(
+        return Err(Error::new(
             Id::CodeInvalid,
             format!(
                 "the reset code does not match the one issued last for account '{user}'; check it, or {again}"
@@ -117,7 +152,7 @@ pub(crate) fn check_code(user: &str, code: &str, pending: Option<(String, i64)>)
         ));
     }
     if now()? >= expires {
-        return Err(forbidden(
+        return Err(Error::new(
             Id::CodeExpired,
             format!(
                 "the reset code expired at {}; {again}",
@@ -128,18 +163,8 @@ pub(crate) fn check_code(user: &str, code: &str, pending: Option<(String, i64)>)
     Ok(())
 }
 
-/// Reset the account after a confirmation made elsewhere (the code typed at a terminal).
-pub fn perform(
-    store: &mut AccountStore,
-    user: &str,
-    snapshot: Option<Snapshot<'_>>,
-) -> Result<Done> {
-    let tx = store.write()?;
-    finish(tx, user, snapshot, false)
-}
-
 /// The audit record of a code issued for `user`, valid until `expires`.
-pub(crate) fn issued_record(user: &str, expires: i64) -> Record {
+fn issued_record(user: &str, expires: i64) -> Record {
     Record::account(
         user,
         Action::ResetCode,
@@ -149,7 +174,7 @@ pub(crate) fn issued_record(user: &str, expires: i64) -> Record {
 }
 
 /// The audit record of a reset of `user`: what it deleted and kept, and its snapshot.
-pub(crate) fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
+fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
     Record::account(
         user,
         Action::Reset,
@@ -161,34 +186,4 @@ pub(crate) fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
             "confirmed_by": if by_code { "code" } else { "terminal" },
         }),
     )
-}
-
-/// Wipe the account and commit, with its audit record. If anything fails after the
-/// snapshot was written, the snapshot is removed again: it would record a reset that did
-/// not happen.
-fn finish(tx: Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>, by_code: bool) -> Result<Done> {
-    let done = wipe(&tx, user, snapshot)?;
-    if let Err(e) = store::commit_change(tx, &done_record(user, &done, by_code)) {
-        if let Some(path) = &done.backup {
-            store::snapshot::discard(path);
-        }
-        return Err(e);
-    }
-    Ok(done)
-}
-
-fn wipe(conn: &Tx<'_>, user: &str, snapshot: Option<Snapshot<'_>>) -> Result<Done> {
-    let deleted = store::counts(conn, user)?;
-    // A blank account has nothing worth a snapshot.
-    let backup = match snapshot {
-        Some(write) if deleted.deletable_total() > 0 => Some(write(user)?),
-        _ => None,
-    };
-    if let Err(e) = store::delete_account_data(conn, user) {
-        if let Some(path) = &backup {
-            store::snapshot::discard(path);
-        }
-        return Err(e);
-    }
-    Ok(Done { deleted, backup })
 }

@@ -2,11 +2,13 @@
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
 pub mod audit;
+mod file_rows;
 mod files;
 pub mod nextcloud;
 #[cfg(feature = "populate")]
 pub mod populate;
 mod queries;
+pub(crate) mod rows;
 pub mod schema;
 pub mod snapshot;
 
@@ -109,17 +111,21 @@ impl AccountStore {
 
     /// A read transaction: one consistent snapshot for everything a command reads.
     pub fn read(&mut self) -> Result<Tx<'_>> {
-        Ok(Tx(self.conn.transaction_with_behavior(
-            TransactionBehavior::Deferred,
-        )?))
+        self.begin(TransactionBehavior::Deferred)
     }
 
     /// The one write transaction of a command. It rolls back when dropped uncommitted.
     pub fn write(&mut self) -> Result<Tx<'_>> {
         crate::interrupt::check()?;
-        Ok(Tx(self.conn.transaction_with_behavior(
-            TransactionBehavior::Immediate,
-        )?))
+        self.begin(TransactionBehavior::Immediate)
+    }
+
+    fn begin(&mut self, behavior: TransactionBehavior) -> Result<Tx<'_>> {
+        Ok(Tx {
+            tx: self.conn.transaction_with_behavior(behavior)?,
+            path: &self.path,
+            busy_timeout: self.busy_timeout,
+        })
     }
 
     /// Returns the schema version after checking the file is a pwaccount database (or a
@@ -187,19 +193,24 @@ pub fn commit_change(tx: Tx<'_>, record: &audit::Record) -> Result<()> {
 /// Commit a write transaction, unless an interruption came first (then it rolls back).
 /// Once the commit has begun it is finished, and its own outcome is returned.
 pub fn commit(tx: Tx<'_>, step: Step) -> Result<()> {
-    crate::interrupt::commit(step, || Ok(tx.0.commit()?))
+    crate::interrupt::commit(step, || Ok(tx.tx.commit()?))
 }
 
 /// A transaction on the account database: one command's reads, or its one write. It rolls
 /// back when dropped uncommitted; `commit` commits it. The queries of this module take it
 /// (as the connection it derefs to); layers above see no SQLite type.
-pub struct Tx<'a>(rusqlite::Transaction<'a>);
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    /// The database file, for the snapshot a reset writes beside the transaction.
+    path: &'a Path,
+    busy_timeout: Duration,
+}
 
 impl std::ops::Deref for Tx<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        &self.0
+        &self.tx
     }
 }
 

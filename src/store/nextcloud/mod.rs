@@ -5,6 +5,7 @@ mod mysql_conn;
 #[cfg(feature = "servers")]
 mod pg_conn;
 mod reset_steps;
+mod rows;
 mod settings;
 pub mod snapshot;
 #[cfg(feature = "servers")]
@@ -651,12 +652,17 @@ impl Reader<'_> {
 
     /// A value of the Passwords app in `<prefix>appconfig`, as stored.
     pub fn app_value(&self, key: &str) -> Result<Option<String>> {
+        self.app_value_of("passwords", key)
+    }
+
+    /// A value of app `app` in `<prefix>appconfig`, as stored.
+    fn app_value_of(&self, app: &str, key: &str) -> Result<Option<String>> {
         Ok(text(self.db.value(
             &format!(
-                "SELECT configvalue FROM {}appconfig WHERE appid = 'passwords' AND configkey = $1",
+                "SELECT configvalue FROM {}appconfig WHERE appid = $1 AND configkey = $2",
                 self.prefix
             ),
-            &[key.into()],
+            &[app.into(), key.into()],
         )?))
     }
 

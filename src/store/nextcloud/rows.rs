@@ -1,0 +1,65 @@
+//! A Nextcloud installation's row operations for the flows (`store::rows::Rows`).
+
+use std::path::Path;
+
+use super::{NextcloudStore, Reader};
+use crate::error::Result;
+use crate::store::audit::Record;
+use crate::store::rows::{Rows, Transactions};
+use crate::store::{Counts, Step, snapshot};
+
+/// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
+/// of its own (appid `pwaccount`, which the app never reads), `<code hash>|<expiry>`.
+const RESET_KEY: &str = "reset/code";
+
+impl Transactions for NextcloudStore {
+    type Tx<'a> = Reader<'a>;
+
+    fn reading(&mut self) -> Result<Reader<'_>> {
+        self.read()
+    }
+
+    fn writing(&mut self) -> Result<Reader<'_>> {
+        self.write()
+    }
+}
+
+impl Rows for Reader<'_> {
+    /// pwaccount's settings on an installation are app config values of its own (appid
+    /// `pwaccount`, set with `occ config:app:set pwaccount KEY --value V`).
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.app_value_of("pwaccount", key)
+    }
+
+    fn pending_reset(&self, user: &str) -> Result<Option<(String, i64)>> {
+        Ok(self.own_value(user, RESET_KEY)?.and_then(|v| {
+            let (hash, expires) = v.split_once('|')?;
+            Some((hash.to_owned(), expires.parse().ok()?))
+        }))
+    }
+
+    fn put_reset(&self, user: &str, hash: &str, _now: i64, expires: i64) -> Result<()> {
+        self.set_own_value(user, RESET_KEY, Some(&format!("{hash}|{expires}")))
+    }
+
+    fn reset_counts(&self, user: &str) -> Result<Counts> {
+        Reader::reset_counts(self, user)
+    }
+
+    fn write_reset_snapshot(&self, user: &str, dest: &Path, now: i64) -> Result<()> {
+        snapshot::prepare_folder(dest, self.path, false, true)?;
+        self.write_snapshot(user, dest, false, now, Step::Preparation)?;
+        Ok(())
+    }
+
+    /// What the statements report they changed is what the reset says it deleted.
+    fn delete_account(&self, user: &str, now: i64) -> Result<Counts> {
+        let deleted = self.reset_user(user, now)?;
+        self.set_own_value(user, RESET_KEY, None)?;
+        Ok(deleted)
+    }
+
+    fn commit_change(self, record: &Record) -> Result<()> {
+        super::commit_change(self, record)
+    }
+}
