@@ -5,8 +5,8 @@
 #![allow(clippy::expect_used)] // a benchmark has no one to report an error to
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pwaccount::crypto::pwdv1::{Salts, derive};
-use pwaccount::crypto::seal::{self, KEY_WRAP_INFO};
+use pwaccount::pwdv1::{Salts, derive};
+use pwaccount::seal::{self, KEY_WRAP_INFO};
 
 fn derivation(c: &mut Criterion) {
     let salts = Salts::generate().expect("random salts");

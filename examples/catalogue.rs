@@ -1,5 +1,5 @@
 //! Print the error catalogue as the README's Markdown table (for `scripts/completions.sh`).
 
 fn main() {
-    print!("{}", pwaccount::error::catalogue_markdown());
+    print!("{}", pwaccount::catalogue_markdown());
 }

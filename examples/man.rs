@@ -6,8 +6,8 @@ use clap::CommandFactory;
 use std::io::Write;
 
 fn main() -> std::io::Result<()> {
-    let command = pwaccount::cli::Cli::command();
+    let command = pwaccount::Cli::command();
     let mut out = std::io::stdout();
     clap_mangen::Man::new(command).render(&mut out)?;
-    out.write_all(pwaccount::error::catalogue_roff().as_bytes())
+    out.write_all(pwaccount::catalogue_roff().as_bytes())
 }

@@ -70,9 +70,9 @@ fn main() -> ExitCode {
         Some(k) => (0..k).map(|i| format!("{user}-{i:04}")).collect(),
     };
     let mut total = 0u64;
-    let mut last = pwaccount::store::Counts::default();
+    let mut last = pwaccount::Counts::default();
     for user in &users {
-        match pwaccount::store::populate::populate(&db, user, passwords, &peer) {
+        match pwaccount::populate(&db, user, passwords, &peer) {
             Ok(counts) => {
                 total += counts.passwords;
                 last = counts;
@@ -88,7 +88,7 @@ fn main() -> ExitCode {
             "populated '{user}' in {} in {:.1?}: {}",
             db.display(),
             started.elapsed(),
-            pwaccount::output::describe_counts(&last)
+            pwaccount::describe_counts(&last)
         );
     } else {
         eprintln!(

@@ -32,7 +32,7 @@ Secrets are never taken from the command line: they come from a prompt, a file
 environment variable whose name you give (--...-env VAR).";
 
 /// The longest --busy-timeout: one hour, in milliseconds.
-pub const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
+pub(crate) const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
 
 /// Administer the local account database of a password manager.
 ///

@@ -164,7 +164,7 @@ pub struct Error {
     pub database: Option<PathBuf>,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(id: Id, message: impl Into<String>) -> Self {

@@ -77,7 +77,7 @@ pub(crate) fn check() -> Result<()> {
 /// Whether a commit is the command's change (its outcome is then the command's), or an
 /// earlier step that the command may still undo (a schema upgrade, a snapshot file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     TheChange,
     Preparation,
 }

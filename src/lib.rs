@@ -1,20 +1,62 @@
+#![warn(unreachable_pub)]
 //! pwaccount: the account API's flows (reset, challenge get/set/verify) run directly on a
 //! password manager's SQLite account database.
 //!
 //! Data flows one way: `cli` → `cmd` → `account` → `store` / `crypto`, and results come
 //! back up to `output`.
+//!
+//! The library's public face is what the binary (`run`), the tests and the examples use;
+//! every module is private, and `unreachable_pub` keeps the rest `pub(crate)`.
 
-pub mod account;
-pub mod cli;
+mod account;
+mod cli;
 mod cmd;
-pub mod crypto;
-pub mod error;
+mod crypto;
+mod error;
 mod interrupt;
-pub mod output;
+mod output;
 mod prompt;
-pub mod store;
+mod store;
 mod sys;
-pub mod text;
+mod text;
+
+pub use cli::Cli;
+pub use crypto::SecretText;
+pub use error::{Id, catalogue_markdown, catalogue_roff};
+pub use output::{describe_counts, error_json};
+pub use store::audit::{Action, Record};
+#[cfg(feature = "populate")]
+pub use store::populate::populate;
+pub use store::{Access, AccountStore, Counts, RESET_TABLES};
+
+/// The challenge flow on the pwaccount file, for tests that set accounts up directly.
+pub mod challenge {
+    pub use crate::account::challenge::{
+        Current, NewChallenge, Proof, SseKeychain, open_keychains, prepare_set, set,
+    };
+}
+
+/// The passphrase derivation (PWDv1r1).
+pub mod pwdv1 {
+    pub use crate::crypto::pwdv1::{Salts, Secret, derive};
+}
+
+/// The pwaccount file's sealing of keys and keychains.
+pub mod seal {
+    pub use crate::crypto::seal::{
+        AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed, bound_to, open, seal,
+    };
+}
+
+/// Nextcloud's `ICrypto` format.
+pub mod icrypto {
+    pub use crate::crypto::icrypto::{Failure, decrypt};
+}
+
+/// Per-account snapshot files.
+pub mod snapshot {
+    pub use crate::store::snapshot::{SnapshotInfo, inspect};
+}
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -23,7 +65,7 @@ use clap::error::ErrorKind;
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::error::{Error, Id};
+use crate::error::Error;
 use crate::output::Output;
 
 /// Parse the command line, run the command, print its result or its error once, and

@@ -15,7 +15,7 @@ static JSON_STREAM_OPEN: std::sync::atomic::AtomicBool = std::sync::atomic::Atom
 /// A listing printed item by item as it is read (`accounts`, `log`), so that memory does
 /// not grow with it: in JSON the array `key` of one object, `{"key":[…],<fields>}`; in
 /// text a header line, then each item's text.
-pub struct Listing {
+pub(crate) struct Listing {
     out: Output,
     listed: u64,
     /// Output could not be written: the listing stops, and the run ends as any unwritable
@@ -24,7 +24,7 @@ pub struct Listing {
 }
 
 impl Listing {
-    pub fn open(out: Output, key: &str, header: &str) -> Self {
+    pub(crate) fn open(out: Output, key: &str, header: &str) -> Self {
         let opened = if out.json {
             out.open_stream(&format!("{{\"{key}\":["))
         } else {
@@ -38,13 +38,17 @@ impl Listing {
     }
 
     /// Whether items can still be printed.
-    pub fn writable(&self) -> bool {
+    pub(crate) fn writable(&self) -> bool {
         self.failed.is_none()
     }
 
     /// Print one item: `json` with `--json`, else `text` as it is. `false` once output can
     /// no longer be written (the caller stops reading).
-    pub fn push(&mut self, json: impl FnOnce() -> String, text: impl FnOnce() -> String) -> bool {
+    pub(crate) fn push(
+        &mut self,
+        json: impl FnOnce() -> String,
+        text: impl FnOnce() -> String,
+    ) -> bool {
         if self.failed.is_some() {
             return false;
         }
@@ -67,13 +71,13 @@ impl Listing {
     }
 
     /// How many items were printed.
-    pub fn listed(&self) -> u64 {
+    pub(crate) fn listed(&self) -> u64 {
         self.listed
     }
 
     /// End the listing: in JSON the array, then `fields` (`"name":value,…`) and the object.
     /// The run's report: streamed, with `note` for people; or the write failure.
-    pub fn finish(mut self, fields: &str, note: String) -> Report {
+    pub(crate) fn finish(mut self, fields: &str, note: String) -> Report {
         if self.failed.is_none()
             && self.out.json
             && let Err(e) = self.out.close_stream(&format!("],{fields}}}\n"))
@@ -92,7 +96,7 @@ impl Listing {
 
 /// What a command produced, in both renderings.
 #[derive(Debug)]
-pub struct Report {
+pub(crate) struct Report {
     /// The JSON object printed with `--json` (nothing, when the command streamed it).
     pub json: Value,
     /// The command printed its result as it went (`Output::stream`).
@@ -108,7 +112,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new(json: Value) -> Self {
+    pub(crate) fn new(json: Value) -> Self {
         Report {
             json,
             streamed: false,
@@ -120,26 +124,26 @@ impl Report {
     }
 
     /// The result of a command that printed its data itself, as it went.
-    pub fn streamed() -> Self {
+    pub(crate) fn streamed() -> Self {
         Report {
             streamed: true,
             ..Report::new(Value::Null)
         }
     }
 
-    pub fn stdout(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn stdout(mut self, text: impl Into<String>) -> Self {
         self.stdout = Some(text.into());
         self
     }
 
-    pub fn note(mut self, text: impl Into<String>) -> Self {
+    pub(crate) fn note(mut self, text: impl Into<String>) -> Self {
         self.notes.push(text.into());
         self
     }
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Output {
+pub(crate) struct Output {
     pub json: bool,
     pub quiet: bool,
 }
@@ -147,7 +151,7 @@ pub struct Output {
 impl Output {
     /// Print a successful result. The result is part of the outcome: a failure to write
     /// it is returned (a closed pipe included), never ignored.
-    pub fn emit(&self, report: &Report) -> io::Result<()> {
+    pub(crate) fn emit(&self, report: &Report) -> io::Result<()> {
         if let Some(e) = &report.stream_error {
             return Err(io::Error::new(e.kind(), e.to_string()));
         }
@@ -172,7 +176,7 @@ impl Output {
     }
 
     /// A line for people on standard error, unless quiet or in JSON mode.
-    pub fn note(&self, text: &str) {
+    pub(crate) fn note(&self, text: &str) {
         if !self.quiet && !self.json {
             to_stderr(text);
         }
@@ -180,7 +184,7 @@ impl Output {
 
     /// A warning on standard error: shown in JSON mode too (stdout stays one object),
     /// but not with --quiet.
-    pub fn warn(&self, text: &str) {
+    pub(crate) fn warn(&self, text: &str) {
         if !self.quiet {
             to_stderr(text);
         }
@@ -209,7 +213,7 @@ impl Output {
 
     /// Print a failure once: the JSON envelope on stdout, or the message on stderr. In
     /// the middle of a streamed object, the envelope's fields close that object.
-    pub fn fail(&self, error: &Error) -> io::Result<()> {
+    pub(crate) fn fail(&self, error: &Error) -> io::Result<()> {
         if self.json && JSON_STREAM_OPEN.swap(false, std::sync::atomic::Ordering::SeqCst) {
             let envelope = error_json(error).to_string();
             return print_stdout(&format!("],{}\n", &envelope[1..]));
@@ -224,7 +228,7 @@ impl Output {
 
 /// Text for people on standard error, control characters from data escaped. Standard
 /// error is where failures are reported, so a failure to write there has no place to go.
-pub fn to_stderr(text: &str) {
+pub(crate) fn to_stderr(text: &str) {
     let _ = std::io::stderr().write_all(with_newline(&escape_controls(text)).as_bytes());
 }
 
@@ -258,7 +262,7 @@ pub fn error_json(error: &Error) -> Value {
     v
 }
 
-pub fn error_text(error: &Error) -> String {
+pub(crate) fn error_text(error: &Error) -> String {
     let mut text = format!("pwaccount: error: {}\n", error.message);
     match (&error.account, &error.database) {
         (Some(a), Some(d)) => {

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::error::{Error, Result};
 
 /// `1234567` → `1,234,567`, for counts people read.
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -19,7 +19,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
-pub fn utc_time(secs: i64) -> String {
+pub(crate) fn utc_time(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
@@ -42,7 +42,7 @@ pub fn utc_time(secs: i64) -> String {
 
 /// `text` with every control character but the line feed shown as an escape (`\u{1b}`),
 /// so that text from a file or database can never drive the terminal.
-pub fn escape_controls(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_controls(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c.is_control() && c != '\n') {
         return Cow::Borrowed(text);
     }
@@ -61,7 +61,7 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 
 /// `text` with every control character shown as an escape, line breaks included: for a
 /// value read from storage and printed inside a line, which must stay one line.
-pub fn escape_field(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_field(text: &str) -> Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return Cow::Borrowed(text);
     }
@@ -80,7 +80,7 @@ pub fn escape_field(text: &str) -> Cow<'_, str> {
 
 /// Unix seconds now. A clock before 1970 (or past the year 292 billion) is an error,
 /// never a made-up time.
-pub fn now() -> Result<i64> {
+pub(crate) fn now() -> Result<i64> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .ok()
@@ -103,7 +103,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 /// (`1764355200`), a UTC date (`2026-11-28`) or date and time (`2026-11-28 19:30`,
 /// `2026-11-28T19:30:00Z`, seconds optional, `Z` or ` UTC` allowed), or a span before
 /// `now` (`90s`, `30m`, `12h`, `7d`, `2w`).
-pub fn parse_time(text: &str, now: i64) -> std::result::Result<i64, String> {
+pub(crate) fn parse_time(text: &str, now: i64) -> std::result::Result<i64, String> {
     let t = text.trim();
     let invalid = || {
         format!(

@@ -1,12 +1,12 @@
 //! backup / restore, and the snapshot a reset writes first.
 
-use pwaccount::crypto::SecretText;
+use pwaccount::SecretText;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use pwaccount::account::challenge::{self, Proof};
-use pwaccount::store::{Access, AccountStore};
+use pwaccount::challenge::{self, Proof};
+use pwaccount::{Access, AccountStore};
 use rusqlite::Connection;
 
 use crate::harness::{Env, dump, without_received_shares};
@@ -463,16 +463,16 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
     backup_to(&env, &snap);
     reset(&env);
     let mut store = AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap();
-    let info = pwaccount::store::snapshot::inspect(&snap).unwrap();
+    let info = pwaccount::snapshot::inspect(&snap).unwrap();
     // Edited between the check and the restore.
     Connection::open(&snap)
         .unwrap()
         .execute_batch("UPDATE passwords SET folder = 'elsewhere' WHERE rowid = 1")
         .unwrap();
     let before = env.dump();
-    let record = pwaccount::store::audit::Record::account(
+    let record = pwaccount::Record::account(
         &info.user,
-        pwaccount::store::audit::Action::Restore,
+        pwaccount::Action::Restore,
         "restored",
         serde_json::json!({}),
     );

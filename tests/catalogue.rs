@@ -2,12 +2,12 @@
 //! per id, each checking the id and its exit code in the JSON envelope. A last test checks
 //! that the list here covers the whole catalogue, so a new id cannot go untested.
 
-use pwaccount::crypto::SecretText;
+use pwaccount::SecretText;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 use std::time::Duration;
 
-use pwaccount::error::Id;
+use pwaccount::Id;
 use rexpect::session::spawn_command;
 use rusqlite::Connection;
 
@@ -372,8 +372,8 @@ produces! {
         json(&env).args(["challenge", "get"]).run()
     };
     challenge_changed: ChallengeChanged => {
-        use pwaccount::account::challenge::{self, NewChallenge, Proof};
-        use pwaccount::store::{Access, AccountStore};
+        use pwaccount::challenge::{self, NewChallenge, Proof};
+        use pwaccount::{Access, AccountStore};
         let env = with_challenge();
         let mut store = AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap();
         let current = challenge::prepare_set(&mut store, "alice").unwrap();
@@ -394,7 +394,7 @@ produces! {
         .unwrap_err();
         Outcome {
             code: i32::from(err.exit_code()),
-            stdout: pwaccount::output::error_json(&err).to_string(),
+            stdout: pwaccount::error_json(&err).to_string(),
             stderr: String::new(),
         }
     };

@@ -1,11 +1,11 @@
 //! challenge get / set / verify through the binary, with the libsodium vectors.
 
-use pwaccount::crypto::SecretText;
+use pwaccount::SecretText;
 use std::time::Duration;
 
-use pwaccount::account::challenge::{self, Current, NewChallenge, Proof, SseKeychain};
-use pwaccount::crypto::pwdv1::{Salts, derive};
-use pwaccount::store::{Access, AccountStore};
+use pwaccount::challenge::{self, Current, NewChallenge, Proof, SseKeychain};
+use pwaccount::pwdv1::{Salts, derive};
+use pwaccount::{Access, AccountStore};
 use serde_json::{Value, json};
 
 use crate::harness::Env;
@@ -228,7 +228,7 @@ fn keychains_survive_three_changes_with_every_key() {
 
 #[test]
 fn other_keychain_types_are_re_sealed_unchanged() {
-    use pwaccount::crypto::seal;
+    use pwaccount::seal;
     let env = Env::new();
     set(&env, PASS1, None).ok();
     // The account key K, unsealed from the stored challenge as design §5 describes: the

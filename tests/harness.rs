@@ -78,7 +78,7 @@ impl Env {
     }
 
     pub(crate) fn populate(&self, user: &str, passwords: u64, peer: &str) {
-        pwaccount::store::populate::populate(&self.db, user, passwords, peer).unwrap();
+        pwaccount::populate(&self.db, user, passwords, peer).unwrap();
     }
 
     pub(crate) fn path(&self, name: &str) -> PathBuf {

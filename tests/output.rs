@@ -105,10 +105,10 @@ fn completion_scripts_in_the_repository_are_fresh() {
 fn the_man_page_in_the_repository_is_fresh() {
     use clap::CommandFactory;
     let mut rendered = Vec::new();
-    clap_mangen::Man::new(pwaccount::cli::Cli::command())
+    clap_mangen::Man::new(pwaccount::Cli::command())
         .render(&mut rendered)
         .unwrap();
-    rendered.extend_from_slice(pwaccount::error::catalogue_roff().as_bytes());
+    rendered.extend_from_slice(pwaccount::catalogue_roff().as_bytes());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/pwaccount.1");
     let checked_in = std::fs::read(&path).unwrap_or_default();
     assert!(
@@ -117,7 +117,7 @@ fn the_man_page_in_the_repository_is_fresh() {
     );
     let text = String::from_utf8(rendered).unwrap();
     assert!(text.contains("EXIT STATUS") && text.contains("PWACCOUNT_DB"));
-    for id in pwaccount::error::Id::ALL {
+    for id in pwaccount::Id::ALL {
         let entry = format!(
             "\\fB{}\\fR (exit {})",
             id.as_str().replace('_', "\\_"),
@@ -139,8 +139,8 @@ fn the_readme_lists_every_error_id_with_its_exit_code() {
         .map(|(table, _)| format!("{table}\n"))
         .expect("the README has no error catalogue");
     assert!(
-        table == pwaccount::error::catalogue_markdown(),
+        table == pwaccount::catalogue_markdown(),
         "the README's error catalogue differs from src/error.rs; it should be:\n{}",
-        pwaccount::error::catalogue_markdown()
+        pwaccount::catalogue_markdown()
     );
 }

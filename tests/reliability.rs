@@ -1,14 +1,14 @@
 //! Reliability: SIGKILL at random moments, a full disk, racing writers, readers during a
 //! reset, and secrets that never reach any output.
 
-use pwaccount::crypto::SecretText;
+use pwaccount::SecretText;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use pwaccount::account::challenge::{self, Proof};
-use pwaccount::store::snapshot;
-use pwaccount::store::{Access, AccountStore};
+use pwaccount::challenge::{self, Proof};
+use pwaccount::snapshot;
+use pwaccount::{Access, AccountStore};
 use rand::Rng;
 use rusqlite::Connection;
 
@@ -409,12 +409,8 @@ fn a_reader_never_sees_a_half_reset_account() {
 fn secrets_never_appear_in_any_output() {
     let env = Env::populated(20);
     let secret_hex = "5ec2e7".repeat(10) + "abcd";
-    let salts = serde_json::to_string(
-        &pwaccount::crypto::pwdv1::Salts::generate()
-            .unwrap()
-            .to_hex(),
-    )
-    .unwrap();
+    let salts =
+        serde_json::to_string(&pwaccount::pwdv1::Salts::generate().unwrap().to_hex()).unwrap();
     let runs: Vec<Run> = vec![
         env.cmd()
             .args(["challenge", "set", "--passphrase-env", "P"])
@@ -532,7 +528,7 @@ fn no_option_takes_a_secret_as_its_value() {
         }
     }
     let mut checked = 0;
-    walk(&pwaccount::cli::Cli::command(), "pwaccount", &mut checked);
+    walk(&pwaccount::Cli::command(), "pwaccount", &mut checked);
     // challenge set: 8 (new and old passphrase and secret, file and env); verify: 4.
     assert_eq!(checked, 12);
 }

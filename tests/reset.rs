@@ -210,7 +210,7 @@ fn a_reset_touches_nothing_but_the_accounts_own_rows() {
     assert_eq!(bob_before["shares"], 6);
     assert_eq!(bob_after["shares"], 0);
     assert_eq!(bob_after["passwords"], bob_before["passwords"]);
-    for table in pwaccount::store::RESET_TABLES {
+    for table in pwaccount::RESET_TABLES {
         let n: i64 = env.sql(&format!(
             "SELECT count(*) FROM {table} WHERE user_id = 'alice'"
         ));

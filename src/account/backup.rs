@@ -10,7 +10,7 @@ use crate::text::now;
 
 /// Where a snapshot goes by default: `backups/` beside the database file, named with the
 /// account id and a UTC timestamp (and `-2`, `-3`, … should that name be taken).
-pub fn default_path(store: &AccountStore, user: &str, suffix: &str) -> Result<PathBuf> {
+pub(crate) fn default_path(store: &AccountStore, user: &str, suffix: &str) -> Result<PathBuf> {
     let folder = store
         .path()
         .parent()
@@ -28,7 +28,7 @@ pub fn default_path(store: &AccountStore, user: &str, suffix: &str) -> Result<Pa
 }
 
 /// Write a snapshot of `user` to `dest` (or the default path).
-pub fn backup(
+pub(crate) fn backup(
     store: &AccountStore,
     user: &str,
     dest: Option<&Path>,
@@ -54,13 +54,13 @@ pub fn backup(
 }
 
 /// A consistent copy of the whole database.
-pub fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
+pub(crate) fn backup_all(store: &AccountStore, dest: &Path, overwrite: bool) -> Result<()> {
     store.copy_all(dest, overwrite)
 }
 
 /// Check a snapshot and that it may be restored into `target` (default: its own account):
 /// the same account id (sealed keys are bound to it), and a blank account unless `replace`.
-pub fn check_restore(
+pub(crate) fn check_restore(
     store: &mut AccountStore,
     path: &Path,
     target: Option<&str>,
@@ -100,7 +100,7 @@ pub(crate) fn check_target(target: Option<&str>, snapshot_user: &str, why: &str)
 
 /// Replace the account's data with the snapshot's, in one transaction. Returns a warning
 /// about something that went wrong after the restore was committed, if anything did.
-pub fn restore(
+pub(crate) fn restore(
     store: &mut AccountStore,
     info: &SnapshotInfo,
     path: &Path,

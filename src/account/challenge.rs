@@ -18,8 +18,8 @@ use crate::error::{Error, Id, Result};
 use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow, Tx};
 use crate::text::now;
 
-pub const FEATURE: &str = "client-side-encryption";
-pub const SSE_KEYCHAIN: &str = "SSEv2r1";
+pub(crate) const FEATURE: &str = "client-side-encryption";
+pub(crate) const SSE_KEYCHAIN: &str = "SSEv2r1";
 
 /// What proves the caller knows the current challenge, or defines the new one. Its
 /// `Debug` shows no secret.
@@ -71,13 +71,13 @@ pub struct OpenKeychain {
     pub plaintext: Zeroizing<Vec<u8>>,
 }
 
-pub const PASSPHRASE_MIN: usize = 12;
-pub const PASSPHRASE_MAX: usize = 128;
+pub(crate) const PASSPHRASE_MIN: usize = 12;
+pub(crate) const PASSPHRASE_MAX: usize = 128;
 
 /// Why a new passphrase is not acceptable, if it is not: 12 to 128 characters, counted
 /// as the official client counts them (JavaScript's `length`: UTF-16 code units, so an
 /// emoji outside the Basic Multilingual Plane counts 2).
-pub fn passphrase_problem(passphrase: &str) -> Option<String> {
+pub(crate) fn passphrase_problem(passphrase: &str) -> Option<String> {
     let n = passphrase.encode_utf16().count();
     let rule = "counted in UTF-16 code units, as the official client counts";
     if n < PASSPHRASE_MIN {
@@ -94,7 +94,7 @@ pub fn passphrase_problem(passphrase: &str) -> Option<String> {
 }
 
 /// The official client refuses a new passphrase equal to the current one; so do we.
-pub fn same_passphrase_problem(new: &str, old: &str) -> Option<String> {
+pub(crate) fn same_passphrase_problem(new: &str, old: &str) -> Option<String> {
     use subtle::ConstantTimeEq;
     bool::from(new.as_bytes().ct_eq(old.as_bytes()))
         .then(|| "the new passphrase is the same as the current one; choose another".to_owned())
@@ -120,7 +120,7 @@ fn parse_current(row: ChallengeRow) -> Result<Current> {
 /// The current challenge, if the account has one. An account whose `user/challenge/id`
 /// names a challenge that does not exist is damaged: refused, never taken as "no
 /// challenge" (which would let anyone set one without proof).
-pub fn current(conn: &Tx<'_>, user: &str) -> Result<Option<Current>> {
+pub(crate) fn current(conn: &Tx<'_>, user: &str) -> Result<Option<Current>> {
     match store::current_challenge(conn, user)? {
         Some(row) => parse_current(row).map(Some),
         None => match dangling_pointer(conn, user)? {
@@ -131,7 +131,7 @@ pub fn current(conn: &Tx<'_>, user: &str) -> Result<Option<Current>> {
 }
 
 /// If `user/challenge/id` names a challenge that does not exist, what is wrong.
-pub fn dangling_pointer(conn: &Tx<'_>, user: &str) -> Result<Option<String>> {
+pub(crate) fn dangling_pointer(conn: &Tx<'_>, user: &str) -> Result<Option<String>> {
     if store::current_challenge(conn, user)?.is_some() {
         return Ok(None);
     }
@@ -156,7 +156,7 @@ pub(crate) fn no_challenge(user: &str) -> Error {
 }
 
 /// `challenge get`: the salts of the current challenge, as lowercase hex.
-pub fn get(store: &mut AccountStore, user: &str) -> Result<[String; 3]> {
+pub(crate) fn get(store: &mut AccountStore, user: &str) -> Result<[String; 3]> {
     let tx = store.read()?;
     let current = current(&tx, user)?.ok_or_else(|| no_challenge(user))?;
     Ok(current.salts.to_hex())
@@ -217,7 +217,7 @@ fn unseal_account_key(
 }
 
 /// The account has a challenge, and changing it needs proof of the current one.
-pub fn proof_required(user: &str) -> Error {
+pub(crate) fn proof_required(user: &str) -> Error {
     Error::new(
         Id::PassphraseRequired,
         format!(
@@ -523,7 +523,7 @@ fn unlock(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<(Accoun
 
 /// `challenge verify`: as opening a session does, unlock the account key with `proof` and
 /// open every keychain with it. Returns how many keychains opened; nothing is written.
-pub fn verify(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<usize> {
+pub(crate) fn verify(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<usize> {
     Ok(open_keychains(store, user, proof)?.len())
 }
 

@@ -8,7 +8,7 @@ use crate::error::{Id, Result};
 
 /// Something wrong with one account.
 #[derive(Debug, Serialize)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub account: String,
     pub problem: String,
     /// The command that repairs it.
@@ -28,14 +28,14 @@ pub(crate) fn expired_code(expires: i64) -> String {
 /// code left behind. Failures that mean the account is damaged are findings, not errors.
 /// Whether a failure reading an account means the account is damaged (rather than the
 /// database unreachable or busy): `accounts` and `check` report it and go on.
-pub fn is_damage(id: Id) -> bool {
+pub(crate) fn is_damage(id: Id) -> bool {
     matches!(
         id,
         Id::ChallengeDamaged | Id::ChallengeMissing | Id::KeychainDamaged | Id::OrphanKeychains
     )
 }
 
-pub fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
+pub(crate) fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
     let mut problems = Vec::new();
     match store.status(user) {
         Ok(status) => {

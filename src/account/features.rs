@@ -10,7 +10,7 @@ fn key(name: &str) -> String {
 
 /// Whether the feature is on. The setting may have been written by another program:
 /// anything but `1` or `0` is refused rather than guessed at.
-pub fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
+pub(crate) fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
     let key = key(name);
     match store::server_setting(conn, &key)?.as_deref() {
         None | Some("1") => Ok(true),
@@ -27,13 +27,13 @@ pub fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
 }
 
 /// Whether each of `names` is enabled, read in one transaction.
-pub fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bool>> {
+pub(crate) fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bool>> {
     let tx = store.read()?;
     names.iter().map(|name| is_enabled(&tx, name)).collect()
 }
 
 /// Enable or disable a feature; returns whether it was enabled before.
-pub fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
+pub(crate) fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
     let tx = store.write()?;
     let before = is_enabled(&tx, name)?;
     store::set_server_setting(&tx, &key(name), if enabled { "1" } else { "0" })?;

@@ -2,13 +2,13 @@
 //! This layer never prints and never prompts; it takes answers as values and returns
 //! results for the command layer to render.
 
-pub mod backup;
-pub mod challenge;
-pub mod check;
-pub mod features;
-pub mod nextcloud;
-pub mod reset;
-pub mod status;
+pub(crate) mod backup;
+pub(crate) mod challenge;
+pub(crate) mod check;
+pub(crate) mod features;
+pub(crate) mod nextcloud;
+pub(crate) mod reset;
+pub(crate) mod status;
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +20,7 @@ use crate::store::{AccountStore, Counts};
 /// The flows every kind of account store serves (the pwaccount file, a Nextcloud
 /// installation). Each store answers them by its own rules; commands do not ask which
 /// store they have.
-pub trait Accounts {
+pub(crate) trait Accounts {
     /// `status`: what the account holds.
     fn status(&mut self, user: &str) -> Result<status::Status>;
     /// `challenge get`: the salts of the current challenge.
@@ -94,7 +94,7 @@ const PAGE: usize = 256;
 
 /// Call `each` with every account id of the store, in byte order, a page of ids at a
 /// time; `each` returns `false` to stop early.
-pub fn each_account(
+pub(crate) fn each_account(
     store: &mut dyn Accounts,
     each: &mut dyn FnMut(&mut dyn Accounts, &str) -> Result<bool>,
 ) -> Result<()> {
@@ -116,7 +116,7 @@ pub fn each_account(
 
 /// How a snapshot is written or put back.
 #[derive(Clone, Copy)]
-pub struct Job<'a> {
+pub(crate) struct Job<'a> {
     /// Replace what is there: an existing file (backup), an account with data (restore).
     pub replace: bool,
     /// Hears of each table done.

@@ -114,7 +114,7 @@ fn salts_of(row: &ChallengeRow, key: &str) -> Result<Salts> {
 }
 
 /// `challenge get`.
-pub fn salts(store: &mut NextcloudStore, user: &str) -> Result<[String; 3]> {
+pub(crate) fn salts(store: &mut NextcloudStore, user: &str) -> Result<[String; 3]> {
     let reader = store.read()?;
     let row = current(&reader, user)?.ok_or_else(|| no_challenge(user))?;
     let key = challenge_key(&reader, user)?;
@@ -123,7 +123,7 @@ pub fn salts(store: &mut NextcloudStore, user: &str) -> Result<[String; 3]> {
 
 /// `challenge verify`: open a session as the app does; returns how many keychains open
 /// with the key it yields.
-pub fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<usize> {
+pub(crate) fn verify(store: &mut NextcloudStore, user: &str, proof: &Proof) -> Result<usize> {
     // Everything from the database first, in one read transaction; Argon2 after it.
     let (row, key, keychains, server_secret) = {
         let reader = store.read()?;
@@ -169,7 +169,7 @@ fn open_keychain(
 }
 
 /// `status`: what the account holds in the app's tables.
-pub fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
+pub(crate) fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
     let database = store.location().to_owned();
     let opened = store.database_info();
     let now = crate::text::now()?;
@@ -522,7 +522,7 @@ fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
 /// and made current, the SSEv2r1 keychain gets a new current key (created if missing)
 /// and, with any CSEv1r1 keychain, is encrypted under the new key; the old challenge is
 /// flagged deleted.
-pub fn set(
+pub(crate) fn set(
     store: &mut NextcloudStore,
     user: &str,
     new: super::challenge::NewChallenge,

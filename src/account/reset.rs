@@ -12,18 +12,18 @@ use crate::store::{self, Counts};
 use crate::text::now;
 
 /// How long a code is valid unless `server_settings` `reset.code_ttl_seconds` says otherwise.
-pub const DEFAULT_CODE_TTL: i64 = 600;
-pub const TTL_SETTING: &str = "reset.code_ttl_seconds";
+pub(crate) const DEFAULT_CODE_TTL: i64 = 600;
+pub(crate) const TTL_SETTING: &str = "reset.code_ttl_seconds";
 
 /// A code issued for a later `reset --code`.
-pub struct Issued {
+pub(crate) struct Issued {
     pub code: String,
     pub expires: i64,
     pub counts: Counts,
 }
 
 /// What a reset did.
-pub struct Done {
+pub(crate) struct Done {
     /// What the account held, and the reset deleted (except `tokens`, which it kept).
     pub deleted: Counts,
     /// The snapshot written before deleting, if any.
@@ -31,7 +31,7 @@ pub struct Done {
 }
 
 /// The longest lifetime a reset code may be given: 30 days.
-pub const MAX_CODE_TTL: i64 = 30 * 24 * 3600;
+pub(crate) const MAX_CODE_TTL: i64 = 30 * 24 * 3600;
 
 /// The code lifetime from the store's settings (`server_settings` in the pwaccount file,
 /// pwaccount's own app config on Nextcloud), which another program may have written:

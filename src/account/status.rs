@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::store::{self, AccountStore, Counts};
 
 #[derive(Debug, Serialize)]
-pub struct Status {
+pub(crate) struct Status {
     pub user: String,
     pub database: String,
     pub counts: Counts,
@@ -25,27 +25,27 @@ pub struct Status {
     pub nextcloud: Option<NextcloudDatabase>,
 }
 
-pub use crate::store::nextcloud::NextcloudDatabase;
+pub(crate) use crate::store::nextcloud::NextcloudDatabase;
 
 #[derive(Debug, Serialize)]
-pub struct ChallengeInfo {
+pub(crate) struct ChallengeInfo {
     #[serde(rename = "type")]
     pub kind: String,
     pub created: i64,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Encryption {
+pub(crate) struct Encryption {
     pub cse: bool,
     pub sse: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PendingReset {
+pub(crate) struct PendingReset {
     pub expires: i64,
 }
 
-pub fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
+pub(crate) fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
     let database = store.path().display().to_string();
     let tx = store.read()?;
     let counts = store::counts(&tx, user)?;

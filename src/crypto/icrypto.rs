@@ -67,7 +67,7 @@ fn tag(keys: &Keys, ct_hex: &str, iv_hex: &str) -> Hmac<Sha512> {
 }
 
 /// Encrypt `plaintext` under `password` as Nextcloud's `ICrypto::encrypt` does.
-pub fn encrypt(plaintext: &[u8], password: &[u8]) -> Result<String> {
+pub(crate) fn encrypt(plaintext: &[u8], password: &[u8]) -> Result<String> {
     let keys = keys(password);
     let mut iv = [0u8; 16];
     random_bytes(&mut iv)?;

@@ -1,10 +1,10 @@
 //! Cryptography: the PWDv1r1 client derivation, the server-side key wrapping and
 //! keychain sealing, and reset codes.
 
-pub mod icrypto;
-pub mod pwdv1;
-pub mod reset_code;
-pub mod seal;
+pub(crate) mod icrypto;
+pub(crate) mod pwdv1;
+pub(crate) mod reset_code;
+pub(crate) mod seal;
 mod secret_text;
 
 pub use secret_text::SecretText;
@@ -12,7 +12,7 @@ pub use secret_text::SecretText;
 use crate::error::{Error, Result};
 
 /// Fill `buf` from the operating system's CSPRNG.
-pub fn random_bytes(buf: &mut [u8]) -> Result<()> {
+pub(crate) fn random_bytes(buf: &mut [u8]) -> Result<()> {
     getrandom::getrandom(buf)
         .map_err(|e| Error::internal(format!("the system random generator failed: {e}")))
 }

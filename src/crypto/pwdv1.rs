@@ -12,15 +12,15 @@ use zeroize::Zeroizing;
 use super::random_bytes;
 use crate::error::{Error, Id, Result};
 
-pub const TYPE: &str = "PWDv1r1";
+pub(crate) const TYPE: &str = "PWDv1r1";
 
 /// libsodium's `crypto_pwhash_OPSLIMIT_INTERACTIVE` / `MEMLIMIT_INTERACTIVE` (in KiB).
 const ARGON2_T: u32 = 2;
 const ARGON2_M_KIB: u32 = 65_536;
 
-pub const S0_MIN_HEX: usize = 512;
-pub const S1_HEX: usize = 128;
-pub const S2_HEX: usize = 32;
+pub(crate) const S0_MIN_HEX: usize = 512;
+pub(crate) const S1_HEX: usize = 128;
+pub(crate) const S2_HEX: usize = 32;
 /// The size of `s0` this tool creates; clients may send longer ones.
 const S0_NEW_BYTES: usize = 256;
 

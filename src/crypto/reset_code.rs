@@ -10,7 +10,7 @@ use crate::error::Result;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
 /// A fresh code such as `K7QD-3MZP-W2XA-HN8R`.
-pub fn generate() -> Result<String> {
+pub(crate) fn generate() -> Result<String> {
     let mut raw = [0u8; 16];
     random_bytes(&mut raw)?;
     let mut code = String::with_capacity(19);
@@ -30,12 +30,12 @@ fn normalize(input: &str) -> String {
 }
 
 /// The stored form of a code: hex SHA-256 of its normalized text.
-pub fn hash(code: &str) -> String {
+pub(crate) fn hash(code: &str) -> String {
     hex::encode(Sha256::digest(normalize(code).as_bytes()))
 }
 
 /// Whether `input` is the code whose hash is `stored`, compared in constant time.
-pub fn matches(input: &str, stored: &str) -> bool {
+pub(crate) fn matches(input: &str, stored: &str) -> bool {
     let typed = hash(input);
     typed.as_bytes().ct_eq(stored.as_bytes()).into()
 }

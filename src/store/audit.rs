@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::error::{Error, Id};
 
 /// The table of the trail on a Nextcloud installation, after the table prefix.
-pub const NEXTCLOUD_TABLE: &str = "pwaccount_audit";
+pub(crate) const NEXTCLOUD_TABLE: &str = "pwaccount_audit";
 
 /// What a change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub struct Actor {
 }
 
 /// The actor of this process, looked up once.
-pub fn actor() -> &'static Actor {
+pub(crate) fn actor() -> &'static Actor {
     static ACTOR: OnceLock<Actor> = OnceLock::new();
     ACTOR.get_or_init(|| {
         let (uid, name) = crate::sys::real_user();
@@ -108,10 +108,11 @@ pub fn actor() -> &'static Actor {
 }
 
 /// The columns a store writes, in the order of `values`.
-pub const COLUMNS: &str = "time, user_id, action, outcome, os_user, os_uid, host, details";
+pub(crate) const COLUMNS: &str = "time, user_id, action, outcome, os_user, os_uid, host, details";
 
 /// The columns read back, in the order `Entry` is built from.
-pub const READ_COLUMNS: &str = "id, time, user_id, action, outcome, os_user, os_uid, host, details";
+pub(crate) const READ_COLUMNS: &str =
+    "id, time, user_id, action, outcome, os_user, os_uid, host, details";
 
 /// A new row's values, in the order of `COLUMNS`.
 pub struct Row<'a> {
@@ -139,7 +140,7 @@ impl Record {
 
 /// Which records `log` reads.
 #[derive(Debug, Clone, Default)]
-pub struct Filter {
+pub(crate) struct Filter {
     /// One account's records, or (`None`) every record.
     pub user: Option<String>,
     /// Only records at or after this time (Unix seconds).
@@ -150,7 +151,7 @@ impl Filter {
     /// The query for the records of `table`, oldest first (in the order they were
     /// committed), with `mark(n)` as the n-th parameter's placeholder; and the parameter
     /// values (the user, then the time), as text and number.
-    pub fn query(&self, table: &str, mark: &dyn Fn(usize) -> String) -> (String, Params) {
+    pub(crate) fn query(&self, table: &str, mark: &dyn Fn(usize) -> String) -> (String, Params) {
         let mut conditions = Vec::new();
         let mut params = Params::default();
         if let Some(user) = &self.user {
@@ -181,14 +182,14 @@ impl Filter {
 
 /// The parameters of `Filter::query`, in order: those that are set.
 #[derive(Debug, Default)]
-pub struct Params {
+pub(crate) struct Params {
     pub user: Option<String>,
     pub since: Option<i64>,
 }
 
 /// A record read back.
 #[derive(Debug, Clone, Serialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub id: i64,
     pub time: i64,
     pub account: Option<String>,
@@ -202,13 +203,13 @@ pub struct Entry {
 
 /// The stored details as JSON; text that another program wrote and is not JSON is kept
 /// as a string rather than refused.
-pub fn parse_details(text: &str) -> Value {
+pub(crate) fn parse_details(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
 }
 
 /// A record whose `column` holds what pwaccount never writes there (another program
 /// changed the trail).
-pub fn damaged_record(id: Option<i64>, column: &str) -> Error {
+pub(crate) fn damaged_record(id: Option<i64>, column: &str) -> Error {
     let which = id.map_or_else(
         || "an audit record".to_owned(),
         |id| format!("audit record {id}"),

@@ -1,18 +1,19 @@
 //! The account database file: opening it safely (design §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
 
-pub mod audit;
+pub(crate) mod audit;
 mod file_rows;
 mod files;
-pub mod nextcloud;
+pub(crate) mod nextcloud;
 #[cfg(feature = "populate")]
-pub mod populate;
+pub(crate) mod populate;
 mod queries;
 pub(crate) mod rows;
-pub mod schema;
-pub mod snapshot;
+pub(crate) mod schema;
+pub(crate) mod snapshot;
 
-pub use queries::*;
+pub(crate) use queries::*;
+pub use queries::{Counts, RESET_TABLES};
 
 use std::cell::Cell;
 use std::fs;
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{Error, Id, Result};
-pub use crate::interrupt::Step;
+pub(crate) use crate::interrupt::Step;
 use schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version};
 
 /// Whether a command only reads the account, or also writes it.
@@ -185,14 +186,14 @@ impl AccountStore {
 
 /// Append `record` to the audit trail and commit the change it describes, in one
 /// transaction: the record exists exactly when the change does.
-pub fn commit_change(tx: Tx<'_>, record: &audit::Record) -> Result<()> {
+pub(crate) fn commit_change(tx: Tx<'_>, record: &audit::Record) -> Result<()> {
     append_audit(&tx, record)?;
     commit(tx, Step::TheChange)
 }
 
 /// Commit a write transaction, unless an interruption came first (then it rolls back).
 /// Once the commit has begun it is finished, and its own outcome is returned.
-pub fn commit(tx: Tx<'_>, step: Step) -> Result<()> {
+pub(crate) fn commit(tx: Tx<'_>, step: Step) -> Result<()> {
     crate::interrupt::commit(step, || Ok(tx.tx.commit()?))
 }
 
@@ -216,7 +217,7 @@ impl std::ops::Deref for Tx<'_> {
 
 /// `path` as an absolute file name. SQLite reads a name beginning with `file:` as a URI
 /// (the bundled build enables URIs); an absolute path never begins so.
-pub fn plain_path(path: &Path) -> Result<PathBuf> {
+pub(crate) fn plain_path(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).map_err(|e| {
         Error::new(
             Id::InvalidPath,
@@ -228,7 +229,7 @@ pub fn plain_path(path: &Path) -> Result<PathBuf> {
 /// Open a connection as every connection of pwaccount is opened: the path as a plain
 /// file name (never a URI), the busy timeout, and a progress handler that stops any
 /// statement once an interruption is requested (SQLite then rolls the transaction back).
-pub fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
+pub(crate) fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
     let path = plain_path(path)?;
     let mut conn = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY)
         && crate::sys::read_only_file_system(&path)
@@ -425,7 +426,7 @@ fn preflight(path: &Path, access: Access) -> Result<Found> {
 }
 
 /// A warning when the database file can be read or written by others than its owner.
-pub fn loose_permissions(path: &Path) -> Option<String> {
+pub(crate) fn loose_permissions(path: &Path) -> Option<String> {
     let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
     (mode & 0o077 != 0).then(|| {
         format!(
@@ -449,7 +450,7 @@ fn io_error(e: &io::Error) -> Error {
 }
 
 /// design §1: user ids are 1 to 64 characters with no control characters.
-pub fn validate_user_id(id: &str) -> Result<()> {
+pub(crate) fn validate_user_id(id: &str) -> Result<()> {
     let len = id.chars().count();
     if len == 0 || len > 64 {
         return Err(Error::new(
@@ -468,7 +469,7 @@ pub fn validate_user_id(id: &str) -> Result<()> {
 
 /// The default database location: `accounts.sqlite` in the platform data directory,
 /// whose folder is created (0700) on first use.
-pub fn default_path() -> Result<PathBuf> {
+pub(crate) fn default_path() -> Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "pwaccount").ok_or_else(|| {
         Error::new(
             Id::NoDataDirectory,

@@ -26,7 +26,7 @@ pub const RESET_TABLES: &[&str] = &[
 ];
 
 /// The `user_config` key that names the current challenge, as in the reference server.
-pub const CHALLENGE_ID_KEY: &str = "user/challenge/id";
+pub(crate) const CHALLENGE_ID_KEY: &str = "user/challenge/id";
 
 /// What an account holds, as `status` reports it and a reset deletes it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,7 +81,7 @@ fn count(conn: &Connection, table: &str, user: &str) -> Result<u64> {
     Ok(n as u64)
 }
 
-pub fn counts(conn: &Connection, user: &str) -> Result<Counts> {
+pub(crate) fn counts(conn: &Connection, user: &str) -> Result<Counts> {
     let shares: i64 = conn.query_row(
         "SELECT (SELECT count(*) FROM shares WHERE user_id = ?1)
               + (SELECT count(*) FROM shares WHERE receiver = ?1 AND user_id <> ?1)",
@@ -108,7 +108,7 @@ pub fn counts(conn: &Connection, user: &str) -> Result<Counts> {
 /// Deletes every row a reset deletes for `user`, and nothing else. Runs inside the
 /// caller's transaction; SQLite streams the deletes, so memory does not grow with the
 /// account.
-pub fn delete_account_data(conn: &Connection, user: &str) -> Result<()> {
+pub(crate) fn delete_account_data(conn: &Connection, user: &str) -> Result<()> {
     delete_owned_data(conn, user)?;
     conn.execute("DELETE FROM shares WHERE receiver = ?1", [user])?;
     Ok(())
@@ -116,7 +116,7 @@ pub fn delete_account_data(conn: &Connection, user: &str) -> Result<()> {
 
 /// Deletes every row a reset deletes that `user` owns: everything but the shares other
 /// accounts own with `user` as receiver. A restore replaces exactly these.
-pub fn delete_owned_data(conn: &Connection, user: &str) -> Result<()> {
+pub(crate) fn delete_owned_data(conn: &Connection, user: &str) -> Result<()> {
     for table in RESET_TABLES {
         conn.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user])?;
     }
@@ -124,7 +124,7 @@ pub fn delete_owned_data(conn: &Connection, user: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn ensure_account(conn: &Connection, user: &str, now: i64) -> Result<()> {
+pub(crate) fn ensure_account(conn: &Connection, user: &str, now: i64) -> Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO accounts (user_id, created) VALUES (?1, ?2)",
         params![user, now],
@@ -134,7 +134,7 @@ pub fn ensure_account(conn: &Connection, user: &str, now: i64) -> Result<()> {
 
 // --- key/value settings -------------------------------------------------------------
 
-pub fn server_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn server_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT value FROM server_settings WHERE key = ?1",
@@ -145,7 +145,7 @@ pub fn server_setting(conn: &Connection, key: &str) -> Result<Option<String>> {
         .flatten())
 }
 
-pub fn set_server_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn set_server_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO server_settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -178,19 +178,19 @@ fn set_user_value(
     Ok(())
 }
 
-pub fn setting(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
+pub(crate) fn setting(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
     user_value(conn, "settings", user, key)
 }
 
-pub fn set_setting(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
+pub(crate) fn set_setting(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
     set_user_value(conn, "settings", user, key, value)
 }
 
-pub fn user_config(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
+pub(crate) fn user_config(conn: &Connection, user: &str, key: &str) -> Result<Option<String>> {
     user_value(conn, "user_config", user, key)
 }
 
-pub fn set_user_config(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
+pub(crate) fn set_user_config(conn: &Connection, user: &str, key: &str, value: &str) -> Result<()> {
     set_user_value(conn, "user_config", user, key, value)
 }
 
@@ -198,7 +198,7 @@ pub fn set_user_config(conn: &Connection, user: &str, key: &str, value: &str) ->
 
 /// A stored challenge row, as the server keeps it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ChallengeRow {
+pub(crate) struct ChallengeRow {
     pub uuid: String,
     pub kind: String,
     pub client_data: String,
@@ -223,7 +223,7 @@ pub(super) fn challenge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Challenge
 }
 
 /// The account's current challenge: the one `user/challenge/id` names.
-pub fn current_challenge(conn: &Connection, user: &str) -> Result<Option<ChallengeRow>> {
+pub(crate) fn current_challenge(conn: &Connection, user: &str) -> Result<Option<ChallengeRow>> {
     let Some(id) = user_config(conn, user, CHALLENGE_ID_KEY)? else {
         return Ok(None);
     };
@@ -237,7 +237,7 @@ pub fn current_challenge(conn: &Connection, user: &str) -> Result<Option<Challen
         .optional()?)
 }
 
-pub fn insert_challenge(conn: &Connection, user: &str, row: &ChallengeRow) -> Result<()> {
+pub(crate) fn insert_challenge(conn: &Connection, user: &str, row: &ChallengeRow) -> Result<()> {
     conn.execute(
         "INSERT INTO challenges (uuid, user_id, type, client_data, server_data, secret, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -254,7 +254,7 @@ pub fn insert_challenge(conn: &Connection, user: &str, row: &ChallengeRow) -> Re
     Ok(())
 }
 
-pub fn delete_challenge(conn: &Connection, user: &str, uuid: &str) -> Result<()> {
+pub(crate) fn delete_challenge(conn: &Connection, user: &str, uuid: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM challenges WHERE user_id = ?1 AND uuid = ?2",
         [user, uuid],
@@ -264,14 +264,14 @@ pub fn delete_challenge(conn: &Connection, user: &str, uuid: &str) -> Result<()>
 
 // --- keychains ------------------------------------------------------------------------
 
-pub struct KeychainRow {
+pub(crate) struct KeychainRow {
     pub uuid: String,
     pub kind: String,
     pub scope: String,
     pub data: String,
 }
 
-pub fn keychains(conn: &Connection, user: &str) -> Result<Vec<KeychainRow>> {
+pub(crate) fn keychains(conn: &Connection, user: &str) -> Result<Vec<KeychainRow>> {
     let mut stmt = conn.prepare(
         "SELECT uuid, type, scope, data FROM keychains WHERE user_id = ?1 ORDER BY uuid",
     )?;
@@ -286,7 +286,12 @@ pub fn keychains(conn: &Connection, user: &str) -> Result<Vec<KeychainRow>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-pub fn insert_keychain(conn: &Connection, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
+pub(crate) fn insert_keychain(
+    conn: &Connection,
+    user: &str,
+    row: &KeychainRow,
+    now: i64,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO keychains (uuid, user_id, type, scope, data, created, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -295,7 +300,7 @@ pub fn insert_keychain(conn: &Connection, user: &str, row: &KeychainRow, now: i6
     Ok(())
 }
 
-pub fn update_keychain_data(
+pub(crate) fn update_keychain_data(
     conn: &Connection,
     user: &str,
     uuid: &str,
@@ -311,12 +316,12 @@ pub fn update_keychain_data(
 
 // --- reset codes ----------------------------------------------------------------------
 
-pub struct ResetCodeRow {
+pub(crate) struct ResetCodeRow {
     pub code_hash: String,
     pub expires: i64,
 }
 
-pub fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCodeRow>> {
+pub(crate) fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCodeRow>> {
     Ok(conn
         .query_row(
             "SELECT code_hash, expires FROM reset_codes WHERE user_id = ?1",
@@ -331,7 +336,7 @@ pub fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCodeRow>>
         .optional()?)
 }
 
-pub fn put_reset_code(
+pub(crate) fn put_reset_code(
     conn: &Connection,
     user: &str,
     code_hash: &str,
@@ -358,7 +363,7 @@ fn owned_tables() -> impl Iterator<Item = &'static str> {
 
 /// Up to `limit` account ids after `after` (byte order): every id that owns a row
 /// anywhere. Each table is read through its `user_id` index from `after` on.
-pub fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<String>> {
+pub(crate) fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<String>> {
     let union = owned_tables()
         .map(|t| format!("SELECT user_id FROM {t} WHERE user_id > ?1"))
         .collect::<Vec<_>>()
@@ -372,7 +377,7 @@ pub fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<S
 
 /// When the account last changed: the newest `updated` (or `created`) of its rows, or its
 /// newest audit record, whichever is later.
-pub fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
+pub(crate) fn last_change(conn: &Connection, user: &str) -> Result<Option<i64>> {
     let newest = owned_tables()
         .filter_map(|t| {
             let column = match t {
@@ -409,7 +414,7 @@ fn has_table(conn: &Connection, name: &str) -> Result<bool> {
 }
 
 /// The account's rows that point at rows that are not there: what `check` reports.
-pub fn dangling_references(conn: &Connection, user: &str) -> Result<Vec<String>> {
+pub(crate) fn dangling_references(conn: &Connection, user: &str) -> Result<Vec<String>> {
     // Each model with its revisions: the current revision must be there, and every
     // revision must belong to a model.
     let mut checks: Vec<(String, String)> = Vec::new();
@@ -457,7 +462,7 @@ pub fn dangling_references(conn: &Connection, user: &str) -> Result<Vec<String>>
 }
 
 /// SQLite's own check of the whole file: "ok", or what is wrong.
-pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     let lines = stmt
         .query_map([], |r| r.get::<_, String>(0))?
@@ -467,7 +472,7 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
 
 /// SQLite's integrity check of the file at `path`, opened read-only without any of the
 /// store's checks: the lines it reports (none when sound), or why it could not run.
-pub fn integrity_of_file(path: &std::path::Path) -> Vec<String> {
+pub(crate) fn integrity_of_file(path: &std::path::Path) -> Vec<String> {
     let mut lines = Vec::new();
     let run = |lines: &mut Vec<String>| -> rusqlite::Result<()> {
         let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -486,7 +491,7 @@ pub fn integrity_of_file(path: &std::path::Path) -> Vec<String> {
 }
 
 /// Append a record to the audit trail, timed now.
-pub fn append_audit(conn: &Connection, record: &super::audit::Record) -> Result<()> {
+pub(crate) fn append_audit(conn: &Connection, record: &super::audit::Record) -> Result<()> {
     let row = record.row(crate::text::now()?);
     conn.execute(
         &format!(
@@ -510,7 +515,7 @@ pub fn append_audit(conn: &Connection, record: &super::audit::Record) -> Result<
 /// Call `each` with the audit records `filter` selects, oldest first, as they are read;
 /// `each` returns `false` to stop. `false` when the file has no trail yet (schema
 /// version 1, read without an upgrade).
-pub fn audit_entries(
+pub(crate) fn audit_entries(
     conn: &Connection,
     filter: &super::audit::Filter,
     each: &mut dyn FnMut(super::audit::Entry) -> Result<bool>,

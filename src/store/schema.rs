@@ -4,17 +4,17 @@
 //! Other programs (the server) write this file too, so every column beyond design §4's key
 //! columns has a default, and the key columns other than `user_id` may be left out as well.
 
-pub const APPLICATION_ID: i32 = 0x5057_4143; // "PWAC"
+pub(crate) const APPLICATION_ID: i32 = 0x5057_4143; // "PWAC"
 
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The oldest schema version the read-only commands work on without an upgrade: version 2
 /// only added a table, so version 1 files are read as they are (`log` finds no trail in
 /// them), and version 1 snapshots are restored as they are.
-pub const OLDEST_READABLE: i64 = 1;
+pub(crate) const OLDEST_READABLE: i64 = 1;
 
 /// The schema version this build writes.
-pub fn current_version() -> i64 {
+pub(crate) fn current_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 

@@ -21,9 +21,9 @@ use super::schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version
 use super::{Step, connect, plain_path};
 use crate::error::{Error, Id, Result};
 
-pub const USER_KEY: &str = "snapshot.user";
-pub const CREATED_KEY: &str = "snapshot.created";
-pub const DIGEST_KEY: &str = "snapshot.digest";
+pub(crate) const USER_KEY: &str = "snapshot.user";
+pub(crate) const CREATED_KEY: &str = "snapshot.created";
+pub(crate) const DIGEST_KEY: &str = "snapshot.digest";
 
 /// Every per-user table a snapshot holds, in the order it is copied and hashed.
 /// `shares` is copied by owner and by receiver, so the snapshot records everything a reset
@@ -32,7 +32,7 @@ pub const DIGEST_KEY: &str = "snapshot.digest";
 /// restore leaves the account's current tokens as they are). Pending reset codes are left
 /// out: a code is a one-time confirmation, and restoring it would let a used code reset
 /// the account again.
-pub fn snapshot_tables() -> impl Iterator<Item = &'static str> {
+pub(crate) fn snapshot_tables() -> impl Iterator<Item = &'static str> {
     ["accounts"]
         .into_iter()
         .chain(restored_tables())
@@ -40,7 +40,7 @@ pub fn snapshot_tables() -> impl Iterator<Item = &'static str> {
 }
 
 /// The tables a restore fills from a snapshot (after deleting what a reset deletes).
-pub fn restored_tables() -> impl Iterator<Item = &'static str> {
+pub(crate) fn restored_tables() -> impl Iterator<Item = &'static str> {
     RESET_TABLES
         .iter()
         .copied()
@@ -74,7 +74,7 @@ fn columns(conn: &Connection, schema: &str, table: &str) -> Result<String> {
 
 /// Which of a user's rows to copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rows {
+pub(crate) enum Rows {
     /// Every row a snapshot holds of the user (shares received included).
     Snapshot,
     /// Only rows the user owns: what a restore may write.
@@ -83,7 +83,7 @@ pub enum Rows {
 
 /// Copy `user`'s rows of `tables` from schema `from` into schema `to` of one connection;
 /// `progress` hears of each finished table.
-pub fn copy_rows(
+pub(crate) fn copy_rows(
     conn: &Connection,
     from: &str,
     to: &str,
@@ -247,7 +247,7 @@ fn temp_owner(name: &str) -> Option<u32> {
 /// Remove the temporary files an interrupted or killed pwaccount left in `folder`: those
 /// whose writer (by the process id in the name) is no longer running. Returns what was
 /// removed.
-pub fn remove_stale(folder: &Path) -> Vec<PathBuf> {
+pub(crate) fn remove_stale(folder: &Path) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(folder) else {
         return Vec::new();
     };
@@ -449,7 +449,7 @@ fn check_destination(dest: &Path, db: &Path) -> Result<()> {
 /// Check (and, if `create`, make with mode 0700) the folder a snapshot goes to, and that
 /// the destination may be written: never one of the database's own files (`db`), never
 /// anything but a regular file, and an existing file only if `overwrite`.
-pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> Result<()> {
+pub(crate) fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> Result<()> {
     let folder = parent(dest);
     check_destination(dest, db)?;
     if create && !folder.exists() {
@@ -481,7 +481,7 @@ pub fn prepare_folder(dest: &Path, db: &Path, overwrite: bool, create: bool) -> 
 /// caller holding the database's write lock (a reset) gets exactly what it is about to
 /// delete. `step` says whether the snapshot is the command's result or a step before it.
 #[allow(clippy::too_many_arguments)]
-pub fn write(
+pub(crate) fn write(
     live: &Path,
     user: &str,
     dest: &Path,
@@ -530,7 +530,7 @@ pub fn write(
 }
 
 /// Remove a snapshot written as a step of a change that then did not happen.
-pub fn discard(path: &Path) {
+pub(crate) fn discard(path: &Path) {
     let _ = fs::remove_file(path);
     if let Ok(dir) = fs::File::open(parent(path)) {
         let _ = dir.sync_all();
@@ -539,7 +539,7 @@ pub fn discard(path: &Path) {
 
 /// Check, inside the restore's transaction, that the snapshot attached as `snap` is still
 /// one `inspect` would accept, for the same account.
-pub fn recheck_attached(conn: &Connection, user: &str) -> Result<()> {
+pub(crate) fn recheck_attached(conn: &Connection, user: &str) -> Result<()> {
     let checked = check(conn, "snap", "the attached snapshot")?;
     if checked.user != user {
         return Err(not_usable(
@@ -550,7 +550,7 @@ pub fn recheck_attached(conn: &Connection, user: &str) -> Result<()> {
 }
 
 /// A whole-database copy (`VACUUM INTO`), consistent while other programs keep writing.
-pub fn write_all(live: &Connection, db: &Path, dest: &Path, overwrite: bool) -> Result<()> {
+pub(crate) fn write_all(live: &Connection, db: &Path, dest: &Path, overwrite: bool) -> Result<()> {
     let dest = plain_path(dest)?;
     prepare_folder(&dest, db, overwrite, false)?;
     let pending = PendingFile::create(&dest)?;
@@ -735,7 +735,7 @@ pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
 
 /// A file name for `user`'s snapshot: the id made safe (other characters become `_`, and a
 /// short hash keeps distinct ids distinct) and a UTC timestamp.
-pub fn file_name(user: &str, now: i64, suffix: &str) -> String {
+pub(crate) fn file_name(user: &str, now: i64, suffix: &str) -> String {
     let safe: String = user
         .chars()
         .map(|c| {

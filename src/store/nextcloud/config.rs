@@ -48,7 +48,7 @@ const NON_UTF8: &str = "\u{0}pwaccount:non-utf8";
 /// The merged configuration. Its values are secrets in part (the database password, the
 /// instance secret): its debug form shows the file and the keys only.
 #[derive(Clone)]
-pub struct Config {
+pub(crate) struct Config {
     values: Map<String, Value>,
     /// `NC_<key>` variables of the environment, by key.
     env: BTreeMap<String, String>,
@@ -98,7 +98,7 @@ impl Config {
     /// A value as PHP turns it into a string (`"1"` for true, `""` for false, numbers in
     /// decimal). An array, a fraction or text that is not UTF-8 is refused: pwaccount would
     /// have to guess what Nextcloud makes of it.
-    pub fn string(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>> {
         let Some(value) = self.get(key) else {
             return Ok(None);
         };
@@ -124,7 +124,7 @@ impl Config {
 
     /// A value as the configuration holds it (arrays as JSON objects); refused when
     /// anything in it is not UTF-8 text.
-    pub fn value(&self, key: &str) -> Result<Option<Value>> {
+    pub(crate) fn value(&self, key: &str) -> Result<Option<Value>> {
         let value = self.get(key);
         if value.as_ref().is_some_and(has_non_utf8) {
             return Err(self.refuse_value(key, "it holds text that is not UTF-8"));
@@ -134,7 +134,7 @@ impl Config {
 
     /// Whether a value is true as PHP tests it (`if ($value)`): not false, 0, 0.0, "",
     /// "0", null or an empty array.
-    pub fn truthy(&self, key: &str) -> bool {
+    pub(crate) fn truthy(&self, key: &str) -> bool {
         match self.get(key) {
             None | Some(Value::Null) | Some(Value::Bool(false)) => false,
             Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
@@ -311,7 +311,7 @@ impl Environment {
 }
 
 /// Read and merge the configuration of the installation at `path`.
-pub fn read(path: &Path) -> Result<Config> {
+pub(crate) fn read(path: &Path) -> Result<Config> {
     read_with(path, &Environment::of_process())
 }
 

@@ -1,4 +1,4 @@
-pub mod config;
+pub(crate) mod config;
 pub(crate) mod db;
 #[cfg(feature = "servers")]
 mod mysql_conn;
@@ -7,14 +7,14 @@ mod pg_conn;
 mod reset_steps;
 mod rows;
 mod settings;
-pub mod snapshot;
+pub(crate) mod snapshot;
 #[cfg(feature = "servers")]
 mod tls;
 mod trail;
 mod versions;
 
 use reset_steps::{Change, Field, reset_steps};
-pub use settings::sqlite_file;
+pub(crate) use settings::sqlite_file;
 use settings::{
     code_version, config_error, engine, nextcloud_major, server, sqlite_path, unsupported,
 };
@@ -51,7 +51,7 @@ pub(crate) const TABLES: &[&str] = &[
 /// Which database of a Nextcloud installation pwaccount opened, as its configuration
 /// names it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct NextcloudDatabase {
+pub(crate) struct NextcloudDatabase {
     /// `config.php` of the installation.
     pub config: String,
     /// `sqlite`, `pgsql` or `mysql`.
@@ -72,7 +72,7 @@ pub struct NextcloudDatabase {
 }
 
 /// An open Nextcloud database.
-pub struct NextcloudStore {
+pub(crate) struct NextcloudStore {
     conn: Conn,
     /// The SQLite file, or (on a database server) the configuration file.
     path: PathBuf,
@@ -82,7 +82,6 @@ pub struct NextcloudStore {
     opened: NextcloudDatabase,
     prefix: String,
     config: Config,
-    busy_timeout: Duration,
     /// Whether pwaccount's audit table is there, once a query needed to know.
     has_trail: Cell<Option<bool>>,
     /// The installed app version, when it is not one this build was verified with.
@@ -97,7 +96,7 @@ pub struct NextcloudStore {
 impl NextcloudStore {
     /// Open the database of the installation at `installation` (its folder or its
     /// `config.php`), after checking it is one this build can serve.
-    pub fn open(
+    pub(crate) fn open(
         installation: &Path,
         access: Access,
         busy_timeout: Duration,
@@ -184,7 +183,6 @@ impl NextcloudStore {
             opened,
             prefix,
             config,
-            busy_timeout,
             has_trail: Cell::new(None),
             unverified: None,
             accepted: None,
@@ -209,7 +207,7 @@ impl NextcloudStore {
 
     /// For reading commands on an app version this build was not verified with: what to
     /// tell the administrator, once.
-    pub fn unverified_note(&self) -> Option<String> {
+    pub(crate) fn unverified_note(&self) -> Option<String> {
         self.unverified.as_ref().map(|v| {
             format!(
                 "note: the Passwords app here is version {} on Nextcloud {}, which this build of \
@@ -425,7 +423,7 @@ impl NextcloudStore {
     /// has seen. The comparison is made here, on the bytes, because MySQL and MariaDB
     /// compare `alice ` equal to `alice`. A uid that differs from an existing one only in
     /// case is named in the message.
-    pub fn require_user(&self, user: &str) -> Result<()> {
+    pub(crate) fn require_user(&self, user: &str) -> Result<()> {
         let p = &self.prefix;
         let exact = |sql: String| -> Result<bool> {
             Ok(self
@@ -467,22 +465,18 @@ impl NextcloudStore {
 
     /// The database opened, for messages: the SQLite file, or the server's host,
     /// database and user.
-    pub fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         &self.location
     }
 
     /// What was opened, as `status` shows it.
-    pub fn database_info(&self) -> NextcloudDatabase {
+    pub(crate) fn database_info(&self) -> NextcloudDatabase {
         self.opened.clone()
     }
 
     /// The SQLite file, or the configuration file of an installation on a server.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
-    }
-
-    pub fn busy_timeout(&self) -> Duration {
-        self.busy_timeout
     }
 
     /// Where snapshots of this installation's users go by default: in its data directory
@@ -490,7 +484,7 @@ impl NextcloudStore {
     /// `appdata_<instance id>/pwaccount/backups/` (created 0700, owned by the user
     /// pwaccount runs as, who owns the installation). pwaccount's own data folder would
     /// be the web server user's home, which is often not writable, or served.
-    pub fn default_backups(&self) -> Result<PathBuf> {
+    pub(crate) fn default_backups(&self) -> Result<PathBuf> {
         let data = match self.config.string("datadirectory")? {
             Some(data) => PathBuf::from(data),
             None => self.config.root.join("data"),
@@ -518,14 +512,14 @@ impl NextcloudStore {
     }
 
     /// One read transaction for everything a command reads.
-    pub fn read(&mut self) -> Result<Reader<'_>> {
+    pub(crate) fn read(&mut self) -> Result<Reader<'_>> {
         self.begin(false)
     }
 
     /// The one write transaction of a command (it waits for the app's own writers up to
     /// the busy timeout), with the audit trail's table there; rolled back unless committed
     /// with `commit_change`.
-    pub fn write(&mut self) -> Result<Reader<'_>> {
+    pub(crate) fn write(&mut self) -> Result<Reader<'_>> {
         crate::interrupt::check()?;
         self.begin_change()
     }
@@ -593,7 +587,7 @@ pub(crate) fn counts_with(
 
 /// Append `record` to the audit trail and commit the change it describes, in one
 /// transaction.
-pub fn commit_change(reader: Reader<'_>, record: &super::audit::Record) -> Result<()> {
+pub(crate) fn commit_change(reader: Reader<'_>, record: &super::audit::Record) -> Result<()> {
     reader.append_audit(record)?;
     commit(reader, super::Step::TheChange)
 }
@@ -607,7 +601,7 @@ fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
 }
 
 /// A keychain row, its data still encrypted.
-pub struct KeychainRow {
+pub(crate) struct KeychainRow {
     pub uuid: String,
     pub kind: String,
     pub data: String,
@@ -615,7 +609,7 @@ pub struct KeychainRow {
 
 /// A transaction on the Nextcloud database (reading, or the command's one write), with
 /// what its queries need. It rolls back when dropped uncommitted.
-pub struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     db: &'a Conn,
     prefix: &'a str,
     config: &'a Config,
@@ -641,7 +635,7 @@ fn text(v: Option<Value>) -> Option<String> {
 
 impl Reader<'_> {
     /// The installation's configuration.
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         self.config
     }
 
@@ -651,7 +645,7 @@ impl Reader<'_> {
     }
 
     /// A value of the Passwords app in `<prefix>appconfig`, as stored.
-    pub fn app_value(&self, key: &str) -> Result<Option<String>> {
+    pub(crate) fn app_value(&self, key: &str) -> Result<Option<String>> {
         self.app_value_of("passwords", key)
     }
 
@@ -683,13 +677,13 @@ impl Reader<'_> {
     }
 
     /// A Passwords preference of `user` in `<prefix>preferences`, as stored.
-    pub fn user_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+    pub(crate) fn user_value(&self, user: &str, key: &str) -> Result<Option<String>> {
         self.preference(user, "passwords", key)
     }
 
     /// A preference of pwaccount's own for `user` (appid `pwaccount`: the app never reads
     /// it), such as a pending reset code.
-    pub fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+    pub(crate) fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
         self.preference(user, "pwaccount", key)
     }
 
@@ -704,12 +698,12 @@ impl Reader<'_> {
     }
 
     /// Set a Passwords preference of `user`.
-    pub fn set_user_value(&self, user: &str, key: &str, value: &str) -> Result<()> {
+    pub(crate) fn set_user_value(&self, user: &str, key: &str, value: &str) -> Result<()> {
         self.set_preference(user, "passwords", key, Some(value))
     }
 
     /// Set (or with `None`, delete) a preference of pwaccount's own.
-    pub fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
+    pub(crate) fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
         self.set_preference(user, "pwaccount", key, value)
     }
 
@@ -753,7 +747,7 @@ impl Reader<'_> {
 
     /// Up to `limit` user ids after `after`, in byte order: every user with a row in the
     /// app's tables or a preference of the app.
-    pub fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+    pub(crate) fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
         let p = self.prefix;
         // Byte order on every engine (PostgreSQL's "C" collation; MySQL's Nextcloud
         // tables are utf8mb4_bin, SQLite compares bytes).
@@ -785,7 +779,7 @@ impl Reader<'_> {
 
     /// When the user's Passwords data last changed: the newest `updated` of its rows, or
     /// the newest audit record of the user, whichever is later.
-    pub fn last_change(&self, user: &str) -> Result<Option<i64>> {
+    pub(crate) fn last_change(&self, user: &str) -> Result<Option<i64>> {
         let p = self.prefix;
         let mut newest = TABLES
             .iter()
@@ -811,7 +805,7 @@ impl Reader<'_> {
 
     /// The user's live rows that point at rows that are not there (or flagged deleted),
     /// for `check`.
-    pub fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
+    pub(crate) fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
         let p = self.prefix;
         let live = |table: &str, column: &str, outer: &str| {
             format!(
@@ -864,7 +858,7 @@ impl Reader<'_> {
     /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
     /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
     /// table is read through once, which finds pages the server cannot read.
-    pub fn integrity(&self) -> Result<Vec<String>> {
+    pub(crate) fn integrity(&self) -> Result<Vec<String>> {
         let p = self.prefix;
         let mut found = Vec::new();
         match self.db.engine() {
@@ -910,7 +904,7 @@ impl Reader<'_> {
 
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
-    pub fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
+    pub(crate) fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
         let row = self.db.all(
             &format!(
                 "SELECT uuid, type, client_data, server_data, secret, created FROM {}passwords_challenge
@@ -943,7 +937,7 @@ impl Reader<'_> {
     }
 
     /// The user's keychains that are not flagged deleted.
-    pub fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
+    pub(crate) fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
         let rows = self.db.all(
             &format!(
                 "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
@@ -967,12 +961,12 @@ impl Reader<'_> {
 
     /// What the user holds that the app's reset would flag or remove: rows not flagged
     /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
-    pub fn counts(&self, user: &str) -> Result<Counts> {
+    pub(crate) fn counts(&self, user: &str) -> Result<Counts> {
         counts_in(self.db, self.prefix, user, true)
     }
 
     /// Insert a challenge row (its fields already encrypted), not deleted.
-    pub fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+    pub(crate) fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
         self.db.execute(
             &format!(
                 "INSERT INTO {}passwords_challenge
@@ -994,7 +988,7 @@ impl Reader<'_> {
     }
 
     /// Flag a challenge deleted, with its fields as given (the app saves it again).
-    pub fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+    pub(crate) fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
         self.db.execute(
             &format!(
                 "UPDATE {}passwords_challenge SET deleted = TRUE, updated = $3, secret = $4,
@@ -1015,7 +1009,7 @@ impl Reader<'_> {
     }
 
     /// Write a keychain's data: update the row `uuid`, or insert it with `scope`.
-    pub fn save_keychain(
+    pub(crate) fn save_keychain(
         &self,
         user: &str,
         row: &KeychainRow,
@@ -1066,7 +1060,7 @@ impl Reader<'_> {
     /// reset started with (the transaction keeps other writers out, or fails).
     ///
     /// It returns the rows each statement changed, counted by the statements themselves.
-    pub fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
+    pub(crate) fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
         if self.db.engine() == Engine::Postgres {
             // Every statement below joins one user's rows with one user's rows: hash joins
             // are right at any size. With statistics from before the user grew (a table
@@ -1096,7 +1090,7 @@ impl Reader<'_> {
 
     /// What `reset_user` would change now, counted with the same filters (the two share
     /// statements as one, since the second leaves what the first flagged).
-    pub fn reset_counts(&self, user: &str) -> Result<Counts> {
+    pub(crate) fn reset_counts(&self, user: &str) -> Result<Counts> {
         let mut counts = Counts {
             tokens: self.tokens(user)?,
             ..Counts::default()

@@ -232,7 +232,7 @@ fn mysql_tls(config: &Config) -> Result<Tls> {
 
 /// The SQLite file of the installation at `installation`, as its configuration names it
 /// (`None` on a database server).
-pub fn sqlite_file(installation: &Path) -> Result<Option<PathBuf>> {
+pub(crate) fn sqlite_file(installation: &Path) -> Result<Option<PathBuf>> {
     let config = config::read(installation)?;
     if engine(&config)? != Engine::Sqlite {
         return Ok(None);

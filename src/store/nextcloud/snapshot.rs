@@ -19,7 +19,7 @@ use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
 use crate::store::{Counts, Step, connect, plain_path};
 
 /// "PWNC": a pwaccount snapshot of a Nextcloud user.
-pub const APPLICATION_ID: i32 = 0x5057_4E43;
+pub(crate) const APPLICATION_ID: i32 = 0x5057_4E43;
 const FORMAT_VERSION: i64 = 1;
 
 /// The snapshot's tables: the app's, then the preferences.
@@ -47,10 +47,9 @@ fn belongs(table: &str) -> &'static str {
 
 /// What a snapshot holds.
 #[derive(Debug)]
-pub struct Info {
+pub(crate) struct Info {
     pub user: String,
     pub created: i64,
-    pub rows: u64,
     /// What the snapshot holds, counted as `status` counts (rows not flagged deleted).
     pub counts: crate::store::Counts,
 }
@@ -98,7 +97,7 @@ impl super::Reader<'_> {
     /// reset's snapshot is what it is about to change). Values are stored as SQLite keeps
     /// them on every engine (the app's flags as 0/1), so the digest does not depend on
     /// the engine.
-    pub fn write_snapshot(
+    pub(crate) fn write_snapshot(
         &self,
         user: &str,
         dest: &Path,
@@ -176,7 +175,7 @@ impl NextcloudStore {
     /// transaction: every row of the user in the app's tables and the app's preferences
     /// is replaced. The snapshot is checked in a read transaction of its file that lasts
     /// until the restore has committed, so what is written is what was checked.
-    pub fn restore_rows(
+    pub(crate) fn restore_rows(
         &mut self,
         path: &Path,
         user: &str,
@@ -251,7 +250,7 @@ impl NextcloudStore {
 
     /// Check a snapshot file for a restore into this installation: one of another
     /// installation only with `other_installation`, and only when its keys open here.
-    pub fn inspect_snapshot(&self, path: &Path, other_installation: bool) -> Result<Info> {
+    pub(crate) fn inspect_snapshot(&self, path: &Path, other_installation: bool) -> Result<Info> {
         let path = plain_path(path)?;
         if !path.is_file() {
             return Err(Error::new(
@@ -335,7 +334,7 @@ fn quoted_names(engine: Engine, names: &[String]) -> String {
 /// Blank as the app leaves a user after its reset: no live items, keychains or shares.
 /// (Its reset leaves revisions no item reaches, the user's settings and, through its own
 /// request, a session: those do not count.)
-pub fn is_blank(counts: &crate::store::Counts) -> bool {
+pub(crate) fn is_blank(counts: &crate::store::Counts) -> bool {
     counts.passwords + counts.folders + counts.tags + counts.keychains + counts.shares == 0
 }
 
@@ -393,7 +392,7 @@ fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
     let user = meta("user")?.ok_or_else(|| not_usable("it names no user".into()))?;
     crate::store::validate_user_id(&user)
         .map_err(|e| not_usable(format!("the user id it names is not valid ({})", e.message)))?;
-    let (digest, rows) = scan(conn, schema, Some(&user))?;
+    let (digest, _rows) = scan(conn, schema, Some(&user))?;
     if meta("digest")?.as_deref() != Some(digest.as_str()) {
         return Err(not_usable(
             "its rows were changed after it was written (digest mismatch)".into(),
@@ -406,7 +405,6 @@ fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
     Ok(Info {
         user,
         created,
-        rows,
         counts,
     })
 }

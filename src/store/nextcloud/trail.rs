@@ -96,7 +96,7 @@ impl Reader<'_> {
     }
 
     /// Append `record` to the trail, timed now, in this (write) transaction.
-    pub fn append_audit(&self, record: &Record) -> Result<()> {
+    pub(crate) fn append_audit(&self, record: &Record) -> Result<()> {
         let mut row = record.row(crate::text::now()?);
         // A change on an app version this build was not verified with says so.
         if let Some(version) = self.accepted
@@ -128,7 +128,7 @@ impl Reader<'_> {
 
     /// Call `each` with the records `filter` selects, oldest first; `false` when the
     /// installation has no trail (pwaccount never changed anything there).
-    pub fn audit_entries(
+    pub(crate) fn audit_entries(
         &self,
         filter: &Filter,
         each: &mut dyn FnMut(Entry) -> Result<bool>,
