@@ -31,9 +31,36 @@ pub use store::{Access, AccountStore, Counts, RESET_TABLES};
 
 /// The challenge flow on the pwaccount file, for tests that set accounts up directly.
 pub mod challenge {
-    pub use crate::account::challenge::{
-        Current, NewChallenge, Proof, SseKeychain, open_keychains, prepare_set, set,
-    };
+    use crate::account::challenge as flow;
+    pub use crate::account::challenge::{Current, NewChallenge, OpenKeychain, Proof};
+    pub use crate::account::codec::pwaccount::SseKeychain;
+    use crate::error::Result;
+    use crate::store::AccountStore;
+
+    /// What `challenge set` checks before asking for passphrases; the current challenge.
+    pub fn prepare_set(store: &mut AccountStore, user: &str) -> Result<Option<Current>> {
+        flow::prepare_set(store, user)
+    }
+
+    /// `challenge set` from `current` (as `prepare_set` returned it).
+    pub fn set(
+        store: &mut AccountStore,
+        user: &str,
+        current: Option<&Current>,
+        new: NewChallenge,
+        old: Option<Proof>,
+    ) -> Result<()> {
+        flow::set(store, user, current, new, old)
+    }
+
+    /// Every keychain of the account, opened with the key `proof` unlocks.
+    pub fn open_keychains(
+        store: &mut AccountStore,
+        user: &str,
+        proof: &Proof,
+    ) -> Result<Vec<OpenKeychain>> {
+        flow::open_keychains(store, user, proof)
+    }
 }
 
 /// The passphrase derivation (PWDv1r1).

@@ -1,21 +1,22 @@
-//! The challenge flows: get, set (create or change) and verify.
+//! The challenge flows, once for every store: get, set (create or change) and verify.
 //!
-//! The server keeps, per challenge, the client's salts (`client_data`) and the account key
-//! `K` sealed under a key derived from the secret (`server_data` + `secret`). A secret is
-//! right exactly when it unseals `K`. Keychains are sealed under `K`; changing the
-//! challenge re-seals them under a new `K` in the same transaction.
+//! A challenge keeps the client's salts and guards a key that only the right secret
+//! unlocks; keychains are sealed under that key, and changing the challenge re-seals them
+//! under a new key in the same transaction. How each store encodes all this is its codec
+//! (`account::codec`); the rules (proof first, the challenge re-checked under the write
+//! lock, unchanged passphrases refused only after the old one was checked, keychains
+//! without a challenge refused) are here.
 
-use std::collections::BTreeMap;
+use zeroize::Zeroizing;
 
-use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, Zeroizing};
-
+use super::codec::{ChallengeStore, Codec};
 use super::features;
+use crate::crypto::SecretText;
 use crate::crypto::pwdv1::{self, Salts, Secret};
-use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
-use crate::crypto::{SecretText, random_bytes};
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore, CHALLENGE_ID_KEY, ChallengeRow, KeychainRow, Tx};
+use crate::store::audit::{Action, Record};
+use crate::store::rows::Rows;
+use crate::store::{ChallengeRow, KeychainRow};
 use crate::text::now;
 
 pub(crate) const FEATURE: &str = "client-side-encryption";
@@ -37,31 +38,10 @@ pub enum NewChallenge {
     Raw { secret: Secret, salts: Salts },
 }
 
-/// The current challenge, parsed.
+/// The current challenge, and its salts.
 pub struct Current {
     row: ChallengeRow,
     pub salts: Salts,
-}
-
-#[derive(Serialize, Deserialize)]
-struct ServerData {
-    salt: String,
-    nonce: String,
-}
-
-/// The plaintext of an SSEv2r1 keychain. Its keys are wiped when it is dropped.
-#[derive(Serialize, Deserialize)]
-pub struct SseKeychain {
-    pub keys: BTreeMap<String, String>,
-    pub current: String,
-}
-
-impl Drop for SseKeychain {
-    fn drop(&mut self) {
-        for key in self.keys.values_mut() {
-            key.zeroize();
-        }
-    }
 }
 
 /// A keychain as stored, opened with the account key.
@@ -100,54 +80,6 @@ pub(crate) fn same_passphrase_problem(new: &str, old: &str) -> Option<String> {
         .then(|| "the new passphrase is the same as the current one; choose another".to_owned())
 }
 
-fn damaged(what: &str) -> Error {
-    Error::new(
-        Id::ChallengeDamaged,
-        format!(
-            "the stored challenge is damaged ({what}); restore the account from a backup or reset it"
-        ),
-    )
-}
-
-fn parse_current(row: ChallengeRow) -> Result<Current> {
-    let parts: Vec<String> = serde_json::from_str(&row.client_data)
-        .map_err(|_| damaged("client data is not a JSON array"))?;
-    let salts =
-        Salts::from_hex(&parts, "the stored challenge").map_err(|_| damaged("bad salts"))?;
-    Ok(Current { row, salts })
-}
-
-/// The current challenge, if the account has one. An account whose `user/challenge/id`
-/// names a challenge that does not exist is damaged: refused, never taken as "no
-/// challenge" (which would let anyone set one without proof).
-pub(crate) fn current(conn: &Tx<'_>, user: &str) -> Result<Option<Current>> {
-    match store::current_challenge(conn, user)? {
-        Some(row) => parse_current(row).map(Some),
-        None => match dangling_pointer(conn, user)? {
-            Some(problem) => Err(Error::new(Id::ChallengeMissing, problem)),
-            None => Ok(None),
-        },
-    }
-}
-
-/// If `user/challenge/id` names a challenge that does not exist, what is wrong.
-pub(crate) fn dangling_pointer(conn: &Tx<'_>, user: &str) -> Result<Option<String>> {
-    if store::current_challenge(conn, user)?.is_some() {
-        return Ok(None);
-    }
-    Ok(store::user_config(conn, user, CHALLENGE_ID_KEY)?.map(|id| missing_challenge(user, &id)))
-}
-
-/// What is wrong with an account whose `user/challenge/id` names challenge `id`, which
-/// does not exist (in either kind of store).
-pub(crate) fn missing_challenge(user: &str, id: &str) -> String {
-    format!(
-        "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, which \
-         does not exist; reset the account (or restore it from a backup) to repair it",
-        crate::text::escape_controls(id)
-    )
-}
-
 pub(crate) fn no_challenge(user: &str) -> Error {
     Error::new(
         Id::ChallengeNotFound,
@@ -156,22 +88,28 @@ pub(crate) fn no_challenge(user: &str) -> Error {
 }
 
 /// `challenge get`: the salts of the current challenge, as lowercase hex.
-pub(crate) fn get(store: &mut AccountStore, user: &str) -> Result<[String; 3]> {
-    let tx = store.read()?;
-    let current = current(&tx, user)?.ok_or_else(|| no_challenge(user))?;
-    Ok(current.salts.to_hex())
+pub(crate) fn get<S: ChallengeStore>(store: &mut S, user: &str) -> Result<[String; 3]> {
+    let tx = store.reading()?;
+    let row = tx
+        .current_challenge(user)?
+        .ok_or_else(|| no_challenge(user))?;
+    Ok(S::codec(&tx, user, false)?.salts(&row)?.to_hex())
 }
 
 /// Everything `challenge set` must know before it asks for passphrases: refuses when the
 /// feature is disabled, and returns the current challenge (if any).
-pub fn prepare_set(store: &mut AccountStore, user: &str) -> Result<Option<Current>> {
-    let tx = store.read()?;
+pub(crate) fn prepare_set<S: ChallengeStore>(store: &mut S, user: &str) -> Result<Option<Current>> {
+    let tx = store.reading()?;
     ensure_feature(&tx)?;
-    current(&tx, user)
+    let Some(row) = tx.current_challenge(user)? else {
+        return Ok(None);
+    };
+    let salts = S::codec(&tx, user, false)?.salts(&row)?;
+    Ok(Some(Current { row, salts }))
 }
 
-fn ensure_feature(conn: &Tx<'_>) -> Result<()> {
-    if features::is_enabled(conn, FEATURE)? {
+fn ensure_feature(rows: &impl Rows) -> Result<()> {
+    if features::is_enabled(rows, FEATURE)? {
         return Ok(());
     }
     Err(Error::new(
@@ -197,23 +135,6 @@ fn derive_all(jobs: &[(&str, &Salts)]) -> Result<Vec<Secret>> {
             })
             .collect()
     })
-}
-
-fn unseal_account_key(
-    user: &str,
-    row: &ChallengeRow,
-    secret: &Secret,
-) -> Result<Option<AccountKey>> {
-    let server: ServerData = serde_json::from_str(&row.server_data)
-        .map_err(|_| damaged("server data is not readable"))?;
-    let sealed = Sealed {
-        salt: server.salt,
-        nonce: server.nonce,
-        ciphertext: row.sealed_key.clone(),
-    };
-    let aad = seal::bound_to(user, &row.uuid);
-    Ok(seal::open(secret.bytes(), KEY_WRAP_INFO, &aad, &sealed)
-        .and_then(|bytes| AccountKey::from_bytes(&bytes)))
 }
 
 /// The account has a challenge, and changing it needs proof of the current one.
@@ -316,11 +237,12 @@ pub(crate) fn secrets(
 }
 
 /// `challenge set`. Argon2 runs first, without any lock; then one write transaction
-/// re-checks that the challenge is still the one the old secret was derived for, opens
-/// every keychain with the old key, adds a new server-side key, re-seals everything under
-/// a new key and swaps the challenge. Any failure rolls all of it back.
-pub fn set(
-    store: &mut AccountStore,
+/// re-checks that the challenge is still the one the old secret was derived for, unlocks
+/// the old key with it, opens every keychain the change carries with the old key, adds a
+/// new server-side key, seals everything under the new key and swaps the challenge. Any
+/// failure rolls all of it back.
+pub(crate) fn set<S: ChallengeStore>(
+    store: &mut S,
     user: &str,
     current: Option<&Current>,
     new: NewChallenge,
@@ -328,218 +250,150 @@ pub fn set(
 ) -> Result<()> {
     let old_passphrase = matches!(old, Some(Proof::Passphrase(_)));
     let derived = secrets(user, new, old, current.map(|c| &c.salts))?;
-    let (new_salts, new_secret, old_secret) =
-        (&derived.salts, &derived.secret, &derived.old_secret);
-
     let now = now()?;
-    let tx = store.write()?;
+    let tx = store.writing()?;
     ensure_feature(&tx)?;
-    let stored = self::current(&tx, user)?;
-    if stored.as_ref().map(|c| &c.row.uuid) != current.map(|c| &c.row.uuid) {
+    let stored = tx.current_challenge(user)?;
+    if stored.as_ref().map(|r| &r.uuid) != current.map(|c| &c.row.uuid) {
         return Err(Error::new(
             Id::ChallengeChanged,
             "another program changed the account's challenge while the passphrase was being \
              checked; run the command again",
         ));
     }
-    let old_key = match (current, old_secret) {
-        (Some(c), Some(secret)) => {
-            Some(unseal_account_key(user, &c.row, secret)?.ok_or_else(|| wrong(old_passphrase))?)
-        }
+    let codec = S::codec(&tx, user, true)?;
+    let old_key = match (&stored, &derived.old_secret) {
+        (Some(row), Some(secret)) => Some(
+            codec
+                .unlock(row, secret)?
+                .ok_or_else(|| wrong(old_passphrase))?,
+        ),
         _ => None,
     };
     derived.refuse_unchanged()?;
+    let carried = open_carried(&tx, &codec, user, old_key.as_ref())?;
+    let (row, new_key) = codec.new_challenge(&derived.secret, &derived.salts, now)?;
+    reseal(&tx, &codec, user, carried, &new_key, now)?;
+    let retired = stored.map(|old| codec.retire(old)).transpose()?;
+    tx.install_challenge(user, &row, retired.as_ref(), now)?;
+    tx.commit_change(&set_record(user, current.is_some(), pwdv1::TYPE))
+}
 
-    let new_key = AccountKey::generate()?;
-    let challenge_id = uuid::Uuid::new_v4().to_string();
-    let wrapped = seal::seal(
-        new_secret.bytes(),
-        KEY_WRAP_INFO,
-        &seal::bound_to(user, &challenge_id),
-        new_key.bytes(),
-    )?;
-    let server_data = serde_json::to_string(&ServerData {
-        salt: wrapped.salt,
-        nonce: wrapped.nonce,
-    })
-    .map_err(|e| Error::internal(format!("encoding server data: {e}")))?;
-    let client_data = serde_json::to_string(&new_salts.to_hex())
-        .map_err(|e| Error::internal(format!("encoding client data: {e}")))?;
+/// The keychains a change carries, opened with the old key. Without an old key (a first
+/// challenge) there must be none: nothing could open them.
+fn open_carried<C: Codec>(
+    rows: &impl Rows,
+    codec: &C,
+    user: &str,
+    old_key: Option<&C::Key>,
+) -> Result<Vec<(KeychainRow, Zeroizing<Vec<u8>>)>> {
+    let chains: Vec<KeychainRow> = rows
+        .keychains(user)?
+        .into_iter()
+        .filter(|row| codec.carries(&row.kind))
+        .collect();
+    let Some(old_key) = old_key else {
+        if chains.is_empty() {
+            return Ok(Vec::new());
+        }
+        return Err(Error::new(
+            Id::OrphanKeychains,
+            format!(
+                "account '{user}' has keychains but no challenge, so they cannot be opened; \
+                 reset the account (or restore it from a backup) before setting a challenge"
+            ),
+        ));
+    };
+    chains
+        .into_iter()
+        .map(|row| {
+            let plain = codec.open_keychain(old_key, &row, true)?;
+            Ok((row, plain))
+        })
+        .collect()
+}
 
-    rekey_keychains(&tx, user, old_key.as_ref(), &new_key, now)?;
-
-    store::ensure_account(&tx, user, now)?;
-    store::insert_challenge(
-        &tx,
-        user,
-        &ChallengeRow {
-            uuid: challenge_id.clone(),
-            kind: pwdv1::TYPE.to_owned(),
-            client_data,
-            server_data,
-            sealed_key: wrapped.ciphertext,
-            created: now,
-        },
-    )?;
-    store::set_user_config(&tx, user, CHALLENGE_ID_KEY, &challenge_id)?;
-    if let Some(c) = current {
-        store::delete_challenge(&tx, user, &c.row.uuid)?;
+/// Seal every carried keychain under `new_key`, with a new current key in the SSEv2r1
+/// keychain (made if the account has none).
+fn reseal<C: Codec>(
+    rows: &impl Rows,
+    codec: &C,
+    user: &str,
+    carried: Vec<(KeychainRow, Zeroizing<Vec<u8>>)>,
+    new_key: &C::Key,
+    now: i64,
+) -> Result<()> {
+    let mut have_sse = false;
+    for (mut row, mut plain) in carried {
+        if row.kind == SSE_KEYCHAIN {
+            have_sse = true;
+            plain = codec.add_server_key(Some(&plain))?;
+        }
+        row.data = codec.seal_keychain(new_key, &row.kind, &plain)?;
+        rows.save_keychain(user, &row, now)?;
     }
-    store::set_setting(&tx, user, "encryption.cse", "1")?;
-    store::set_setting(&tx, user, "encryption.sse", SSE_KEYCHAIN)?;
-    store::commit_change(tx, &set_record(user, current.is_some(), pwdv1::TYPE))
+    if !have_sse {
+        let plain = codec.add_server_key(None)?;
+        let row = KeychainRow {
+            uuid: uuid::Uuid::new_v4().to_string(),
+            kind: SSE_KEYCHAIN.to_owned(),
+            scope: "server".to_owned(),
+            data: codec.seal_keychain(new_key, SSE_KEYCHAIN, &plain)?,
+        };
+        rows.save_keychain(user, &row, now)?;
+    }
+    Ok(())
 }
 
 /// The audit record of a challenge of type `kind` set for `user`: `changed` when it
 /// replaced one, else `created`.
-pub(crate) fn set_record(user: &str, replaced: bool, kind: &str) -> store::audit::Record {
-    store::audit::Record::account(
+fn set_record(user: &str, replaced: bool, kind: &str) -> Record {
+    Record::account(
         user,
-        store::audit::Action::ChallengeSet,
+        Action::ChallengeSet,
         if replaced { "changed" } else { "created" },
         serde_json::json!({ "type": kind }),
     )
 }
 
-fn keychain_key() -> Result<(String, Zeroizing<String>)> {
-    let mut key = Zeroizing::new([0u8; 32]);
-    random_bytes(&mut key[..])?;
-    Ok((
-        uuid::Uuid::new_v4().to_string(),
-        Zeroizing::new(hex::encode(*key)),
-    ))
-}
-
-fn seal_keychain(key: &AccountKey, user: &str, kind: &str, plaintext: &[u8]) -> Result<String> {
-    let sealed = seal::seal(
-        key.bytes(),
-        KEYCHAIN_INFO,
-        &seal::bound_to(user, kind),
-        plaintext,
-    )?;
-    serde_json::to_string(&sealed).map_err(|e| Error::internal(format!("encoding keychain: {e}")))
-}
-
-fn open_keychain(key: &AccountKey, user: &str, row: &KeychainRow) -> Result<Zeroizing<Vec<u8>>> {
-    let damaged = || {
-        Error::new(
-            Id::KeychainDamaged,
-            format!(
-                "the {} keychain {} cannot be opened with the account key; nothing was changed",
-                row.kind, row.uuid
-            ),
-        )
-    };
-    let sealed: Sealed = serde_json::from_str(&row.data).map_err(|_| damaged())?;
-    seal::open(
-        key.bytes(),
-        KEYCHAIN_INFO,
-        &seal::bound_to(user, &row.kind),
-        &sealed,
-    )
-    .ok_or_else(damaged)
-}
-
-/// Re-seal every keychain under `new_key`, adding a fresh server-side key to the SSEv2r1
-/// keychain (created if missing). Without an old key (a first challenge) there must be no
-/// keychains yet: nothing could open them.
-fn rekey_keychains(
-    conn: &Tx<'_>,
-    user: &str,
-    old_key: Option<&AccountKey>,
-    new_key: &AccountKey,
-    now: i64,
-) -> Result<()> {
-    let rows = store::keychains(conn, user)?;
-    let (key_id, key_hex) = keychain_key()?;
-    let mut have_sse = false;
-    for row in &rows {
-        let Some(old_key) = old_key else {
-            return Err(Error::new(
-                Id::OrphanKeychains,
-                format!(
-                    "account '{user}' has keychains but no challenge, so they cannot be opened; \
-                     reset the account (or restore it from a backup) before setting a challenge"
-                ),
-            ));
-        };
-        let mut plaintext = open_keychain(old_key, user, row)?;
-        if row.kind == SSE_KEYCHAIN {
-            have_sse = true;
-            let mut chain: SseKeychain = serde_json::from_slice(&plaintext).map_err(|_| {
-                Error::new(
-                    Id::KeychainDamaged,
-                    format!("the {SSE_KEYCHAIN} keychain is not valid JSON"),
-                )
-            })?;
-            chain.keys.insert(key_id.clone(), key_hex.to_string());
-            chain.current = key_id.clone();
-            plaintext = Zeroizing::new(
-                serde_json::to_vec(&chain)
-                    .map_err(|e| Error::internal(format!("encoding keychain: {e}")))?,
-            );
-        }
-        let data = seal_keychain(new_key, user, &row.kind, &plaintext)?;
-        store::update_keychain_data(conn, user, &row.uuid, &data, now)?;
-    }
-    if !have_sse {
-        let chain = SseKeychain {
-            keys: BTreeMap::from([(key_id.clone(), key_hex.to_string())]),
-            current: key_id,
-        };
-        let plaintext = Zeroizing::new(
-            serde_json::to_vec(&chain)
-                .map_err(|e| Error::internal(format!("encoding keychain: {e}")))?,
-        );
-        let row = KeychainRow {
-            uuid: uuid::Uuid::new_v4().to_string(),
-            kind: SSE_KEYCHAIN.to_owned(),
-            scope: "server".to_owned(),
-            data: seal_keychain(new_key, user, SSE_KEYCHAIN, &plaintext)?,
-        };
-        store::insert_keychain(conn, user, &row, now)?;
-    }
-    Ok(())
-}
-
-/// Check `proof` against the current challenge; returns the account key it unseals.
-fn unlock(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<(AccountKey, String)> {
-    let current = {
-        let tx = store.read()?;
-        current(&tx, user)?.ok_or_else(|| no_challenge(user))?
-    };
-    let derived;
-    let secret = match proof {
-        Proof::Passphrase(p) => {
-            derived = pwdv1::derive(p.expose(), &current.salts)?;
-            &derived
-        }
-        Proof::Secret(s) => s,
-    };
-    let key = unseal_account_key(user, &current.row, secret)?
-        .ok_or_else(|| wrong(matches!(proof, Proof::Passphrase(_))))?;
-    Ok((key, current.row.uuid))
-}
-
 /// `challenge verify`: as opening a session does, unlock the account key with `proof` and
 /// open every keychain with it. Returns how many keychains opened; nothing is written.
-pub(crate) fn verify(store: &mut AccountStore, user: &str, proof: &Proof) -> Result<usize> {
+pub(crate) fn verify<S: ChallengeStore>(store: &mut S, user: &str, proof: &Proof) -> Result<usize> {
     Ok(open_keychains(store, user, proof)?.len())
 }
 
 /// Open every keychain of the account with the key `proof` unlocks; nothing is written.
-pub fn open_keychains(
-    store: &mut AccountStore,
+/// Everything is read in one read transaction; Argon2 runs after it.
+pub(crate) fn open_keychains<S: ChallengeStore>(
+    store: &mut S,
     user: &str,
     proof: &Proof,
 ) -> Result<Vec<OpenKeychain>> {
-    let (key, _) = unlock(store, user, proof)?;
-    let tx = store.read()?;
-    store::keychains(&tx, user)?
+    let (row, codec, chains) = {
+        let tx = store.reading()?;
+        let row = tx
+            .current_challenge(user)?
+            .ok_or_else(|| no_challenge(user))?;
+        let codec = S::codec(&tx, user, false)?;
+        let chains = tx.keychains(user)?;
+        (row, codec, chains)
+    };
+    let derived;
+    let secret = match proof {
+        Proof::Passphrase(p) => {
+            derived = pwdv1::derive(p.expose(), &codec.salts(&row)?)?;
+            &derived
+        }
+        Proof::Secret(s) => s,
+    };
+    let key = codec
+        .unlock(&row, secret)?
+        .ok_or_else(|| wrong(matches!(proof, Proof::Passphrase(_))))?;
+    chains
         .into_iter()
         .map(|row| {
             Ok(OpenKeychain {
-                plaintext: open_keychain(&key, user, &row)?,
+                plaintext: codec.open_keychain(&key, &row, false)?,
                 uuid: row.uuid,
                 kind: row.kind,
             })

@@ -2,7 +2,8 @@
 //! A feature without a setting is enabled.
 
 use crate::error::{Error, Id, Result};
-use crate::store::{self, AccountStore, Tx};
+use crate::store::rows::Rows;
+use crate::store::{self, AccountStore};
 
 fn key(name: &str) -> String {
     format!("feature.{name}")
@@ -10,9 +11,9 @@ fn key(name: &str) -> String {
 
 /// Whether the feature is on. The setting may have been written by another program:
 /// anything but `1` or `0` is refused rather than guessed at.
-pub(crate) fn is_enabled(conn: &Tx<'_>, name: &str) -> Result<bool> {
+pub(crate) fn is_enabled(rows: &impl Rows, name: &str) -> Result<bool> {
     let key = key(name);
-    match store::server_setting(conn, &key)?.as_deref() {
+    match rows.setting(&key)?.as_deref() {
         None | Some("1") => Ok(true),
         Some("0") => Ok(false),
         Some(other) => Err(Error::new(

@@ -5,6 +5,7 @@
 pub(crate) mod backup;
 pub(crate) mod challenge;
 pub(crate) mod check;
+pub(crate) mod codec;
 pub(crate) mod features;
 pub(crate) mod nextcloud;
 pub(crate) mod reset;

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Id, Result};
+use crate::store::rows::Rows;
 use crate::store::{self, AccountStore, Counts};
 
 #[derive(Debug, Serialize)]
@@ -49,10 +50,7 @@ pub(crate) fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
     let database = store.path().display().to_string();
     let tx = store.read()?;
     let counts = store::counts(&tx, user)?;
-    let challenge = store::current_challenge(&tx, user)?.map(|c| ChallengeInfo {
-        kind: c.kind,
-        created: c.created,
-    });
+    let (challenge, problems) = challenge_of(&tx, user)?;
     let encryption = Encryption {
         cse: store::setting(&tx, user, "encryption.cse")?.as_deref() == Some("1"),
         sse: store::setting(&tx, user, "encryption.sse")?.filter(|s| !s.is_empty()),
@@ -61,9 +59,6 @@ pub(crate) fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
     let reset_pending = store::reset_code(&tx, user)?
         .filter(|r| r.expires > now)
         .map(|r| PendingReset { expires: r.expires });
-    let problems = super::challenge::dangling_pointer(&tx, user)?
-        .into_iter()
-        .collect();
     Ok(Status {
         problems,
         would_delete: None,
@@ -75,4 +70,23 @@ pub(crate) fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
         encryption,
         reset_pending,
     })
+}
+
+/// The current challenge as `status` shows it, and what is wrong with it: an account whose
+/// challenge pointer names no challenge is shown without one, the problem listed.
+pub(crate) fn challenge_of(
+    rows: &impl Rows,
+    user: &str,
+) -> Result<(Option<ChallengeInfo>, Vec<String>)> {
+    match rows.current_challenge(user) {
+        Ok(row) => Ok((
+            row.map(|r| ChallengeInfo {
+                kind: r.kind,
+                created: r.created,
+            }),
+            Vec::new(),
+        )),
+        Err(e) if e.id == Id::ChallengeMissing => Ok((None, vec![e.message])),
+        Err(e) => Err(e),
+    }
 }

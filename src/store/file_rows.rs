@@ -3,8 +3,11 @@
 use std::path::Path;
 
 use super::audit::Record;
+use super::rows::missing_challenge;
 use super::rows::{Rows, Transactions};
-use super::{AccountStore, Counts, Step, Tx, snapshot};
+use super::{
+    AccountStore, CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step, Tx, snapshot,
+};
 use crate::error::Result;
 
 impl Transactions for AccountStore {
@@ -57,6 +60,46 @@ impl Rows for Tx<'_> {
         let counts = super::counts(self, user)?;
         super::delete_account_data(self, user)?;
         Ok(counts)
+    }
+
+    fn current_challenge(&self, user: &str) -> Result<Option<ChallengeRow>> {
+        match super::current_challenge(self, user)? {
+            Some(row) => Ok(Some(row)),
+            None => match super::user_config(self, user, CHALLENGE_ID_KEY)? {
+                Some(id) => Err(missing_challenge(user, &id)),
+                None => Ok(None),
+            },
+        }
+    }
+
+    fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
+        super::keychains(self, user)
+    }
+
+    fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
+        if !super::update_keychain_data(self, user, &row.uuid, &row.data, now)? {
+            super::insert_keychain(self, user, row, now)?;
+        }
+        Ok(())
+    }
+
+    /// The old challenge is deleted; the account row is made if missing, and the user's
+    /// encryption settings say client-side encryption with an SSEv2r1 keychain.
+    fn install_challenge(
+        &self,
+        user: &str,
+        new: &ChallengeRow,
+        old: Option<&ChallengeRow>,
+        now: i64,
+    ) -> Result<()> {
+        super::ensure_account(self, user, now)?;
+        super::insert_challenge(self, user, new)?;
+        super::set_user_config(self, user, CHALLENGE_ID_KEY, &new.uuid)?;
+        if let Some(old) = old {
+            super::delete_challenge(self, user, &old.uuid)?;
+        }
+        super::set_setting(self, user, "encryption.cse", "1")?;
+        super::set_setting(self, user, "encryption.sse", "SSEv2r1")
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {

@@ -306,12 +306,12 @@ pub(crate) fn update_keychain_data(
     uuid: &str,
     data: &str,
     now: i64,
-) -> Result<()> {
-    conn.execute(
+) -> Result<bool> {
+    let changed = conn.execute(
         "UPDATE keychains SET data = ?3, updated = ?4 WHERE user_id = ?1 AND uuid = ?2",
         params![user, uuid, data, now],
     )?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 // --- reset codes ----------------------------------------------------------------------

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use super::Counts;
 use super::audit::Record;
-use crate::error::Result;
+use super::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow};
+use crate::error::{Error, Id, Result};
 
 /// A store a flow opens its transactions on.
 pub(crate) trait Transactions {
@@ -35,8 +35,40 @@ pub(crate) trait Rows {
     /// Delete what a reset deletes for `user`, with the pending code; returns what was
     /// deleted.
     fn delete_account(&self, user: &str, now: i64) -> Result<Counts>;
+    /// The current challenge of `user`, as stored. An account whose `user/challenge/id`
+    /// names a challenge that does not exist is damaged (`challenge_missing`), never taken
+    /// as "no challenge" (which would let anyone set one without proof).
+    fn current_challenge(&self, user: &str) -> Result<Option<ChallengeRow>>;
+    /// The keychains of `user` (not flagged deleted), as stored.
+    fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>>;
+    /// Write a keychain: the row with its uuid gets the new data, or is inserted.
+    fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()>;
+    /// Make `new` the current challenge of `user`; `old`, the one it replaces, is retired
+    /// as the store retires challenges (with the fields given).
+    fn install_challenge(
+        &self,
+        user: &str,
+        new: &ChallengeRow,
+        old: Option<&ChallengeRow>,
+        now: i64,
+    ) -> Result<()>;
     /// Append `record` to the audit trail and commit the change, in one go.
     fn commit_change(self, record: &Record) -> Result<()>
     where
         Self: Sized;
+}
+
+/// The refusal for an account whose `user/challenge/id` names challenge `id`, which does
+/// not exist (in either kind of store).
+pub(crate) fn missing_challenge(user: &str, id: &str) -> Error {
+    Error::new(Id::ChallengeMissing, missing_challenge_text(user, id))
+}
+
+/// What is wrong with such an account, for `status` and `check`.
+pub(crate) fn missing_challenge_text(user: &str, id: &str) -> String {
+    format!(
+        "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, which \
+         does not exist; reset the account (or restore it from a backup) to repair it",
+        crate::text::escape_controls(id)
+    )
 }

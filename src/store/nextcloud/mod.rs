@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use rusqlite::OpenFlags;
 
-use super::{Access, ChallengeRow, Counts, connect};
+use super::{Access, ChallengeRow, Counts, KeychainRow, connect};
 use crate::error::{Error, Id, Result};
 use config::Config;
 use db::{Conn, Engine, Value};
@@ -600,13 +600,6 @@ fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
     })
 }
 
-/// A keychain row, its data still encrypted.
-pub(crate) struct KeychainRow {
-    pub uuid: String,
-    pub kind: String,
-    pub data: String,
-}
-
 /// A transaction on the Nextcloud database (reading, or the command's one write), with
 /// what its queries need. It rolls back when dropped uncommitted.
 pub(crate) struct Reader<'a> {
@@ -940,7 +933,7 @@ impl Reader<'_> {
     pub(crate) fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
         let rows = self.db.all(
             &format!(
-                "SELECT uuid, type, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
+                "SELECT uuid, type, scope, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
                 self.prefix
             ),
             &[user.into()],
@@ -953,6 +946,7 @@ impl Reader<'_> {
                 KeychainRow {
                     uuid: next_text(),
                     kind: next_text(),
+                    scope: next_text(),
                     data: next_text(),
                 }
             })
@@ -1008,14 +1002,8 @@ impl Reader<'_> {
         Ok(())
     }
 
-    /// Write a keychain's data: update the row `uuid`, or insert it with `scope`.
-    pub(crate) fn save_keychain(
-        &self,
-        user: &str,
-        row: &KeychainRow,
-        scope: &str,
-        now: i64,
-    ) -> Result<()> {
+    /// Write a keychain's data: update the row `uuid`, or insert it.
+    pub(crate) fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
         let updated = self.db.execute(
             &format!(
                 "UPDATE {}passwords_keychain SET data = $3, updated = $4 WHERE user_id = $1 AND uuid = $2",
@@ -1034,7 +1022,7 @@ impl Reader<'_> {
                     user.into(),
                     (&row.uuid).into(),
                     (&row.kind).into(),
-                    scope.into(),
+                    (&row.scope).into(),
                     (&row.data).into(),
                     now.into(),
                 ],

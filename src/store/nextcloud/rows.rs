@@ -5,8 +5,8 @@ use std::path::Path;
 use super::{NextcloudStore, Reader};
 use crate::error::Result;
 use crate::store::audit::Record;
-use crate::store::rows::{Rows, Transactions};
-use crate::store::{Counts, Step, snapshot};
+use crate::store::rows::{Rows, Transactions, missing_challenge};
+use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step, snapshot};
 
 /// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
 /// of its own (appid `pwaccount`, which the app never reads), `<code hash>|<expiry>`.
@@ -57,6 +57,42 @@ impl Rows for Reader<'_> {
         let deleted = self.reset_user(user, now)?;
         self.set_own_value(user, RESET_KEY, None)?;
         Ok(deleted)
+    }
+
+    /// The challenge the app's `user/challenge/id` preference names (not flagged deleted).
+    fn current_challenge(&self, user: &str) -> Result<Option<ChallengeRow>> {
+        let Some(id) = self.user_value(user, CHALLENGE_ID_KEY)? else {
+            return Ok(None);
+        };
+        match self.challenge(user, &id)? {
+            Some(row) => Ok(Some(row)),
+            None => Err(missing_challenge(user, &id)),
+        }
+    }
+
+    fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
+        Reader::keychains(self, user)
+    }
+
+    fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
+        Reader::save_keychain(self, user, row, now)
+    }
+
+    /// As `UserChallengeService::setChallenge`: the new challenge is saved and named in
+    /// the preference; the old one is flagged deleted and saved again.
+    fn install_challenge(
+        &self,
+        user: &str,
+        new: &ChallengeRow,
+        old: Option<&ChallengeRow>,
+        now: i64,
+    ) -> Result<()> {
+        self.insert_challenge(user, new, now)?;
+        self.set_user_value(user, CHALLENGE_ID_KEY, &new.uuid)?;
+        if let Some(old) = old {
+            self.retire_challenge(user, old, now)?;
+        }
+        Ok(())
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {
