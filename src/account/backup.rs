@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Id, Result};
 use crate::store::audit::{Action, Record};
 use crate::store::snapshot::{self, SnapshotInfo};
-use crate::store::{self, AccountStore, Counts, Step};
+use crate::store::{self, AccountStore, Counts};
 use crate::text::now;
 
 /// Where a snapshot goes by default: `backups/` beside the database file, named with the
@@ -25,32 +25,6 @@ pub(crate) fn default_path(store: &AccountStore, user: &str, suffix: &str) -> Re
         n += 1;
     }
     Ok(path)
-}
-
-/// Write a snapshot of `user` to `dest` (or the default path).
-pub(crate) fn backup(
-    store: &AccountStore,
-    user: &str,
-    dest: Option<&Path>,
-    overwrite: bool,
-    progress: &dyn Fn(&str),
-) -> Result<(PathBuf, Counts)> {
-    let (dest, default) = match dest {
-        Some(p) => (p.to_path_buf(), false),
-        None => (default_path(store, user, "")?, true),
-    };
-    snapshot::prepare_folder(&dest, store.path(), overwrite, default)?;
-    let counts = snapshot::write(
-        store.path(),
-        user,
-        &dest,
-        overwrite,
-        store.busy_timeout(),
-        now()?,
-        Step::TheChange,
-        progress,
-    )?;
-    Ok((dest, counts))
 }
 
 /// A consistent copy of the whole database.

@@ -8,15 +8,20 @@ pub(crate) mod check;
 pub(crate) mod codec;
 pub(crate) mod features;
 pub(crate) mod nextcloud;
+pub(crate) mod pwaccount;
 pub(crate) mod reset;
 pub(crate) mod status;
 
 use std::path::{Path, PathBuf};
 
+use codec::ChallengeStore;
+
 use crate::error::Result;
+use crate::store::Counts;
 use crate::store::audit;
+use crate::store::nextcloud::NextcloudDatabase;
+use crate::store::rows::Rows;
 use crate::store::snapshot::SnapshotInfo;
-use crate::store::{AccountStore, Counts};
 
 /// The flows every kind of account store serves (the pwaccount file, a Nextcloud
 /// installation). Each store answers them by its own rules; commands do not ask which
@@ -124,56 +129,62 @@ pub(crate) struct Job<'a> {
     pub progress: &'a dyn Fn(&str),
 }
 
-impl Accounts for AccountStore {
-    fn audit_entries(
+/// What differs between the stores beyond their rows and codec: which users they serve,
+/// how they name themselves, and how they write and put back snapshots (each in its own
+/// format). The pwaccount file's is `pwaccount.rs`, Nextcloud's `nextcloud.rs`.
+pub(crate) trait Store: ChallengeStore {
+    /// Refuse a user this store does not serve (Nextcloud: one it does not have).
+    fn check_user(&self, user: &str) -> Result<()>;
+    /// The database, for `status`, and (on Nextcloud) what was opened.
+    fn describe(&self) -> (String, Option<NextcloudDatabase>);
+    /// Where a snapshot of `user` goes when no path is given (`suffix` marks a reset's): a
+    /// name not taken yet; the folder is made when the snapshot is written.
+    fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf>;
+    /// Write a snapshot of `user` to `dest` (`default`: the default place, whose folder
+    /// is made if missing).
+    fn write_snapshot(
         &mut self,
-        filter: &audit::Filter,
-        each: &mut dyn FnMut(audit::Entry) -> Result<bool>,
-    ) -> Result<bool> {
-        let tx = self.read()?;
-        crate::store::audit_entries(&tx, filter, each)
-    }
+        user: &str,
+        dest: &Path,
+        default: bool,
+        job: Job<'_>,
+    ) -> Result<Counts>;
+    /// See `Accounts::check_restore`.
+    fn check_snapshot(
+        &mut self,
+        path: &Path,
+        target: Option<&str>,
+        replace: bool,
+        other_installation: bool,
+    ) -> Result<(SnapshotInfo, Counts)>;
+    /// See `Accounts::restore`.
+    fn put_back(
+        &mut self,
+        info: &SnapshotInfo,
+        path: &Path,
+        job: Job<'_>,
+    ) -> Result<Option<String>>;
+}
 
-    fn integrity(&mut self) -> Result<Vec<String>> {
-        let tx = self.read()?;
-        crate::store::integrity(&tx)
-    }
-
-    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
-        let now = crate::text::now()?;
-        let tx = self.read()?;
-        let mut found = crate::store::dangling_references(&tx, user)?;
-        if let Some(code) = crate::store::reset_code(&tx, user)?
-            && code.expires <= now
-        {
-            found.push(check::expired_code(code.expires));
-        }
-        Ok(found)
-    }
-
-    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
-        let tx = self.read()?;
-        crate::store::account_ids(&tx, after, limit)
-    }
-
-    fn last_change(&mut self, user: &str) -> Result<Option<i64>> {
-        let tx = self.read()?;
-        crate::store::last_change(&tx, user)
-    }
-
+/// Every flow, once, for every store.
+impl<S: Store> Accounts for S {
     fn status(&mut self, user: &str) -> Result<status::Status> {
+        self.check_user(user)?;
         status::status(self, user)
     }
 
     fn challenge_salts(&mut self, user: &str) -> Result<[String; 3]> {
+        self.check_user(user)?;
         challenge::get(self, user)
     }
 
     fn verify(&mut self, user: &str, proof: &challenge::Proof) -> Result<usize> {
+        self.check_user(user)?;
         challenge::verify(self, user, proof)
     }
 
     fn has_challenge(&mut self, user: &str) -> Result<bool> {
+        self.check_user(user)?;
         Ok(challenge::prepare_set(self, user)?.is_some())
     }
 
@@ -183,21 +194,25 @@ impl Accounts for AccountStore {
         new: challenge::NewChallenge,
         old: Option<challenge::Proof>,
     ) -> Result<()> {
+        self.check_user(user)?;
         let current = challenge::prepare_set(self, user)?;
         challenge::set(self, user, current.as_ref(), new, old)
     }
 
     fn reset_preview(&mut self, user: &str) -> Result<Counts> {
+        self.check_user(user)?;
         reset::preview(self, user)
     }
 
     fn reset_issue(&mut self, user: &str) -> Result<reset::Issued> {
+        self.check_user(user)?;
         reset::issue(self, user)
     }
 
     fn reset(&mut self, user: &str, code: Option<&str>, backup: bool) -> Result<reset::Done> {
+        self.check_user(user)?;
         let dest = match backup {
-            true => Some(backup::default_path(self, user, "-before-reset")?),
+            true => Some(self.default_snapshot(user, "-before-reset")?),
             false => None,
         };
         reset::reset(self, user, code, dest)
@@ -209,18 +224,23 @@ impl Accounts for AccountStore {
         dest: Option<&Path>,
         job: Job<'_>,
     ) -> Result<(PathBuf, Counts)> {
-        backup::backup(self, user, dest, job.replace, job.progress)
+        self.check_user(user)?;
+        let (dest, default) = match dest {
+            Some(dest) => (dest.to_path_buf(), false),
+            None => (self.default_snapshot(user, "")?, true),
+        };
+        let counts = self.write_snapshot(user, &dest, default, job)?;
+        Ok((dest, counts))
     }
 
-    /// The pwaccount file has no installations: `other_installation` changes nothing.
     fn check_restore(
         &mut self,
         path: &Path,
         target: Option<&str>,
         replace: bool,
-        _other_installation: bool,
+        other_installation: bool,
     ) -> Result<(SnapshotInfo, Counts)> {
-        backup::check_restore(self, path, target, replace)
+        self.check_snapshot(path, target, replace, other_installation)
     }
 
     fn restore(
@@ -229,6 +249,38 @@ impl Accounts for AccountStore {
         path: &Path,
         job: Job<'_>,
     ) -> Result<Option<String>> {
-        backup::restore(self, info, path, job.replace, job.progress)
+        self.put_back(info, path, job)
+    }
+
+    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
+        self.reading()?.account_ids(after, limit)
+    }
+
+    fn last_change(&mut self, user: &str) -> Result<Option<i64>> {
+        self.reading()?.last_change(user)
+    }
+
+    fn integrity(&mut self) -> Result<Vec<String>> {
+        self.reading()?.integrity()
+    }
+
+    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
+        let now = crate::text::now()?;
+        let tx = self.reading()?;
+        let mut found = tx.dangling_references(user)?;
+        if let Some((_, expires)) = tx.pending_reset(user)?
+            && expires <= now
+        {
+            found.push(check::expired_code(expires));
+        }
+        Ok(found)
+    }
+
+    fn audit_entries(
+        &mut self,
+        filter: &audit::Filter,
+        each: &mut dyn FnMut(audit::Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        self.reading()?.audit_entries(filter, each)
     }
 }

@@ -1,172 +1,48 @@
-//! The account flows on a Nextcloud installation that are not yet shared with the
-//! pwaccount file: `status` and the `Accounts` entry points (each checks first that
-//! Nextcloud has the user). The challenge and reset flows are `account::challenge` and
-//! `account::reset`, over this store's rows and codec (`account::codec::nextcloud`).
+//! A Nextcloud installation as a store of the flows (`account::Store`): it serves only
+//! users Nextcloud has, names the database its configuration names, and keeps snapshots
+//! (in its own format, `store::nextcloud::snapshot`) in the installation's data folder.
 
-use super::challenge::{self, Proof};
-use super::status::{Encryption, Status};
+use std::path::{Path, PathBuf};
+
+use super::{Job, Store};
 use crate::error::{Error, Id, Result};
-use crate::store::nextcloud::NextcloudStore;
-use crate::store::rows::Rows;
+use crate::store::nextcloud::{NextcloudDatabase, NextcloudStore};
+use crate::store::snapshot::{self};
+use crate::store::{Counts, Step};
 
-/// The app's preference that names the user's current challenge.
-const CHALLENGE_ID_KEY: &str = "user/challenge/id";
-
-/// `status`: what the account holds in the app's tables.
-pub(crate) fn status(store: &mut NextcloudStore, user: &str) -> Result<Status> {
-    let database = store.location().to_owned();
-    let opened = store.database_info();
-    let now = crate::text::now()?;
-    let reader = store.read()?;
-    let counts = reader.counts(user)?;
-    let would_delete = reader.reset_counts(user)?;
-    let (challenge, problems) = super::status::challenge_of(&reader, user)?;
-    // The app's user settings encryption/cse (default: whether a challenge is set) and
-    // encryption/sse (the user's choice, default 0), shown as the app stores them.
-    let cse = match reader.user_value(user, "encryption/cse")? {
-        Some(v) => v == "1",
-        None => reader.user_value(user, CHALLENGE_ID_KEY)?.is_some(),
-    };
-    let sse = reader
-        .user_value(user, "encryption/sse")?
-        .unwrap_or_else(|| "0".into());
-    Ok(Status {
-        user: user.to_owned(),
-        database,
-        counts,
-        challenge,
-        encryption: Encryption {
-            cse,
-            sse: Some(format!("encryption/sse={sse}")),
-        },
-        reset_pending: reader
-            .pending_reset(user)?
-            .filter(|&(_, expires)| expires > now)
-            .map(|(_, expires)| super::status::PendingReset { expires }),
-        problems,
-        would_delete: Some(would_delete),
-        nextcloud: Some(opened),
-    })
-}
-
-impl super::Accounts for NextcloudStore {
-    fn status(&mut self, user: &str) -> Result<Status> {
-        self.require_user(user)?;
-        status(self, user)
+impl Store for NextcloudStore {
+    fn check_user(&self, user: &str) -> Result<()> {
+        self.require_user(user)
     }
 
-    fn challenge_salts(&mut self, user: &str) -> Result<[String; 3]> {
-        self.require_user(user)?;
-        challenge::get(self, user)
+    fn describe(&self) -> (String, Option<NextcloudDatabase>) {
+        (self.location().to_owned(), Some(self.database_info()))
     }
 
-    fn verify(&mut self, user: &str, proof: &Proof) -> Result<usize> {
-        self.require_user(user)?;
-        challenge::verify(self, user, proof)
+    /// In the installation's data folder, `appdata_<instanceid>/pwaccount/backups/`.
+    fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
+        free_name(&self.default_backups()?, user, suffix)
     }
 
-    fn has_challenge(&mut self, user: &str) -> Result<bool> {
-        self.require_user(user)?;
-        Ok(challenge::prepare_set(self, user)?.is_some())
-    }
-
-    fn set_challenge(
+    fn write_snapshot(
         &mut self,
         user: &str,
-        new: challenge::NewChallenge,
-        old: Option<Proof>,
-    ) -> Result<()> {
-        self.require_user(user)?;
-        let current = challenge::prepare_set(self, user)?;
-        challenge::set(self, user, current.as_ref(), new, old)
-    }
-
-    fn integrity(&mut self) -> Result<Vec<String>> {
-        self.read()?.integrity()
-    }
-
-    fn audit_entries(
-        &mut self,
-        filter: &crate::store::audit::Filter,
-        each: &mut dyn FnMut(crate::store::audit::Entry) -> Result<bool>,
-    ) -> Result<bool> {
-        self.read()?.audit_entries(filter, each)
-    }
-
-    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
-        let now = crate::text::now()?;
-        let reader = self.read()?;
-        let mut found = reader.dangling_references(user)?;
-        if let Some((_, expires)) = reader.pending_reset(user)?
-            && expires <= now
-        {
-            found.push(super::check::expired_code(expires));
+        dest: &Path,
+        default: bool,
+        job: Job<'_>,
+    ) -> Result<Counts> {
+        if default {
+            // The default folder is made 0700 (with its parents) before anything else.
+            snapshot::prepare_folder(dest, self.path(), false, true)?;
         }
-        Ok(found)
-    }
-
-    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
-        self.read()?.account_ids(after, limit)
-    }
-
-    fn last_change(&mut self, user: &str) -> Result<Option<i64>> {
-        self.read()?.last_change(user)
-    }
-
-    fn reset_preview(&mut self, user: &str) -> Result<crate::store::Counts> {
-        self.require_user(user)?;
-        super::reset::preview(self, user)
-    }
-
-    fn reset_issue(&mut self, user: &str) -> Result<super::reset::Issued> {
-        self.require_user(user)?;
-        super::reset::issue(self, user)
-    }
-
-    fn reset(
-        &mut self,
-        user: &str,
-        code: Option<&str>,
-        backup: bool,
-    ) -> Result<super::reset::Done> {
-        self.require_user(user)?;
-        let dest = if backup {
-            Some(free_name(&self.default_backups()?, user, "-before-reset")?)
-        } else {
-            None
-        };
-        super::reset::reset(self, user, code, dest)
-    }
-
-    fn backup(
-        &mut self,
-        user: &str,
-        dest: Option<&std::path::Path>,
-        job: super::Job<'_>,
-    ) -> Result<(std::path::PathBuf, crate::store::Counts)> {
-        self.require_user(user)?;
-        let overwrite = job.replace;
         let now = crate::text::now()?;
-        let dest = match dest {
-            Some(dest) => dest.to_path_buf(),
-            None => {
-                let folder = self.default_backups()?;
-                crate::store::snapshot::prepare_folder(
-                    &folder.join("x"),
-                    self.path(),
-                    false,
-                    true,
-                )?;
-                free_name(&folder, user, "")?
-            }
-        };
         let reader = self.read()?;
         let counts = reader.counts(user)?;
-        reader.write_snapshot(user, &dest, overwrite, now, crate::store::Step::TheChange)?;
-        Ok((dest, counts))
+        reader.write_snapshot(user, dest, job.replace, now, Step::TheChange)?;
+        Ok(counts)
     }
 
-    fn check_restore(
+    fn check_snapshot(
         &mut self,
         path: &std::path::Path,
         target: Option<&str>,
@@ -200,7 +76,7 @@ impl super::Accounts for NextcloudStore {
         ))
     }
 
-    fn restore(
+    fn put_back(
         &mut self,
         info: &crate::store::snapshot::SnapshotInfo,
         path: &std::path::Path,

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use super::Store;
 use crate::error::{Id, Result};
+use crate::store::Counts;
 use crate::store::rows::Rows;
-use crate::store::{self, AccountStore, Counts};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Status {
@@ -46,29 +47,34 @@ pub(crate) struct PendingReset {
     pub expires: i64,
 }
 
-pub(crate) fn status(store: &mut AccountStore, user: &str) -> Result<Status> {
-    let database = store.path().display().to_string();
-    let tx = store.read()?;
-    let counts = store::counts(&tx, user)?;
-    let (challenge, problems) = challenge_of(&tx, user)?;
-    let encryption = Encryption {
-        cse: store::setting(&tx, user, "encryption.cse")?.as_deref() == Some("1"),
-        sse: store::setting(&tx, user, "encryption.sse")?.filter(|s| !s.is_empty()),
-    };
+/// `status`: what the account holds, its challenge and encryption settings, a pending
+/// reset, what is wrong with it; on Nextcloud also what a reset would delete (the app's
+/// reset flags and removes other rows than those counted) and what was opened.
+pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
+    let (database, nextcloud) = store.describe();
     let now = crate::text::now()?;
-    let reset_pending = store::reset_code(&tx, user)?
-        .filter(|r| r.expires > now)
-        .map(|r| PendingReset { expires: r.expires });
+    let tx = store.reading()?;
+    let counts = tx.holdings(user)?;
+    let (challenge, problems) = challenge_of(&tx, user)?;
+    let (cse, sse) = tx.encryption(user)?;
+    let reset_pending = tx
+        .pending_reset(user)?
+        .filter(|&(_, expires)| expires > now)
+        .map(|(_, expires)| PendingReset { expires });
+    let would_delete = match nextcloud {
+        Some(_) => Some(tx.reset_counts(user)?),
+        None => None,
+    };
     Ok(Status {
-        problems,
-        would_delete: None,
-        nextcloud: None,
         user: user.to_owned(),
         database,
         counts,
         challenge,
-        encryption,
+        encryption: Encryption { cse, sse },
         reset_pending,
+        problems,
+        would_delete,
+        nextcloud,
     })
 }
 

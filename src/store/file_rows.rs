@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::audit::Record;
+use super::audit::{Entry, Filter, Record};
 use super::rows::missing_challenge;
 use super::rows::{Rows, Transactions};
 use super::{
@@ -100,6 +100,41 @@ impl Rows for Tx<'_> {
         }
         super::set_setting(self, user, "encryption.cse", "1")?;
         super::set_setting(self, user, "encryption.sse", "SSEv2r1")
+    }
+
+    fn holdings(&self, user: &str) -> Result<Counts> {
+        super::counts(self, user)
+    }
+
+    fn encryption(&self, user: &str) -> Result<(bool, Option<String>)> {
+        Ok((
+            super::setting(self, user, "encryption.cse")?.as_deref() == Some("1"),
+            super::setting(self, user, "encryption.sse")?.filter(|s| !s.is_empty()),
+        ))
+    }
+
+    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+        super::account_ids(self, after, limit)
+    }
+
+    fn last_change(&self, user: &str) -> Result<Option<i64>> {
+        super::last_change(self, user)
+    }
+
+    fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
+        super::dangling_references(self, user)
+    }
+
+    fn integrity(&self) -> Result<Vec<String>> {
+        super::integrity(self)
+    }
+
+    fn audit_entries(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        super::audit_entries(self, filter, each)
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::audit::Record;
+use super::audit::{Entry, Filter, Record};
 use super::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow};
 use crate::error::{Error, Id, Result};
 
@@ -52,6 +52,26 @@ pub(crate) trait Rows {
         old: Option<&ChallengeRow>,
         now: i64,
     ) -> Result<()>;
+    /// What `user` holds, as `status` counts it (and the tokens a reset keeps).
+    fn holdings(&self, user: &str) -> Result<Counts>;
+    /// The user's encryption settings as the store keeps them: whether client-side
+    /// encryption is on, and the server-side setting (as stored, for showing).
+    fn encryption(&self, user: &str) -> Result<(bool, Option<String>)>;
+    /// Up to `limit` account ids after `after`, in byte order.
+    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>>;
+    /// When the account last changed, if its rows have times.
+    fn last_change(&self, user: &str) -> Result<Option<i64>>;
+    /// Rows of `user` that point at nothing, described.
+    fn dangling_references(&self, user: &str) -> Result<Vec<String>>;
+    /// What the engine's own integrity check finds wrong with the database.
+    fn integrity(&self) -> Result<Vec<String>>;
+    /// Call `each` with the audit records `filter` selects, oldest first (`each` returns
+    /// `false` to stop); `false` when the store has no trail yet.
+    fn audit_entries(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Entry) -> Result<bool>,
+    ) -> Result<bool>;
     /// Append `record` to the audit trail and commit the change, in one go.
     fn commit_change(self, record: &Record) -> Result<()>
     where

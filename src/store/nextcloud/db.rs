@@ -266,12 +266,18 @@ impl Conn {
         ))
     }
 
-    /// Run a statement; the number of rows it changed (on MySQL: found).
-    pub(crate) fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
+    /// `sql` in this engine's placeholders (logged for the tests' query-plan checks) and
+    /// `params` in the order it names them.
+    fn prepare<'v>(&self, sql: &str, params: &'v [Value]) -> Result<(String, Vec<&'v Value>)> {
         let (sql, order) = bind(sql, self.engine());
         #[cfg(debug_assertions)]
         self.log_for_tests(&sql);
-        let params = pick(params, &order)?;
+        Ok((sql, pick(params, &order)?))
+    }
+
+    /// Run a statement; the number of rows it changed (on MySQL: found).
+    pub(crate) fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
+        let (sql, params) = self.prepare(sql, params)?;
         match self {
             Conn::Sqlite(c) => {
                 let n = c.execute(
@@ -307,10 +313,7 @@ impl Conn {
         params: &[Value],
         each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
     ) -> Result<()> {
-        let (sql, order) = bind(sql, self.engine());
-        #[cfg(debug_assertions)]
-        self.log_for_tests(&sql);
-        let params = pick(params, &order)?;
+        let (sql, params) = self.prepare(sql, params)?;
         match self {
             Conn::Sqlite(c) => {
                 let mut stmt = c.prepare(&sql)?;

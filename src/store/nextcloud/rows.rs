@@ -4,7 +4,7 @@ use std::path::Path;
 
 use super::{NextcloudStore, Reader};
 use crate::error::Result;
-use crate::store::audit::Record;
+use crate::store::audit::{Entry, Filter, Record};
 use crate::store::rows::{Rows, Transactions, missing_challenge};
 use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step, snapshot};
 
@@ -93,6 +93,47 @@ impl Rows for Reader<'_> {
             self.retire_challenge(user, old, now)?;
         }
         Ok(())
+    }
+
+    fn holdings(&self, user: &str) -> Result<Counts> {
+        Reader::counts(self, user)
+    }
+
+    /// The app's user settings `encryption/cse` (default: whether a challenge is set) and
+    /// `encryption/sse` (the user's choice, default 0), as the app stores them.
+    fn encryption(&self, user: &str) -> Result<(bool, Option<String>)> {
+        let cse = match self.user_value(user, "encryption/cse")? {
+            Some(v) => v == "1",
+            None => self.user_value(user, CHALLENGE_ID_KEY)?.is_some(),
+        };
+        let sse = self
+            .user_value(user, "encryption/sse")?
+            .unwrap_or_else(|| "0".into());
+        Ok((cse, Some(format!("encryption/sse={sse}"))))
+    }
+
+    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+        Reader::account_ids(self, after, limit)
+    }
+
+    fn last_change(&self, user: &str) -> Result<Option<i64>> {
+        Reader::last_change(self, user)
+    }
+
+    fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
+        Reader::dangling_references(self, user)
+    }
+
+    fn integrity(&self) -> Result<Vec<String>> {
+        Reader::integrity(self)
+    }
+
+    fn audit_entries(
+        &self,
+        filter: &Filter,
+        each: &mut dyn FnMut(Entry) -> Result<bool>,
+    ) -> Result<bool> {
+        Reader::audit_entries(self, filter, each)
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {

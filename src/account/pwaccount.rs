@@ -1,0 +1,66 @@
+//! The pwaccount file as a store of the flows (`account::Store`): it serves every account
+//! id, names itself by its path, and keeps snapshots in `backups/` beside the file, as
+//! SQLite files of its own schema.
+
+use std::path::{Path, PathBuf};
+
+use super::{Job, Store, backup};
+use crate::error::Result;
+use crate::store::nextcloud::NextcloudDatabase;
+use crate::store::snapshot::{self, SnapshotInfo};
+use crate::store::{AccountStore, Counts, Step};
+use crate::text::now;
+
+impl Store for AccountStore {
+    fn check_user(&self, _user: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn describe(&self) -> (String, Option<NextcloudDatabase>) {
+        (self.path().display().to_string(), None)
+    }
+
+    fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
+        backup::default_path(self, user, suffix)
+    }
+
+    fn write_snapshot(
+        &mut self,
+        user: &str,
+        dest: &Path,
+        default: bool,
+        job: Job<'_>,
+    ) -> Result<Counts> {
+        snapshot::prepare_folder(dest, self.path(), job.replace, default)?;
+        snapshot::write(
+            self.path(),
+            user,
+            dest,
+            job.replace,
+            self.busy_timeout(),
+            now()?,
+            Step::TheChange,
+            job.progress,
+        )
+    }
+
+    /// The pwaccount file has no installations: `other_installation` changes nothing.
+    fn check_snapshot(
+        &mut self,
+        path: &Path,
+        target: Option<&str>,
+        replace: bool,
+        _other_installation: bool,
+    ) -> Result<(SnapshotInfo, Counts)> {
+        backup::check_restore(self, path, target, replace)
+    }
+
+    fn put_back(
+        &mut self,
+        info: &SnapshotInfo,
+        path: &Path,
+        job: Job<'_>,
+    ) -> Result<Option<String>> {
+        backup::restore(self, info, path, job.replace, job.progress)
+    }
+}
