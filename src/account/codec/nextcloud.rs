@@ -40,9 +40,10 @@ fn damaged(what: &str) -> Error {
 
 /// The instance's system secret (`secret` in the configuration).
 fn system_secret(store: &Reader<'_>) -> Result<SecretText> {
-    Ok(SecretText::new(
-        store.config().string("secret")?.unwrap_or_default(),
-    ))
+    Ok(store
+        .config()
+        .secret("secret")?
+        .unwrap_or_else(|| SecretText::new("")))
 }
 
 /// A config value as Nextcloud hands it to the app: sensitive values are stored
@@ -243,9 +244,10 @@ impl Codec for NextcloudCodec {
         );
         chain.insert("keys".into(), serde_json::Value::Object(keys));
         chain.insert("current".into(), key_id.into());
-        Ok(Zeroizing::new(
-            php_json(&serde_json::Value::Object(chain)).into_bytes(),
-        ))
+        let mut chain = serde_json::Value::Object(chain);
+        let plain = Zeroizing::new(php_json(&chain).into_bytes());
+        wipe(&mut chain);
+        Ok(plain)
     }
 
     /// Under `server secret ‖ key` (`SseV2KeychainEncryption`).
@@ -280,6 +282,17 @@ fn open_keychain(
                 ),
             )
         })
+}
+
+/// Wipe every text in a JSON value (a keychain's keys) before it is dropped.
+fn wipe(value: &mut serde_json::Value) {
+    use zeroize::Zeroize;
+    match value {
+        serde_json::Value::String(s) => s.zeroize(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe),
+        serde_json::Value::Object(map) => map.values_mut().for_each(wipe),
+        _ => {}
+    }
 }
 
 /// PHP's `json_encode` with its default flags, for the values the app encodes: `/` is
@@ -413,9 +426,9 @@ fn make_server_key(reader: &Reader<'_>) -> Result<()> {
 /// the installed release takes it from.
 fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
     if reader.rules().keychain_secret == KeychainSecret::PasswordsSecretFirst
-        && let Some(secret) = reader.config().string("passwords.secret")?
+        && let Some(secret) = reader.config().secret("passwords.secret")?
     {
-        return Ok(SecretText::new(secret));
+        return Ok(secret);
     }
     system_secret(reader)
 }

@@ -32,6 +32,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use crate::crypto::SecretText;
 use crate::error::{Error, Id, Result};
 
 /// The largest configuration file read (Nextcloud's own are a few kilobytes).
@@ -49,9 +50,13 @@ const NON_UTF8: &str = "\u{0}pwaccount:non-utf8";
 /// instance secret): its debug form shows the file and the keys only.
 #[derive(Clone)]
 pub(crate) struct Config {
+    /// Every value but the secrets, as merged from the files.
     values: Map<String, Value>,
-    /// `NC_<key>` variables of the environment, by key.
+    /// `NC_<key>` variables of the environment, by key (the secrets taken out).
     env: BTreeMap<String, String>,
+    /// The text values of `SECRET_KEYS`, from the environment or the files: held apart
+    /// as `SecretText` (wiped, redacted), read only through `secret`.
+    secrets: BTreeMap<&'static str, SecretText>,
     /// The installation folder (`OC::$SERVERROOT`).
     pub root: PathBuf,
     /// Its configuration folder.
@@ -69,7 +74,45 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// The keys whose values are secrets: the database password, the instance secret and the
+/// Passwords app's own server secret.
+const SECRET_KEYS: &[&str] = &["dbpassword", "secret", "passwords.secret"];
+
+/// Move the text values of `SECRET_KEYS` out of the merged values and the environment
+/// (the environment's first, as Nextcloud's `getValue` reads it): the `String`s move into
+/// `SecretText`, so no plain copy stays behind in the map. A value of another type (a
+/// number, say) stays where it is and is read as text when asked for.
+fn take_secrets(
+    values: &mut Map<String, Value>,
+    env: &mut BTreeMap<String, String>,
+) -> BTreeMap<&'static str, SecretText> {
+    let mut secrets = BTreeMap::new();
+    for &key in SECRET_KEYS {
+        let from_env = env.remove(key);
+        let text_in_files = matches!(values.get(key), Some(Value::String(_)));
+        let in_files = match text_in_files.then(|| values.remove(key)).flatten() {
+            Some(Value::String(text)) => Some(SecretText::new(text)),
+            _ => None,
+        };
+        // The files' text is wiped when it is not the one Nextcloud reads.
+        if let Some(secret) = from_env.map(SecretText::new).or(in_files) {
+            secrets.insert(key, secret);
+        }
+    }
+    secrets
+}
+
 impl Config {
+    /// A secret of the configuration (`dbpassword`, `secret`, `passwords.secret`), as
+    /// `string` reads other values.
+    pub(crate) fn secret(&self, key: &str) -> Result<Option<SecretText>> {
+        debug_assert!(SECRET_KEYS.contains(&key), "{key} is not a secret key");
+        match self.secrets.get(key) {
+            Some(secret) => Ok(Some(secret.clone())),
+            None => Ok(self.string(key)?.map(SecretText::new)),
+        }
+    }
+
     /// The value of `key` as Nextcloud's `getValue` returns it: the environment's
     /// `NC_<key>` first, then the files. A value Nextcloud treats as unset (`null`) is
     /// `None`, as `isset` does.
@@ -151,11 +194,23 @@ impl Config {
     /// Every key with the value Nextcloud's `getValue` returns (unset keys left out), keys
     /// sorted: what the corpus test compares with Nextcloud's own reading.
     fn resolved(&self) -> Map<String, Value> {
-        let mut keys: Vec<&String> = self.values.keys().chain(self.env.keys()).collect();
+        let mut keys: Vec<&str> = self
+            .values
+            .keys()
+            .chain(self.env.keys())
+            .map(String::as_str)
+            .chain(self.secrets.keys().copied())
+            .collect();
         keys.sort();
         keys.dedup();
         keys.into_iter()
-            .filter_map(|k| Some((k.clone(), self.get(k)?)))
+            .filter_map(|k| {
+                let value = match self.secrets.get(k) {
+                    Some(secret) => Value::String(secret.expose().to_owned()),
+                    None => self.get(k)?,
+                };
+                Some((k.to_owned(), value))
+            })
             .collect()
     }
 }
@@ -338,9 +393,12 @@ fn read_with(path: &Path, env: &Environment) -> Result<Config> {
             }
         }
     }
+    let mut nc = env.nc.clone();
+    let secrets = take_secrets(&mut merged, &mut nc);
     Ok(Config {
         values: merged,
-        env: env.nc.clone(),
+        env: nc,
+        secrets,
         root,
         dir,
         file: main,
@@ -1200,6 +1258,56 @@ mod tests {
 
     fn map(text: &str) -> Map<String, Value> {
         parse(text.as_bytes()).unwrap().unwrap()
+    }
+
+    /// The secrets are held apart, redacted and wiped, and never sit in the map of plain
+    /// values or the environment's; the environment's still wins, as in Nextcloud.
+    #[test]
+    fn secrets_are_held_apart_and_never_shown() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("config");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.php"),
+            "<?php\n$CONFIG = array (\n  'secret' => 'the-instance-secret',\n  \
+             'dbpassword' => 'the-file-password',\n  'dbname' => 'nextcloud',\n);\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("zz.config.php"),
+            "<?php\n$CONFIG = array('passwords.secret' => 'the-app-secret');\n",
+        )
+        .unwrap();
+        let vars = vec![(
+            OsString::from("NC_dbpassword"),
+            OsString::from("the-env-password"),
+        )];
+        let config = read_with(root.path(), &Environment::from_vars(vars, false)).unwrap();
+        let shown = format!("{config:?}");
+        for key in SECRET_KEYS {
+            assert!(
+                !config.values.contains_key(*key),
+                "{key} in the plain values"
+            );
+            assert!(!config.env.contains_key(*key), "{key} in the environment's");
+        }
+        for secret in [
+            "the-instance-secret",
+            "the-file-password",
+            "the-env-password",
+            "the-app-secret",
+        ] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        let expose = |key| config.secret(key).unwrap().unwrap().expose().to_owned();
+        assert_eq!(expose("secret"), "the-instance-secret");
+        assert_eq!(expose("dbpassword"), "the-env-password");
+        assert_eq!(expose("passwords.secret"), "the-app-secret");
+        assert!(format!("{:?}", config.secret("secret").unwrap()).contains("REDACTED"));
+        assert_eq!(
+            config.string("dbname").unwrap().as_deref(),
+            Some("nextcloud")
+        );
     }
 
     #[test]

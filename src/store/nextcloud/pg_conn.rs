@@ -158,6 +158,8 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
     let mut config = postgres::Config::new();
     config
         .user(&server.user)
+        // The driver's configuration copies the password into a plain byte vector; it
+        // lives as long as `config`, which is dropped once the connection is made.
         .password(server.password.expose().as_bytes())
         .dbname(&server.database)
         .port(server.port)

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::config::{self, Config};
 use super::db::{Engine, Server, Tls, TlsMode};
+use crate::crypto::SecretText;
 use crate::error::{Error, Id, Result};
 
 pub(super) fn unsupported(message: String) -> Error {
@@ -91,7 +92,9 @@ pub(super) fn server(config: &Config, engine: Engine) -> Result<Server> {
             3306
         }),
         user: config.string("dbuser")?.unwrap_or_default(),
-        password: crate::crypto::SecretText::new(config.string("dbpassword")?.unwrap_or_default()),
+        password: config
+            .secret("dbpassword")?
+            .unwrap_or_else(|| SecretText::new("")),
         database: config
             .string("dbname")?
             .unwrap_or_else(|| "owncloud".into()),

@@ -312,12 +312,13 @@ fn instance_id(config: &super::config::Config) -> Result<String> {
 /// learnt from it.
 fn secrets_check(config: &super::config::Config) -> Result<String> {
     use hmac::Mac;
-    let system = zeroize::Zeroizing::new(config.string("secret")?.unwrap_or_default());
-    let server = zeroize::Zeroizing::new(config.string("passwords.secret")?.unwrap_or_default());
-    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(system.as_bytes())
-        .map_err(|_| Error::internal("HMAC rejected a key"))?;
+    let system = config.secret("secret")?;
+    let server = config.secret("passwords.secret")?;
+    let mut mac =
+        hmac::Hmac::<Sha256>::new_from_slice(system.as_ref().map_or("", |s| s.expose()).as_bytes())
+            .map_err(|_| Error::internal("HMAC rejected a key"))?;
     mac.update(b"pwaccount snapshot secrets check\0");
-    mac.update(server.as_bytes());
+    mac.update(server.as_ref().map_or("", |s| s.expose()).as_bytes());
     Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
