@@ -1,7 +1,12 @@
 //! Criterion benchmarks of the hot paths, for profiling: the PWDv1r1 derivation (Argon2
 //! dominates) and sealing/opening the account key. The ratios against libsodium and
 //! sqlite3 come from benches/compare.sh, not from here.
-
+// A program of its own, outside the layers clippy.toml guards.
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
 #![allow(clippy::expect_used)] // a benchmark has no one to report an error to
 
 use criterion::{Criterion, criterion_group, criterion_main};

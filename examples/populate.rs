@@ -11,6 +11,12 @@
 //! four digits or more), for databases of many accounts:
 //!
 //!     cargo run --release --example populate -- --db big.sqlite --user u --accounts 2000 --passwords 500
+// A program of its own, outside the layers clippy.toml guards.
+#![allow(
+    clippy::disallowed_macros,
+    clippy::disallowed_methods,
+    clippy::disallowed_types
+)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

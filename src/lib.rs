@@ -1,4 +1,3 @@
-#![warn(unreachable_pub)]
 //! pwaccount: the account API's flows (reset, challenge get/set/verify) run directly on a
 //! password manager's SQLite account database.
 //!

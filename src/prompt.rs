@@ -1,6 +1,12 @@
 //! Prompts at a terminal (dialoguer), and what happens on Ctrl-C. pwaccount prompts only
 //! when standard input and standard error are both terminals and `--no-input` is off;
 //! every prompt comes before any write, so an interrupted prompt changes nothing.
+// The prompts talk to the terminal (clippy.toml keeps that out of every other module).
+#![allow(
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    clippy::disallowed_methods
+)]
 
 use std::io::{IsTerminal, Write};
 

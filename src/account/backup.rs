@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Id, Result};
 use crate::store::audit::{Action, Record};
+use crate::store::rows::Rows;
 use crate::store::snapshot::{self, SnapshotInfo};
-use crate::store::{self, AccountStore, Counts};
+use crate::store::{AccountStore, Counts};
 use crate::text::now;
 
 /// Where a snapshot goes by default: `backups/` beside the database file, named with the
@@ -46,7 +47,7 @@ pub(crate) fn check_restore(
     let in_context = |e: Error| e.in_context(&info.user, &db);
     let current = store
         .read()
-        .and_then(|tx| store::counts(&tx, &info.user))
+        .and_then(|tx| tx.holdings(&info.user))
         .map_err(in_context)?;
     if current.deletable_total() > 0 && !replace {
         return Err(in_context(Error::new(

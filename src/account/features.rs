@@ -37,7 +37,7 @@ pub(crate) fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bo
 pub(crate) fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
     let tx = store.write()?;
     let before = is_enabled(&tx, name)?;
-    store::set_server_setting(&tx, &key(name), if enabled { "1" } else { "0" })?;
+    tx.set_server_setting(&key(name), if enabled { "1" } else { "0" })?;
     let record = store::audit::Record {
         user: None,
         action: store::audit::Action::Feature,

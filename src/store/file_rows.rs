@@ -24,19 +24,19 @@ impl Transactions for AccountStore {
 
 impl Rows for Tx<'_> {
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        super::server_setting(self, key)
+        super::server_setting(self.conn(), key)
     }
 
     fn pending_reset(&self, user: &str) -> Result<Option<(String, i64)>> {
-        Ok(super::reset_code(self, user)?.map(|p| (p.code_hash, p.expires)))
+        Ok(super::reset_code(self.conn(), user)?.map(|p| (p.code_hash, p.expires)))
     }
 
     fn put_reset(&self, user: &str, hash: &str, now: i64, expires: i64) -> Result<()> {
-        super::put_reset_code(self, user, hash, now, expires)
+        super::put_reset_code(self.conn(), user, hash, now, expires)
     }
 
     fn reset_counts(&self, user: &str) -> Result<Counts> {
-        super::counts(self, user)
+        super::counts(self.conn(), user)
     }
 
     /// Written through a connection of its own, beside this write transaction, which has
@@ -57,15 +57,15 @@ impl Rows for Tx<'_> {
     }
 
     fn delete_account(&self, user: &str, _now: i64) -> Result<Counts> {
-        let counts = super::counts(self, user)?;
-        super::delete_account_data(self, user)?;
+        let counts = super::counts(self.conn(), user)?;
+        super::delete_account_data(self.conn(), user)?;
         Ok(counts)
     }
 
     fn current_challenge(&self, user: &str) -> Result<Option<ChallengeRow>> {
-        match super::current_challenge(self, user)? {
+        match super::current_challenge(self.conn(), user)? {
             Some(row) => Ok(Some(row)),
-            None => match super::user_config(self, user, CHALLENGE_ID_KEY)? {
+            None => match super::user_config(self.conn(), user, CHALLENGE_ID_KEY)? {
                 Some(id) => Err(missing_challenge(user, &id)),
                 None => Ok(None),
             },
@@ -73,12 +73,12 @@ impl Rows for Tx<'_> {
     }
 
     fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
-        super::keychains(self, user)
+        super::keychains(self.conn(), user)
     }
 
     fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
-        if !super::update_keychain_data(self, user, &row.uuid, &row.data, now)? {
-            super::insert_keychain(self, user, row, now)?;
+        if !super::update_keychain_data(self.conn(), user, &row.uuid, &row.data, now)? {
+            super::insert_keychain(self.conn(), user, row, now)?;
         }
         Ok(())
     }
@@ -92,41 +92,41 @@ impl Rows for Tx<'_> {
         old: Option<&ChallengeRow>,
         now: i64,
     ) -> Result<()> {
-        super::ensure_account(self, user, now)?;
-        super::insert_challenge(self, user, new)?;
-        super::set_user_config(self, user, CHALLENGE_ID_KEY, &new.uuid)?;
+        super::ensure_account(self.conn(), user, now)?;
+        super::insert_challenge(self.conn(), user, new)?;
+        super::set_user_config(self.conn(), user, CHALLENGE_ID_KEY, &new.uuid)?;
         if let Some(old) = old {
-            super::delete_challenge(self, user, &old.uuid)?;
+            super::delete_challenge(self.conn(), user, &old.uuid)?;
         }
-        super::set_setting(self, user, "encryption.cse", "1")?;
-        super::set_setting(self, user, "encryption.sse", "SSEv2r1")
+        super::set_setting(self.conn(), user, "encryption.cse", "1")?;
+        super::set_setting(self.conn(), user, "encryption.sse", "SSEv2r1")
     }
 
     fn holdings(&self, user: &str) -> Result<Counts> {
-        super::counts(self, user)
+        super::counts(self.conn(), user)
     }
 
     fn encryption(&self, user: &str) -> Result<(bool, Option<String>)> {
         Ok((
-            super::setting(self, user, "encryption.cse")?.as_deref() == Some("1"),
-            super::setting(self, user, "encryption.sse")?.filter(|s| !s.is_empty()),
+            super::setting(self.conn(), user, "encryption.cse")?.as_deref() == Some("1"),
+            super::setting(self.conn(), user, "encryption.sse")?.filter(|s| !s.is_empty()),
         ))
     }
 
     fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
-        super::account_ids(self, after, limit)
+        super::account_ids(self.conn(), after, limit)
     }
 
     fn last_change(&self, user: &str) -> Result<Option<i64>> {
-        super::last_change(self, user)
+        super::last_change(self.conn(), user)
     }
 
     fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
-        super::dangling_references(self, user)
+        super::dangling_references(self.conn(), user)
     }
 
     fn integrity(&self) -> Result<Vec<String>> {
-        super::integrity(self)
+        super::integrity(self.conn())
     }
 
     fn audit_entries(
@@ -134,7 +134,7 @@ impl Rows for Tx<'_> {
         filter: &Filter,
         each: &mut dyn FnMut(Entry) -> Result<bool>,
     ) -> Result<bool> {
-        super::audit_entries(self, filter, each)
+        super::audit_entries(self.conn(), filter, each)
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {

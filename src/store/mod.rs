@@ -1,5 +1,7 @@
 //! The account database file: opening it safely (design §4), the schema and its migrations,
 //! and the SQL the account layer runs. Nothing here prints or prompts.
+// The store is where SQLite lives (clippy.toml keeps its types out of every other layer).
+#![allow(clippy::disallowed_types)]
 
 pub(crate) mod audit;
 mod file_rows;
@@ -12,7 +14,8 @@ pub(crate) mod rows;
 pub(crate) mod schema;
 pub(crate) mod snapshot;
 
-pub(crate) use queries::*;
+pub(in crate::store) use queries::*;
+pub(crate) use queries::{CHALLENGE_ID_KEY, ChallengeRow, KeychainRow, integrity_of_file};
 pub use queries::{Counts, RESET_TABLES};
 
 use std::cell::Cell;
@@ -168,7 +171,7 @@ impl AccountStore {
     fn migrate(&mut self) -> Result<()> {
         let tx = self.write()?;
         // Another process may have migrated between our check and the write lock.
-        let (app_id, version, objects) = inspect(&tx)?;
+        let (app_id, version, objects) = inspect(tx.conn())?;
         if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID {
             return Err(Error::new(
                 Id::ForeignDatabase,
@@ -176,10 +179,12 @@ impl AccountStore {
             ));
         }
         for (step, sql) in MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", step as i64 + 1)?;
+            tx.conn().execute_batch(sql)?;
+            tx.conn()
+                .pragma_update(None, "user_version", step as i64 + 1)?;
         }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.conn()
+            .pragma_update(None, "application_id", APPLICATION_ID)?;
         commit(tx, Step::Preparation)
     }
 }
@@ -187,7 +192,7 @@ impl AccountStore {
 /// Append `record` to the audit trail and commit the change it describes, in one
 /// transaction: the record exists exactly when the change does.
 pub(crate) fn commit_change(tx: Tx<'_>, record: &audit::Record) -> Result<()> {
-    append_audit(&tx, record)?;
+    append_audit(tx.conn(), record)?;
     commit(tx, Step::TheChange)
 }
 
@@ -207,11 +212,16 @@ pub struct Tx<'a> {
     busy_timeout: Duration,
 }
 
-impl std::ops::Deref for Tx<'_> {
-    type Target = Connection;
-
-    fn deref(&self) -> &Connection {
+impl Tx<'_> {
+    /// The connection, for the store's own queries; layers above reach the database only
+    /// through the store's operations (`rows::Rows` and the functions of this module).
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// Set a server setting (`feature.<name>`, `reset.code_ttl_seconds`).
+    pub(crate) fn set_server_setting(&self, key: &str, value: &str) -> Result<()> {
+        queries::set_server_setting(&self.tx, key, value)
     }
 }
 
@@ -507,8 +517,8 @@ impl AccountStore {
             .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
         let result = (|| {
             let tx = self.write()?;
-            snapshot::recheck_attached(&tx, user)?;
-            if require_blank && queries::counts(&tx, user)?.deletable_total() > 0 {
+            snapshot::recheck_attached(tx.conn(), user)?;
+            if require_blank && queries::counts(tx.conn(), user)?.deletable_total() > 0 {
                 return Err(Error::new(
                     Id::AccountNotBlank,
                     format!(
@@ -516,15 +526,15 @@ impl AccountStore {
                     ),
                 ));
             }
-            queries::delete_owned_data(&tx, user)?;
-            tx.execute(
+            queries::delete_owned_data(tx.conn(), user)?;
+            tx.conn().execute(
                 "INSERT OR IGNORE INTO main.accounts (user_id, created)
                  SELECT user_id, created FROM snap.accounts WHERE user_id = ?1",
                 [user],
             )?;
             let tables: Vec<&str> = snapshot::restored_tables().collect();
             snapshot::copy_rows(
-                &tx,
+                tx.conn(),
                 "snap",
                 "main",
                 user,

@@ -95,13 +95,13 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
     let mut rng = SmallRng::from_entropy();
     let now = now()?;
     let tx = store.write()?;
-    store::ensure_account(&tx, user, now - 3 * 365 * 86_400)?;
+    store::ensure_account(tx.conn(), user, now - 3 * 365 * 86_400)?;
     {
         let time = |rng: &mut SmallRng| some_time(rng, now);
 
         let folders = (passwords / PER_FOLDER).max(1);
         let folder_ids = objects(
-            &tx,
+            tx.conn(),
             "folder",
             "parent",
             folders,
@@ -111,22 +111,29 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             |_, ids| ids.first().cloned().unwrap_or_default(),
         )?;
         let tags = (passwords / PER_TAG).max(1);
-        let tag_ids = objects(&tx, "tag", "color", tags, user, &mut rng, now, |rng, _| {
-            format!("#{:06x}", rng.gen_range(0..0x100_0000))
-        })?;
+        let tag_ids = objects(
+            tx.conn(),
+            "tag",
+            "color",
+            tags,
+            user,
+            &mut rng,
+            now,
+            |rng, _| format!("#{:06x}", rng.gen_range(0..0x100_0000)),
+        )?;
 
-        let mut password = tx.prepare(
+        let mut password = tx.conn().prepare(
             "INSERT INTO passwords (uuid, user_id, revision, folder, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         )?;
-        let mut password_rev = tx.prepare(
+        let mut password_rev = tx.conn().prepare(
             "INSERT INTO password_revisions
                (uuid, user_id, model, label, username, password, url, notes, cse_type, sse_type, created)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'none', 'SSEv2r1', ?9)",
         )?;
-        let mut assign = tx.prepare(
+        let mut assign = tx.conn().prepare(
             "INSERT INTO password_tags (uuid, user_id, password, tag, created) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
-        let mut share = tx.prepare(
+        let mut share = tx.conn().prepare(
             "INSERT INTO shares (uuid, user_id, receiver, password, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         )?;
         let share_every = PER_SHARE.min(passwords.max(1));
@@ -183,7 +190,7 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
         .iter()
         .enumerate()
         {
-            store::set_setting(&tx, user, key, &i.to_string())?;
+            store::set_setting(tx.conn(), user, key, &i.to_string())?;
         }
         for key in [
             "user/legacy/api",
@@ -191,15 +198,15 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             "user/sharing/autocomplete",
             "user/mail/shares",
         ] {
-            store::set_user_config(&tx, user, key, "1")?;
+            store::set_user_config(tx.conn(), user, key, "1")?;
         }
-        let mut session = tx.prepare(
+        let mut session = tx.conn().prepare(
             "INSERT INTO sessions (uuid, user_id, authorized, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
         )?;
         for authorized in [1, 1, 0] {
             session.execute(params![uuid(&mut rng), user, authorized, time(&mut rng)])?;
         }
-        let mut tok = tx.prepare(
+        let mut tok = tx.conn().prepare(
             "INSERT INTO tokens (uuid, user_id, kind, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for (kind, label) in [
@@ -210,7 +217,7 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
             tok.execute(params![uuid(&mut rng), user, kind, label, time(&mut rng)])?;
         }
     }
-    let counts = store::counts(&tx, user)?;
+    let counts = store::counts(tx.conn(), user)?;
     store::commit(tx, store::Step::TheChange)?;
     Ok(counts)
 }
