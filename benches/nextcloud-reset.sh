@@ -36,7 +36,8 @@ runpy.run_path(sys.argv[0], run_name="__main__")
 PY
 }
 pw=$here/target/release/pwaccount
-[ -x "$pw" ] || (cd "$here" && cargo build --release --locked -q)
+# Always (a no-op when it is fresh): a stale binary would measure other code.
+(cd "$here" && cargo build --release --locked -q)
 python3 -c 'import psycopg2, pymysql' 2>/dev/null || python3 -m pip install --quiet psycopg2-binary pymysql
 user=bench$(date +%s)
 pass="benchmark passphrase $user"

@@ -135,6 +135,12 @@ pub(crate) fn parse_time(text: &str, now: i64) -> std::result::Result<i64, Strin
                 .ok_or_else(invalid);
         }
     }
+    utc_date_time(t).ok_or_else(invalid)
+}
+
+/// A UTC date (`2026-11-28`) with an optional time (`T` or a space, then `19:30` or
+/// `19:30:00`, then `Z`, ` UTC` or nothing), as Unix seconds.
+fn utc_date_time(t: &str) -> Option<i64> {
     let t = t
         .strip_suffix(" UTC")
         .or_else(|| t.strip_suffix('Z'))
@@ -150,42 +156,34 @@ pub(crate) fn parse_time(text: &str, now: i64) -> std::result::Result<i64, Strin
     };
     let mut d = date.split('-');
     let (Some(y), Some(mo), Some(day), None) = (d.next(), d.next(), d.next(), d.next()) else {
-        return Err(invalid());
+        return None;
     };
-    let (y, mo, day) = (
-        number(y, 4).ok_or_else(invalid)?,
-        number(mo, 2).ok_or_else(invalid)?,
-        number(day, 2).ok_or_else(invalid)?,
-    );
+    let (y, mo, day) = (number(y, 4)?, number(mo, 2)?, number(day, 2)?);
     let days_in_month = match mo {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
         2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
         2 => 28,
-        _ => return Err(invalid()),
+        _ => return None,
     };
     if !(1..=days_in_month).contains(&day) {
-        return Err(invalid());
+        return None;
     }
     let mut secs = 0;
     if let Some(time) = time {
         let parts: Vec<&str> = time.split(':').collect();
         if !(2..=3).contains(&parts.len()) {
-            return Err(invalid());
+            return None;
         }
-        let h = number(parts[0], 2)
-            .filter(|h| *h < 24)
-            .ok_or_else(invalid)?;
-        let m = number(parts[1], 2)
-            .filter(|m| *m < 60)
-            .ok_or_else(invalid)?;
+        let h = number(parts[0], 2).filter(|h| *h < 24)?;
+        let m = number(parts[1], 2).filter(|m| *m < 60)?;
         let s = match parts.get(2) {
-            Some(s) => number(s, 2).filter(|s| *s < 60).ok_or_else(invalid)?,
+            Some(s) => number(s, 2).filter(|s| *s < 60)?,
             None => 0,
         };
         secs = h * 3600 + m * 60 + s;
     }
-    Ok(days_from_civil(y, mo, day) * 86_400 + secs)
+    Some(days_from_civil(y, mo, day) * 86_400 + secs)
 }
 
 #[cfg(test)]

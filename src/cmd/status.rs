@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use super::Ctx;
+use crate::account::status::Status;
 use crate::error::Result;
 use crate::output::{Report, describe_counts};
 use crate::text::{thousands, utc_time};
@@ -8,6 +9,22 @@ use crate::text::{thousands, utc_time};
 pub(super) fn run(ctx: &Ctx) -> Result<Report> {
     let user = ctx.user()?;
     let s = ctx.accounts(crate::store::Access::Read)?.status(user)?;
+    let mut text: String = rows(&s)
+        .iter()
+        .map(|(k, v)| format!("{k:<11} {v}\n"))
+        .collect();
+    for problem in &s.problems {
+        text.push_str(&format!("problem     {problem}\n"));
+    }
+    text.push_str(&format!(
+        "\nA reset would delete: {}.\n",
+        describe_counts(s.would_delete.as_ref().unwrap_or(&s.counts))
+    ));
+    Ok(Report::new(json!(s)).stdout(text))
+}
+
+/// The lines of the text form, as (label, value).
+fn rows(s: &Status) -> Vec<(&'static str, String)> {
     let c = &s.counts;
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),
@@ -85,13 +102,5 @@ pub(super) fn run(ctx: &Ctx) -> Result<Report> {
             },
         ),
     ]);
-    let mut text: String = rows.iter().map(|(k, v)| format!("{k:<11} {v}\n")).collect();
-    for problem in &s.problems {
-        text.push_str(&format!("problem     {problem}\n"));
-    }
-    text.push_str(&format!(
-        "\nA reset would delete: {}.\n",
-        describe_counts(s.would_delete.as_ref().unwrap_or(c))
-    ));
-    Ok(Report::new(json!(s)).stdout(text))
+    rows
 }

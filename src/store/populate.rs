@@ -96,128 +96,138 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
     let now = now()?;
     let tx = store.write()?;
     store::ensure_account(tx.conn(), user, now - 3 * 365 * 86_400)?;
-    {
-        let time = |rng: &mut SmallRng| some_time(rng, now);
-
-        let folders = (passwords / PER_FOLDER).max(1);
-        let folder_ids = objects(
-            tx.conn(),
-            "folder",
-            "parent",
-            folders,
-            user,
-            &mut rng,
-            now,
-            |_, ids| ids.first().cloned().unwrap_or_default(),
-        )?;
-        let tags = (passwords / PER_TAG).max(1);
-        let tag_ids = objects(
-            tx.conn(),
-            "tag",
-            "color",
-            tags,
-            user,
-            &mut rng,
-            now,
-            |rng, _| format!("#{:06x}", rng.gen_range(0..0x100_0000)),
-        )?;
-
-        let mut password = tx.conn().prepare(
-            "INSERT INTO passwords (uuid, user_id, revision, folder, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        )?;
-        let mut password_rev = tx.conn().prepare(
-            "INSERT INTO password_revisions
-               (uuid, user_id, model, label, username, password, url, notes, cse_type, sse_type, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'none', 'SSEv2r1', ?9)",
-        )?;
-        let mut assign = tx.conn().prepare(
-            "INSERT INTO password_tags (uuid, user_id, password, tag, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        let mut share = tx.conn().prepare(
-            "INSERT INTO shares (uuid, user_id, receiver, password, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-        )?;
-        let share_every = PER_SHARE.min(passwords.max(1));
-        for i in 0..passwords {
-            let id = uuid(&mut rng);
-            let folder_id = &folder_ids[(i / PER_FOLDER) as usize % folder_ids.len()];
-            let mut last = String::new();
-            for r in 0..3 {
-                last = uuid(&mut rng);
-                password_rev.execute(params![
-                    last,
-                    user,
-                    id,
-                    format!("Login {i} at site{i}.example.com"),
-                    format!("user{i}.r{r}@example.org"),
-                    token(&mut rng, 44),
-                    format!("https://site{i}.example.com/login"),
-                    format!(
-                        "Recovery codes kept offline. Revision {r}. {}",
-                        token(&mut rng, 40)
-                    ),
-                    time(&mut rng),
-                ])?;
-            }
-            let created = time(&mut rng);
-            password.execute(params![id, user, last, folder_id, created])?;
-            assign.execute(params![
-                uuid(&mut rng),
-                user,
-                id,
-                tag_ids[i as usize % tag_ids.len()],
-                created
-            ])?;
-            if i % 4 == 0 && tag_ids.len() > 1 {
-                let other = &tag_ids[(i as usize + 1) % tag_ids.len()];
-                assign.execute(params![uuid(&mut rng), user, id, other, created])?;
-            }
-            if i % share_every == 0 {
-                share.execute(params![uuid(&mut rng), user, peer, id, created])?;
-                share.execute(params![uuid(&mut rng), peer, user, uuid(&mut rng), created])?;
-            }
-        }
-
-        for (i, key) in [
-            "client.theme",
-            "client.ui.sort",
-            "client.setup.initialized",
-            "user.password.generator.strength",
-            "user.password.security.duplicates",
-            "user.session.lifetime",
-            "user.notification.security",
-            "user.sharing.editable",
-        ]
-        .iter()
-        .enumerate()
-        {
-            store::set_setting(tx.conn(), user, key, &i.to_string())?;
-        }
-        for key in [
-            "user/legacy/api",
-            "user/client/version",
-            "user/sharing/autocomplete",
-            "user/mail/shares",
-        ] {
-            store::set_user_config(tx.conn(), user, key, "1")?;
-        }
-        let mut session = tx.conn().prepare(
-            "INSERT INTO sessions (uuid, user_id, authorized, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
-        )?;
-        for authorized in [1, 1, 0] {
-            session.execute(params![uuid(&mut rng), user, authorized, time(&mut rng)])?;
-        }
-        let mut tok = tx.conn().prepare(
-            "INSERT INTO tokens (uuid, user_id, kind, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (kind, label) in [
-            ("app", "Browser extension"),
-            ("app", "Android app"),
-            ("device", "Laptop"),
-        ] {
-            tok.execute(params![uuid(&mut rng), user, kind, label, time(&mut rng)])?;
-        }
-    }
+    add_passwords(tx.conn(), user, passwords, peer, &mut rng, now)?;
+    add_extras(tx.conn(), user, &mut rng, now)?;
     let counts = store::counts(tx.conn(), user)?;
     store::commit(tx, store::Step::TheChange)?;
     Ok(counts)
+}
+
+/// The passwords with their revisions, folders, tags, tag assignments and shares.
+fn add_passwords(
+    conn: &Connection,
+    user: &str,
+    passwords: u64,
+    peer: &str,
+    rng: &mut SmallRng,
+    now: i64,
+) -> Result<()> {
+    let time = |rng: &mut SmallRng| some_time(rng, now);
+
+    let folders = (passwords / PER_FOLDER).max(1);
+    let folder_ids = objects(
+        conn,
+        "folder",
+        "parent",
+        folders,
+        user,
+        rng,
+        now,
+        |_, ids| ids.first().cloned().unwrap_or_default(),
+    )?;
+    let tags = (passwords / PER_TAG).max(1);
+    let tag_ids = objects(conn, "tag", "color", tags, user, rng, now, |rng, _| {
+        format!("#{:06x}", rng.gen_range(0..0x100_0000))
+    })?;
+
+    let mut password = conn.prepare(
+        "INSERT INTO passwords (uuid, user_id, revision, folder, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?;
+    let mut password_rev = conn.prepare(
+        "INSERT INTO password_revisions
+           (uuid, user_id, model, label, username, password, url, notes, cse_type, sse_type, created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'none', 'SSEv2r1', ?9)",
+    )?;
+    let mut assign = conn.prepare(
+        "INSERT INTO password_tags (uuid, user_id, password, tag, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut share = conn.prepare(
+        "INSERT INTO shares (uuid, user_id, receiver, password, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?;
+    let share_every = PER_SHARE.min(passwords.max(1));
+    for i in 0..passwords {
+        let id = uuid(rng);
+        let folder_id = &folder_ids[(i / PER_FOLDER) as usize % folder_ids.len()];
+        let mut last = String::new();
+        for r in 0..3 {
+            last = uuid(rng);
+            password_rev.execute(params![
+                last,
+                user,
+                id,
+                format!("Login {i} at site{i}.example.com"),
+                format!("user{i}.r{r}@example.org"),
+                token(rng, 44),
+                format!("https://site{i}.example.com/login"),
+                format!(
+                    "Recovery codes kept offline. Revision {r}. {}",
+                    token(rng, 40)
+                ),
+                time(rng),
+            ])?;
+        }
+        let created = time(rng);
+        password.execute(params![id, user, last, folder_id, created])?;
+        assign.execute(params![
+            uuid(rng),
+            user,
+            id,
+            tag_ids[i as usize % tag_ids.len()],
+            created
+        ])?;
+        if i % 4 == 0 && tag_ids.len() > 1 {
+            let other = &tag_ids[(i as usize + 1) % tag_ids.len()];
+            assign.execute(params![uuid(rng), user, id, other, created])?;
+        }
+        if i % share_every == 0 {
+            share.execute(params![uuid(rng), user, peer, id, created])?;
+            share.execute(params![uuid(rng), peer, user, uuid(rng), created])?;
+        }
+    }
+    Ok(())
+}
+
+/// The settings, configuration entries, sessions and tokens of an account in use.
+fn add_extras(conn: &Connection, user: &str, rng: &mut SmallRng, now: i64) -> Result<()> {
+    let time = |rng: &mut SmallRng| some_time(rng, now);
+    for (i, key) in [
+        "client.theme",
+        "client.ui.sort",
+        "client.setup.initialized",
+        "user.password.generator.strength",
+        "user.password.security.duplicates",
+        "user.session.lifetime",
+        "user.notification.security",
+        "user.sharing.editable",
+    ]
+    .iter()
+    .enumerate()
+    {
+        store::set_setting(conn, user, key, &i.to_string())?;
+    }
+    for key in [
+        "user/legacy/api",
+        "user/client/version",
+        "user/sharing/autocomplete",
+        "user/mail/shares",
+    ] {
+        store::set_user_config(conn, user, key, "1")?;
+    }
+    let mut session = conn.prepare(
+        "INSERT INTO sessions (uuid, user_id, authorized, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)",
+    )?;
+    for authorized in [1, 1, 0] {
+        session.execute(params![uuid(rng), user, authorized, time(rng)])?;
+    }
+    let mut tok = conn.prepare(
+        "INSERT INTO tokens (uuid, user_id, kind, label, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (kind, label) in [
+        ("app", "Browser extension"),
+        ("app", "Android app"),
+        ("device", "Laptop"),
+    ] {
+        tok.execute(params![uuid(rng), user, kind, label, time(rng)])?;
+    }
+    Ok(())
 }

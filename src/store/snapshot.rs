@@ -607,11 +607,9 @@ struct Checked {
     received_shares: u64,
 }
 
-/// Everything a snapshot must satisfy before any query trusts it: a pwaccount file of a
-/// schema version this build reads, intact, with exactly the schema of that version (no changed
-/// collation, no extra trigger or view), naming a valid account id, every row that
-/// account's (compared byte for byte), and rows matching the recorded digest.
-fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
+/// The file under `schema` is a sound pwaccount file of a version this build reads, with
+/// exactly the schema of that version; its version.
+fn check_format(conn: &Connection, schema: &str, shown: &str) -> Result<i64> {
     let not_snapshot = |why: &str| not_usable(why.to_owned());
     let app_id: i32 = conn
         .query_row(&format!("PRAGMA {schema}.application_id"), [], |r| r.get(0))
@@ -659,6 +657,16 @@ fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
             "its schema is not the one this pwaccount writes (it differs at {odd})"
         )));
     }
+    Ok(version)
+}
+
+/// Everything a snapshot must satisfy before any query trusts it: a pwaccount file of a
+/// schema version this build reads, intact, with exactly the schema of that version (no changed
+/// collation, no extra trigger or view), naming a valid account id, every row that
+/// account's (compared byte for byte), and rows matching the recorded digest.
+fn check(conn: &Connection, schema: &str, shown: &str) -> Result<Checked> {
+    let not_snapshot = |why: &str| not_usable(why.to_owned());
+    let version = check_format(conn, schema, shown)?;
     let setting = |key: &str| -> Result<Option<String>> {
         Ok(conn
             .query_row(

@@ -1024,23 +1024,6 @@ impl Parser<'_> {
     /// integer past PHP_INT_MAX becomes a float, as in PHP.
     fn number(&mut self) -> std::result::Result<Value, String> {
         let start = self.i;
-        let run = |p: &mut Self, ok: &dyn Fn(u8) -> bool| -> std::result::Result<Vec<u8>, String> {
-            let mut digits = Vec::new();
-            while let Some(c) = p.peek() {
-                if ok(c) {
-                    digits.push(c);
-                    p.i += 1;
-                } else if c == b'_'
-                    && !digits.is_empty()
-                    && p.s.get(p.i + 1).is_some_and(|n| ok(*n))
-                {
-                    p.i += 1;
-                } else {
-                    break;
-                }
-            }
-            Ok(digits)
-        };
         let rest = self.rest();
         let radix = match rest.get(..2) {
             Some(b"0x" | b"0X") => Some(16),
@@ -1050,57 +1033,13 @@ impl Parser<'_> {
         };
         let value = if let Some(radix) = radix {
             self.i += 2;
-            let digits = run(self, &|c| (c as char).is_digit(radix))?;
+            let digits = self.digits(&|c| (c as char).is_digit(radix));
             if digits.is_empty() {
                 return Err(self.error("not a number"));
             }
             integer(&digits, radix)
         } else {
-            let whole = run(self, &|c| c.is_ascii_digit())?;
-            let mut float = false;
-            let mut text = String::from_utf8_lossy(&whole).into_owned();
-            if self.peek() == Some(b'.') && !self.rest().starts_with(b"..") {
-                self.i += 1;
-                let fraction = run(self, &|c| c.is_ascii_digit())?;
-                if whole.is_empty() && fraction.is_empty() {
-                    return Err(self.error("not a number"));
-                }
-                text.push('.');
-                text.push_str(&String::from_utf8_lossy(&fraction));
-                float = true;
-            }
-            if matches!(self.peek(), Some(b'e' | b'E')) {
-                let save = self.i;
-                self.i += 1;
-                let mut exponent = String::from("e");
-                if let Some(sign @ (b'+' | b'-')) = self.peek() {
-                    exponent.push(sign as char);
-                    self.i += 1;
-                }
-                let digits = run(self, &|c| c.is_ascii_digit())?;
-                if digits.is_empty() {
-                    self.i = save;
-                } else {
-                    exponent.push_str(&String::from_utf8_lossy(&digits));
-                    text.push_str(&exponent);
-                    float = true;
-                }
-            }
-            if float {
-                let f: f64 = format!("0{text}")
-                    .parse()
-                    .map_err(|_| self.error("not a number"))?;
-                serde_json::Number::from_f64(f)
-                    .map(Value::Number)
-                    .ok_or_else(|| self.error("a number out of range"))?
-            } else if whole.len() > 1 && whole[0] == b'0' {
-                if whole.iter().any(|c| *c > b'7') {
-                    return Err(self.error("an octal number with a digit 8 or 9"));
-                }
-                integer(&whole, 8)
-            } else {
-                integer(&whole, 10)
-            }
+            self.decimal()?
         };
         if self
             .peek()
@@ -1110,6 +1049,74 @@ impl Parser<'_> {
             return Err(self.error("not a number PHP reads"));
         }
         Ok(value)
+    }
+
+    /// A run of digits `ok` accepts, with PHP's `_` separators between digits.
+    fn digits(&mut self, ok: &dyn Fn(u8) -> bool) -> Vec<u8> {
+        let mut digits = Vec::new();
+        while let Some(c) = self.peek() {
+            if ok(c) {
+                digits.push(c);
+                self.i += 1;
+            } else if c == b'_'
+                && !digits.is_empty()
+                && self.s.get(self.i + 1).is_some_and(|n| ok(*n))
+            {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+        digits
+    }
+
+    /// A decimal or octal integer, or a float with a fraction or an exponent.
+    fn decimal(&mut self) -> std::result::Result<Value, String> {
+        let whole = self.digits(&|c| c.is_ascii_digit());
+        let mut float = false;
+        let mut text = String::from_utf8_lossy(&whole).into_owned();
+        if self.peek() == Some(b'.') && !self.rest().starts_with(b"..") {
+            self.i += 1;
+            let fraction = self.digits(&|c| c.is_ascii_digit());
+            if whole.is_empty() && fraction.is_empty() {
+                return Err(self.error("not a number"));
+            }
+            text.push('.');
+            text.push_str(&String::from_utf8_lossy(&fraction));
+            float = true;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            let save = self.i;
+            self.i += 1;
+            let mut exponent = String::from("e");
+            if let Some(sign @ (b'+' | b'-')) = self.peek() {
+                exponent.push(sign as char);
+                self.i += 1;
+            }
+            let digits = self.digits(&|c| c.is_ascii_digit());
+            if digits.is_empty() {
+                self.i = save;
+            } else {
+                exponent.push_str(&String::from_utf8_lossy(&digits));
+                text.push_str(&exponent);
+                float = true;
+            }
+        }
+        Ok(if float {
+            let f: f64 = format!("0{text}")
+                .parse()
+                .map_err(|_| self.error("not a number"))?;
+            serde_json::Number::from_f64(f)
+                .map(Value::Number)
+                .ok_or_else(|| self.error("a number out of range"))?
+        } else if whole.len() > 1 && whole[0] == b'0' {
+            if whole.iter().any(|c| *c > b'7') {
+                return Err(self.error("an octal number with a digit 8 or 9"));
+            }
+            integer(&whole, 8)
+        } else {
+            integer(&whole, 10)
+        })
     }
 }
 

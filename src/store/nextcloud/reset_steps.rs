@@ -53,31 +53,44 @@ pub(super) struct ResetStep {
     pub(super) field: Field,
 }
 
-/// The statements of `Reader::reset_user`, in the order they run. Each that selects by
-/// "the user's models not flagged deleted" comes before those models are flagged.
-pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
-    // "One of the user's live models of `table` has the uuid in `column`", as a
-    // correlated EXISTS on the app's unique (user_id, uuid) index: one index probe per
-    // row, whatever the planner's statistics say (a freshly grown table has none).
-    let live_model = |table: &str, column: &str, extra: &str| {
-        let base = if table == "folder" {
-            " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
-        } else {
-            ""
-        };
-        format!(
-            "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
-        )
+/// "One of the user's live models of `table` has the uuid in `column`", as a correlated
+/// EXISTS on the app's unique (user_id, uuid) index: one index probe per row, whatever the
+/// planner's statistics say (a freshly grown table has none).
+fn live_model(p: &str, table: &str, column: &str, extra: &str) -> String {
+    let base = if table == "folder" {
+        " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
+    } else {
+        ""
     };
-    let step = |table: String, filter: String, change: Change, field: Field| ResetStep {
+    format!(
+        "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
+    )
+}
+
+fn step(table: String, filter: String, change: Change, field: Field) -> ResetStep {
+    ResetStep {
         table,
         filter,
         change,
         field,
-    };
+    }
+}
+
+/// The statements of `Reader::reset_user`, in the order they run. Each that selects by
+/// "the user's models not flagged deleted" comes before those models are flagged.
+pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
+    let mut steps = sessions_shares_and_relations(p);
+    steps.extend(models(p));
+    steps.extend(challenges_keychains_and_preferences(p));
+    steps
+}
+
+/// The user's sessions go; the shares of the user's live passwords and the user's own,
+/// and the tag relations of live tags and passwords, are flagged.
+fn sessions_shares_and_relations(p: &str) -> Vec<ResetStep> {
     let share = format!("{p}passwords_share");
     let relation = format!("{p}passwords_pw_tag_rel");
-    let mut steps = vec![
+    vec![
         step(
             format!("{p}passwords_session"),
             "user_id = $1 AND deleted = FALSE".into(),
@@ -90,11 +103,13 @@ pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
             format!(
                 "deleted = FALSE AND (user_id = $1 OR (receiver = $1 AND target_password IS NOT NULL)) AND ({} OR {})",
                 live_model(
+                    p,
                     "password",
                     &format!("{share}.source_password"),
                     " AND m.has_shares"
                 ),
                 live_model(
+                    p,
                     "password",
                     &format!("{share}.target_password"),
                     " AND m.share_id IS NOT NULL AND m.share_id <> ''"
@@ -113,20 +128,25 @@ pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
             relation.clone(),
             format!(
                 "user_id = $1 AND deleted = FALSE AND ({} OR {})",
-                live_model("tag", &format!("{relation}.tag"), ""),
-                live_model("password", &format!("{relation}.password"), ""),
+                live_model(p, "tag", &format!("{relation}.tag"), ""),
+                live_model(p, "password", &format!("{relation}.password"), ""),
             ),
             Change::Flag(""),
             Field::PasswordTags,
         ),
-    ];
+    ]
+}
+
+/// Tags, folders (but the base folder) and passwords, each after its revisions.
+fn models(p: &str) -> Vec<ResetStep> {
+    let mut steps = Vec::new();
     for table in ["tag", "folder", "password"] {
         let revisions = format!("{p}passwords_{table}_rv");
         steps.push(step(
             revisions.clone(),
             format!(
                 "user_id = $1 AND deleted = FALSE AND {}",
-                live_model(table, &format!("{revisions}.model"), "")
+                live_model(p, table, &format!("{revisions}.model"), "")
             ),
             Change::Flag(""),
             Field::Revisions(table),
@@ -147,23 +167,29 @@ pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
             Field::Models(table),
         ));
     }
-    steps.push(step(
-        format!("{p}passwords_challenge"),
-        "user_id = $1 AND deleted = FALSE".into(),
-        Change::Flag(""),
-        Field::Uncounted,
-    ));
-    steps.push(step(
-        format!("{p}passwords_keychain"),
-        "user_id = $1 AND deleted = FALSE".into(),
-        Change::Flag(""),
-        Field::Keychains,
-    ));
-    steps.push(step(
-        format!("{p}preferences"),
-        "userid = $1 AND appid = 'passwords' AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')".into(),
-        Change::Delete,
-        Field::Settings,
-    ));
     steps
+}
+
+/// Challenges and keychains are flagged; the app's preferences of the account go.
+fn challenges_keychains_and_preferences(p: &str) -> Vec<ResetStep> {
+    vec![
+        step(
+            format!("{p}passwords_challenge"),
+            "user_id = $1 AND deleted = FALSE".into(),
+            Change::Flag(""),
+            Field::Uncounted,
+        ),
+        step(
+            format!("{p}passwords_keychain"),
+            "user_id = $1 AND deleted = FALSE".into(),
+            Change::Flag(""),
+            Field::Keychains,
+        ),
+        step(
+            format!("{p}preferences"),
+            "userid = $1 AND appid = 'passwords' AND configkey IN ('SSEv1UserKey', 'client/settings', 'user/challenge/id', 'login/attempts/failed')".into(),
+            Change::Delete,
+            Field::Settings,
+        ),
+    ]
 }

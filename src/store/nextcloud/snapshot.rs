@@ -194,7 +194,7 @@ impl NextcloudStore {
         }
         let prefix = self.prefix.clone();
         let w = self.write()?;
-        if require_blank && !is_blank(&super::counts_in(w.db, &prefix, user, false)?) {
+        if require_blank && !is_blank(&super::queries::counts_in(w.db, &prefix, user, false)?) {
             return Err(Error::new(
                 Id::AccountNotBlank,
                 format!(
@@ -412,7 +412,7 @@ fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
 
 /// What a snapshot holds, counted as `status` counts (rows not flagged deleted).
 fn snapshot_counts(conn: &Connection, user: &str) -> Result<Counts> {
-    super::counts_with("main.", false, &|sql| {
+    super::queries::counts_with("main.", false, &|sql| {
         let n: i64 = conn.query_row(&sql.replace("$1", "?1"), [user], |r| r.get(0))?;
         Ok(n as u64)
     })
