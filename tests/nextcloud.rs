@@ -626,6 +626,26 @@ fn item_labels_and_passwords(nc: &Installation, user: &str) -> Vec<(String, Stri
         .collect()
 }
 
+/// The client-side-encryption feature is read as in the pwaccount file (one challenge
+/// flow): off in pwaccount's own app config, `challenge set` is refused and changes
+/// nothing; reading still works.
+fn the_feature_setting_is_honoured_there_too(engine: Engine) {
+    let nc = Installation::on(engine);
+    nc.exec("INSERT INTO oc_appconfig (appid, configkey, configvalue) VALUES ('pwaccount', 'feature.client-side-encryption', '0')");
+    let before = nc.sums();
+    let out = nc
+        .cmd("bob")
+        .args(["--json", "challenge", "set", "--old-passphrase-env", "O"])
+        .args(["--passphrase-env", "N"])
+        .env("O", BOB)
+        .env("N", "bob's next passphrase")
+        .run()
+        .code(6);
+    assert_eq!(out.error_id(), "feature_disabled", "{}", out.stdout);
+    assert_eq!(nc.sums(), before);
+    nc.verify("bob", BOB).run().ok();
+}
+
 /// The reset-code lifetime follows pwaccount's own setting there, as in the pwaccount
 /// file (one reset flow): an app config value of appid `pwaccount`; nonsense is refused.
 fn the_code_lifetime_comes_from_pwaccounts_app_config(engine: Engine) {
@@ -2186,6 +2206,7 @@ server_tests!(
 );
 
 engine_tests!(
+    the_feature_setting_is_honoured_there_too,
     the_code_lifetime_comes_from_pwaccounts_app_config,
     challenge_get_returns_what_the_app_returns,
     verify_accepts_the_users_passphrases_and_refuses_others,
