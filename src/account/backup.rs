@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Id, Result};
 use crate::store::audit::{Action, Record};
 use crate::store::rows::Rows;
+use crate::store::rows::Transactions;
 use crate::store::snapshot::{self, SnapshotInfo};
 use crate::store::{AccountStore, Counts};
 use crate::text::now;
@@ -46,7 +47,7 @@ pub(crate) fn check_restore(
     let db = store.path().to_path_buf();
     let in_context = |e: Error| e.in_context(&info.user, &db);
     let current = store
-        .read()
+        .reading()
         .and_then(|tx| tx.holdings(&info.user))
         .map_err(in_context)?;
     if current.deletable_total() > 0 && !replace {

@@ -274,8 +274,10 @@ pub(crate) fn set<S: ChallengeStore>(
     let carried = open_carried(&tx, &codec, user, old_key.as_ref())?;
     let (row, new_key) = codec.new_challenge(&derived.secret, &derived.salts, now)?;
     reseal(&tx, &codec, user, carried, &new_key, now)?;
-    let retired = stored.map(|old| codec.retire(old)).transpose()?;
-    tx.install_challenge(user, &row, retired.as_ref(), now)?;
+    tx.install_challenge(user, &row, now)?;
+    if let Some(old) = stored {
+        tx.retire_challenge(user, &codec.retire(old)?, now)?;
+    }
     tx.commit_change(&set_record(user, current.is_some(), pwdv1::TYPE))
 }
 

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Id, Result};
 use crate::store::rows::Rows;
+use crate::store::rows::Transactions;
 use crate::store::{self, AccountStore};
 
 fn key(name: &str) -> String {
@@ -29,13 +30,13 @@ pub(crate) fn is_enabled(rows: &impl Rows, name: &str) -> Result<bool> {
 
 /// Whether each of `names` is enabled, read in one transaction.
 pub(crate) fn enabled(store: &mut AccountStore, names: &[&str]) -> Result<Vec<bool>> {
-    let tx = store.read()?;
+    let tx = store.reading()?;
     names.iter().map(|name| is_enabled(&tx, name)).collect()
 }
 
 /// Enable or disable a feature; returns whether it was enabled before.
 pub(crate) fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -> Result<bool> {
-    let tx = store.write()?;
+    let tx = store.writing()?;
     let before = is_enabled(&tx, name)?;
     tx.set_server_setting(&key(name), if enabled { "1" } else { "0" })?;
     let record = store::audit::Record {

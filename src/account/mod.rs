@@ -21,7 +21,7 @@ use crate::store::Counts;
 use crate::store::audit;
 use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::rows::Rows;
-use crate::store::snapshot::SnapshotInfo;
+use crate::store::snapshot::{self, SnapshotInfo};
 
 /// The flows every kind of account store serves (the pwaccount file, a Nextcloud
 /// installation). Each store answers them by its own rules; commands do not ask which
@@ -63,13 +63,7 @@ pub(crate) trait Accounts {
     /// account), refusing an account that is not blank unless `replace`, and a snapshot
     /// of another installation unless `other_installation` (and its keys open here);
     /// returns what the snapshot holds and what the account holds now.
-    fn check_restore(
-        &mut self,
-        path: &Path,
-        target: Option<&str>,
-        replace: bool,
-        other_installation: bool,
-    ) -> Result<(SnapshotInfo, Counts)>;
+    fn check_restore(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)>;
     /// Put the account back as the checked snapshot holds it, in one transaction; a
     /// warning about something after the commit, if any.
     fn restore(&mut self, info: &SnapshotInfo, path: &Path, job: Job<'_>)
@@ -120,6 +114,16 @@ pub(crate) fn each_account(
     }
 }
 
+/// What a restore is checked for: the snapshot at `path` goes into `target` (default: its
+/// own account); an account that is not blank only with `replace`, and a snapshot of
+/// another installation only with `other_installation` (and its keys open here).
+pub(crate) struct RestoreCheck<'a> {
+    pub path: &'a Path,
+    pub target: Option<&'a str>,
+    pub replace: bool,
+    pub other_installation: bool,
+}
+
 /// How a snapshot is written or put back.
 #[derive(Clone, Copy)]
 pub(crate) struct Job<'a> {
@@ -140,23 +144,13 @@ pub(crate) trait Store: ChallengeStore {
     /// Where a snapshot of `user` goes when no path is given (`suffix` marks a reset's): a
     /// name not taken yet; the folder is made when the snapshot is written.
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf>;
-    /// Write a snapshot of `user` to `dest` (`default`: the default place, whose folder
-    /// is made if missing).
-    fn write_snapshot(
-        &mut self,
-        user: &str,
-        dest: &Path,
-        default: bool,
-        job: Job<'_>,
-    ) -> Result<Counts>;
+    /// The database file (or, on a database server, the configuration), which no
+    /// snapshot may replace.
+    fn database_path(&self) -> &Path;
+    /// Write a snapshot of `user` to `dest`, whose folder is ready.
+    fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts>;
     /// See `Accounts::check_restore`.
-    fn check_snapshot(
-        &mut self,
-        path: &Path,
-        target: Option<&str>,
-        replace: bool,
-        other_installation: bool,
-    ) -> Result<(SnapshotInfo, Counts)>;
+    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)>;
     /// See `Accounts::restore`.
     fn put_back(
         &mut self,
@@ -229,18 +223,15 @@ impl<S: Store> Accounts for S {
             Some(dest) => (dest.to_path_buf(), false),
             None => (self.default_snapshot(user, "")?, true),
         };
-        let counts = self.write_snapshot(user, &dest, default, job)?;
+        // The default folder is made (0700, with its parents) if missing; a given one
+        // must exist.
+        snapshot::prepare_folder(&dest, self.database_path(), job.replace, default)?;
+        let counts = self.write_snapshot(user, &dest, job)?;
         Ok((dest, counts))
     }
 
-    fn check_restore(
-        &mut self,
-        path: &Path,
-        target: Option<&str>,
-        replace: bool,
-        other_installation: bool,
-    ) -> Result<(SnapshotInfo, Counts)> {
-        self.check_snapshot(path, target, replace, other_installation)
+    fn check_restore(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
+        self.check_snapshot(check)
     }
 
     fn restore(

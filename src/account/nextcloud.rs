@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Job, Store};
+use super::{Job, RestoreCheck, Store};
 use crate::error::{Error, Id, Result};
 use crate::store::nextcloud::{NextcloudDatabase, NextcloudStore};
-use crate::store::snapshot::{self};
+use crate::store::rows::Transactions;
+use crate::store::snapshot::SnapshotInfo;
 use crate::store::{Counts, Step};
 
 impl Store for NextcloudStore {
@@ -24,35 +25,29 @@ impl Store for NextcloudStore {
         free_name(&self.default_backups()?, user, suffix)
     }
 
-    fn write_snapshot(
-        &mut self,
-        user: &str,
-        dest: &Path,
-        default: bool,
-        job: Job<'_>,
-    ) -> Result<Counts> {
-        if default {
-            // The default folder is made 0700 (with its parents) before anything else.
-            snapshot::prepare_folder(dest, self.path(), false, true)?;
-        }
+    fn database_path(&self) -> &Path {
+        self.path()
+    }
+
+    fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts> {
         let now = crate::text::now()?;
-        let reader = self.read()?;
+        let reader = self.reading()?;
         let counts = reader.counts(user)?;
         reader.write_snapshot(user, dest, job.replace, now, Step::TheChange)?;
         Ok(counts)
     }
 
-    fn check_snapshot(
-        &mut self,
-        path: &std::path::Path,
-        target: Option<&str>,
-        replace: bool,
-        other_installation: bool,
-    ) -> Result<(crate::store::snapshot::SnapshotInfo, crate::store::Counts)> {
+    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
+        let RestoreCheck {
+            path,
+            target,
+            replace,
+            other_installation,
+        } = *check;
         let info = self.inspect_snapshot(path, other_installation)?;
         super::backup::check_target(target, &info.user, "")?;
         self.require_user(&info.user)?;
-        let current = self.read()?.counts(&info.user)?;
+        let current = self.reading()?.counts(&info.user)?;
         // Blank as the app leaves a user after its reset: no live items, keychains or
         // shares. (Its reset leaves revisions no item reaches, the user's settings and,
         // through its own request, a session: those do not count.)

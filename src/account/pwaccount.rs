@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Job, Store, backup};
+use super::{Job, RestoreCheck, Store, backup};
 use crate::error::Result;
 use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::snapshot::{self, SnapshotInfo};
@@ -24,14 +24,11 @@ impl Store for AccountStore {
         backup::default_path(self, user, suffix)
     }
 
-    fn write_snapshot(
-        &mut self,
-        user: &str,
-        dest: &Path,
-        default: bool,
-        job: Job<'_>,
-    ) -> Result<Counts> {
-        snapshot::prepare_folder(dest, self.path(), job.replace, default)?;
+    fn database_path(&self) -> &Path {
+        self.path()
+    }
+
+    fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts> {
         snapshot::write(
             self.path(),
             user,
@@ -45,14 +42,8 @@ impl Store for AccountStore {
     }
 
     /// The pwaccount file has no installations: `other_installation` changes nothing.
-    fn check_snapshot(
-        &mut self,
-        path: &Path,
-        target: Option<&str>,
-        replace: bool,
-        _other_installation: bool,
-    ) -> Result<(SnapshotInfo, Counts)> {
-        backup::check_restore(self, path, target, replace)
+    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
+        backup::check_restore(self, check.path, check.target, check.replace)
     }
 
     fn put_back(

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::account::{Job, backup};
+use crate::account::{Job, RestoreCheck, backup};
 use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts};
@@ -53,8 +53,12 @@ pub(super) fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
         None
     };
     let mut store = ctx.accounts(Access::Write)?;
-    let (info, current) =
-        store.check_restore(&args.path, target, args.replace, args.other_installation)?;
+    let (info, current) = store.check_restore(&RestoreCheck {
+        path: &args.path,
+        target,
+        replace: args.replace,
+        other_installation: args.other_installation,
+    })?;
     let user = info.user.clone();
     restore_checked(ctx, store.as_mut(), &args, &info, &current)
         .map_err(|e| e.in_context(&user, &ctx.db))

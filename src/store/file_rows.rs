@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use rusqlite::TransactionBehavior;
+
 use super::audit::{Entry, Filter, Record};
 use super::rows::missing_challenge;
 use super::rows::{Rows, Transactions};
@@ -14,11 +16,13 @@ impl Transactions for AccountStore {
     type Tx<'a> = Tx<'a>;
 
     fn reading(&mut self) -> Result<Tx<'_>> {
-        self.read()
+        self.begin(TransactionBehavior::Deferred)
     }
 
+    /// It waits for other writers up to the busy timeout.
     fn writing(&mut self) -> Result<Tx<'_>> {
-        self.write()
+        crate::interrupt::check()?;
+        self.begin(TransactionBehavior::Immediate)
     }
 }
 
@@ -83,23 +87,19 @@ impl Rows for Tx<'_> {
         Ok(())
     }
 
-    /// The old challenge is deleted; the account row is made if missing, and the user's
-    /// encryption settings say client-side encryption with an SSEv2r1 keychain.
-    fn install_challenge(
-        &self,
-        user: &str,
-        new: &ChallengeRow,
-        old: Option<&ChallengeRow>,
-        now: i64,
-    ) -> Result<()> {
+    /// The account row is made if missing, and the user's encryption settings say
+    /// client-side encryption with an SSEv2r1 keychain.
+    fn install_challenge(&self, user: &str, new: &ChallengeRow, now: i64) -> Result<()> {
         super::ensure_account(self.conn(), user, now)?;
         super::insert_challenge(self.conn(), user, new)?;
         super::set_user_config(self.conn(), user, CHALLENGE_ID_KEY, &new.uuid)?;
-        if let Some(old) = old {
-            super::delete_challenge(self.conn(), user, &old.uuid)?;
-        }
         super::set_setting(self.conn(), user, "encryption.cse", "1")?;
         super::set_setting(self.conn(), user, "encryption.sse", "SSEv2r1")
+    }
+
+    /// The file deletes a replaced challenge.
+    fn retire_challenge(&self, user: &str, old: &ChallengeRow, _now: i64) -> Result<()> {
+        super::delete_challenge(self.conn(), user, &old.uuid)
     }
 
     fn holdings(&self, user: &str) -> Result<Counts> {

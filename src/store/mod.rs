@@ -11,6 +11,7 @@ pub(crate) mod nextcloud;
 pub(crate) mod populate;
 mod queries;
 pub(crate) mod rows;
+use rows::Transactions;
 pub(crate) mod schema;
 pub(crate) mod snapshot;
 
@@ -113,18 +114,8 @@ impl AccountStore {
         snapshot::write_all(&self.conn, &self.path, dest, overwrite)
     }
 
-    /// A read transaction: one consistent snapshot for everything a command reads.
-    pub fn read(&mut self) -> Result<Tx<'_>> {
-        self.begin(TransactionBehavior::Deferred)
-    }
-
-    /// The one write transaction of a command. It rolls back when dropped uncommitted.
-    pub fn write(&mut self) -> Result<Tx<'_>> {
-        crate::interrupt::check()?;
-        self.begin(TransactionBehavior::Immediate)
-    }
-
-    fn begin(&mut self, behavior: TransactionBehavior) -> Result<Tx<'_>> {
+    /// A transaction (`rows::Transactions` says which: reading, or the one write).
+    pub(in crate::store) fn begin(&mut self, behavior: TransactionBehavior) -> Result<Tx<'_>> {
         Ok(Tx {
             tx: self.conn.transaction_with_behavior(behavior)?,
             path: &self.path,
@@ -169,7 +160,7 @@ impl AccountStore {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let tx = self.write()?;
+        let tx = self.writing()?;
         // Another process may have migrated between our check and the write lock.
         let (app_id, version, objects) = inspect(tx.conn())?;
         if app_id == 0 && (objects > 0 || version != 0) || app_id != 0 && app_id != APPLICATION_ID {
@@ -203,9 +194,9 @@ pub(crate) fn commit(tx: Tx<'_>, step: Step) -> Result<()> {
 }
 
 /// A transaction on the account database: one command's reads, or its one write. It rolls
-/// back when dropped uncommitted; `commit` commits it. The queries of this module take it
-/// (as the connection it derefs to); layers above see no SQLite type.
-pub struct Tx<'a> {
+/// back when dropped uncommitted; `commit` commits it. Layers above reach the database
+/// only through its operations (`rows::Rows`); they never see a connection.
+pub(crate) struct Tx<'a> {
     tx: rusqlite::Transaction<'a>,
     /// The database file, for the snapshot a reset writes beside the transaction.
     path: &'a Path,
@@ -516,7 +507,7 @@ impl AccountStore {
         self.conn
             .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
         let result = (|| {
-            let tx = self.write()?;
+            let tx = self.writing()?;
             snapshot::recheck_attached(tx.conn(), user)?;
             if require_blank && queries::counts(tx.conn(), user)?.deletable_total() > 0 {
                 return Err(Error::new(

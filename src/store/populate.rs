@@ -17,6 +17,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, params};
 
+use super::rows::Transactions;
 use super::{self as store, Access, AccountStore, Counts};
 use crate::error::Result;
 use crate::text::now;
@@ -94,7 +95,7 @@ pub fn populate(path: &Path, user: &str, passwords: u64, peer: &str) -> Result<C
     let mut store = AccountStore::open(path, Access::Write, Duration::from_secs(5))?;
     let mut rng = SmallRng::from_entropy();
     let now = now()?;
-    let tx = store.write()?;
+    let tx = store.writing()?;
     store::ensure_account(tx.conn(), user, now - 3 * 365 * 86_400)?;
     add_passwords(tx.conn(), user, passwords, peer, &mut rng, now)?;
     add_extras(tx.conn(), user, &mut rng, now)?;

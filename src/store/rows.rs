@@ -43,15 +43,11 @@ pub(crate) trait Rows {
     fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>>;
     /// Write a keychain: the row with its uuid gets the new data, or is inserted.
     fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()>;
-    /// Make `new` the current challenge of `user`; `old`, the one it replaces, is retired
-    /// as the store retires challenges (with the fields given).
-    fn install_challenge(
-        &self,
-        user: &str,
-        new: &ChallengeRow,
-        old: Option<&ChallengeRow>,
-        now: i64,
-    ) -> Result<()>;
+    /// Make `new` the current challenge of `user`.
+    fn install_challenge(&self, user: &str, new: &ChallengeRow, now: i64) -> Result<()>;
+    /// Retire `old`, the challenge a new one replaced, as the store retires challenges
+    /// (with the fields given).
+    fn retire_challenge(&self, user: &str, old: &ChallengeRow, now: i64) -> Result<()>;
     /// What `user` holds, as `status` counts it (and the tokens a reset keeps).
     fn holdings(&self, user: &str) -> Result<Counts>;
     /// The user's encryption settings as the store keeps them: whether client-side

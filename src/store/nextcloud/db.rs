@@ -14,6 +14,9 @@ use rusqlite::types::ValueRef;
 
 use crate::error::{Error, Id, Result};
 
+/// What is called with each row of a query, in order; an error stops the query.
+pub(crate) type EachRow<'a> = &'a mut dyn FnMut(Vec<Value>) -> Result<()>;
+
 /// A value read from or written to a column.
 #[derive(Clone, PartialEq)]
 pub(crate) enum Value {
@@ -307,12 +310,7 @@ impl Conn {
     }
 
     /// Call `each` with every row of a query, in order, as it arrives.
-    pub(crate) fn rows(
-        &self,
-        sql: &str,
-        params: &[Value],
-        each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
-    ) -> Result<()> {
+    pub(crate) fn rows(&self, sql: &str, params: &[Value], each: EachRow<'_>) -> Result<()> {
         let (sql, params) = self.prepare(sql, params)?;
         match self {
             Conn::Sqlite(c) => {

@@ -248,20 +248,7 @@ impl NextcloudStore {
             .join("backups"))
     }
 
-    /// One read transaction for everything a command reads.
-    pub(crate) fn read(&mut self) -> Result<Reader<'_>> {
-        self.begin(false)
-    }
-
-    /// The one write transaction of a command (it waits for the app's own writers up to
-    /// the busy timeout), with the audit trail's table there; rolled back unless committed
-    /// with `commit_change`.
-    pub(crate) fn write(&mut self) -> Result<Reader<'_>> {
-        crate::interrupt::check()?;
-        self.begin_change()
-    }
-
-    fn begin(&mut self, write: bool) -> Result<Reader<'_>> {
+    pub(super) fn begin(&mut self, write: bool) -> Result<Reader<'_>> {
         self.conn.begin(write)?;
         Ok(Reader {
             db: &self.conn,

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use mysql::prelude::Queryable;
 
-use super::db::{CONNECT_TIMEOUT, Server, TlsMode, Value, busy, conflict, connect_error, lost};
+use super::db::{
+    CONNECT_TIMEOUT, EachRow, Server, TlsMode, Value, busy, conflict, connect_error, lost,
+};
 use crate::error::{Error, Id, Result};
 
 /// A MySQL connection.
@@ -32,12 +34,7 @@ impl My {
 
     /// Call `each` with every row of a query, in order, as it arrives. The result is read
     /// to its end even after `each` failed, so the connection stays usable.
-    pub(super) fn rows(
-        &mut self,
-        sql: &str,
-        params: &[&Value],
-        each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
-    ) -> Result<()> {
+    pub(super) fn rows(&mut self, sql: &str, params: &[&Value], each: EachRow<'_>) -> Result<()> {
         let values: Vec<mysql::Value> = params.iter().map(|v| my_in(v)).collect();
         let mut result = self.0.exec_iter(sql, mysql::Params::Positional(values))?;
         let mut failed = None;

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use super::db::{CONNECT_TIMEOUT, Server, TlsMode, Value, busy, conflict, connect_error, lost};
+use super::db::{
+    CONNECT_TIMEOUT, EachRow, Server, TlsMode, Value, busy, conflict, connect_error, lost,
+};
 use crate::error::{Error, Id, Result};
 
 /// A PostgreSQL connection and the statements prepared on it.
@@ -40,12 +42,7 @@ impl Pg {
     }
 
     /// Call `each` with every row of a query, in order, as it arrives.
-    pub(super) fn rows(
-        &mut self,
-        sql: &str,
-        params: &[&Value],
-        each: &mut dyn FnMut(Vec<Value>) -> Result<()>,
-    ) -> Result<()> {
+    pub(super) fn rows(&mut self, sql: &str, params: &[&Value], each: EachRow<'_>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         let stmt = self.statement(sql)?;
         let values = pg_params(&stmt, params)?;

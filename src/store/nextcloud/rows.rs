@@ -16,11 +16,14 @@ impl Transactions for NextcloudStore {
     type Tx<'a> = Reader<'a>;
 
     fn reading(&mut self) -> Result<Reader<'_>> {
-        self.read()
+        self.begin(false)
     }
 
+    /// It waits for the app's own writers up to the busy timeout, with the audit trail's
+    /// table there; rolled back unless committed with `commit_change`.
     fn writing(&mut self) -> Result<Reader<'_>> {
-        self.write()
+        crate::interrupt::check()?;
+        self.begin_change()
     }
 }
 
@@ -79,20 +82,15 @@ impl Rows for Reader<'_> {
     }
 
     /// As `UserChallengeService::setChallenge`: the new challenge is saved and named in
-    /// the preference; the old one is flagged deleted and saved again.
-    fn install_challenge(
-        &self,
-        user: &str,
-        new: &ChallengeRow,
-        old: Option<&ChallengeRow>,
-        now: i64,
-    ) -> Result<()> {
+    /// the preference.
+    fn install_challenge(&self, user: &str, new: &ChallengeRow, now: i64) -> Result<()> {
         self.insert_challenge(user, new, now)?;
-        self.set_user_value(user, CHALLENGE_ID_KEY, &new.uuid)?;
-        if let Some(old) = old {
-            self.retire_challenge(user, old, now)?;
-        }
-        Ok(())
+        self.set_user_value(user, CHALLENGE_ID_KEY, &new.uuid)
+    }
+
+    /// The app flags the old challenge deleted and saves it again.
+    fn retire_challenge(&self, user: &str, old: &ChallengeRow, now: i64) -> Result<()> {
+        Reader::retire_challenge(self, user, old, now)
     }
 
     fn holdings(&self, user: &str) -> Result<Counts> {

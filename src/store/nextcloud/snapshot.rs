@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::db::{Engine, Value, from_sqlite, to_sqlite};
 use super::{NextcloudStore, TABLES};
 use crate::error::{Error, Id, Result};
+use crate::store::rows::Transactions;
 use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
 use crate::store::{Counts, Step, connect, plain_path};
 
@@ -193,7 +194,7 @@ impl NextcloudStore {
             ));
         }
         let prefix = self.prefix.clone();
-        let w = self.write()?;
+        let w = self.writing()?;
         if require_blank && !is_blank(&super::queries::counts_in(w.db, &prefix, user, false)?) {
             return Err(Error::new(
                 Id::AccountNotBlank,
