@@ -110,6 +110,14 @@ impl Installation {
         self.dir.path().join("config/config.php")
     }
 
+    /// Add the file `config/<name>` holding `text` (Nextcloud merges every `*.config.php`
+    /// after `config.php`, and ignores other names); its path.
+    pub(crate) fn extra_config(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join("config").join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
     /// The instance secret the app's server-side encryption uses.
     pub(crate) fn secret(&self) -> String {
         let text = std::fs::read_to_string(self.config()).unwrap();
@@ -499,19 +507,17 @@ fn configuration_files_merge_as_nextcloud_merges_them() {
     // A later file overrides config.php (natural order: 2 before 10).
     let data = nc.root().join("data");
     std::fs::rename(&data, nc.root().join("moved")).unwrap();
-    std::fs::write(
-        nc.root().join("config/10-data.config.php"),
+    nc.extra_config(
+        "10-data.config.php",
         format!(
             "<?php\n$CONFIG = ['datadirectory' => '{}'];\n",
             nc.root().join("moved").display()
         ),
-    )
-    .unwrap();
-    std::fs::write(
-        nc.root().join("config/2-data.config.php"),
+    );
+    nc.extra_config(
+        "2-data.config.php",
         "<?php\n$CONFIG = ['datadirectory' => '/nowhere'];\n",
-    )
-    .unwrap();
+    );
     nc.cmd("bob").args(["challenge", "get"]).run().ok();
     // The installation folder, its config/ folder, or config.php itself.
     Run::new()
@@ -1958,14 +1964,13 @@ fn the_php_tests_run_in_ci() {
 fn the_configurations_php_never_sees_a_secret() {
     let nc = Installation::new();
     let spy = nc.root().join("spy.txt");
-    std::fs::write(
-        nc.root().join("config/spy.config.php"),
+    nc.extra_config(
+        "spy.config.php",
         format!(
             "<?php\nfile_put_contents('{}', json_encode(getenv()));\n",
             spy.display()
         ),
-    )
-    .unwrap();
+    );
     nc.cmd("bob")
         .args([
             "challenge",

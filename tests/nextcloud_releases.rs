@@ -181,12 +181,10 @@ fn follows_the_release_rules(nc: &Installation, name: &str, installed: &str) {
 
     // passwords.secret, in a second configuration file as Nextcloud merges them: the
     // keychains the app of this pair wrote open under `secret` on 2024.12.1 only.
-    let extra = nc.root().join("config/zz.config.php");
-    std::fs::write(
-        &extra,
+    let extra = nc.extra_config(
+        "zz.config.php",
         "<?php\n$CONFIG = array('passwords.secret' => 'a passwords secret of this test');\n",
-    )
-    .unwrap();
+    );
     let run = nc
         .cmd("erin")
         .args(["challenge", "verify", "--passphrase-env", "P"])

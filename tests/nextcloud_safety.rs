@@ -54,27 +54,18 @@ fn another_database_than_nextclouds_is_never_used() {
         (
             "an extra file naming another dbname",
             |nc| {
-                std::fs::write(
-                    nc.root().join("config/z.config.php"),
-                    "<?php $CONFIG = ['dbname' => 'other'];\n",
-                )
-                .unwrap()
+                nc.extra_config("z.config.php", "<?php $CONFIG = ['dbname' => 'other'];\n");
             },
             "other.db",
         ),
         (
             "a later extra file in natural order",
             |nc| {
-                std::fs::write(
-                    nc.root().join("config/a2.config.php"),
+                nc.extra_config(
+                    "a2.config.php",
                     "<?php $CONFIG = ['dbname' => 'nextcloud'];\n",
-                )
-                .unwrap();
-                std::fs::write(
-                    nc.root().join("config/a10.config.php"),
-                    "<?php $CONFIG = ['dbname' => 'other'];\n",
-                )
-                .unwrap()
+                );
+                nc.extra_config("a10.config.php", "<?php $CONFIG = ['dbname' => 'other'];\n");
             },
             "other.db",
         ),
@@ -142,14 +133,13 @@ fn what_nextcloud_ignores_or_accepts_is_read_alike() {
         "config.php~",
         "other.php",
     ] {
-        std::fs::write(nc.root().join("config").join(name), other).unwrap();
+        nc.extra_config(name, other);
     }
-    std::fs::write(nc.root().join("config/empty.config.php"), "").unwrap();
-    std::fs::write(
-        nc.root().join("config/latin.config.php"),
+    nc.extra_config("empty.config.php", "");
+    nc.extra_config(
+        "latin.config.php",
         b"<?php\r\n// caf\xe9\r\n$CONFIG = ['dbport' => '1234'];\r\n",
-    )
-    .unwrap();
+    );
     let v = status_without_php(&nc).ok().json();
     assert_eq!(v["counts"]["passwords"], 4, "{v}");
     assert_eq!(v["nextcloud"]["name"], "nextcloud");
@@ -209,7 +199,7 @@ fn odd_configuration_files_are_refused_at_once() {
             text.push_str("  'padding' => 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',\n");
         }
         text.push_str("];\n");
-        std::fs::write(nc.root().join("config/big.config.php"), text).unwrap();
+        nc.extra_config("big.config.php", text);
     };
     let zero = |nc: &Installation| {
         std::os::unix::fs::symlink("/dev/zero", nc.root().join("config/zero.config.php")).unwrap()
@@ -312,20 +302,15 @@ fn waits_on_outside_input_are_interruptible() {
 )]
 fn the_configurations_php_is_bounded_in_time_and_output() {
     let nc = sqlite();
-    std::fs::write(
-        nc.root().join("config/loop.config.php"),
-        "<?php while (true) {}\n",
-    )
-    .unwrap();
+    nc.extra_config("loop.config.php", "<?php while (true) {}\n");
     let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
     assert!(out.stdout.contains("did not finish"), "{}", out.stdout);
 
     let nc = sqlite();
-    std::fs::write(
-        nc.root().join("config/huge.config.php"),
+    nc.extra_config(
+        "huge.config.php",
         "<?php $CONFIG = ['huge' => str_repeat('x', 5 * 1024 * 1024)];\n",
-    )
-    .unwrap();
+    );
     let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
     assert!(
         out.stdout.contains("more than a configuration"),
@@ -334,11 +319,7 @@ fn the_configurations_php_is_bounded_in_time_and_output() {
     );
 
     let nc = sqlite();
-    std::fs::write(
-        nc.root().join("config/echo.config.php"),
-        "<?php echo 'hello';\n",
-    )
-    .unwrap();
+    nc.extra_config("echo.config.php", "<?php echo 'hello';\n");
     let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
     assert!(out.stdout.contains("leading content"), "{}", out.stdout);
 }

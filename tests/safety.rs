@@ -818,38 +818,20 @@ fn a_new_passphrase_equal_to_the_current_one_is_refused() {
     let env = Env::populated(5);
     env.set_challenge("alice", PASS);
     let before = env.dump();
-    let out = env
-        .cmd()
-        .args([
-            "--json",
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "P",
-            "--old-passphrase-env",
-            "P",
-        ])
-        .env("P", PASS)
-        .run()
-        .code(7);
+    // One passphrase given as both the current and the new one.
+    let both = |pass: &str| {
+        env.cmd()
+            .args(["--json", "challenge", "set", "--passphrase-env", "P"])
+            .args(["--old-passphrase-env", "P"])
+            .env("P", pass)
+            .run()
+    };
+    let out = both(PASS).code(7);
     assert_eq!(out.error_id(), "passphrase_unchanged");
     assert_same(&before, &env.dump(), "same passphrase");
     // The same *wrong* passphrase for both: the current one is checked first, so the
     // answer is "wrong" (exit 5), not "unchanged".
-    let out = env
-        .cmd()
-        .args([
-            "--json",
-            "challenge",
-            "set",
-            "--passphrase-env",
-            "P",
-            "--old-passphrase-env",
-            "P",
-        ])
-        .env("P", "not the passphrase at all")
-        .run()
-        .code(5);
+    let out = both("not the passphrase at all").code(5);
     assert_eq!(out.error_id(), "passphrase_invalid");
     assert_same(&before, &env.dump(), "same wrong passphrase");
 
