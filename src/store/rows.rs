@@ -75,16 +75,15 @@ pub(crate) trait Rows {
 }
 
 /// The refusal for an account whose `user/challenge/id` names challenge `id`, which does
-/// not exist (in either kind of store).
+/// not exist (in either kind of store); `status` and `check` show its message as a problem.
 pub(crate) fn missing_challenge(user: &str, id: &str) -> Error {
-    Error::new(Id::ChallengeMissing, missing_challenge_text(user, id))
-}
-
-/// What is wrong with such an account, for `status` and `check`.
-pub(crate) fn missing_challenge_text(user: &str, id: &str) -> String {
-    format!(
-        "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, which \
-         does not exist; reset the account (or restore it from a backup) to repair it",
-        crate::text::escape_controls(id)
+    Error::new(
+        Id::ChallengeMissing,
+        format!(
+            "account '{user}' is damaged: its {CHALLENGE_ID_KEY} names the challenge {:?}, \
+             which does not exist; reset the account (or restore it from a backup) to repair \
+             it",
+            crate::text::escape_controls(id)
+        ),
     )
 }

@@ -109,7 +109,7 @@ impl Reader<'_> {
 
     /// A preference of pwaccount's own for `user` (appid `pwaccount`: the app never reads
     /// it), such as a pending reset code.
-    pub(crate) fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
+    pub(super) fn own_value(&self, user: &str, key: &str) -> Result<Option<String>> {
         self.preference(user, "pwaccount", key)
     }
 
@@ -129,7 +129,7 @@ impl Reader<'_> {
     }
 
     /// Set (or with `None`, delete) a preference of pwaccount's own.
-    pub(crate) fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
+    pub(super) fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
         self.set_preference(user, "pwaccount", key, value)
     }
 
@@ -173,7 +173,7 @@ impl Reader<'_> {
 
     /// Up to `limit` user ids after `after`, in byte order: every user with a row in the
     /// app's tables or a preference of the app.
-    pub(crate) fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+    pub(super) fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
         let p = self.prefix;
         // Byte order on every engine (PostgreSQL's "C" collation; MySQL's Nextcloud
         // tables are utf8mb4_bin, SQLite compares bytes).
@@ -205,7 +205,7 @@ impl Reader<'_> {
 
     /// When the user's Passwords data last changed: the newest `updated` of its rows, or
     /// the newest audit record of the user, whichever is later.
-    pub(crate) fn last_change(&self, user: &str) -> Result<Option<i64>> {
+    pub(super) fn last_change(&self, user: &str) -> Result<Option<i64>> {
         let p = self.prefix;
         let mut newest = TABLES
             .iter()
@@ -231,7 +231,7 @@ impl Reader<'_> {
 
     /// The user's live rows that point at rows that are not there (or flagged deleted),
     /// for `check`.
-    pub(crate) fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
+    pub(super) fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
         let p = self.prefix;
         let live = |table: &str, column: &str, outer: &str| {
             format!(
@@ -284,7 +284,7 @@ impl Reader<'_> {
     /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
     /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
     /// table is read through once, which finds pages the server cannot read.
-    pub(crate) fn integrity(&self) -> Result<Vec<String>> {
+    pub(super) fn integrity(&self) -> Result<Vec<String>> {
         let p = self.prefix;
         let mut found = Vec::new();
         match self.db.engine() {
@@ -330,7 +330,7 @@ impl Reader<'_> {
 
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
-    pub(crate) fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
+    pub(super) fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
         let row = self.db.all(
             &format!(
                 "SELECT uuid, type, client_data, server_data, secret, created FROM {}passwords_challenge
@@ -363,7 +363,7 @@ impl Reader<'_> {
     }
 
     /// The user's keychains that are not flagged deleted.
-    pub(crate) fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
+    pub(super) fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
         let rows = self.db.all(
             &format!(
                 "SELECT uuid, type, scope, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
@@ -393,7 +393,7 @@ impl Reader<'_> {
     }
 
     /// Insert a challenge row (its fields already encrypted), not deleted.
-    pub(crate) fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+    pub(super) fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
         self.db.execute(
             &format!(
                 "INSERT INTO {}passwords_challenge
@@ -415,7 +415,7 @@ impl Reader<'_> {
     }
 
     /// Flag a challenge deleted, with its fields as given (the app saves it again).
-    pub(crate) fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
+    pub(super) fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
         self.db.execute(
             &format!(
                 "UPDATE {}passwords_challenge SET deleted = TRUE, updated = $3, secret = $4,
@@ -436,7 +436,7 @@ impl Reader<'_> {
     }
 
     /// Write a keychain's data: update the row `uuid`, or insert it.
-    pub(crate) fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
+    pub(super) fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
         let updated = self.db.execute(
             &format!(
                 "UPDATE {}passwords_keychain SET data = $3, updated = $4 WHERE user_id = $1 AND uuid = $2",
@@ -481,7 +481,7 @@ impl Reader<'_> {
     /// reset started with (the transaction keeps other writers out, or fails).
     ///
     /// It returns the rows each statement changed, counted by the statements themselves.
-    pub(crate) fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
+    pub(super) fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
         if self.db.engine() == Engine::Postgres {
             // Every statement below joins one user's rows with one user's rows: hash joins
             // are right at any size. With statistics from before the user grew (a table
@@ -511,7 +511,7 @@ impl Reader<'_> {
 
     /// What `reset_user` would change now, counted with the same filters (the two share
     /// statements as one, since the second leaves what the first flagged).
-    pub(crate) fn reset_counts(&self, user: &str) -> Result<Counts> {
+    pub(super) fn reset_counts(&self, user: &str) -> Result<Counts> {
         let mut counts = Counts {
             tokens: self.tokens(user)?,
             ..Counts::default()

@@ -128,7 +128,7 @@ impl Reader<'_> {
 
     /// Call `each` with the records `filter` selects, oldest first; `false` when the
     /// installation has no trail (pwaccount never changed anything there).
-    pub(crate) fn audit_entries(
+    pub(super) fn audit_entries(
         &self,
         filter: &Filter,
         each: &mut dyn FnMut(Entry) -> Result<bool>,
