@@ -155,7 +155,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check log status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -181,6 +181,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -193,7 +197,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__accounts)
-            opts="-u -q -h --with-challenge --without-challenge --blank --pending-reset --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --with-challenge --without-challenge --blank --pending-reset --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +220,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -231,7 +239,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__backup)
-            opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -254,6 +262,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -269,7 +281,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help get set verify help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help get set verify help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +307,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -307,7 +323,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__get)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,6 +346,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -415,7 +435,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__set)
-            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --old-passphrase-file --old-passphrase-env --secret-file --secret-env --data --data-file --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +501,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -493,7 +517,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__challenge__subcmd__verify)
-            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --passphrase-file --passphrase-env --secret-file --secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +559,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -547,7 +575,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__check)
-            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +598,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -585,7 +617,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__completions)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help bash elvish fish powershell zsh"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -608,6 +640,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -623,7 +659,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help list enable disable help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help list enable disable help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +685,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -661,7 +701,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__disable)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,6 +724,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,7 +743,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__enable)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help client-side-encryption"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help client-side-encryption"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -722,6 +766,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -807,7 +855,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__feature__subcmd__list)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +878,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1097,7 +1149,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__log)
-            opts="-u -q -h --all --since --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --all --since --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1127,6 +1179,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1139,7 +1195,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__reset)
-            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,6 +1225,10 @@ _pwaccount() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --accept-unverified-app)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1181,7 +1241,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__restore)
-            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1204,6 +1264,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1219,7 +1283,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__status)
-            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --accept-unverified-app --help"
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1242,6 +1306,10 @@ _pwaccount() {
                     return 0
                     ;;
                 --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

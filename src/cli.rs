@@ -4,26 +4,21 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
-EXIT STATUS:
-    0    success (also: a reset code was issued)
-    1    unexpected internal error
-    2    usage error, or an answer is needed and prompting is impossible
-    3    forbidden: the reset code is wrong, expired or none is pending
-    4    not found: the account has no challenge
-    5    unauthorized: passphrase or secret missing or wrong
-    6    the feature is disabled (client-side-encryption)
-    7    invalid data: bad hex, salt or secret length, passphrase length, bad JSON
-    8    database: cannot open or create, not a pwaccount file, newer schema,
-         corrupt, still locked after the busy timeout, read-only
-    130  interrupted (Ctrl-C, SIGTERM, SIGHUP, or end of input at a prompt)
-         before anything was committed; nothing changed
+/// The long help's last part: the exit statuses, made from the error catalogue (each
+/// status with the ids that end in it), then the environment and where secrets come from.
+fn after_help() -> String {
+    format!("{}\n{AFTER_HELP}", crate::error::exit_status_help())
+}
 
+const AFTER_HELP: &str = "\
 ENVIRONMENT:
     PWACCOUNT_DB            database file (as --db)
     PWACCOUNT_NEXTCLOUD     Nextcloud installation (as --nextcloud)
     PWACCOUNT_USER          account id (as --user)
     PWACCOUNT_BUSY_TIMEOUT  milliseconds to wait for a busy database (as --busy-timeout)
+    PWACCOUNT_SERVER_TIMEOUT
+                            seconds a database server may take to answer (as
+                            --server-timeout)
     USER, LOGNAME           the default account id when neither --user nor
                             PWACCOUNT_USER is given
 
@@ -34,15 +29,17 @@ environment variable whose name you give (--...-env VAR).";
 /// The longest --busy-timeout: one hour, in milliseconds.
 pub(crate) const MAX_BUSY_TIMEOUT_MS: u64 = 3_600_000;
 
-/// Administer the local account database of a password manager.
+/// Administer the account database of a password manager: pwaccount's own SQLite file, or
+/// a Nextcloud installation's Passwords app (--nextcloud).
 ///
 /// pwaccount runs the account API's flows (reset, challenge get, challenge set) directly
-/// on the SQLite database file, for administrators at a terminal and for scripts. Every
+/// on the database (the SQLite file, or Nextcloud's on SQLite, PostgreSQL or
+/// MySQL/MariaDB), for administrators at a terminal and for scripts. Every
 /// command either completes or leaves the database exactly as it was, and says which.
 /// With --json, exactly one JSON object is printed on standard output, errors included;
 /// messages for people go to standard error.
 #[derive(Debug, Parser)]
-#[command(name = "pwaccount", version, after_long_help = AFTER_HELP, max_term_width = 100)]
+#[command(name = "pwaccount", version, after_long_help = after_help(), max_term_width = 100)]
 pub struct Cli {
     /// The account database file. Created (mode 0600) if it does not exist. [default:
     /// accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]
@@ -87,6 +84,20 @@ pub struct Cli {
     )]
     pub busy_timeout: u64,
 
+    /// Nextcloud on a database server: how long, in seconds (1 to 3600), the server may
+    /// take to answer: to accept the connection, TLS and the login together, and each
+    /// statement (plus --busy-timeout, as a statement may wait for a lock). A server that
+    /// does not answer in time ends the command with exit status 8; nothing is committed.
+    #[arg(
+        long,
+        env = "PWACCOUNT_SERVER_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub server_timeout: u64,
+
     /// Nextcloud: allow changes on a Passwords app version this build was not verified
     /// with, naming that installed version exactly (as `status` shows it); only where the
     /// tables pwaccount writes have exactly the columns of a verified version. Every such
@@ -102,7 +113,7 @@ pub struct Cli {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Delete all of an account's data and settings, after a typed-code confirmation.
+    /// Delete all of an account's data, after a typed-code confirmation.
     ///
     /// Without --code, a fresh reset code is issued (replacing any earlier one). At a
     /// terminal, pwaccount shows what the account holds and what will be kept, shows the
@@ -115,6 +126,9 @@ pub enum Command {
     /// their revisions, password-tag relations, shares it owns or receives, settings,
     /// configuration, challenge, keychains, sessions and reset codes. It keeps the account
     /// itself, its app and device tokens and its audit records. No passphrase is needed.
+    /// On Nextcloud it does what the Passwords app's own reset does: the items are flagged
+    /// deleted, the app's keys, challenge and client settings go, and the user's other app
+    /// settings are kept.
     Reset(ResetArgs),
 
     /// Read, set or check the account's login challenge (PWDv1r1).

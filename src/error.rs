@@ -108,6 +108,7 @@ catalogue! {
     NextcloudConfig = "nextcloud_config", 8, "the Nextcloud configuration cannot be read, or names no database";
     ServerUnreachable = "server_unreachable", 8, "the Nextcloud database server cannot be reached";
     ServerLoginFailed = "server_login_failed", 8, "the Nextcloud database server refused the login (user, password or database)";
+    ServerTimeout = "server_timeout", 8, "the database server did not answer within --server-timeout (connecting, TLS, logging in, or a statement)";
     ConnectionLost = "connection_lost", 8, "the connection to the database server was lost; the server rolled the command back";
     NextcloudMaintenance = "nextcloud_maintenance", 8, "Nextcloud is in maintenance mode or waits for an upgrade, so no change is made";
     NotInstallationOwner = "not_installation_owner", 8, "pwaccount does not run as the owner of the Nextcloud installation's config.php (as occ must not)";
@@ -132,6 +133,65 @@ pub fn catalogue_markdown() -> String {
             id.exit_code(),
             id.meaning()
         ));
+    }
+    out
+}
+
+/// The exit statuses for `--help`: each with what it means and the ids that end in it.
+pub(crate) fn exit_status_help() -> String {
+    const MEANING: &[(u8, &str)] = &[
+        (0, "success (also: a reset code was issued)"),
+        (1, "unexpected internal error"),
+        (
+            2,
+            "usage error, or an answer is needed and prompting is impossible",
+        ),
+        (
+            3,
+            "forbidden: a reset code wrong, expired or not pending; not confirmed",
+        ),
+        (4, "not found: no challenge, or no such Nextcloud user"),
+        (5, "unauthorized: passphrase or secret missing or wrong"),
+        (6, "the feature is disabled (client-side-encryption)"),
+        (
+            7,
+            "invalid data: hex, salts, secret, passphrase length, JSON",
+        ),
+        (
+            8,
+            "the database or its server: cannot open, read-only, busy, damaged, unreachable",
+        ),
+        (
+            130,
+            "interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT, end of input): nothing committed",
+        ),
+    ];
+    let mut out = String::from("EXIT STATUS (with the --json error ids of each):\n");
+    for (code, meaning) in MEANING {
+        out.push_str(&format!("    {code:<4} {meaning}\n"));
+        let ids: Vec<&str> = Id::ALL
+            .iter()
+            .filter(|id| id.exit_code() == *code)
+            .map(|id| id.as_str())
+            .collect();
+        let mut line = String::from("         ");
+        for (i, id) in ids.iter().enumerate() {
+            let piece = if i + 1 < ids.len() {
+                format!("{id}, ")
+            } else {
+                (*id).to_owned()
+            };
+            if line.len() + piece.len() > 90 {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = String::from("         ");
+            }
+            line.push_str(&piece);
+        }
+        if !ids.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }

@@ -97,6 +97,8 @@ use crate::output::Output;
 /// Parse the command line, run the command, print its result or its error once, and
 /// return the exit code of design §2.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    // Before anything else: no core dump may hold what this run reads.
+    sys::keep_out_of_core_dumps();
     let args: Vec<OsString> = args.into_iter().collect();
     sys::note_secret_variables(&args);
     // First of all: from here on an interruption is a request, not the end of the process.

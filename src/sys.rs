@@ -1,12 +1,32 @@
-//! The few calls into the operating system that need `unsafe`: saving and restoring the
-//! terminal's modes around a prompt, and asking whether a process is alive. Everything
-//! else in the crate is safe Rust.
+//! The few calls into the operating system that need `unsafe`: keeping the process out
+//! of core dumps, saving and restoring the terminal's modes around a prompt, asking
+//! whether a process is alive, killing a child's process group. Everything else in the
+//! crate is safe Rust.
 #![allow(unsafe_code)]
 
 use std::os::fd::AsRawFd;
 use std::sync::Mutex;
 
 static SAVED_TERMINAL: Mutex<Option<libc::termios>> = Mutex::new(None);
+
+/// Keep passphrases out of core dumps, as ssh-agent and gpg-agent do: the process is not
+/// dumpable (no core file, no ptrace attach by other processes of the same user, its
+/// `/proc` files owned by root) and its core size limit is 0 (soft and hard, so nothing it
+/// starts can raise it). `run` calls it first, before reading its arguments, as
+/// ssh-agent does at the top of `main`; the library's other users are left alone.
+pub(crate) fn keep_out_of_core_dumps() {
+    // SAFETY: prctl(PR_SET_DUMPABLE, 0) and setrlimit with a limit we own change only
+    // this process's attributes; failures leave them as they were.
+    unsafe {
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        let none = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+    }
+}
 
 /// Remember the terminal's modes, so that an interruption at a passphrase prompt (which
 /// turns echo off) can put them back.
@@ -53,6 +73,21 @@ pub(crate) fn process_alive(pid: u32) -> bool {
     // SAFETY: kill with signal 0 sends nothing; it only reports whether the id exists.
     let rc = unsafe { libc::kill(pid, 0) };
     rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// Kill every process of the process group `leader` leads (a child started in its own
+/// group); a group that is gone already is no error.
+pub(crate) fn kill_process_group(leader: u32) {
+    let Ok(pgid) = libc::pid_t::try_from(leader) else {
+        return;
+    };
+    if pgid <= 1 {
+        return;
+    }
+    // SAFETY: kill with a negative id signals the group; it touches no memory of ours.
+    unsafe {
+        libc::kill(-pgid, libc::SIGKILL);
+    }
 }
 
 /// Argon2's work area: an anonymous mapping (zero-filled and page-aligned by the kernel)

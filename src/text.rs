@@ -18,6 +18,17 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
+/// A duration for people: `30 s`, `2.5 s`, `0.25 s`.
+pub(crate) fn seconds(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        let text = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", text.trim_end_matches('0'))
+    }
+}
+
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian calendar).
 pub(crate) fn utc_time(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -38,6 +49,20 @@ pub(crate) fn utc_time(secs: i64) -> String {
         rem % 3600 / 60,
         rem % 60
     )
+}
+
+/// Bytes for showing: printable ASCII as it is (a backslash doubled), anything else as
+/// `\xNN`, so an id or path that is not UTF-8 is shown exactly and on one line.
+pub(crate) fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(b as char),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out
 }
 
 /// `text` with every control character but the line feed shown as an escape (`\u{1b}`),

@@ -515,6 +515,32 @@ produces! {
         assert!(!out.stdout.contains("never-printed"), "{}", out.stdout);
         out
     };
+    server_timeout: ServerTimeout => {
+        // A server that accepts the connection and never says anything.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let held: Vec<_> = listener.incoming().take(1).collect();
+            std::thread::sleep(std::time::Duration::from_secs(30));
+            drop(held);
+        });
+        let env = Env::new();
+        std::fs::create_dir(env.path("config")).unwrap();
+        env.file(
+            "config/config.php",
+            format!(
+                "<?php\n$CONFIG = array (\n  'dbtype' => 'pgsql',\n  'installed' => true,\n  \
+                 'dbhost' => '127.0.0.1:{port}',\n  'dbname' => 'nextcloud',\n  'dbuser' => 'nextcloud',\n  \
+                 'dbpassword' => 'never-printed',\n);\n"
+            ),
+        );
+        Run::new()
+            .user("alice")
+            .args(["--json", "--server-timeout", "1", "--nextcloud"])
+            .arg(env.dir.path())
+            .arg("status")
+            .run()
+    };
     #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
     server_login_failed: ServerLoginFailed => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Pgsql);

@@ -462,10 +462,15 @@ impl Run {
         for text in [&outcome.stdout, &outcome.stderr] {
             assert!(!text.contains("panicked"), "panic in output: {text}");
             assert!(!text.contains("RUST_BACKTRACE"), "panic in output: {text}");
-            assert!(
-                !text.contains("SqliteFailure"),
-                "debug text in output: {text}"
-            );
+            for debug in [
+                "SqliteFailure",
+                "DriverError",
+                "IoError {",
+                "Error { ",
+                "kind: ",
+            ] {
+                assert!(!text.contains(debug), "debug text in output: {text}");
+            }
         }
         outcome
     }

@@ -24,6 +24,7 @@ mod engines;
 mod environment;
 mod feature;
 mod fuzz;
+mod hardening;
 mod interrupt;
 mod layering;
 mod nextcloud;

@@ -101,7 +101,7 @@ impl Installation {
     }
 
     /// The SQLite file (SQLite installations only).
-    fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         assert_eq!(self.engine, Engine::Sqlite);
         self.dir.path().join("data/nextcloud.db")
     }

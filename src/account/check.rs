@@ -82,6 +82,23 @@ pub(crate) fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Findin
         .collect())
 }
 
+/// What is wrong with rows whose `user_id` is `what` (not UTF-8 text).
+pub(crate) fn unreadable_id(what: &str) -> String {
+    format!("rows whose user_id is {what} (shown escaped): no account can own them")
+}
+
+/// The finding for such rows: nothing is lost by leaving them, so the repair is to look,
+/// not to delete.
+pub(crate) fn unreadable_finding(shown: &str, what: &str) -> Finding {
+    Finding {
+        account: shown.to_owned(),
+        problem: unreadable_id(what),
+        repair: "none by pwaccount, which acts only on accounts with a text id: look at \
+                 the rows with the database's own client and correct or remove them there"
+            .into(),
+    }
+}
+
 /// `word` as one shell word: as it is when it needs no quoting, else in single quotes.
 fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()

@@ -70,7 +70,9 @@ pub(crate) trait Accounts {
     -> Result<Option<String>>;
     /// `accounts`: up to `limit` account ids after `after` (`""`: from the start), in
     /// byte order; an account is an id that owns a row of the store.
-    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>>;
+    fn account_ids(&mut self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>>;
+    /// Ids of rows not stored as text (see `store::rows::Rows::unreadable_ids`).
+    fn unreadable_ids(&mut self, limit: usize) -> Result<Vec<Vec<u8>>>;
     /// When the account last changed (its newest row's or audit record's time), if it has
     /// rows with times.
     fn last_change(&mut self, user: &str) -> Result<Option<i64>>;
@@ -92,26 +94,64 @@ pub(crate) trait Accounts {
 /// number of accounts.
 const PAGE: usize = 256;
 
+/// An id `each_account` meets: an account, or the id of rows no account can own (stored
+/// as something other than UTF-8 text), shown escaped.
+pub(crate) enum Listed<'a> {
+    Account(&'a str),
+    Unreadable { shown: &'a str, what: &'static str },
+}
+
+/// The most unreadable ids listed (damaged rows are rare; the rest are counted).
+const UNREADABLE: usize = 1000;
+
 /// Call `each` with every account id of the store, in byte order, a page of ids at a
-/// time; `each` returns `false` to stop early.
+/// time, then with the ids of rows no account can own; `each` returns `false` to stop.
+/// One unreadable row never hides the others: every readable account is still listed.
 pub(crate) fn each_account(
     store: &mut dyn Accounts,
-    each: &mut dyn FnMut(&mut dyn Accounts, &str) -> Result<bool>,
+    each: &mut dyn FnMut(&mut dyn Accounts, Listed<'_>) -> Result<bool>,
 ) -> Result<()> {
-    let mut after = String::new();
+    let mut after = Vec::new();
     loop {
         crate::interrupt::check()?;
         let page = store.account_ids(&after, PAGE)?;
         let Some(last) = page.last().cloned() else {
-            return Ok(());
+            break;
         };
-        for user in &page {
-            if !each(store, user)? {
+        for id in &page {
+            let listed = match std::str::from_utf8(id) {
+                Ok(user) => each(store, Listed::Account(user))?,
+                Err(_) => {
+                    let shown = crate::text::escape_bytes(id);
+                    let what = "text that is not UTF-8";
+                    each(
+                        store,
+                        Listed::Unreadable {
+                            shown: &shown,
+                            what,
+                        },
+                    )?
+                }
+            };
+            if !listed {
                 return Ok(());
             }
         }
         after = last;
     }
+    for id in store.unreadable_ids(UNREADABLE)? {
+        let shown = crate::text::escape_bytes(&id);
+        if !each(
+            store,
+            Listed::Unreadable {
+                shown: &shown,
+                what: "a BLOB or a number, not text",
+            },
+        )? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// What a restore is checked for: the snapshot at `path` goes into `target` (default: its
@@ -243,8 +283,12 @@ impl<S: Store> Accounts for S {
         self.put_back(info, path, job)
     }
 
-    fn account_ids(&mut self, after: &str, limit: usize) -> Result<Vec<String>> {
+    fn account_ids(&mut self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
         self.reading()?.account_ids(after, limit)
+    }
+
+    fn unreadable_ids(&mut self, limit: usize) -> Result<Vec<Vec<u8>>> {
+        self.reading()?.unreadable_ids(limit)
     }
 
     fn last_change(&mut self, user: &str) -> Result<Option<i64>> {

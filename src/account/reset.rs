@@ -101,6 +101,9 @@ pub(crate) fn reset(
         }
         _ => None,
     };
+    // Ended from another thread (an interruption or a server timeout mid-delete): the
+    // snapshot would record a reset that did not happen.
+    let _discard = backup.as_deref().map(crate::interrupt::discard_if_ended);
     let outcome = tx.delete_account(user, now).and_then(|deleted| {
         let done = Done {
             deleted,

@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::Ctx;
+use crate::account::Listed;
 use crate::account::status::Status;
 use crate::cli::AccountsArgs;
 use crate::error::Result;
@@ -73,8 +74,24 @@ pub(super) fn run(ctx: &Ctx, args: &AccountsArgs) -> Result<Report> {
         return Ok(listing.finish("", String::new()));
     }
     let mut seen = 0u64;
-    crate::account::each_account(store.as_mut(), &mut |store, user| {
+    crate::account::each_account(store.as_mut(), &mut |store, listed| {
         seen += 1;
+        let user = match listed {
+            Listed::Account(user) => user,
+            // Rows no account can own are listed as damaged, their id escaped; the
+            // accounts around them are still listed.
+            Listed::Unreadable { shown, what } => {
+                if args.with_challenge || args.without_challenge || args.blank || args.pending_reset
+                {
+                    return Ok(true);
+                }
+                let damage = crate::account::check::unreadable_id(what);
+                return Ok(listing.push(
+                    || json!({"user": shown, "damaged": damage}).to_string(),
+                    || format!("{shown:<24}  damaged: {damage}\n"),
+                ));
+            }
+        };
         match store.status(user) {
             Ok(status) => {
                 if !wanted(args, &status) {

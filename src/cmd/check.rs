@@ -48,8 +48,15 @@ fn check_accounts(
         *checked = 1;
     } else {
         let bar = ctx.accounts_bar("checking", store)?;
-        let walked = crate::account::each_account(store, &mut |store, user| {
-            findings.extend(check::account(store, user)?);
+        let walked = crate::account::each_account(store, &mut |store, listed| {
+            match listed {
+                crate::account::Listed::Account(user) => {
+                    findings.extend(check::account(store, user)?);
+                }
+                crate::account::Listed::Unreadable { shown, what } => {
+                    findings.push(check::unreadable_finding(shown, what));
+                }
+            }
             *checked += 1;
             // Accounts that appeared since they were counted lengthen the bar.
             if bar.length().is_some_and(|len| *checked > len) {

@@ -35,6 +35,8 @@ pub(crate) struct Ctx {
     pub db: PathBuf,
     pub nextcloud: bool,
     pub busy_timeout: Duration,
+    /// `--server-timeout`.
+    pub server_timeout: Duration,
     /// `--accept-unverified-app`: the unverified app version changes may be made on.
     pub accept_unverified_app: Option<String>,
     pub out: Output,
@@ -114,7 +116,10 @@ impl Ctx {
             let store = NextcloudStore::open(
                 &self.db,
                 access,
-                self.busy_timeout,
+                store::Timeouts {
+                    busy: self.busy_timeout,
+                    server: self.server_timeout,
+                },
                 self.accept_unverified_app.as_deref(),
             )?;
             if access == Access::Read
@@ -186,6 +191,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         db,
         nextcloud,
         busy_timeout: Duration::from_millis(cli.busy_timeout),
+        server_timeout: Duration::from_secs(cli.server_timeout),
         accept_unverified_app: cli.accept_unverified_app.clone(),
         out,
         prompt: Prompter::new(cli.no_input),

@@ -32,6 +32,7 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
     ];
     let mut rows = rows;
     if let Some(nc) = &s.nextcloud {
+        rows.push(("nextcloud", nc.installation.clone()));
         rows.push(("config", nc.config.clone()));
         rows.push((
             "tables",

@@ -113,8 +113,12 @@ impl Rows for Tx<'_> {
         ))
     }
 
-    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+    fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
         super::account_ids(self.conn(), after, limit)
+    }
+
+    fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>> {
+        super::queries::unreadable_ids(self.conn(), limit)
     }
 
     fn last_change(&self, user: &str) -> Result<Option<i64>> {

@@ -40,6 +40,15 @@ pub enum Access {
     Write,
 }
 
+/// How long a command waits: for another writer's lock (`--busy-timeout`), and for a
+/// database server to answer (`--server-timeout`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) busy: Duration,
+    #[cfg_attr(not(feature = "servers"), allow(dead_code))]
+    pub(crate) server: Duration,
+}
+
 /// An open, validated and migrated account database.
 pub struct AccountStore {
     conn: Connection,

@@ -363,15 +363,49 @@ fn owned_tables() -> impl Iterator<Item = &'static str> {
 
 /// Up to `limit` account ids after `after` (byte order): every id that owns a row
 /// anywhere. Each table is read through its `user_id` index from `after` on.
-pub(crate) fn account_ids(conn: &Connection, after: &str, limit: usize) -> Result<Vec<String>> {
+/// Ids stored as text only: the bytes as stored, UTF-8 or not (`after` is compared as
+/// text of those bytes).
+pub(crate) fn account_ids(conn: &Connection, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
     let union = owned_tables()
-        .map(|t| format!("SELECT user_id FROM {t} WHERE user_id > ?1"))
+        .map(|t| {
+            format!(
+                "SELECT user_id FROM {t} WHERE user_id > CAST(?1 AS TEXT) AND typeof(user_id) = 'text'"
+            )
+        })
         .collect::<Vec<_>>()
         .join(" UNION ");
     let mut stmt = conn.prepare(&format!("{union} ORDER BY user_id LIMIT ?2"))?;
     let ids = stmt
-        .query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .query_map(rusqlite::params![after, limit as i64], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Text(t) => t.to_vec(),
+                _ => Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
+    Ok(ids)
+}
+
+/// Up to `limit` distinct `user_id`s not stored as text, as their bytes (a number as its
+/// digits).
+pub(crate) fn unreadable_ids(conn: &Connection, limit: usize) -> Result<Vec<Vec<u8>>> {
+    let union = owned_tables()
+        .map(|t| {
+            format!("SELECT CAST(user_id AS BLOB) AS id FROM {t} WHERE typeof(user_id) <> 'text'")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ");
+    let mut stmt = conn.prepare(&format!("{union} ORDER BY id LIMIT ?1"))?;
+    let ids = stmt
+        .query_map(rusqlite::params![limit as i64], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                    b.to_vec()
+                }
+                _ => b"NULL".to_vec(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
     Ok(ids)
 }
 

@@ -53,8 +53,12 @@ pub(crate) trait Rows {
     /// The user's encryption settings as the store keeps them: whether client-side
     /// encryption is on, and the server-side setting (as stored, for showing).
     fn encryption(&self, user: &str) -> Result<(bool, Option<String>)>;
-    /// Up to `limit` account ids after `after`, in byte order.
-    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>>;
+    /// Up to `limit` account ids stored as text after `after` (raw bytes), in byte order;
+    /// an id that is not UTF-8 comes back as it is stored.
+    fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>>;
+    /// Up to `limit` distinct ids of rows whose `user_id` is not stored as text at all (a
+    /// BLOB or a number: only SQLite can hold them), as bytes.
+    fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>>;
     /// When the account last changed, if its rows have times.
     fn last_change(&self, user: &str) -> Result<Option<i64>>;
     /// Rows of `user` that point at nothing, described.

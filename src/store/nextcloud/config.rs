@@ -230,6 +230,15 @@ fn config_error(message: String) -> Error {
 /// The installation folder and its configuration folder, for `path` (the installation
 /// folder, its `config/` folder, or `config.php`), with `NEXTCLOUD_CONFIG_DIR` as
 /// Nextcloud reads it.
+///
+/// The path is resolved first (symbolic links, `..`, relative to the current folder):
+/// - an installation folder (it holds `config/config.php`) is `OC::$SERVERROOT`, and its
+///   configuration folder is what Nextcloud running there reads;
+/// - a `config.php` (named, or in the folder named) belongs to the installation where the
+///   file really is: a link to it from another folder names that installation, whose
+///   `*.config.php`, `version.php` and apps are read, never those beside the link. Such a
+///   link is followed only to a folder that is an installation's (`version.php` beside
+///   it); otherwise it is refused.
 fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, PathBuf)> {
     let not_found = || {
         config_error(format!(
@@ -237,28 +246,53 @@ fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, Pa
             path.display()
         ))
     };
-    // Given the installation folder, it is OC::$SERVERROOT; given its configuration
-    // (folder or file), that is what the user means to be read.
-    let (root, dir, named_config) = if path.is_dir() {
-        if path.join("config/config.php").exists() || config_dir_env.is_some() {
-            (path.to_path_buf(), path.join("config"), false)
-        } else if path.join("config.php").exists() {
-            (parent(path), path.to_path_buf(), true)
+    let real = path.canonicalize().map_err(|_| not_found())?;
+    let (root, dir, named_config) = if real.is_dir() && real.join("config/config.php").exists()
+        || real.is_dir() && config_dir_env.is_some()
+    {
+        let dir = real.join("config");
+        let dir = dir.canonicalize().unwrap_or(dir);
+        (real, dir, false)
+    } else {
+        let named = if real.is_dir() {
+            real.join("config.php")
         } else {
-            return Err(not_found());
-        }
-    } else if path.exists() {
-        let dir = parent(path);
-        if path.file_name() != Some("config.php".as_ref()) {
+            real.clone()
+        };
+        let named_here = if real.is_dir() {
+            real.join("config.php")
+        } else {
+            // The folder the link (if any) is in, itself resolved.
+            parent(path)
+                .canonicalize()
+                .map_err(|_| not_found())?
+                .join(path.file_name().unwrap_or_default())
+        };
+        let file = named.canonicalize().map_err(|_| not_found())?;
+        if file.file_name() != Some("config.php".as_ref()) || !file.is_file() {
+            let through = if file.as_path() == path {
+                String::new()
+            } else {
+                format!(" (it leads to {})", file.display())
+            };
             return Err(config_error(format!(
-                "{} is not a Nextcloud configuration: give the installation folder or its \
-                 config/config.php",
+                "{}{through} is not a Nextcloud configuration: give the installation folder \
+                 or its config/config.php",
                 path.display()
             )));
         }
-        (parent(&dir), dir, true)
-    } else {
-        return Err(not_found());
+        let dir = parent(&file);
+        let root = parent(&dir);
+        if parent(&named_here) != dir && !root.join("version.php").is_file() {
+            return Err(config_error(format!(
+                "{} is a link to {}, which is not in a Nextcloud installation's config folder \
+                 (no version.php in {}): give the installation folder; nothing was read",
+                named_here.display(),
+                file.display(),
+                root.display()
+            )));
+        }
+        (root, dir, true)
     };
     // lib/base.php: `if ($dir = getenv('NEXTCLOUD_CONFIG_DIR'))`, so "" and "0" do not count.
     let Some(env_dir) = config_dir_env.filter(|d| !d.is_empty() && d.as_bytes() != b"0") else {
@@ -387,7 +421,14 @@ fn read_with(path: &Path, env: &Environment) -> Result<Config> {
         match parse(&bytes) {
             Ok(Some(values)) => replace_recursive(&mut merged, values),
             Ok(None) => {}
-            Err(at) => {
+            Err(ParseStop { at, too_deep: true }) => {
+                return Err(config_error(format!(
+                    "cannot read the Nextcloud configuration {}: {at}; nothing was read or \
+                     changed",
+                    file.display()
+                )));
+            }
+            Err(ParseStop { at, .. }) => {
                 merged = with_php(&root, &dir, &files, file, &at, env)?;
                 break;
             }
@@ -502,35 +543,46 @@ fn with_php(
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
+    // Its own process group: whatever php starts is killed with it.
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(_) => return Err(refuse("no php program was found to evaluate it")),
     };
-    let stdout = child.stdout.take();
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        if let Some(stdout) = stdout {
-            let _ = stdout.take(PHP_OUTPUT + 1).read_to_end(&mut out);
-        }
-        out
-    });
     let deadline = Instant::now() + PHP_TIME;
+    let stdout = child.stdout.take();
+    let (sender, output) = std::sync::mpsc::channel();
+    let _ = std::thread::Builder::new()
+        .name("php-output".into())
+        .spawn(move || {
+            let mut out = Vec::new();
+            if let Some(stdout) = stdout {
+                let _ = stdout.take(PHP_OUTPUT + 1).read_to_end(&mut out);
+            }
+            let _ = sender.send(out);
+        });
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) if Instant::now() < deadline && !crate::interrupt::requested() => {
                 std::thread::sleep(Duration::from_millis(10));
             }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
+            _ => break None,
         }
     };
+    // Whatever php left running in its group (holding its output open) goes now; the
+    // output is waited for only until the deadline, and never after an interruption.
+    crate::sys::kill_process_group(child.id());
+    let _ = child.wait();
+    let output = if status.is_some() && !crate::interrupt::requested() {
+        output
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .ok()
+    } else {
+        None
+    };
     crate::interrupt::check()?;
-    let output = reader.join().unwrap_or_default();
-    let Some(status) = status else {
+    let (Some(status), Some(output)) = (status, output) else {
         return Err(refuse(&format!(
             "php did not finish evaluating it within {} seconds",
             PHP_TIME.as_secs()
@@ -642,10 +694,36 @@ fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     }
 }
 
+/// The deepest nesting of arrays read (Nextcloud's own configurations nest four deep).
+/// Deeper is refused outright, never handed to php: it is no configuration, and reading
+/// it must not exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+/// Why a file was not read as a literal array: what and on which line, and whether that
+/// is a refusal (too deep) rather than code that php may evaluate.
+#[derive(Debug)]
+struct ParseStop {
+    at: String,
+    too_deep: bool,
+}
+
 /// Parse one file: `None` when it sets no `$CONFIG` (an empty file, `<?php` alone), the
-/// array otherwise. The error says what and on which line.
-fn parse(bytes: &[u8]) -> std::result::Result<Option<Map<String, Value>>, String> {
-    let mut p = Parser { s: bytes, i: 0 };
+/// array otherwise. One pass over the bytes, each read a bounded number of times.
+fn parse(bytes: &[u8]) -> std::result::Result<Option<Map<String, Value>>, ParseStop> {
+    let mut p = Parser {
+        s: bytes,
+        i: 0,
+        depth: 0,
+        too_deep: false,
+    };
+    parse_with(&mut p).map_err(|at| ParseStop {
+        at,
+        too_deep: p.too_deep,
+    })
+}
+
+fn parse_with(p: &mut Parser<'_>) -> std::result::Result<Option<Map<String, Value>>, String> {
+    let bytes = p.s;
     if bytes.is_empty() {
         return Ok(None);
     }
@@ -692,6 +770,9 @@ fn parse(bytes: &[u8]) -> std::result::Result<Option<Map<String, Value>>, String
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    /// Arrays open around the current position.
+    depth: usize,
+    too_deep: bool,
 }
 
 impl Parser<'_> {
@@ -875,6 +956,19 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, close: u8) -> std::result::Result<Value, String> {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return Err(self.error(&format!(
+                "arrays nested more than {MAX_DEPTH} deep, which no Nextcloud configuration is"
+            )));
+        }
+        self.depth += 1;
+        let value = self.array_items(close);
+        self.depth -= 1;
+        value
+    }
+
+    fn array_items(&mut self, close: u8) -> std::result::Result<Value, String> {
         let mut map = Map::new();
         let mut next_index: Option<i64> = None;
         loop {
@@ -1474,4 +1568,111 @@ mod tests {
         text.push_str("];\n");
         assert_eq!(map(&text).len(), 40_000);
     }
+
+    /// Nesting past `MAX_DEPTH` is refused as such (not handed to php), with its line;
+    /// 20,000 levels in either spelling take no more stack than 64.
+    #[test]
+    fn deep_nesting_is_refused_without_exhausting_the_stack() {
+        let nested = |open: &str, close: &str, depth: usize| {
+            format!(
+                "<?php\n$CONFIG = {}1{};\n",
+                open.repeat(depth),
+                close.repeat(depth)
+            )
+        };
+        assert!(parse(nested("[", "]", MAX_DEPTH).as_bytes()).is_ok());
+        for (open, close) in [("[", "]"), ("array(", ")"), ("['a' => ", "]")] {
+            for depth in [MAX_DEPTH + 1, 20_000, 150_000] {
+                let text = nested(open, close, depth);
+                let stop = parse(text.as_bytes()).unwrap_err();
+                assert!(stop.too_deep, "{open} x {depth}: {}", stop.at);
+                assert!(stop.at.ends_with("(line 2)"), "{}", stop.at);
+            }
+        }
+        // Unclosed, up to the size limit.
+        let text = format!("<?php $CONFIG = {}", "[".repeat(MAX_FILE as usize - 20));
+        assert!(parse(text.as_bytes()).unwrap_err().too_deep);
+    }
+
+    /// Inputs near the size limit that a careless reader would take quadratic time or
+    /// deep recursion over: each is read or refused in one pass (this test's own time is
+    /// the measure; scripts/fuzz.sh runs the property below with many more cases).
+    #[test]
+    fn hostile_inputs_at_the_size_limit_end() {
+        let limit = MAX_FILE as usize - 64;
+        let cases = [
+            format!("<?php $CONFIG = ['a' => '{}", "x".repeat(limit)),
+            format!("<?php $CONFIG = ['a' => \"{}", "\\\\".repeat(limit / 2)),
+            format!("<?php /*{}", "*".repeat(limit)),
+            format!("<?php {}", "//\n".repeat(limit / 3)),
+            format!("<?php $CONFIG = [{}", "1,".repeat(limit / 2)),
+            format!("<?php $CONFIG = [{}]", "'k' => 1,".repeat(limit / 9)),
+            format!("<?php $CONFIG = [{}", "-".repeat(limit)),
+            format!("<?php $CONFIG = [{}", "\n".repeat(limit)),
+        ];
+        for text in cases {
+            let _ = parse(text.as_bytes());
+        }
+    }
+
+    fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(cases()))]
+
+        /// No input panics or aborts the reader: random bytes, and random sequences of
+        /// the tokens configurations are made of.
+        #[test]
+        fn properties_config_reader_never_panics(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+            tokens in proptest::collection::vec(0usize..TOKENS.len(), 0..3000),
+        ) {
+            let _ = parse(&bytes);
+            let text: String = std::iter::once("<?php $CONFIG = ")
+                .chain(tokens.iter().map(|&t| TOKENS[t]))
+                .collect();
+            let _ = parse(text.as_bytes());
+        }
+    }
+
+    const TOKENS: &[&str] = &[
+        "array(",
+        "[",
+        "]",
+        ")",
+        ",",
+        " => ",
+        "'a'",
+        "\"x\\n\"",
+        "\"$v\"",
+        "1",
+        "-",
+        "+",
+        "0x1F",
+        "0b101",
+        "017",
+        "1.5e3",
+        "1_000",
+        "true",
+        "null",
+        "\\false",
+        "PDO::MYSQL_ATTR_SSL_CA",
+        ";",
+        "?>",
+        "\n",
+        "// c\n",
+        "# c\n",
+        "/*",
+        "*/",
+        "'\\''",
+        "\"\\u{1F600}\"",
+        "\u{feff}",
+        "$CONFIG",
+        "=",
+    ];
 }

@@ -8,6 +8,7 @@
 
 #[cfg(feature = "servers")]
 use std::cell::RefCell;
+#[cfg(feature = "servers")]
 use std::time::Duration;
 
 use rusqlite::types::ValueRef;
@@ -244,13 +245,13 @@ impl Conn {
 
     /// Connect to a database server, with the busy timeout as its lock wait limit.
     #[cfg(feature = "servers")]
-    pub(crate) fn connect(server: &Server, busy: Duration) -> Result<Conn> {
+    pub(crate) fn connect(server: &Server, timeouts: crate::store::Timeouts) -> Result<Conn> {
         match server.engine {
             Engine::Postgres => Ok(Conn::Postgres(Box::new(RefCell::new(
-                super::pg_conn::connect(server, busy)?,
+                super::pg_conn::connect(server, timeouts)?,
             )))),
             Engine::MySql => Ok(Conn::MySql(Box::new(RefCell::new(
-                super::mysql_conn::connect(server, busy)?,
+                super::mysql_conn::connect(server, timeouts)?,
             )))),
             Engine::Sqlite => Err(Error::internal("an SQLite file is opened, not connected")),
         }
@@ -258,7 +259,7 @@ impl Conn {
 
     /// This build has no database server support (`--no-default-features`).
     #[cfg(not(feature = "servers"))]
-    pub(crate) fn connect(server: &Server, _busy: Duration) -> Result<Conn> {
+    pub(crate) fn connect(server: &Server, _timeouts: crate::store::Timeouts) -> Result<Conn> {
         Err(Error::new(
             Id::NextcloudUnsupported,
             format!(
@@ -476,9 +477,92 @@ pub(crate) fn from_sqlite(v: ValueRef<'_>) -> Value {
     }
 }
 
-/// How long to wait for a server to answer a connection attempt.
+/// The bounds of every wait on one server: connecting (TCP, TLS and the login together)
+/// within the server timeout, each statement within it plus the busy timeout (a
+/// statement may wait that long for another writer's lock). A wait past its bound, or an
+/// interruption during one, ends the run (`interrupt::network`).
 #[cfg(feature = "servers")]
-pub(super) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) struct Waits {
+    server: String,
+    connect: Duration,
+    statement: Duration,
+}
+
+#[cfg(feature = "servers")]
+impl Waits {
+    pub(super) fn new(server: &Server, timeouts: crate::store::Timeouts) -> Self {
+        Waits {
+            server: server.describe(),
+            connect: timeouts.server,
+            statement: timeouts.server + timeouts.busy,
+        }
+    }
+
+    /// The connection attempt, bounded.
+    pub(super) fn connect<T>(&self, connect: impl FnOnce() -> T) -> T {
+        crate::interrupt::network(
+            self.connect,
+            &|| format!("{} (connecting)", self.server),
+            connect,
+        )
+    }
+
+    /// One statement's round trips, bounded.
+    pub(super) fn statement<T>(&self, run: impl FnOnce() -> T) -> T {
+        crate::interrupt::network(
+            self.statement,
+            &|| format!("{} (a statement)", self.server),
+            run,
+        )
+    }
+
+    /// How long a connection attempt may take.
+    pub(super) fn connect_limit(&self) -> Duration {
+        self.connect
+    }
+}
+
+/// A network failure in words, from the first I/O or TLS error in `e`'s chain of causes:
+/// refused, unreachable, timed out, TLS, the server gone. `None` when the chain holds
+/// neither (the driver's own words are then used).
+#[cfg(feature = "servers")]
+pub(super) fn network_words(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(e) = cause {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(format!("TLS failed: {tls}"));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref()
+                && let Some(words) = network_words(inner)
+            {
+                return Some(words);
+            }
+            return Some(io_words(io.kind(), &io.to_string()));
+        }
+        cause = e.source();
+    }
+    None
+}
+
+/// An I/O failure of a connection, by its kind (`text`: what the system said).
+#[cfg(feature = "servers")]
+pub(super) fn io_words(kind: std::io::ErrorKind, text: &str) -> String {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::ConnectionRefused => "the connection was refused: no server listens there".into(),
+        K::NotFound => "no server listens there (no such socket)".into(),
+        K::TimedOut | K::WouldBlock => "the server did not answer in time".into(),
+        K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
+            format!("the server's host is unreachable ({text})")
+        }
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "the server closed the connection (it went away or was stopped)".into()
+        }
+        K::PermissionDenied => format!("the connection was not permitted ({text})"),
+        _ => format!("the connection failed ({text})"),
+    }
+}
 
 #[cfg(feature = "servers")]
 pub(super) fn connect_error(server: &Server, reason: &str, refused: bool) -> Error {

@@ -20,7 +20,6 @@ use settings::{config_error, engine, server, sqlite_path, unsupported};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use rusqlite::OpenFlags;
 
@@ -51,6 +50,8 @@ pub(crate) const TABLES: &[&str] = &[
 /// names it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct NextcloudDatabase {
+    /// The installation folder pwaccount settled on (links and `..` resolved).
+    pub installation: String,
     /// `config.php` of the installation.
     pub config: String,
     /// `sqlite`, `pgsql` or `mysql`.
@@ -98,7 +99,7 @@ impl NextcloudStore {
     pub(crate) fn open(
         installation: &Path,
         access: Access,
-        busy_timeout: Duration,
+        timeouts: super::Timeouts,
         accept_unverified: Option<&str>,
     ) -> Result<Self> {
         let config = config::read(installation)?;
@@ -115,10 +116,11 @@ impl NextcloudStore {
             path,
             location,
             opened,
-        } = connect_to(&config, engine, access, busy_timeout)?;
+        } = connect_to(&config, engine, access, timeouts)?;
         let prefix = table_prefix(&config)?;
         let (file, host, port, socket, name) = opened;
         let opened = NextcloudDatabase {
+            installation: config.root.display().to_string(),
             config: config.file.display().to_string(),
             engine: match engine {
                 Engine::Sqlite => "sqlite",
@@ -284,7 +286,7 @@ fn connect_to(
     config: &Config,
     engine: Engine,
     access: Access,
-    busy_timeout: Duration,
+    timeouts: super::Timeouts,
 ) -> Result<Connected> {
     if engine == Engine::Sqlite {
         let name = config
@@ -307,7 +309,7 @@ fn connect_to(
             Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
             Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
         };
-        let conn = Conn::Sqlite(connect(&path, flags, busy_timeout)?);
+        let conn = Conn::Sqlite(connect(&path, flags, timeouts.busy)?);
         let location = path.display().to_string();
         let opened = (Some(location.clone()), None, None, None, name);
         Ok(Connected {
@@ -318,7 +320,7 @@ fn connect_to(
         })
     } else {
         let server = server(config, engine)?;
-        let conn = Conn::connect(&server, busy_timeout)?;
+        let conn = Conn::connect(&server, timeouts)?;
         let opened = (
             None,
             server.host.clone(),

@@ -2,43 +2,49 @@
 //! values converted to and from the protocol's, and the server's errors sorted into the
 //! catalogue's ids.
 
-use std::time::Duration;
-
 use mysql::prelude::Queryable;
 
-use super::db::{
-    CONNECT_TIMEOUT, EachRow, Server, TlsMode, Value, busy, conflict, connect_error, lost,
-};
+use super::db::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
 use crate::error::{Error, Id, Result};
 
 /// A MySQL connection.
-pub(crate) struct My(mysql::Conn);
+pub(crate) struct My {
+    conn: mysql::Conn,
+    waits: Waits,
+}
 
 impl My {
     /// Run a statement; the number of rows it found (the connection asks for found rows,
     /// as Nextcloud's does).
     pub(super) fn execute(&mut self, sql: &str, params: &[&Value]) -> Result<u64> {
         let values: Vec<mysql::Value> = params.iter().map(|v| my_in(v)).collect();
-        if values.is_empty() {
-            self.0.query_drop(sql)?;
-        } else {
-            self.0.exec_drop(sql, mysql::Params::Positional(values))?;
-        }
-        Ok(self.0.affected_rows())
+        let conn = &mut self.conn;
+        self.waits.statement(|| {
+            if values.is_empty() {
+                conn.query_drop(sql)
+            } else {
+                conn.exec_drop(sql, mysql::Params::Positional(values))
+            }
+        })?;
+        Ok(self.conn.affected_rows())
     }
 
     /// Run statements that return nothing, without parameters.
     pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
-        Ok(self.0.query_drop(sql)?)
+        let conn = &mut self.conn;
+        Ok(self.waits.statement(|| conn.query_drop(sql))?)
     }
 
     /// Call `each` with every row of a query, in order, as it arrives. The result is read
     /// to its end even after `each` failed, so the connection stays usable.
     pub(super) fn rows(&mut self, sql: &str, params: &[&Value], each: EachRow<'_>) -> Result<()> {
         let values: Vec<mysql::Value> = params.iter().map(|v| my_in(v)).collect();
-        let mut result = self.0.exec_iter(sql, mysql::Params::Positional(values))?;
+        let conn = &mut self.conn;
+        let waits = &self.waits;
+        let mut result =
+            waits.statement(|| conn.exec_iter(sql, mysql::Params::Positional(values)))?;
         let mut failed = None;
-        for row in result.by_ref() {
+        while let Some(row) = waits.statement(|| result.next()) {
             let row = row?;
             if failed.is_none()
                 && let Err(e) = my_out(row).and_then(&mut *each)
@@ -46,7 +52,7 @@ impl My {
                 failed = Some(e);
             }
         }
-        drop(result);
+        waits.statement(|| drop(result));
         failed.map_or(Ok(()), Err)
     }
 }
@@ -114,7 +120,8 @@ fn is_number(t: mysql::consts::ColumnType) -> bool {
 }
 
 /// Connect to a MySQL or MariaDB server, with the busy timeout as its lock wait limit.
-pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
+pub(super) fn connect(server: &Server, timeouts: crate::store::Timeouts) -> Result<My> {
+    let waits = Waits::new(server, timeouts);
     let mut opts = mysql::OptsBuilder::new()
         .user(Some(server.user.clone()))
         // The driver's options take the password as a plain String; it lives as long as
@@ -123,7 +130,7 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
         .db_name(Some(server.database.clone()))
         .tcp_port(server.port)
         .prefer_socket(false)
-        .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
+        .tcp_connect_timeout(Some(waits.connect_limit()))
         // As Nextcloud connects: an UPDATE reports the rows it found, not those it changed.
         .additional_capabilities(mysql::consts::CapabilityFlags::CLIENT_FOUND_ROWS)
         .init(vec!["SET NAMES utf8mb4"]);
@@ -147,14 +154,14 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
         }
         opts = opts.ssl_opts(Some(ssl));
     }
-    let conn = mysql::Conn::new(opts).map_err(|e| {
+    let conn = waits.connect(|| mysql::Conn::new(opts)).map_err(|e| {
         let refused =
             matches!(&e, mysql::Error::MySqlError(m) if [1044, 1045, 1049, 1698].contains(&m.code));
         connect_error(server, &my_reason(&e), refused)
     })?;
-    let mut my = My(conn);
+    let mut my = My { conn, waits };
     // Whole seconds; MariaDB reads 0 as "do not wait".
-    let secs = busy.as_millis().div_ceil(1000).min(1_073_741_824);
+    let secs = timeouts.busy.as_millis().div_ceil(1000).min(1_073_741_824);
     my.batch(&format!(
         "SET SESSION innodb_lock_wait_timeout = {secs}, SESSION lock_wait_timeout = {}",
         secs.max(1)
@@ -162,10 +169,43 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<My> {
     Ok(my)
 }
 
+/// What went wrong, in words (the driver's own text wraps them in its type names).
 fn my_reason(e: &mysql::Error) -> String {
+    use mysql::DriverError as D;
     match e {
         mysql::Error::MySqlError(m) => m.message.clone(),
-        other => other.to_string(),
+        mysql::Error::IoError(io) => super::db::network_words(io).unwrap_or_else(|| io.to_string()),
+        mysql::Error::DriverError(d) => match d {
+            D::ConnectTimeout | D::Timeout => "the server did not answer in time".into(),
+            D::CouldNotConnect(Some((_, text, kind))) => super::db::io_words(*kind, text),
+            D::CouldNotConnect(None) => "no server address to connect to".into(),
+            D::TlsNotSupported => "TLS failed: the server does not offer TLS".into(),
+            D::UnknownAuthPlugin(plugin) => format!(
+                "authentication failed: the server asks for the login method {plugin}, which \
+                 pwaccount does not speak"
+            ),
+            D::OldMysqlPasswordDisabled | D::CleartextPluginDisabled => {
+                "authentication failed: the server asks for a login method pwaccount refuses \
+                 (old or clear-text passwords)"
+                    .into()
+            }
+            D::UnsupportedProtocol(_)
+            | D::Protocol41NotSet
+            | D::UnexpectedPacket
+            | D::PacketOutOfSync
+            | D::CouldNotParseVersion => {
+                "the server's answer is not the MySQL protocol pwaccount speaks".into()
+            }
+            other => format!("the driver failed ({other})"),
+        },
+        mysql::Error::TlsError(tls) => format!("TLS failed: {tls}"),
+        mysql::Error::CodecError(codec) => {
+            format!("the server's answer could not be read ({codec})")
+        }
+        mysql::Error::UrlError(_) => "the server address is not valid".into(),
+        mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => {
+            "a value the server sent could not be read".into()
+        }
     }
 }
 
@@ -178,8 +218,14 @@ impl From<mysql::Error> for Error {
             mysql::Error::MySqlError(m) => {
                 Error::new(Id::DatabaseError, format!("database error: {}", m.message))
             }
-            mysql::Error::IoError(_) | mysql::Error::DriverError(_) => lost(&e.to_string()),
-            other => Error::new(Id::DatabaseError, format!("database error: {other}")),
+            mysql::Error::IoError(_)
+            | mysql::Error::DriverError(_)
+            | mysql::Error::CodecError(_)
+            | mysql::Error::TlsError(_) => lost(&my_reason(&e)),
+            _ => Error::new(
+                Id::DatabaseError,
+                format!("database error: {}", my_reason(&e)),
+            ),
         }
     }
 }

@@ -4,17 +4,15 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::time::Duration;
 
-use super::db::{
-    CONNECT_TIMEOUT, EachRow, Server, TlsMode, Value, busy, conflict, connect_error, lost,
-};
+use super::db::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
 use crate::error::{Error, Id, Result};
 
 /// A PostgreSQL connection and the statements prepared on it.
 pub(crate) struct Pg {
     client: postgres::Client,
     prepared: HashMap<String, postgres::Statement>,
+    waits: Waits,
 }
 
 impl Pg {
@@ -22,7 +20,8 @@ impl Pg {
         if let Some(stmt) = self.prepared.get(sql) {
             return Ok(stmt.clone());
         }
-        let stmt = self.client.prepare(sql)?;
+        let client = &mut self.client;
+        let stmt = self.waits.statement(|| client.prepare(sql))?;
         self.prepared.insert(sql.to_owned(), stmt.clone());
         Ok(stmt)
     }
@@ -33,12 +32,14 @@ impl Pg {
         let values = pg_params(&stmt, params)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        Ok(self.client.execute(&stmt, &refs)?)
+        let client = &mut self.client;
+        Ok(self.waits.statement(|| client.execute(&stmt, &refs))?)
     }
 
     /// Run statements that return nothing, without parameters.
     pub(super) fn batch(&mut self, sql: &str) -> Result<()> {
-        Ok(self.client.batch_execute(sql)?)
+        let client = &mut self.client;
+        Ok(self.waits.statement(|| client.batch_execute(sql))?)
     }
 
     /// Call `each` with every row of a query, in order, as it arrives.
@@ -48,8 +49,10 @@ impl Pg {
         let values = pg_params(&stmt, params)?;
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             values.iter().map(|v| v.as_ref()).collect();
-        let mut it = self.client.query_raw(&stmt, refs)?;
-        while let Some(row) = it.next()? {
+        let client = &mut self.client;
+        let waits = &self.waits;
+        let mut it = waits.statement(|| client.query_raw(&stmt, refs))?;
+        while let Some(row) = waits.statement(|| it.next())? {
             each(pg_out(&row)?)?;
         }
         Ok(())
@@ -151,7 +154,8 @@ fn pg_out(row: &postgres::Row) -> Result<Vec<Value>> {
 }
 
 /// Connect to a PostgreSQL server, with the busy timeout as its lock wait limit.
-pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
+pub(super) fn connect(server: &Server, timeouts: crate::store::Timeouts) -> Result<Pg> {
+    let waits = Waits::new(server, timeouts);
     let mut config = postgres::Config::new();
     config
         .user(&server.user)
@@ -161,16 +165,17 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
         .dbname(&server.database)
         .port(server.port)
         .application_name("pwaccount")
-        .connect_timeout(CONNECT_TIMEOUT);
+        .connect_timeout(waits.connect_limit());
     match (&server.socket, &server.host) {
         (Some(socket), _) => config.host_path(Path::new(socket)),
         (None, Some(host)) => config.host(host),
         (None, None) => config.host("localhost"),
     };
     let connected = match server.tls.mode {
-        TlsMode::Off => config
-            .ssl_mode(postgres::config::SslMode::Disable)
-            .connect(postgres::NoTls),
+        TlsMode::Off => {
+            config.ssl_mode(postgres::config::SslMode::Disable);
+            waits.connect(|| config.connect(postgres::NoTls))
+        }
         mode => {
             let tls = super::tls::client_config(&server.tls, server)?;
             config.ssl_mode(if mode == TlsMode::Prefer {
@@ -178,7 +183,7 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
             } else {
                 postgres::config::SslMode::Require
             });
-            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+            waits.connect(|| config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls)))
         }
     };
     let client =
@@ -186,18 +191,34 @@ pub(super) fn connect(server: &Server, busy: Duration) -> Result<Pg> {
     let mut pg = Pg {
         client,
         prepared: HashMap::new(),
+        waits,
     };
     // lock_timeout 0 would mean "wait forever": the shortest wait stands for none.
-    let ms = busy.as_millis().clamp(1, i32::MAX as u128);
+    let ms = timeouts.busy.as_millis().clamp(1, i32::MAX as u128);
     pg.batch(&format!("SET lock_timeout = {ms}"))?;
     Ok(pg)
 }
 
+/// What went wrong, in words: the server's own message, or the network failure.
 fn pg_reason(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => db.message().to_owned(),
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_owned();
+    }
+    let text = e.to_string();
+    let tls = text.starts_with("error performing TLS handshake");
+    match super::db::network_words(e) {
+        Some(words) if tls && !words.starts_with("TLS") => format!("TLS failed: {words}"),
+        Some(words) => words,
+        None if tls => {
+            let cause = std::error::Error::source(e).map(|s| s.to_string());
+            format!("TLS failed: {}", cause.unwrap_or(text))
+        }
+        None if e.is_closed() || text.contains("connection closed") => {
+            "the server closed the connection (it went away or was stopped)".into()
+        }
+        None if text.contains("timeout") => "the server did not answer in time".into(),
         None => {
-            let mut text = e.to_string();
+            let mut text = text;
             let mut source = std::error::Error::source(e);
             while let Some(s) = source {
                 text = format!("{text}: {s}");

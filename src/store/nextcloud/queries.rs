@@ -173,21 +173,40 @@ impl Reader<'_> {
 
     /// Up to `limit` user ids after `after`, in byte order: every user with a row in the
     /// app's tables or a preference of the app.
-    pub(super) fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+    pub(super) fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
         let p = self.prefix;
         // Byte order on every engine (PostgreSQL's "C" collation; MySQL's Nextcloud
-        // tables are utf8mb4_bin, SQLite compares bytes).
+        // tables are utf8mb4_bin, SQLite compares bytes). Only SQLite can hold an id that
+        // is not UTF-8 text: there, ids are compared as the text of their bytes, and ids
+        // not stored as text are left to `unreadable_ids`.
+        let sqlite = self.db.engine() == Engine::Sqlite;
         let c = if self.db.engine() == Engine::Postgres {
             " COLLATE \"C\""
         } else {
             ""
         };
+        let (bound, text_only, after) = if sqlite {
+            (
+                "CAST($1 AS TEXT)",
+                " AND typeof(user_id) = 'text'",
+                Value::Blob(after.to_vec()),
+            )
+        } else {
+            (
+                "$1",
+                "",
+                Value::Text(String::from_utf8_lossy(after).into_owned()),
+            )
+        };
         let mut branches: Vec<String> = TABLES
             .iter()
-            .map(|t| format!("SELECT user_id AS id FROM {p}{t} WHERE user_id{c} > $1"))
+            .map(|t| {
+                format!("SELECT user_id AS id FROM {p}{t} WHERE user_id{c} > {bound}{text_only}")
+            })
             .collect();
         branches.push(format!(
-            "SELECT userid AS id FROM {p}preferences WHERE appid = 'passwords' AND userid{c} > $1"
+            "SELECT userid AS id FROM {p}preferences WHERE appid = 'passwords' AND userid{c} > {bound}{}",
+            text_only.replace("user_id", "userid")
         ));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = self.db.all(
@@ -195,11 +214,48 @@ impl Reader<'_> {
                 "SELECT id FROM ({}) AS ids ORDER BY id{c} LIMIT $2",
                 branches.join(" UNION ")
             ),
-            &[after.into(), limit.into()],
+            &[after, limit.into()],
         )?;
         Ok(rows
             .into_iter()
-            .filter_map(|r| r.into_iter().next().and_then(Value::into_text))
+            .filter_map(|r| match r.into_iter().next() {
+                Some(Value::Text(t)) => Some(t.into_bytes()),
+                Some(Value::Blob(b)) => Some(b),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Up to `limit` distinct user ids of the app's rows not stored as text (SQLite only;
+    /// the server engines' columns hold text alone).
+    pub(super) fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>> {
+        if self.db.engine() != Engine::Sqlite {
+            return Ok(Vec::new());
+        }
+        let p = self.prefix;
+        let branches: Vec<String> = TABLES
+            .iter()
+            .map(|t| {
+                format!(
+                    "SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE typeof(user_id) <> 'text'"
+                )
+            })
+            .collect();
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.db.all(
+            &format!(
+                "SELECT id FROM ({}) AS ids ORDER BY id LIMIT $1",
+                branches.join(" UNION ")
+            ),
+            &[limit.into()],
+        )?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| match r.into_iter().next() {
+                Some(Value::Blob(b)) => Some(b),
+                Some(Value::Text(t)) => Some(t.into_bytes()),
+                _ => None,
+            })
             .collect())
     }
 

@@ -110,8 +110,12 @@ impl Rows for Reader<'_> {
         Ok((cse, Some(format!("encryption/sse={sse}"))))
     }
 
-    fn account_ids(&self, after: &str, limit: usize) -> Result<Vec<String>> {
+    fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
         Reader::account_ids(self, after, limit)
+    }
+
+    fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>> {
+        Reader::unreadable_ids(self, limit)
     }
 
     fn last_change(&self, user: &str) -> Result<Option<i64>> {
