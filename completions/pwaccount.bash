@@ -1195,7 +1195,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__reset)
-            opts="-u -q -h --code --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
+            opts="-u -q -h --code --cancel --no-backup --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -36,6 +36,11 @@ install -D -m 0644 "$here/completions/pwaccount.fish" "$root/usr/share/fish/vend
 install -d "$root/usr/share/doc/pwaccount"
 gzip -9n <"$here/CHANGELOG.md" >"$root/usr/share/doc/pwaccount/changelog.gz"
 install -m 0644 "$here/README.md" "$root/usr/share/doc/pwaccount/README.md"
+# Every mode set here, whatever the caller's umask (under 077 the redirected files and
+# the folders would be private, and `man pwaccount` would fail for all but root).
+find "$root" -type d -exec chmod 0755 {} +
+find "$root/usr" -type f -exec chmod 0644 {} +
+chmod 0755 "$root/usr/bin/pwaccount"
 size=$(du -sk "$root/usr" | cut -f1)
 install -d "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<CONTROL
@@ -52,6 +57,7 @@ Description: admin tool for the accounts of the Nextcloud Passwords app
  backup and restore) directly on the database of a Nextcloud installation
  (SQLite, PostgreSQL or MySQL/MariaDB), or on its own SQLite account file.
 CONTROL
+chmod 0644 "$root/DEBIAN/control"
 mkdir -p "$out"
 dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/pwaccount_${version}_$arch.deb" >/dev/null
 echo "$out/pwaccount_${version}_$arch.deb"

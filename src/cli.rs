@@ -254,8 +254,13 @@ fn since(text: &str) -> Result<i64, String> {
 pub struct ResetArgs {
     /// Confirm a reset with the code an earlier `pwaccount reset` issued (any case;
     /// surrounding spaces are ignored). It is single use.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", conflicts_with = "cancel")]
     pub code: Option<String>,
+
+    /// Withdraw the pending reset code instead (nothing else changes; recorded in the
+    /// audit trail). Without a pending code this changes nothing and says so.
+    #[arg(long)]
+    pub cancel: bool,
 
     /// Do not write a snapshot of the account before deleting it (by default one is written
     /// to backups/ beside the database file, on Nextcloud to appdata_<instance

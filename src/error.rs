@@ -64,6 +64,7 @@ catalogue! {
     AccountNotBlank = "account_not_blank", 3, "the account has data and replacing it was not allowed";
     NotConfirmed = "not_confirmed", 3, "the restore was not confirmed at the terminal";
     ChallengeNotFound = "challenge_not_found", 4, "the account has no challenge";
+    NothingToReset = "nothing_to_reset", 4, "the account holds nothing a reset would delete, so no reset code is issued";
     NoSuchUser = "no_such_user", 4, "the Nextcloud installation has no user with exactly this id";
     PassphraseRequired = "passphrase_required", 5, "the current passphrase or secret is needed and was not given";
     PassphraseInvalid = "passphrase_invalid", 5, "the passphrase or secret is wrong";

@@ -80,9 +80,15 @@ impl Listing {
     /// End the listing: in JSON the array, then `fields` (`"name":value,…`) and the object.
     /// The run's report: streamed, with `note` for people; or the write failure.
     pub(crate) fn finish(mut self, fields: &str, note: String) -> Report {
+        let notes = take_notes();
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(",\"notes\":{}", json!(notes))
+        };
         if self.failed.is_none()
             && self.out.json
-            && let Err(e) = self.out.close_stream(&format!("],{fields}}}\n"))
+            && let Err(e) = self.out.close_stream(&format!("],{fields}{notes}}}\n"))
         {
             self.failed = Some(e);
         }
@@ -166,7 +172,9 @@ impl Output {
             return Ok(());
         }
         if self.json {
-            return print_stdout(&format!("{}\n", report.json));
+            let mut json = report.json.clone();
+            with_notes(&mut json);
+            return print_stdout(&format!("{json}\n"));
         }
         if let Some(text) = &report.stdout {
             print_stdout(&with_newline(&escape_controls(text)))?;
@@ -184,10 +192,15 @@ impl Output {
         }
     }
 
-    /// A warning on standard error: shown in JSON mode too (stdout stays one object),
-    /// but not with --quiet.
+    /// A warning for people: on standard error (not with --quiet); with --json, in the
+    /// result object's `notes` instead, so that a script sees it.
     pub(crate) fn warn(&self, text: &str) {
-        if !self.quiet {
+        if self.json {
+            NOTES
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(text.to_owned());
+        } else if !self.quiet {
             to_stderr(text);
         }
     }
@@ -221,10 +234,27 @@ impl Output {
             return print_stdout(&format!("],{}\n", &envelope[1..]));
         }
         if self.json {
-            print_stdout(&format!("{}\n", error_json(error)))
+            let mut json = error_json(error);
+            with_notes(&mut json);
+            print_stdout(&format!("{json}\n"))
         } else {
             std::io::stderr().write_all(escape_controls(&error_text(error)).as_bytes())
         }
+    }
+}
+
+/// The warnings of a `--json` run, for the result object's `notes`.
+static NOTES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn take_notes() -> Vec<String> {
+    std::mem::take(&mut *NOTES.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Add the run's warnings to a JSON object as `notes` (none: no key).
+fn with_notes(json: &mut Value) {
+    let notes = take_notes();
+    if let (false, Some(object)) = (notes.is_empty(), json.as_object_mut()) {
+        object.insert("notes".into(), json!(notes));
     }
 }
 
@@ -259,7 +289,7 @@ pub fn error_json(error: &Error) -> Value {
         v["account"] = json!(account);
     }
     if let Some(db) = &error.database {
-        v["database"] = json!(db.display().to_string());
+        v["database"] = json!(crate::text::path_text(db));
     }
     v
 }

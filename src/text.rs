@@ -51,6 +51,16 @@ pub(crate) fn utc_time(secs: i64) -> String {
     )
 }
 
+/// A path as text: as it is when it is UTF-8, else with its other bytes escaped
+/// (`\xNN`), never replaced: the exact file can be told from what is printed.
+pub(crate) fn path_text(path: &std::path::Path) -> String {
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => escape_bytes(bytes),
+    }
+}
+
 /// Bytes for showing: printable ASCII as it is (a backslash doubled), anything else as
 /// `\xNN`, so an id or path that is not UTF-8 is shown exactly and on one line.
 pub(crate) fn escape_bytes(bytes: &[u8]) -> String {

@@ -515,6 +515,7 @@ produces! {
         assert!(!out.stdout.contains("never-printed"), "{}", out.stdout);
         out
     };
+    nothing_to_reset: NothingToReset => json(&Env::populated(1)).user("alcie").args(["reset", "--no-input"]).run();
     server_timeout: ServerTimeout => {
         // A server that accepts the connection and never says anything.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

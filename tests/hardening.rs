@@ -699,3 +699,361 @@ fn rows_with_an_unreadable_user_id_are_findings_not_failures() {
     assert_eq!(out.json()["id"], "check_failed", "{}", out.stdout);
     assert_eq!(nc.sums(), sums);
 }
+
+/// Class 3: the php child that evaluates a configuration of code. Something php started
+/// that keeps its output open is killed with php's process group (the old build waited
+/// for it), and Ctrl-C while php works ends the run at once with 130.
+#[test]
+#[cfg_attr(
+    not(php),
+    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
+)]
+fn the_php_child_is_bounded_and_interruptible() {
+    use std::time::Duration;
+    let nc = Installation::on(Engine::Sqlite);
+    let before = nc.sums();
+    // Not a literal array (a function call), so php evaluates it; the background sleep
+    // inherits php's standard output and outlives php.
+    nc.extra_config(
+        "zz.config.php",
+        "<?php\npclose(popen('sleep 120 &', 'w'));\n$CONFIG = array('loglevel' => intval('2'));\n",
+    );
+    let (out, took) = timed(nc.cmd("bob").args(["--json", "status"]), None);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    // php busy: an interruption ends the run now, not when php is done.
+    nc.extra_config(
+        "zz.config.php",
+        "<?php\nsleep(60);\n$CONFIG = array('loglevel' => intval('2'));\n",
+    );
+    for signal in ["INT", "TERM", "QUIT"] {
+        let (out, took) = timed(
+            nc.cmd("bob").args(["--json", "reset", "--no-input"]),
+            Some((signal, Duration::from_millis(500))),
+        );
+        assert_eq!(out.code, 130, "SIG{signal}: {}{}", out.stdout, out.stderr);
+        assert_eq!(out.error_id(), "interrupted");
+        assert!(took < Duration::from_secs(5), "SIG{signal}: {took:?}");
+    }
+    assert_eq!(nc.sums(), before);
+}
+
+/// Class 10: `status` by the installation's owner, who may not create files beside the
+/// SQLite database (its folder is root's): read as it is, since no program has it open in
+/// WAL mode; with a write-ahead log left by a crash, a refusal that says why. Nothing
+/// changes either way.
+#[test]
+#[cfg_attr(
+    not(as_root),
+    ignore = "needs root: gives the installation to another user (chown, setpriv); run the tests as root"
+)]
+fn a_read_needs_no_write_access_beside_the_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let nc = Installation::on(Engine::Sqlite);
+    let chown = |path: &std::path::Path, who: &str| {
+        assert!(
+            std::process::Command::new("chown")
+                .args(if who == "nobody" {
+                    ["-R", who]
+                } else {
+                    ["-h", who]
+                })
+                .arg(path)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    chown(nc.root(), "nobody");
+    let data = nc.root().join("data");
+    chown(&data, "root");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let before = crate::harness::checksum(&nc.db());
+    let as_owner = || {
+        let mut setpriv = std::process::Command::new("setpriv");
+        setpriv.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]);
+        nc.cmd("bob").args(["--json", "status"]).through(setpriv)
+    };
+    let out = as_owner();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.json()["counts"]["passwords"], 4, "{}", out.stdout);
+    // A write-ahead log left behind, which only a writer can recover.
+    let wal = nc.root().join("data/nextcloud.db-wal");
+    std::fs::write(&wal, vec![0u8; 4096]).unwrap();
+    let out = as_owner();
+    assert_eq!(out.code, 8, "{}{}", out.stdout, out.stderr);
+    let v = out.json();
+    assert_eq!(v["id"], "permission_denied", "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("nextcloud.db-wal (4096 bytes)"),
+        "{v}"
+    );
+    std::fs::remove_file(&wal).unwrap();
+    assert_eq!(crate::harness::checksum(&nc.db()), before);
+}
+
+/// Class 7: `reset --cancel` withdraws a pending code, changes nothing else, is recorded,
+/// and is a no-op with a note when no code is pending; an expired code is a finding whose
+/// repair is that, and no repair `check` prints for a problem that loses nothing is a
+/// reset. On the pwaccount file and on Nextcloud.
+#[test]
+fn a_stale_code_is_cancelled_not_reset() {
+    let env = crate::harness::Env::populated(3);
+    env.cmd().args(["reset", "--no-input"]).run().ok();
+    env.exec("UPDATE reset_codes SET expires = unixepoch() - 1");
+    let out = env.cmd().args(["--json", "check"]).run().code(8);
+    let findings = out.json()["findings"].as_array().unwrap().clone();
+    let expired = findings
+        .iter()
+        .find(|f| f["problem"].as_str().unwrap().contains("expired unused"))
+        .unwrap();
+    assert_eq!(
+        expired["repair"],
+        "pwaccount -u alice reset --cancel (withdraws the code, changes nothing else)"
+    );
+    for f in &findings {
+        let repair = f["repair"].as_str().unwrap();
+        assert!(
+            !repair.starts_with("pwaccount -u alice reset\"")
+                && repair != "pwaccount -u alice reset",
+            "{f}"
+        );
+    }
+    let without_code_and_trail = |dump: String| -> String {
+        dump.lines()
+            .filter(|l| !l.starts_with("reset_codes: ") && !l.starts_with("audit: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let data = without_code_and_trail(env.dump_data());
+    let v = env
+        .cmd()
+        .args(["--json", "reset", "--cancel"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["cancelled"], true, "{v}");
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM reset_codes"), 0);
+    assert!(
+        without_code_and_trail(env.dump_data()) == data,
+        "only the code went"
+    );
+    assert_eq!(
+        env.audit_actions().last().unwrap(),
+        "alice reset-code cancelled"
+    );
+    let again = env.cmd().args(["reset", "--cancel"]).run().ok();
+    assert!(
+        again.stderr.contains("No reset code is pending"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(env.audit_actions().len(), 2, "a no-op writes no record");
+    // --cancel with --code is a usage error.
+    env.cmd()
+        .args(["reset", "--cancel", "--code", "AAAA-AAAA-AAAA-AAAA"])
+        .run()
+        .code(2);
+
+    let nc = Installation::on(Engine::Sqlite);
+    nc.cmd("bob").args(["reset", "--no-input"]).run().ok();
+    let v = nc
+        .cmd("bob")
+        .args(["--json", "reset", "--cancel"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(v["cancelled"], true, "{v}");
+    let v = nc.cmd("bob").args(["--json", "status"]).run().ok().json();
+    assert_eq!(v["reset_pending"], serde_json::Value::Null, "{v}");
+    assert_eq!(
+        nc.trail().last().map(String::as_str),
+        Some("bob reset-code cancelled")
+    );
+}
+
+/// Class 10, the file store: a reset needs something to reset (a mistyped id gets no
+/// code and leaves no phantom account), a damaged file, a code lifetime with spaces,
+/// `backup -`, and a passphrase file that is too long is described, not measured.
+#[test]
+fn small_refusals_change_nothing() {
+    let env = crate::harness::Env::populated(3);
+    let before = env.dump();
+    let out = env
+        .cmd()
+        .user("alcie")
+        .args(["--json", "reset", "--no-input"])
+        .run()
+        .code(4);
+    assert_eq!(out.error_id(), "nothing_to_reset");
+    let v = env.cmd().args(["--json", "accounts"]).run().ok().json();
+    assert!(!v.to_string().contains("alcie"), "{v}");
+    env.exec("INSERT INTO server_settings (key, value) VALUES ('reset.code_ttl_seconds', ' 5')");
+    let out = env
+        .cmd()
+        .args(["--json", "reset", "--no-input"])
+        .run()
+        .code(8);
+    assert_eq!(out.error_id(), "invalid_setting");
+    env.exec("DELETE FROM server_settings WHERE key = 'reset.code_ttl_seconds'");
+    assert_eq!(env.dump(), before);
+    // backup - writes no file named "-".
+    let out = env
+        .cmd()
+        .current_dir(env.dir.path())
+        .args(["--json", "backup", "-"])
+        .run()
+        .code(2);
+    assert_eq!(out.error_id(), "usage");
+    assert!(!env.dir.path().join("-").exists());
+    // A long file given as a passphrase: no length in the message.
+    let long = env.file("long.txt", "x".repeat(630));
+    let out = env
+        .cmd()
+        .args(["--json", "challenge", "set", "--passphrase-file"])
+        .arg(&long)
+        .run()
+        .code(7);
+    assert_eq!(out.error_id(), "passphrase_length");
+    assert!(!out.stdout.contains("630"), "{}", out.stdout);
+}
+
+/// Class 10: a reset refuses a file that fails SQLite's check, naming `check`.
+#[test]
+fn a_reset_refuses_a_damaged_file() {
+    let env = crate::harness::Env::populated(50);
+    let code = env
+        .cmd()
+        .args(["reset", "--no-input"])
+        .run()
+        .ok()
+        .stdout
+        .trim()
+        .to_owned();
+    // Damage a page no reset reads: the last leaf of a table of another program's,
+    // written last (so at the end of the file), gets an invalid page type.
+    env.exec(
+        "CREATE TABLE other_program (x BLOB);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+         INSERT INTO other_program SELECT randomblob(1000) FROM n;",
+    );
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let page: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&env.db).unwrap();
+    let last = bytes.len() - page as usize;
+    assert_eq!(bytes[last], 0x0d, "the last page is a table leaf");
+    bytes[last] = 0x00;
+    std::fs::write(&env.db, &bytes).unwrap();
+    let before = crate::harness::checksum(&env.db);
+    let out = env
+        .cmd()
+        .args(["--json", "reset", "--code", &code])
+        .run()
+        .code(8);
+    assert_eq!(out.error_id(), "database_corrupt", "{}", out.stdout);
+    assert!(out.stdout.contains("pwaccount check"), "{}", out.stdout);
+    assert_eq!(crate::harness::checksum(&env.db), before);
+}
+
+/// Class 8 and 10 on Nextcloud: a relative datadirectory is read in the installation
+/// (whatever the folder pwaccount runs in) and shown absolute; of several apps folders,
+/// the copy of the app with the highest version decides a pending upgrade; a non-verified
+/// app's note is in the JSON object; a non-UTF-8 path is printed escaped, not replaced.
+#[test]
+fn nextcloud_paths_and_notes_follow_nextcloud() {
+    let nc = Installation::on(Engine::Sqlite);
+    let real = nc.root().canonicalize().unwrap();
+    let text = std::fs::read_to_string(nc.config()).unwrap();
+    let data_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("'datadirectory' =>"))
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        nc.config(),
+        text.replace(&data_line, "  'datadirectory' => 'data',"),
+    )
+    .unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let v = Run::new()
+        .user("bob")
+        .current_dir(elsewhere.path())
+        .arg("--nextcloud")
+        .arg(nc.root())
+        .args(["--json", "status"])
+        .run()
+        .ok()
+        .json();
+    assert_eq!(
+        v["database"],
+        real.join("data/nextcloud.db").display().to_string(),
+        "{v}"
+    );
+    // Two apps folders: the newer copy (the one Nextcloud runs) is newer than the
+    // tables, so a change waits for `occ upgrade`; the first folder alone would not.
+    let installed = nc.text(
+        "SELECT configvalue FROM oc_appconfig WHERE appid = 'passwords' AND configkey = 'installed_version'",
+    );
+    for (folder, version) in [("apps", installed.as_str()), ("apps-extra", "2099.1.0")] {
+        let info = nc.root().join(folder).join("passwords/appinfo");
+        std::fs::create_dir_all(&info).unwrap();
+        std::fs::write(
+            info.join("info.xml"),
+            format!("<info><version>{version}</version></info>"),
+        )
+        .unwrap();
+    }
+    nc.extra_config(
+        "apps.config.php",
+        "<?php\n$CONFIG = array('apps_paths' => array(\n  array('path' => 'apps', 'url' => '/apps', 'writable' => false),\n  array('path' => 'apps-extra', 'url' => '/apps-extra', 'writable' => true),\n));\n",
+    );
+    let out = nc
+        .cmd("bob")
+        .args(["--json", "reset", "--no-input"])
+        .run()
+        .code(8);
+    assert_eq!(out.error_id(), "nextcloud_maintenance", "{}", out.stdout);
+    assert!(out.stdout.contains("2099.1.0"), "{}", out.stdout);
+    std::fs::remove_file(nc.root().join("config/apps.config.php")).unwrap();
+    // The note of an unverified app version, in the object.
+    nc.exec("UPDATE oc_appconfig SET configvalue = '2024.12.21' WHERE appid = 'passwords' AND configkey = 'installed_version'");
+    let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
+    let notes = out.json()["notes"].as_array().cloned().unwrap_or_default();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("2024.12.21")),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stderr.contains("2024.12.21"), "{}", out.stderr);
+}
+
+/// Class 10: a database path that is not UTF-8 is printed escaped in --json output.
+#[test]
+fn a_path_that_is_not_utf8_is_printed_exactly() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = crate::harness::Env::new();
+    let db = env
+        .dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9.sqlite"));
+    let v = crate::harness::Run::new()
+        .db(&db)
+        .user("alice")
+        .args(["--json", "status"])
+        .run()
+        .ok()
+        .json();
+    let shown = v["database"].as_str().unwrap();
+    assert!(shown.ends_with("caf\\xe9.sqlite"), "{shown}");
+    assert!(!shown.contains('\u{fffd}'), "{shown}");
+}

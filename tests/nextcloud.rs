@@ -1553,7 +1553,14 @@ fn a_damaged_user_is_listed_and_found_by_check() {
     let findings = v["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 1, "{v}");
     assert_eq!(findings[0]["account"], "alice");
-    assert_eq!(findings[0]["repair"], "pwaccount -u alice reset");
+    // A challenge that cannot be opened: a snapshot first, a reset only as the last
+    // resort, saying that it deletes (issue 27).
+    assert_eq!(
+        findings[0]["repair"],
+        "restore the account from a snapshot taken before the damage (pwaccount -u alice \
+         restore SNAPSHOT --replace); without one, `pwaccount -u alice reset` starts it \
+         afresh and deletes its data"
+    );
     assert!(
         findings[0]["problem"]
             .as_str()
@@ -1672,20 +1679,11 @@ fn counts_are_what_the_reset_changes(engine: Engine) {
         "status counted a revision the reset does not change"
     );
 
-    // Nothing is left to delete: the preview and a second reset say 0.
+    // Nothing is left to delete: the preview says 0, and a second reset issues no code.
     let v = nc.cmd("alice").args(["--json", "status"]).run().ok().json();
     assert_eq!(v["would_delete"]["password_revisions"], 0, "{v}");
-    let again = reset();
-    for key in [
-        "passwords",
-        "password_revisions",
-        "folders",
-        "tags",
-        "keychains",
-        "shares",
-    ] {
-        assert_eq!(again["deleted"][key], 0, "{key}: {again}");
-    }
+    let again = nc.cmd("alice").args(["--json", "reset"]).run().code(4);
+    assert_eq!(again.error_id(), "nothing_to_reset");
 }
 
 /// Nextcloud laid out as the container images lay it out: the official image's and
@@ -1809,30 +1807,34 @@ fn unverified_app_versions_are_read_and_changed_only_when_accepted(engine: Engin
     let before = nc.sums();
     let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
     assert_eq!(out.json()["counts"]["passwords"], 4);
+    // With --json the note is in the object's `notes` (issue 27), not on stderr.
+    let notes = |out: &crate::harness::Outcome| out.json()["notes"].to_string();
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
     // A verified release on another Nextcloud major is not verified either.
     nc.exec("UPDATE oc_appconfig SET configvalue = '2026.5.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
     let other = nc.cmd("bob").args(["--json", "status"]).run().ok();
     assert!(
-        other
-            .stderr
-            .contains("2026.5.20 (release 2026.5.0, stable) on Nextcloud 34.0.1.2"),
+        notes(&other).contains("2026.5.20 (release 2026.5.0, stable) on Nextcloud 34.0.1.2"),
         "{}",
-        other.stderr
+        other.stdout
     );
     nc.exec("UPDATE oc_appconfig SET configvalue = '2024.12.21' WHERE appid = 'passwords' AND configkey = 'installed_version'");
     assert_eq!(
-        out.stderr
+        notes(&out)
             .matches("note: the Passwords app here is version 2024.12.21 (release 2024.12.1, stable) on Nextcloud 34.0.1.2")
             .count(),
         1,
         "{}",
-        out.stderr
+        out.stdout
     );
     assert!(
-        out.stderr.contains("verified: 2026.2.0-BUILD"),
+        notes(&out).contains("verified: 2026.2.0-BUILD"),
         "{}",
-        out.stderr
+        out.stdout
     );
+    // Without --json it is on stderr, as before.
+    let text = nc.cmd("bob").arg("status").run().ok();
+    assert!(text.stderr.contains("2024.12.21"), "{}", text.stderr);
     let change = |accept: Option<&str>| {
         let mut run = nc.cmd("bob");
         if let Some(version) = accept {

@@ -13,7 +13,9 @@ use std::process::Command;
 fn the_debian_package_holds_the_binary_man_page_and_completions() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
+    // Under the strictest umask: every mode in the package is set by the script.
     let built = Command::new("bash")
+        .args(["-c", "umask 077 && exec bash \"$@\"", "bash"])
         .arg(root.join("scripts/deb.sh"))
         .arg("--binary")
         .arg(env!("CARGO_BIN_EXE_pwaccount"))
@@ -41,6 +43,9 @@ fn the_debian_package_holds_the_binary_man_page_and_completions() {
         .output()
         .unwrap();
     let listing = String::from_utf8(listing.stdout).unwrap();
+    for line in listing.lines().filter(|l| l.starts_with('d')) {
+        assert!(line.starts_with("drwxr-xr-x"), "a folder's mode: {line}");
+    }
     // `-rwxr-xr-x root/root 123 2026-01-01 00:00 ./usr/bin/pwaccount`
     let mut files: Vec<(String, String)> = listing
         .lines()

@@ -497,8 +497,11 @@ fn loose_permissions_on_an_existing_database_are_warned_about() {
         "{}",
         out.stderr
     );
+    // With --json the warning is in the object, for the script to see.
     let out = env.cmd().args(["--json", "status"]).run().ok();
-    assert!(out.stderr.contains("chmod 600"));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    let notes = out.json()["notes"].to_string();
+    assert!(notes.contains("chmod 600"), "{notes}");
     let out = env.cmd().args(["-q", "status"]).run().ok();
     assert_eq!(out.stderr, "");
     std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o600)).unwrap();

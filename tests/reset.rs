@@ -152,7 +152,7 @@ fn wrong_replaced_reused_expired_and_missing_codes_delete_nothing() {
 
 #[test]
 fn the_code_lifetime_comes_from_server_settings() {
-    let env = Env::new();
+    let env = Env::populated(1);
     env.cmd().arg("status").run().ok();
     env.exec("INSERT INTO server_settings (key, value) VALUES ('reset.code_ttl_seconds', '60')");
     let v = env.cmd().args(["--json", "reset"]).run().ok().json();
@@ -241,27 +241,26 @@ fn a_reset_touches_nothing_but_the_accounts_own_rows() {
 }
 
 #[test]
-fn resetting_a_blank_or_never_seen_account_succeeds_and_deletes_nothing() {
+fn resetting_a_blank_or_never_seen_account_issues_no_code_and_changes_nothing() {
+    // A mistyped id must not become an account with a pending code (issue 27).
     let env = Env::populated(5);
-    let others = env.dump_others("zoe");
-    let code = env.cmd().user("zoe").arg("reset").run().ok().stdout;
-    let done = env
+    let before = env.dump();
+    let out = env
         .cmd()
         .user("zoe")
-        .args(["--json", "reset", "--code", code.trim()])
+        .args(["--json", "reset"])
         .run()
-        .ok()
-        .json();
-    assert_eq!(done["status"], "ok");
+        .code(4);
+    assert_eq!(out.error_id(), "nothing_to_reset");
     assert!(
-        done["deleted"]
-            .as_object()
+        out.json()["message"]
+            .as_str()
             .unwrap()
-            .values()
-            .all(|n| n == 0),
-        "{done}"
+            .contains("holds nothing a reset would delete"),
+        "{}",
+        out.stdout
     );
-    crate::harness::assert_same(&others, &env.dump_others("zoe"), "tests/reset.rs:unchanged");
+    crate::harness::assert_same(&before, &env.dump(), "tests/reset.rs:unchanged");
 }
 
 #[test]

@@ -102,7 +102,7 @@ pub(crate) fn restore_record(info: &SnapshotInfo, path: &Path, replace: bool) ->
         "restored",
         serde_json::json!({
             "replace": replace,
-            "snapshot": std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string(),
+            "snapshot": crate::text::path_text(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())),
             "snapshot_created": info.created,
             "restored": restored,
         }),

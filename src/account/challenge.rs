@@ -62,11 +62,13 @@ pub(crate) fn passphrase_problem(passphrase: &str) -> Option<String> {
     let rule = "counted in UTF-16 code units, as the official client counts";
     if n < PASSPHRASE_MIN {
         Some(format!(
-            "the passphrase must be at least {PASSPHRASE_MIN} characters long ({rule}); it has {n}"
+            "the passphrase must be at least {PASSPHRASE_MIN} characters long ({rule}); the \
+             one given is below that minimum"
         ))
     } else if n > PASSPHRASE_MAX {
         Some(format!(
-            "the passphrase must be at most {PASSPHRASE_MAX} characters long ({rule}); it has {n}"
+            "the passphrase must be at most {PASSPHRASE_MAX} characters long ({rule}); the one \
+             given is above that maximum (its length is not shown: it may be another file's)"
         ))
     } else {
         None

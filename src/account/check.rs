@@ -15,12 +15,50 @@ pub(crate) struct Finding {
     pub repair: String,
 }
 
-/// A reset code that expired unused and was left behind.
-pub(crate) fn expired_code(expires: i64) -> String {
-    format!(
-        "a reset code that expired unused at {} is left behind",
-        crate::text::utc_time(expires)
-    )
+/// What `Accounts::damage` finds beyond `status`: rows pointing at nothing (described),
+/// or a reset code that expired unused and was left behind.
+pub(crate) enum Damage {
+    Rows(String),
+    ExpiredCode(i64),
+}
+
+/// The finding for `damage` of `user`, with a repair that destroys nothing that the
+/// problem has not already lost.
+fn damage_finding(user: &str, damage: Damage) -> Finding {
+    let u = shell_word(user);
+    let (problem, repair) = match damage {
+        // Nothing is lost: the code is refused anyway; withdrawing it tidies up.
+        Damage::ExpiredCode(expires) => (
+            format!(
+                "a reset code that expired unused at {} is left behind",
+                crate::text::utc_time(expires)
+            ),
+            format!("pwaccount -u {u} reset --cancel (withdraws the code, changes nothing else)"),
+        ),
+        // An item whose current revision is gone cannot be shown: it is lost unless a
+        // snapshot from before holds it.
+        Damage::Rows(rows) if rows.contains("current revision is missing") => (
+            rows,
+            format!(
+                "restore the account from a snapshot taken before the damage (pwaccount -u {u} \
+                 restore SNAPSHOT --replace; a snapshot of the account as it is now is written \
+                 first)"
+            ),
+        ),
+        // Rows pointing at nothing are ignored by the app and lose nothing more.
+        Damage::Rows(rows) => (
+            rows,
+            "none needed: the app ignores rows that point at nothing and the account works; \
+             to remove them, take a snapshot (pwaccount backup) and delete them with the \
+             database's own client"
+                .into(),
+        ),
+    };
+    Finding {
+        account: user.to_owned(),
+        problem,
+        repair,
+    }
 }
 
 /// What is wrong with `user`: what `status` reports as problems, keychains without a
@@ -71,15 +109,29 @@ pub(crate) fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Findin
         }
         Err(e) => return Err(e),
     }
-    problems.extend(store.damage(user)?);
-    Ok(problems
+    // The challenge or keychains cannot be opened: the account's encrypted data is out of
+    // reach until a snapshot from before puts them back; a reset is the last resort, and
+    // says that it deletes.
+    let u = shell_word(user);
+    let mut findings: Vec<Finding> = problems
         .into_iter()
         .map(|problem| Finding {
             account: user.to_owned(),
             problem,
-            repair: format!("pwaccount -u {} reset", shell_word(user)),
+            repair: format!(
+                "restore the account from a snapshot taken before the damage (pwaccount -u \
+                 {u} restore SNAPSHOT --replace); without one, `pwaccount -u {u} reset` \
+                 starts it afresh and deletes its data"
+            ),
         })
-        .collect())
+        .collect();
+    findings.extend(
+        store
+            .damage(user)?
+            .into_iter()
+            .map(|d| damage_finding(user, d)),
+    );
+    Ok(findings)
 }
 
 /// What is wrong with rows whose `user_id` is `what` (not UTF-8 text).

@@ -48,6 +48,9 @@ pub(crate) trait Accounts {
     fn reset_preview(&mut self, user: &str) -> Result<Counts>;
     /// Issue a code for a reset confirmed later (`reset --code`); nothing else changes.
     fn reset_issue(&mut self, user: &str) -> Result<reset::Issued>;
+    /// Withdraw a pending reset code: when it was valid until, or `None` if none was
+    /// pending (then nothing changed).
+    fn reset_cancel(&mut self, user: &str) -> Result<Option<i64>>;
     /// Reset the account: `code` is checked first (a scripted confirmation; `None` when
     /// the code was typed at a terminal); with `backup`, a snapshot is written first and
     /// nothing is deleted if that fails.
@@ -80,7 +83,7 @@ pub(crate) trait Accounts {
     fn integrity(&mut self) -> Result<Vec<String>>;
     /// `check`: what is wrong with the account's rows beyond what `status` reports (rows
     /// pointing at nothing, a reset code left behind expired).
-    fn damage(&mut self, user: &str) -> Result<Vec<String>>;
+    fn damage(&mut self, user: &str) -> Result<Vec<check::Damage>>;
     /// `log`: call `each` with the audit records `filter` selects, oldest first, as they
     /// are read (`each` returns `false` to stop); `false` when the store has no trail yet.
     fn audit_entries(
@@ -243,6 +246,11 @@ impl<S: Store> Accounts for S {
         reset::issue(self, user)
     }
 
+    fn reset_cancel(&mut self, user: &str) -> Result<Option<i64>> {
+        self.check_user(user)?;
+        reset::cancel(self, user)
+    }
+
     fn reset(&mut self, user: &str, code: Option<&str>, backup: bool) -> Result<reset::Done> {
         self.check_user(user)?;
         let dest = match backup {
@@ -299,14 +307,18 @@ impl<S: Store> Accounts for S {
         self.reading()?.integrity()
     }
 
-    fn damage(&mut self, user: &str) -> Result<Vec<String>> {
+    fn damage(&mut self, user: &str) -> Result<Vec<check::Damage>> {
         let now = crate::text::now()?;
         let tx = self.reading()?;
-        let mut found = tx.dangling_references(user)?;
+        let mut found: Vec<check::Damage> = tx
+            .dangling_references(user)?
+            .into_iter()
+            .map(check::Damage::Rows)
+            .collect();
         if let Some((_, expires)) = tx.pending_reset(user)?
             && expires <= now
         {
-            found.push(check::expired_code(expires));
+            found.push(check::Damage::ExpiredCode(expires));
         }
         Ok(found)
     }

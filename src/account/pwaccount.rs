@@ -17,7 +17,7 @@ impl Store for AccountStore {
     }
 
     fn describe(&self) -> (String, Option<NextcloudDatabase>) {
-        (self.path().display().to_string(), None)
+        (crate::text::path_text(self.path()), None)
     }
 
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {

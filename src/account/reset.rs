@@ -41,8 +41,11 @@ fn code_ttl(rows: &impl Rows) -> Result<i64> {
     let Some(text) = rows.setting(TTL_SETTING)? else {
         return Ok(DEFAULT_CODE_TTL);
     };
-    match text.trim().parse::<i64>() {
-        Ok(ttl) if (1..=MAX_CODE_TTL).contains(&ttl) => Ok(ttl),
+    // Digits only: no sign, no spaces (a value another program wrote as ' 5' is refused,
+    // not guessed at).
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<i64>() {
+        Ok(ttl) if digits && (1..=MAX_CODE_TTL).contains(&ttl) => Ok(ttl),
         _ => Err(Error::new(
             Id::InvalidSetting,
             format!(
@@ -59,11 +62,33 @@ pub(crate) fn preview(store: &mut impl Transactions, user: &str) -> Result<Count
     store.reading()?.reset_counts(user)
 }
 
-/// Issue a fresh code for the account, replacing any earlier one; nothing is deleted.
+/// Withdraw the account's pending reset code, with an audit record; `None` (and nothing
+/// written) when no code is pending.
+pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option<i64>> {
+    let tx = store.writing()?;
+    let Some((_, expires)) = tx.pending_reset(user)? else {
+        return Ok(None);
+    };
+    tx.clear_reset(user)?;
+    tx.commit_change(&Record::account(
+        user,
+        Action::ResetCode,
+        "cancelled",
+        serde_json::json!({ "expires": expires }),
+    ))?;
+    Ok(Some(expires))
+}
+
+/// Issue a fresh code for the account, replacing any earlier one; nothing is deleted. An
+/// account that holds nothing a reset would delete gets no code (a mistyped id would
+/// otherwise appear as an account).
 pub(crate) fn issue(store: &mut impl Transactions, user: &str) -> Result<Issued> {
     let code = reset_code::generate()?;
     let now = now()?;
     let tx = store.writing()?;
+    if tx.reset_counts(user)?.deletable_total() == 0 {
+        return Err(nothing_to_reset(user));
+    }
     let expires = now
         .checked_add(code_ttl(&tx)?)
         .ok_or_else(|| Error::internal("the clock is out of range"))?;
@@ -93,6 +118,19 @@ pub(crate) fn reset(
     if let Some(code) = code {
         check_code(user, code, tx.pending_reset(user)?)?;
     }
+    let damage = tx.file_damage()?;
+    if let Some(first) = damage.first() {
+        return Err(Error::new(
+            Id::DatabaseCorrupt,
+            format!(
+                "the database file fails SQLite's check ({} problem(s), first: {}), so \
+                 nothing is deleted from it; run `pwaccount check` and repair the file first; \
+                 nothing was changed",
+                damage.len(),
+                crate::text::escape_controls(first)
+            ),
+        ));
+    }
     let backup = match snapshot {
         Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
             tx.write_reset_snapshot(user, &dest, now)
@@ -118,6 +156,17 @@ pub(crate) fn reset(
         store::snapshot::discard(path);
     }
     outcome
+}
+
+/// The refusal to issue a code for an account that holds nothing.
+pub(crate) fn nothing_to_reset(user: &str) -> Error {
+    Error::new(
+        Id::NothingToReset,
+        format!(
+            "account '{user}' holds nothing a reset would delete (is the id right? `pwaccount \
+             accounts` lists the accounts), so no code was issued; nothing was changed"
+        ),
+    )
 }
 
 /// The failure of the snapshot a reset writes first: the reset did not happen. An
@@ -185,7 +234,7 @@ fn done_record(user: &str, done: &Done, by_code: bool) -> Record {
         serde_json::json!({
             "deleted": done.deleted.json_without_tokens(),
             "kept": { "tokens": done.deleted.tokens },
-            "backup": done.backup.as_ref().map(|p| p.display().to_string()),
+            "backup": done.backup.as_ref().map(|p| crate::text::path_text(p)),
             "confirmed_by": if by_code { "code" } else { "terminal" },
         }),
     )

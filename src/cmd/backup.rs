@@ -11,6 +11,16 @@ use crate::store::snapshot::{restored_tables, snapshot_tables};
 use crate::text::utc_time;
 
 pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
+    // A snapshot is a database file, written beside its destination and renamed into
+    // place: it cannot be streamed to standard output, and a file named "-" is surely
+    // not what was meant.
+    if args.path.as_deref() == Some(std::path::Path::new("-")) {
+        return Err(Error::new(
+            Id::Usage,
+            "backup writes a database file and cannot write to standard output ('-'); give \
+             a file path (./- for a file of that name); nothing was written",
+        ));
+    }
     if args.all {
         let dest = args
             .path
@@ -18,7 +28,7 @@ pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
         let store = ctx.open(Access::Read)?;
         ctx.remove_stale_files(&dest);
         backup::backup_all(&store, &dest, args.force)?;
-        let path = dest.display().to_string();
+        let path = crate::text::path_text(&dest);
         return Ok(Report::new(json!({ "success": true, "path": path }))
             .stdout(path.clone())
             .note(format!("Wrote a copy of the whole database to {path}.")));
@@ -35,7 +45,7 @@ pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
     };
     let (path, counts) = store.backup(user, args.path.as_deref(), job)?;
     bar.finish_and_clear();
-    let path = path.display().to_string();
+    let path = crate::text::path_text(&path);
     Ok(
         Report::new(json!({ "success": true, "path": path, "counts": counts }))
             .stdout(path.clone())
@@ -120,7 +130,7 @@ fn restore_checked(
     Ok(Report::new(json!({
         "success": true,
         "user": user,
-        "path": args.path.display().to_string(),
+        "path": crate::text::path_text(&args.path),
         "counts": info.counts,
         "restored": restored,
         "not_restored": { "received_shares": info.received_shares, "tokens": info.counts.tokens },

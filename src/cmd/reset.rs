@@ -16,6 +16,21 @@ pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     // Unless --no-backup, a snapshot of the account is written inside the reset's
     // transaction before anything is deleted; if it fails, nothing is deleted.
     let backup = !args.no_backup;
+    if args.cancel {
+        return Ok(match store.reset_cancel(user)? {
+            Some(expires) => Report::new(
+                json!({"status": "ok", "cancelled": true, "expires": expires}),
+            )
+            .note(format!(
+                "Withdrew the reset code of account '{user}' (it was valid until {}); \
+                     nothing else was changed.",
+                utc_time(expires)
+            )),
+            None => Report::new(json!({"status": "ok", "cancelled": false})).note(format!(
+                "No reset code is pending for account '{user}'; nothing was changed."
+            )),
+        });
+    }
     if let Some(code) = &args.code {
         let done = store.reset(user, Some(code), backup)?;
         return Ok(finished(user, &done));
@@ -72,7 +87,7 @@ fn interactive(ctx: &Ctx, user: &str, store: &mut dyn Accounts, backup: bool) ->
 }
 
 fn finished(user: &str, done: &Done) -> Report {
-    let backup = done.backup.as_ref().map(|p| p.display().to_string());
+    let backup = done.backup.as_ref().map(|p| crate::text::path_text(p));
     Report::new(json!({
         "status": "ok",
         "backup": backup,

@@ -39,6 +39,14 @@ impl Rows for Tx<'_> {
         super::put_reset_code(self.conn(), user, hash, now, expires)
     }
 
+    fn file_damage(&self) -> Result<Vec<String>> {
+        super::queries::quick_check(self.conn())
+    }
+
+    fn clear_reset(&self, user: &str) -> Result<()> {
+        super::clear_reset_code(self.conn(), user)
+    }
+
     fn reset_counts(&self, user: &str) -> Result<Counts> {
         super::counts(self.conn(), user)
     }

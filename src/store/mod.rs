@@ -241,26 +241,18 @@ pub(crate) fn plain_path(path: &Path) -> Result<PathBuf> {
 /// statement once an interruption is requested (SQLite then rolls the transaction back).
 pub(crate) fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> Result<Connection> {
     let path = plain_path(path)?;
-    let mut conn = if flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY)
-        && crate::sys::read_only_file_system(&path)
-    {
+    let read_only = flags.contains(OpenFlags::SQLITE_OPEN_READ_ONLY);
+    let mut conn = if read_only && crate::sys::read_only_file_system(&path) {
         // On a read-only mount SQLite cannot create the files a WAL reader needs (-shm):
         // open the file as immutable, which it is there — nothing can write it.
-        let mut uri = b"file:".to_vec();
-        for byte in std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()) {
-            match byte {
-                b'?' | b'#' | b'%' => uri.extend_from_slice(format!("%{byte:02X}").as_bytes()),
-                _ => uri.push(*byte),
-            }
-        }
-        uri.extend_from_slice(b"?immutable=1");
-        let uri: &std::ffi::OsStr = std::os::unix::ffi::OsStrExt::from_bytes(&uri);
-        Connection::open_with_flags(
-            uri,
-            flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-        )?
+        open_immutable(&path, flags)?
     } else {
-        Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?
+        let conn = Connection::open_with_flags(&path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        if read_only && cannot_share_wal(&conn) {
+            immutable_when_complete(&path, flags)?
+        } else {
+            conn
+        }
     };
     let ms = u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX);
     BUSY_LIMIT_MS.fetch_max(ms, Ordering::Relaxed);
@@ -272,6 +264,61 @@ pub(crate) fn connect(path: &Path, flags: OpenFlags, busy_timeout: Duration) -> 
     #[cfg(debug_assertions)]
     trace_for_tests(&mut conn, &path)?;
     Ok(conn)
+}
+
+/// `path` opened as immutable (no locks, no -shm, the write-ahead log ignored).
+fn open_immutable(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let mut uri = b"file:".to_vec();
+    for byte in std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()) {
+        match byte {
+            b'?' | b'#' | b'%' => uri.extend_from_slice(format!("%{byte:02X}").as_bytes()),
+            _ => uri.push(*byte),
+        }
+    }
+    uri.extend_from_slice(b"?immutable=1");
+    let uri: &std::ffi::OsStr = std::os::unix::ffi::OsStrExt::from_bytes(&uri);
+    Ok(Connection::open_with_flags(
+        uri,
+        flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )?)
+}
+
+/// Whether a read-only connection fails its first read because SQLite may not create or
+/// write the files a WAL reader shares with writers (`-shm`), as when the folder belongs
+/// to another user.
+fn cannot_share_wal(conn: &Connection) -> bool {
+    use rusqlite::ErrorCode as C;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        Err(rusqlite::Error::SqliteFailure(f, _)) => {
+            matches!(f.code, C::CannotOpen | C::ReadOnly)
+        }
+        _ => false,
+    }
+}
+
+/// A read-only command where SQLite cannot create the database's `-shm`: no program has
+/// the database open in WAL mode (a writer would have made that file), so the file alone
+/// is complete unless a write-ahead log was left behind by a crash; then only a program
+/// that may write can read it, and this says so.
+fn immutable_when_complete(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = PathBuf::from(wal);
+    let left = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    if left > 0 {
+        return Err(Error::new(
+            Id::PermissionDenied,
+            format!(
+                "the database cannot be read without writing beside it: a crash left changes \
+                 in {} ({left} bytes) that SQLite must recover, and this user may not create \
+                 files in {}; run as a user who may (the web server's), or let Nextcloud open \
+                 it once; nothing was changed",
+                wal.display(),
+                path.parent().unwrap_or(path).display()
+            ),
+        ));
+    }
+    open_immutable(path, flags)
 }
 
 /// Debug builds only: with `PWACCOUNT_TEST_SQL_LOG=FILE`, every statement run on the

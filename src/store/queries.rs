@@ -336,6 +336,12 @@ pub(crate) fn reset_code(conn: &Connection, user: &str) -> Result<Option<ResetCo
         .optional()?)
 }
 
+/// Delete the account's pending reset code, if any.
+pub(crate) fn clear_reset_code(conn: &Connection, user: &str) -> Result<()> {
+    conn.execute("DELETE FROM reset_codes WHERE user_id = ?1", params![user])?;
+    Ok(())
+}
+
 pub(crate) fn put_reset_code(
     conn: &Connection,
     user: &str,
@@ -364,13 +370,12 @@ fn owned_tables() -> impl Iterator<Item = &'static str> {
 /// Up to `limit` account ids after `after` (byte order): every id that owns a row
 /// anywhere. Each table is read through its `user_id` index from `after` on.
 /// Ids stored as text only: the bytes as stored, UTF-8 or not (`after` is compared as
-/// text of those bytes).
+/// text of those bytes). In SQLite's order numbers come before any text and BLOBs after
+/// it, so both bounds are ranges of the `user_id` index.
 pub(crate) fn account_ids(conn: &Connection, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
     let union = owned_tables()
         .map(|t| {
-            format!(
-                "SELECT user_id FROM {t} WHERE user_id > CAST(?1 AS TEXT) AND typeof(user_id) = 'text'"
-            )
+            format!("SELECT user_id FROM {t} WHERE user_id > CAST(?1 AS TEXT) AND user_id < X''")
         })
         .collect::<Vec<_>>()
         .join(" UNION ");
@@ -391,7 +396,10 @@ pub(crate) fn account_ids(conn: &Connection, after: &[u8], limit: usize) -> Resu
 pub(crate) fn unreadable_ids(conn: &Connection, limit: usize) -> Result<Vec<Vec<u8>>> {
     let union = owned_tables()
         .map(|t| {
-            format!("SELECT CAST(user_id AS BLOB) AS id FROM {t} WHERE typeof(user_id) <> 'text'")
+            format!(
+                "SELECT CAST(user_id AS BLOB) AS id FROM {t} WHERE user_id < '' \
+                 UNION SELECT CAST(user_id AS BLOB) AS id FROM {t} WHERE user_id >= X''"
+            )
         })
         .collect::<Vec<_>>()
         .join(" UNION ");
@@ -502,6 +510,26 @@ pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines.into_iter().filter(|l| l != "ok").collect())
+}
+
+/// SQLite's quick check (the file's structure, without comparing index contents).
+/// A file too damaged for the check to finish is reported as what stopped it.
+pub(crate) fn quick_check(conn: &Connection) -> Result<Vec<String>> {
+    let run = || -> rusqlite::Result<Vec<String>> {
+        let mut stmt = conn.prepare("PRAGMA quick_check")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines.into_iter().filter(|l| l != "ok").collect())
+    };
+    match run() {
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::DatabaseCorrupt =>
+        {
+            Ok(vec!["the check stopped: the file is malformed".into()])
+        }
+        other => Ok(other?),
+    }
 }
 
 /// SQLite's integrity check of the file at `path`, opened read-only without any of the

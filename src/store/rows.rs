@@ -28,6 +28,11 @@ pub(crate) trait Rows {
     fn pending_reset(&self, user: &str) -> Result<Option<(String, i64)>>;
     /// Record a reset code (its hash) for `user`, replacing an earlier one.
     fn put_reset(&self, user: &str, hash: &str, now: i64, expires: i64) -> Result<()>;
+    /// What SQLite's quick check finds wrong with the database file (nothing on a database
+    /// server, which guards its own pages): a reset refuses to delete from a damaged file.
+    fn file_damage(&self) -> Result<Vec<String>>;
+    /// Withdraw the pending reset code of `user` (nothing else changes).
+    fn clear_reset(&self, user: &str) -> Result<()>;
     /// What a reset of `user` would delete now (and the tokens it keeps).
     fn reset_counts(&self, user: &str) -> Result<Counts>;
     /// A snapshot of `user`'s rows at `dest` (a new file), as this transaction sees them.

@@ -153,29 +153,41 @@ impl NextcloudStore {
         Ok(())
     }
 
-    /// The version in the Passwords app's `appinfo/info.xml`, in the first apps folder
-    /// that has the app (`apps_paths`, or `apps/`), if one can be found.
+    /// The version in the Passwords app's `appinfo/info.xml`: of the copy with the highest
+    /// version among the apps folders that hold one (`apps_paths`, or `apps/`), as
+    /// Nextcloud's app manager picks the copy it runs.
     fn app_code_version(&self) -> Result<Option<String>> {
         let mut folders: Vec<PathBuf> = Vec::new();
         if let Some(serde_json::Value::Object(paths)) = self.config.value("apps_paths")? {
             for entry in paths.values() {
                 if let Some(path) = entry.get("path").and_then(|p| p.as_str()) {
-                    folders.push(PathBuf::from(path));
+                    folders.push(super::settings::in_installation(&self.config, path));
                 }
             }
         }
-        folders.push(self.config.root.join("apps"));
+        if folders.is_empty() {
+            folders.push(self.config.root.join("apps"));
+        }
+        let mut best: Option<String> = None;
         for folder in folders {
             let Ok(xml) = std::fs::read_to_string(folder.join("passwords/appinfo/info.xml")) else {
                 continue;
             };
-            let version = xml
+            let Some(version) = xml
                 .split_once("<version>")
                 .and_then(|(_, rest)| rest.split_once("</version>"))
-                .map(|(v, _)| v.trim().to_owned());
-            return Ok(version);
+                .map(|(v, _)| v.trim().to_owned())
+            else {
+                continue;
+            };
+            if best
+                .as_deref()
+                .is_none_or(|b| version_order(&version, b).is_gt())
+            {
+                best = Some(version);
+            }
         }
-        Ok(None)
+        Ok(best)
     }
 
     fn app_installed_version(&self) -> Result<Option<String>> {
@@ -229,5 +241,27 @@ impl NextcloudStore {
             }
         }
         Ok(())
+    }
+}
+
+/// Two versions in the order PHP's `version_compare` gives numeric versions: part by part
+/// as numbers (`2025.10.0` > `2025.9.3`), a missing part counting as less.
+fn version_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let parts = |v: &str| -> Vec<u64> {
+        v.split(['.', '-', '+'])
+            .map(|p| p.parse::<u64>().unwrap_or(0))
+            .collect()
+    };
+    parts(a).cmp(&parts(b))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn versions_compare_as_numbers() {
+        use std::cmp::Ordering::*;
+        assert_eq!(super::version_order("2025.10.0", "2025.9.3"), Greater);
+        assert_eq!(super::version_order("2024.12.1", "2024.12.1"), Equal);
+        assert_eq!(super::version_order("2024.12", "2024.12.1"), Less);
     }
 }

@@ -120,8 +120,8 @@ impl NextcloudStore {
         let prefix = table_prefix(&config)?;
         let (file, host, port, socket, name) = opened;
         let opened = NextcloudDatabase {
-            installation: config.root.display().to_string(),
-            config: config.file.display().to_string(),
+            installation: crate::text::path_text(&config.root),
+            config: crate::text::path_text(&config.file),
             engine: match engine {
                 Engine::Sqlite => "sqlite",
                 Engine::Postgres => "pgsql",
@@ -224,10 +224,7 @@ impl NextcloudStore {
     /// pwaccount runs as, who owns the installation). pwaccount's own data folder would
     /// be the web server user's home, which is often not writable, or served.
     pub(crate) fn default_backups(&self) -> Result<PathBuf> {
-        let data = match self.config.string("datadirectory")? {
-            Some(data) => PathBuf::from(data),
-            None => self.config.root.join("data"),
-        };
+        let data = settings::data_directory(&self.config)?;
         let instance = self.config.string("instanceid")?.unwrap_or_default();
         if instance.is_empty()
             || !instance
@@ -310,7 +307,7 @@ fn connect_to(
             Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
         };
         let conn = Conn::Sqlite(connect(&path, flags, timeouts.busy)?);
-        let location = path.display().to_string();
+        let location = crate::text::path_text(&path);
         let opened = (Some(location.clone()), None, None, None, name);
         Ok(Connected {
             conn,

@@ -188,7 +188,7 @@ impl Reader<'_> {
         let (bound, text_only, after) = if sqlite {
             (
                 "CAST($1 AS TEXT)",
-                " AND typeof(user_id) = 'text'",
+                " AND user_id < X''",
                 Value::Blob(after.to_vec()),
             )
         } else {
@@ -237,7 +237,8 @@ impl Reader<'_> {
             .iter()
             .map(|t| {
                 format!(
-                    "SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE typeof(user_id) <> 'text'"
+                    "SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE user_id < '' \
+                     UNION SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE user_id >= X''"
                 )
             })
             .collect();
@@ -340,6 +341,24 @@ impl Reader<'_> {
     /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
     /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
     /// table is read through once, which finds pages the server cannot read.
+    /// SQLite's quick check of the file; nothing on a database server.
+    pub(super) fn file_damage(&self) -> Result<Vec<String>> {
+        if self.db.engine() != Engine::Sqlite {
+            return Ok(Vec::new());
+        }
+        let lines = match self.db.all("PRAGMA quick_check", &[]) {
+            Err(e) if e.id == crate::error::Id::DatabaseCorrupt => {
+                return Ok(vec!["the check stopped: the file is malformed".into()]);
+            }
+            other => other?,
+        };
+        Ok(lines
+            .into_iter()
+            .filter_map(|row| row.into_iter().next().and_then(Value::into_text))
+            .filter(|line| line != "ok")
+            .collect())
+    }
+
     pub(super) fn integrity(&self) -> Result<Vec<String>> {
         let p = self.prefix;
         let mut found = Vec::new();

@@ -45,6 +45,14 @@ impl Rows for Reader<'_> {
         self.set_own_value(user, RESET_KEY, Some(&format!("{hash}|{expires}")))
     }
 
+    fn file_damage(&self) -> Result<Vec<String>> {
+        Reader::file_damage(self)
+    }
+
+    fn clear_reset(&self, user: &str) -> Result<()> {
+        self.set_own_value(user, RESET_KEY, None)
+    }
+
     fn reset_counts(&self, user: &str) -> Result<Counts> {
         Reader::reset_counts(self, user)
     }

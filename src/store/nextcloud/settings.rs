@@ -243,13 +243,31 @@ pub(crate) fn sqlite_file(installation: &Path) -> Result<Option<PathBuf>> {
     Ok(Some(sqlite_path(&config)?))
 }
 
+/// A path from the configuration: as it is when absolute, else in the installation
+/// folder. PHP resolves a relative path against its working folder, which for Nextcloud
+/// is the installation folder (the web server runs index.php there, and occ is run from
+/// there): resolving it against wherever pwaccount happens to run would open other files.
+pub(super) fn in_installation(config: &Config, path: &str) -> PathBuf {
+    let path = PathBuf::from(path);
+    if path.is_absolute() {
+        path
+    } else {
+        config.root.join(path)
+    }
+}
+
+/// The data directory (`datadirectory`, default `data/` in the installation), absolute.
+pub(super) fn data_directory(config: &Config) -> Result<PathBuf> {
+    Ok(match config.string("datadirectory")? {
+        Some(data) => in_installation(config, &data),
+        None => config.root.join("data"),
+    })
+}
+
 /// `$dataDir . '/' . $name . '.db'`: joined as text, as Nextcloud joins it, so an absolute
 /// `dbname` stays inside the data directory.
 pub(super) fn sqlite_path(config: &Config) -> Result<PathBuf> {
-    let data = match config.string("datadirectory")? {
-        Some(data) => data,
-        None => format!("{}/data", config.root.display()),
-    };
+    let data = data_directory(config)?.display().to_string();
     let name = config
         .string("dbname")?
         .unwrap_or_else(|| "owncloud".into());
