@@ -43,6 +43,14 @@ type Report = dyn Fn(&Error) + Send + Sync;
 static WATCH: Mutex<Option<Watch>> = Mutex::new(None);
 static WAKE: Condvar = Condvar::new();
 static WATCHDOG: std::sync::Once = std::sync::Once::new();
+/// The account and database of the run, for an error that ends it from another thread.
+static CONTEXT: Mutex<Option<(Option<String>, PathBuf)>> = Mutex::new(None);
+
+/// Record the run's account (when it is about one) and database.
+pub(crate) fn set_context(account: Option<String>, database: PathBuf) {
+    *CONTEXT.lock().unwrap_or_else(|p| p.into_inner()) = Some((account, database));
+}
+
 /// Files to remove when the run is ended from another thread before its commit.
 static DISCARD: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -108,7 +116,12 @@ fn end_run(error: &Error, may_have_committed: bool) -> ! {
             let _ = std::fs::remove_file(path);
         }
     }
-    report(error);
+    let mut error = error.clone();
+    if let Some((account, database)) = CONTEXT.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+        error.account = error.account.or(account);
+        error.database.get_or_insert(database);
+    }
+    report(&error);
     std::process::exit(i32::from(error.exit_code()));
 }
 
@@ -185,7 +198,9 @@ fn watchdog() {
 }
 
 fn timed_out(w: &Watch, committing: bool) -> Error {
-    let outcome = if committing {
+    let outcome = if w.what.ends_with("(connecting)") {
+        "nothing was changed"
+    } else if committing {
         "while the change was being committed, so whether it was committed is unknown: \
          look with `status` before running it again"
     } else {

@@ -485,6 +485,32 @@ fn a_server_that_never_answers_is_a_bounded_wait(engine: Engine) {
         assert!(message.contains(words), "{message}");
         std::fs::write(nc.config(), &original).unwrap();
     }
+    // A host with no route to it (the IPv6 discard prefix), where this machine says so.
+    let unroutable = std::net::TcpStream::connect_timeout(
+        &"[100::1]:5432".parse().unwrap(),
+        Duration::from_secs(2),
+    );
+    if let Err(e) = unroutable
+        && matches!(
+            e.kind(),
+            std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable
+        )
+    {
+        let host = original
+            .lines()
+            .find(|l| l.trim_start().starts_with("'dbhost' =>"))
+            .unwrap();
+        std::fs::write(
+            nc.config(),
+            original.replace(host, "  'dbhost' => '[100::1]:5432',"),
+        )
+        .unwrap();
+        let out = nc.cmd("bob").args(["--json", "status"]).run().code(8);
+        assert_eq!(out.error_id(), "server_unreachable", "{}", out.stdout);
+        let message = out.json()["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("host is unreachable"), "{message}");
+        std::fs::write(nc.config(), &original).unwrap();
+    }
     assert_eq!(nc.sums(), before);
 }
 

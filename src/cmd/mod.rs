@@ -203,6 +203,15 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let about_no_account = matches!(cli.command, Command::Accounts(_))
         || matches!(&cli.command, Command::Check(args) if args.all || !user_given)
         || matches!(&cli.command, Command::Log(args) if args.all || !user_given);
+    // A run ended from another thread (a server that does not answer, an interruption
+    // during a server wait) names the account and database as any failure does.
+    crate::interrupt::set_context(
+        match &ctx.user {
+            Ok(user) if !login_is_not_the_account && !about_no_account => Some(user.clone()),
+            _ => None,
+        },
+        ctx.db.clone(),
+    );
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
