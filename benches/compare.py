@@ -123,7 +123,7 @@ def main():
             "noop": (None, noop),
         })
         peer = med(r["nacl"]) - med(r["noop"])
-        rows.append(("1. challenge verify", "PyNaCl derivation (net of start-up)", med(r["pw"]), peer, "<= 1.0"))
+        rows.append(("1. challenge verify", "PyNaCl derivation (net of start-up)", med(r["pw"]), peer, "<= 0.85"))
 
     if 2 in only:
         change = work / "change.sqlite"
@@ -134,11 +134,11 @@ def main():
             "noop": (None, noop),
         })
         peer = med(r["nacl"]) - med(r["noop"])
-        rows.append(("2. challenge set (change)", "2 PyNaCl derivations in sequence (net)", med(r["pw"]), peer, "<= 0.75"))
+        rows.append(("2. challenge set (change)", "2 PyNaCl derivations in sequence (net)", med(r["pw"]), peer, "<= 0.6"))
 
     if only & {3, 4, 5}:
         big = account(work, "big", args.passwords)
-        sql(big, "INSERT OR REPLACE INTO server_settings VALUES ('reset.code_ttl_seconds', '100000000')")
+        sql(big, "INSERT OR REPLACE INTO server_settings VALUES ('reset.code_ttl_seconds', '2592000')")
         code = subprocess.run(pw(big, "reset", "--no-input"), check=True, capture_output=True).stdout.decode().strip()
         checkpoint(big)
         a, b = work / "a.sqlite", work / "b.sqlite"
@@ -153,11 +153,11 @@ def main():
             })
             if 3 in only:
                 rows.append((f"3. reset, {args.passwords:,} passwords", "sqlite3 DELETEs in one transaction",
-                             med(r["pw"]), med(r["sqlite3"]), "<= 1.2"))
+                             med(r["pw"]), med(r["sqlite3"]), "<= 1.0"))
             if 4 in only:
                 small_n = args.passwords // 10
                 ten = account(work, "ten", small_n)
-                sql(ten, "INSERT OR REPLACE INTO server_settings VALUES ('reset.code_ttl_seconds', '100000000')")
+                sql(ten, "INSERT OR REPLACE INTO server_settings VALUES ('reset.code_ttl_seconds', '2592000')")
                 code10 = subprocess.run(pw(ten, "reset", "--no-input"), check=True, capture_output=True).stdout.decode().strip()
                 checkpoint(ten)
                 r10 = interleave(max(args.rounds // 4, 3), {
@@ -215,7 +215,7 @@ def main():
         })
         peer = med(r["nacl"]) - med(r["noop"])
         rows.append(("7. challenge verify, Nextcloud", "PyNaCl derivation (net of start-up)", med(r["pw"]), peer,
-                     "<= 1.0"))
+                     "<= 0.85"))
 
     lines = ["| benchmark | peer | pwaccount | peer | ratio | target |", "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:

@@ -64,7 +64,7 @@ pub mod challenge {
 
 /// The passphrase derivation (PWDv1r1).
 pub mod pwdv1 {
-    pub use crate::crypto::pwdv1::{Salts, Secret, derive};
+    pub use crate::crypto::pwdv1::{ARGON2_COST, Salts, Secret, argon2id, derive};
 }
 
 /// The pwaccount file's sealing of keys and keychains.

@@ -90,34 +90,6 @@ pub(crate) fn kill_process_group(leader: u32) {
     }
 }
 
-/// Argon2's work area: an anonymous mapping (zero-filled and page-aligned by the kernel)
-/// on transparent huge pages where the kernel has them, seen as Argon2 blocks.
-pub(crate) struct Argon2WorkArea(memmap2::MmapMut);
-
-impl Argon2WorkArea {
-    /// `bytes` of work area, or `None` when the kernel refuses the mapping (the caller
-    /// then lets argon2 allocate).
-    pub(crate) fn map(bytes: usize) -> Option<Self> {
-        let map = memmap2::MmapOptions::new().len(bytes).map_anon().ok()?;
-        // Advice only: where the kernel has no huge pages, this fails and changes nothing.
-        #[cfg(target_os = "linux")]
-        let _ = map.advise(memmap2::Advice::HugePage);
-        Some(Argon2WorkArea(map))
-    }
-
-    /// The area as Argon2 blocks (a whole number of them).
-    pub(crate) fn blocks(&mut self) -> &mut [argon2::Block] {
-        let count = self.0.len() / std::mem::size_of::<argon2::Block>();
-        // SAFETY: the mapping is page-aligned (more than Block's 64-byte alignment) and at
-        // least `count` blocks long; the kernel zero-fills anonymous mappings, and a Block
-        // is plain u64s, for which all zero bytes are a valid value. The slice borrows
-        // `self`, so it cannot outlive the mapping.
-        unsafe {
-            std::slice::from_raw_parts_mut(self.0.as_mut_ptr().cast::<argon2::Block>(), count)
-        }
-    }
-}
-
 /// The real user id of this process, and its name in the password database (`None` when
 /// the system knows no name for it).
 pub(crate) fn real_user() -> (u32, Option<String>) {

@@ -13,6 +13,7 @@
 mod harness;
 
 mod accounts;
+mod argon2_reference;
 mod audit;
 mod backup;
 mod bad_input;

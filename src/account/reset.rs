@@ -118,19 +118,8 @@ pub(crate) fn reset(
     if let Some(code) = code {
         check_code(user, code, tx.pending_reset(user)?)?;
     }
-    let damage = tx.file_damage()?;
-    if let Some(first) = damage.first() {
-        return Err(Error::new(
-            Id::DatabaseCorrupt,
-            format!(
-                "the database file fails SQLite's check ({} problem(s), first: {}), so \
-                 nothing is deleted from it; run `pwaccount check` and repair the file first; \
-                 nothing was changed",
-                damage.len(),
-                crate::text::escape_controls(first)
-            ),
-        ));
-    }
+    // The file's check runs beside the deletes; they are committed only if it passes.
+    let file_check = tx.start_file_check();
     let backup = match snapshot {
         Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
             tx.write_reset_snapshot(user, &dest, now)
@@ -143,6 +132,7 @@ pub(crate) fn reset(
     // snapshot would record a reset that did not happen.
     let _discard = backup.as_deref().map(crate::interrupt::discard_if_ended);
     let outcome = tx.delete_account(user, now).and_then(|deleted| {
+        refuse_damaged_file(file_check.finish()?)?;
         let done = Done {
             deleted,
             backup: backup.clone(),
@@ -156,6 +146,23 @@ pub(crate) fn reset(
         store::snapshot::discard(path);
     }
     outcome
+}
+
+/// A reset is not committed into a file that fails SQLite's quick check.
+fn refuse_damaged_file(damage: Vec<String>) -> Result<()> {
+    let Some(first) = damage.first() else {
+        return Ok(());
+    };
+    Err(Error::new(
+        Id::DatabaseCorrupt,
+        format!(
+            "the database file fails SQLite's check ({} problem(s), first: {}), so nothing \
+             is deleted from it; run `pwaccount check` and repair the file first; nothing \
+             was changed",
+            damage.len(),
+            crate::text::escape_controls(first)
+        ),
+    ))
 }
 
 /// The refusal to issue a code for an account that holds nothing.

@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2_rust::params::Memory;
+use argon2_rust::{Algorithm, Argon2, Params, Version};
 use blake2::Blake2bMac512;
 use blake2::digest::{FixedOutput, KeyInit, Update};
 use zeroize::Zeroizing;
@@ -169,24 +170,29 @@ pub fn derive(passphrase: &str, salts: &Salts) -> Result<Secret> {
     mac.update(&salts.s0);
     let g = Zeroizing::new(<[u8; 64]>::from(mac.finalize_fixed()));
 
-    let params = Params::new(ARGON2_M_KIB, ARGON2_T, 1, Some(32))
-        .map_err(|e| Error::internal(format!("Argon2 parameters: {e}")))?;
-    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
-    let result = match crate::sys::Argon2WorkArea::map(ARGON2_M_KIB as usize * 1024) {
-        Some(mut area) => {
-            argon.hash_password_into_with_memory(&g[..], &salts.s2, &mut out[..], area.blocks())
-        }
-        None => argon.hash_password_into(&g[..], &salts.s2, &mut out[..]),
-    };
-    result.map_err(|e| Error::internal(format!("Argon2 failed: {e}")))?;
+    argon2id(&g[..], &salts.s2, ARGON2_M_KIB, ARGON2_T, &mut out[..])?;
     Ok(Secret(out))
 }
 
-/// Argon2's 64 MiB work area, mapped straight from the kernel and advised for
-/// transparent huge pages: faulting it in 2 MiB pages instead of 4 KiB ones is most of
-/// the difference to libsodium. Unmapping it on drop hands the pages back to the kernel,
-/// which zeroes them before anyone else sees them, so nothing derived stays behind.
+/// Argon2id v1.3 with one lane into `out`, by `argon2-rust`: its fill runs the widest
+/// SIMD the CPU has, chosen at run time; its work area is an anonymous mapping on
+/// transparent huge pages, wiped before it is unmapped (the `zeroize-memory` feature).
+pub fn argon2id(pwd: &[u8], salt: &[u8], m_kib: u32, t: u32, out: &mut [u8]) -> Result<()> {
+    let params = Params::builder()
+        .memory(Memory::kib(u64::from(m_kib)))
+        .passes(t)
+        .lanes(1)
+        .tag_len(argon2_rust::params::TagLen::bytes(out.len() as u64))
+        .build()
+        .map_err(|e| Error::internal(format!("Argon2 parameters: {e}")))?;
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_into(pwd, salt, out)
+        .map_err(|e| Error::internal(format!("Argon2 failed: {e}")))
+}
+
+/// PWDv1r1's Argon2 cost: passes and memory (KiB), for the differential tests.
+pub const ARGON2_COST: (u32, u32) = (ARGON2_T, ARGON2_M_KIB);
 #[cfg(test)]
 mod tests {
     use super::*;

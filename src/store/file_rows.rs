@@ -39,8 +39,8 @@ impl Rows for Tx<'_> {
         super::put_reset_code(self.conn(), user, hash, now, expires)
     }
 
-    fn file_damage(&self) -> Result<Vec<String>> {
-        super::queries::quick_check(self.conn())
+    fn start_file_check(&self) -> super::rows::FileCheck {
+        super::rows::FileCheck::of_file(self.path, self.busy_timeout)
     }
 
     fn clear_reset(&self, user: &str) -> Result<()> {

@@ -28,9 +28,10 @@ pub(crate) trait Rows {
     fn pending_reset(&self, user: &str) -> Result<Option<(String, i64)>>;
     /// Record a reset code (its hash) for `user`, replacing an earlier one.
     fn put_reset(&self, user: &str, hash: &str, now: i64, expires: i64) -> Result<()>;
-    /// What SQLite's quick check finds wrong with the database file (nothing on a database
-    /// server, which guards its own pages): a reset refuses to delete from a damaged file.
-    fn file_damage(&self) -> Result<Vec<String>>;
+    /// Start SQLite's quick check of the database file beside this transaction (nothing
+    /// on a database server, which guards its own pages): a reset refuses to commit its
+    /// deletes into a damaged file.
+    fn start_file_check(&self) -> FileCheck;
     /// Withdraw the pending reset code of `user` (nothing else changes).
     fn clear_reset(&self, user: &str) -> Result<()>;
     /// What a reset of `user` would delete now (and the tokens it keeps).
@@ -95,4 +96,42 @@ pub(crate) fn missing_challenge(user: &str, id: &str) -> Error {
             crate::text::escape_controls(id)
         ),
     )
+}
+
+/// SQLite's `quick_check` of a database file, run on a connection of its own in a thread
+/// while the command's transaction does its work: it reads the last committed state (the
+/// transaction's own changes are not visible to it), so the reset costs the longer of the
+/// two, not their sum.
+pub(crate) struct FileCheck(Option<std::thread::JoinHandle<Result<Vec<String>>>>);
+
+impl FileCheck {
+    /// No file to check (a database server).
+    pub(crate) fn none() -> Self {
+        FileCheck(None)
+    }
+
+    /// Check the SQLite file at `path`.
+    pub(crate) fn of_file(path: &Path, busy: std::time::Duration) -> Self {
+        let path = path.to_owned();
+        let run = move || -> Result<Vec<String>> {
+            let conn = super::connect(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY, busy)?;
+            super::queries::quick_check(&conn)
+        };
+        FileCheck(
+            std::thread::Builder::new()
+                .name("quick-check".into())
+                .spawn(run)
+                .ok(),
+        )
+    }
+
+    /// What the check found wrong (nothing: the file is sound, or there is no file).
+    pub(crate) fn finish(self) -> Result<Vec<String>> {
+        match self.0 {
+            None => Ok(Vec::new()),
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(Error::internal("the file check stopped unexpectedly"))),
+        }
+    }
 }

@@ -341,22 +341,12 @@ impl Reader<'_> {
     /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
     /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
     /// table is read through once, which finds pages the server cannot read.
-    /// SQLite's quick check of the file; nothing on a database server.
-    pub(super) fn file_damage(&self) -> Result<Vec<String>> {
+    /// SQLite's quick check of the file, beside the transaction; nothing on a server.
+    pub(super) fn start_file_check(&self) -> crate::store::rows::FileCheck {
         if self.db.engine() != Engine::Sqlite {
-            return Ok(Vec::new());
+            return crate::store::rows::FileCheck::none();
         }
-        let lines = match self.db.all("PRAGMA quick_check", &[]) {
-            Err(e) if e.id == crate::error::Id::DatabaseCorrupt => {
-                return Ok(vec!["the check stopped: the file is malformed".into()]);
-            }
-            other => other?,
-        };
-        Ok(lines
-            .into_iter()
-            .filter_map(|row| row.into_iter().next().and_then(Value::into_text))
-            .filter(|line| line != "ok")
-            .collect())
+        crate::store::rows::FileCheck::of_file(self.path, std::time::Duration::from_secs(5))
     }
 
     pub(super) fn integrity(&self) -> Result<Vec<String>> {

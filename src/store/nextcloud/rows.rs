@@ -45,8 +45,8 @@ impl Rows for Reader<'_> {
         self.set_own_value(user, RESET_KEY, Some(&format!("{hash}|{expires}")))
     }
 
-    fn file_damage(&self) -> Result<Vec<String>> {
-        Reader::file_damage(self)
+    fn start_file_check(&self) -> crate::store::rows::FileCheck {
+        Reader::start_file_check(self)
     }
 
     fn clear_reset(&self, user: &str) -> Result<()> {
