@@ -54,16 +54,20 @@ pub(super) struct ResetStep {
 }
 
 /// "One of the user's live models of `table` has the uuid in `column`", as a correlated
-/// EXISTS on the app's unique (user_id, uuid) index: one index probe per row, whatever the
-/// planner's statistics say (a freshly grown table has none).
+/// count on the app's unique (user_id, uuid) index: one index probe per row, whatever the
+/// planner's statistics say.
 fn live_model(p: &str, table: &str, column: &str, extra: &str) -> String {
     let base = if table == "folder" {
         " AND m.uuid <> '00000000-0000-0000-0000-000000000000'"
     } else {
         ""
     };
+    // Not EXISTS: PostgreSQL makes EXISTS a join whose method its statistics choose, and
+    // for a user they did not know yet (grown since the last ANALYZE) it chose a nested
+    // loop comparing every revision with every password: 50 million rows, 15 s for 10,000
+    // items (BENCHMARKS.md, issue 31). A count in a scalar subquery is never made a join.
     format!(
-        "EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra})"
+        "(SELECT count(*) FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {column} AND m.deleted = FALSE{base}{extra}) > 0"
     )
 }
 
