@@ -547,13 +547,6 @@ impl Reader<'_> {
     ///
     /// It returns the rows each statement changed, counted by the statements themselves.
     pub(super) fn reset_user(&self, user: &str, now: i64) -> Result<Counts> {
-        if self.db.engine() == Engine::Postgres {
-            // Every statement below joins one user's rows with one user's rows: hash joins
-            // are right at any size. With statistics from before the user grew (a table
-            // not analyzed since), PostgreSQL may pick a nested loop that scans the user's
-            // revisions once per password: 10 s instead of 0.2 s at 10,000 items.
-            self.db.batch("SET LOCAL enable_nestloop = off")?;
-        }
         let mut done = Counts {
             tokens: self.tokens(user)?,
             ..Counts::default()
