@@ -5,6 +5,7 @@ mod gate;
 mod mysql_conn;
 #[cfg(feature = "servers")]
 mod pg_conn;
+mod php_literal;
 mod queries;
 mod reset_steps;
 mod rows;
