@@ -1083,3 +1083,38 @@ fn a_path_that_is_not_utf8_is_printed_exactly() {
     assert!(shown.ends_with("caf\\xe9.sqlite"), "{shown}");
     assert!(!shown.contains('\u{fffd}'), "{shown}");
 }
+
+/// Class 4: a 40 KB `*.config.php` of 20,000 nested arrays: a refusal with the file and
+/// the line, as JSON under --json, not a stack overflow; nothing read or changed.
+#[test]
+fn deeply_nested_configuration_is_refused_with_its_file_and_line() {
+    let nc = Installation::on(Engine::Sqlite);
+    let before = nc.sums();
+    for (open, close) in [("array(", ")"), ("[", "]")] {
+        let file = nc.extra_config(
+            "deep.config.php",
+            format!(
+                "<?php\n\n$CONFIG = {}1{};\n",
+                open.repeat(20_000),
+                close.repeat(20_000)
+            ),
+        );
+        for args in [
+            &["--json", "status"][..],
+            &["--json", "reset", "--no-input"][..],
+        ] {
+            let out = nc.cmd("bob").args(args).run().code(8);
+            assert_eq!(out.error_id(), "nextcloud_config", "{}", out.stdout);
+            let message = out.json()["message"].as_str().unwrap().to_owned();
+            assert!(
+                message.contains(&file.display().to_string())
+                    && message.contains("nested more than 64 deep")
+                    && message.contains("(line 3)"),
+                "{message}"
+            );
+        }
+        let out = nc.cmd("bob").arg("status").run().code(8);
+        assert!(out.stderr.contains("(line 3)"), "{}", out.stderr);
+    }
+    assert_eq!(nc.sums(), before);
+}
