@@ -545,22 +545,28 @@ pub(super) fn network_words(e: &(dyn std::error::Error + 'static)) -> Option<Str
     None
 }
 
-/// An I/O failure of a connection, by its kind (`text`: what the system said).
+/// An I/O failure of a connection, by its kind (`text`: what the system said), in words
+/// without parentheses: the message wraps a lost connection's reason in a pair of its own.
 #[cfg(feature = "servers")]
 pub(super) fn io_words(kind: std::io::ErrorKind, text: &str) -> String {
     use std::io::ErrorKind as K;
+    // "No route to host (os error 113)" → "No route to host".
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text,
+    };
     match kind {
         K::ConnectionRefused => "the connection was refused: no server listens there".into(),
-        K::NotFound => "no server listens there (no such socket)".into(),
+        K::NotFound => "no server listens there: no such socket".into(),
         K::TimedOut | K::WouldBlock => "the server did not answer in time".into(),
         K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable => {
-            format!("the server's host is unreachable ({text})")
+            format!("the server's host is unreachable: {text}")
         }
         K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
-            "the server closed the connection (it went away or was stopped)".into()
+            "the server closed the connection; it went away or was stopped".into()
         }
-        K::PermissionDenied => format!("the connection was not permitted ({text})"),
-        _ => format!("the connection failed ({text})"),
+        K::PermissionDenied => format!("the connection was not permitted: {text}"),
+        _ => format!("the connection failed: {text}"),
     }
 }
 
@@ -633,6 +639,31 @@ mod tests {
         assert!(
             shown.contains("[REDACTED]") && !shown.contains("the-db-password"),
             "{shown}"
+        );
+    }
+
+    /// A lost connection's message wraps its reason in parentheses: the words for a
+    /// network failure hold none (an OS error's number is dropped).
+    #[cfg(feature = "servers")]
+    #[test]
+    fn network_failures_in_words_hold_no_parentheses() {
+        use std::io::ErrorKind as K;
+        for kind in [
+            K::ConnectionRefused,
+            K::NotFound,
+            K::TimedOut,
+            K::HostUnreachable,
+            K::ConnectionReset,
+            K::UnexpectedEof,
+            K::PermissionDenied,
+            K::Other,
+        ] {
+            let words = io_words(kind, "Something happened (os error 104)");
+            assert!(!words.contains(['(', ')']), "{kind:?}: {words}");
+        }
+        assert_eq!(
+            io_words(K::HostUnreachable, "No route to host (os error 113)"),
+            "the server's host is unreachable: No route to host"
         );
     }
 

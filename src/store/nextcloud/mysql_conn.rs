@@ -196,11 +196,11 @@ fn my_reason(e: &mysql::Error) -> String {
             | D::CouldNotParseVersion => {
                 "the server's answer is not the MySQL protocol pwaccount speaks".into()
             }
-            other => format!("the driver failed ({other})"),
+            other => format!("the driver failed: {other}"),
         },
         mysql::Error::TlsError(tls) => format!("TLS failed: {tls}"),
         mysql::Error::CodecError(codec) => {
-            format!("the server's answer could not be read ({codec})")
+            format!("the server's answer could not be read: {codec}")
         }
         mysql::Error::UrlError(_) => "the server address is not valid".into(),
         mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => {

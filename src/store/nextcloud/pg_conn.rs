@@ -214,7 +214,7 @@ fn pg_reason(e: &postgres::Error) -> String {
             format!("TLS failed: {}", cause.unwrap_or(text))
         }
         None if e.is_closed() || text.contains("connection closed") => {
-            "the server closed the connection (it went away or was stopped)".into()
+            "the server closed the connection; it went away or was stopped".into()
         }
         None if text.contains("timeout") => "the server did not answer in time".into(),
         None => {
