@@ -203,15 +203,14 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let about_no_account = matches!(cli.command, Command::Accounts(_))
         || matches!(&cli.command, Command::Check(args) if args.all || !user_given)
         || matches!(&cli.command, Command::Log(args) if args.all || !user_given);
-    // A run ended from another thread (a server that does not answer, an interruption
-    // during a server wait) names the account and database as any failure does.
-    crate::interrupt::set_context(
-        match &ctx.user {
-            Ok(user) if !login_is_not_the_account && !about_no_account => Some(user.clone()),
-            _ => None,
-        },
-        ctx.db.clone(),
-    );
+    // The account a failure names, if the command is about one: the same for a failure
+    // returned here and for a run ended from another thread (a server that does not
+    // answer, an interruption during a server wait).
+    let account = match &ctx.user {
+        Ok(user) if !login_is_not_the_account && !about_no_account => Some(user.clone()),
+        _ => None,
+    };
+    crate::interrupt::set_context(account.clone(), ctx.db.clone());
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
@@ -226,11 +225,9 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     };
     result
         .map_err(|e| hint(e, ctx.nextcloud))
-        .map_err(|e| match &ctx.user {
-            Ok(user) if !login_is_not_the_account && !about_no_account => {
-                e.in_context(user, &ctx.db)
-            }
-            _ => Error {
+        .map_err(|e| match &account {
+            Some(user) => e.in_context(user, &ctx.db),
+            None => Error {
                 database: Some(ctx.db.clone()),
                 ..e
             },
