@@ -89,8 +89,12 @@ host all all 127.0.0.1/32 scram-sha-256
 EOF
   own "$data/pg_hba.conf"
   if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pg.log" -w -o \
-      "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null
+    if ! as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pg.log" -w -o \
+      "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null; then
+      echo "dbservers: PostgreSQL did not start; the end of $root/pg.log:" >&2
+      tail -n 40 "$root/pg.log" >&2 || true
+      exit 1
+    fi
   fi
   local psql=(psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U postgres)
   "${psql[@]}" -d postgres -c "CREATE ROLE nextcloud LOGIN CREATEDB PASSWORD '$pw'" 2>/dev/null || true
@@ -120,19 +124,39 @@ start_my() {
   mkdir -p "$data" "$run"
   own "$root" "$data" "$run"
   if [ ! -d "$data/mysql" ]; then
-    mariadb-install-db --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --auth-root-authentication-method=socket \
-      --skip-test-db >/dev/null 2>&1
+    # --no-defaults: the system's /etc/mysql settings (a datadir, a socket, a log under
+    # /var and /run) are not this server's. --force --skip-name-resolve: a sandbox where
+    # neither the host name nor localhost resolves makes the tool give up otherwise; the users
+    # below are named by 'localhost' (the socket) and 127.0.0.1. The tool's output is kept
+    # for a failure report.
+    if ! mariadb-install-db --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" \
+      --datadir="$data" --auth-root-authentication-method=socket --skip-test-db --force --skip-name-resolve \
+      >"$root/my-install.log" 2>&1; then
+      echo "dbservers: mariadb-install-db failed; its output:" >&2
+      tail -n 40 "$root/my-install.log" >&2
+      rm -rf "$data"
+      exit 1
+    fi
   fi
   if [ ! -S "$run/mariadbd.sock" ]; then
     /usr/sbin/mariadbd --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --socket="$run/mariadbd.sock" \
       --pid-file="$run/mariadbd.pid" --port="$my_port" --bind-address=127.0.0.1 \
-      --innodb-flush-log-at-trx-commit=0 --skip-log-bin --character-set-server=utf8mb4 \
+      --innodb-flush-log-at-trx-commit=0 --innodb-use-native-aio=0 --skip-name-resolve --skip-log-bin --character-set-server=utf8mb4 \
       --collation-server=utf8mb4_bin --ssl-ca="$root/tls/ca.pem" --ssl-cert="$root/tls/server.pem" \
       --ssl-key="$root/tls/server.key" --log-error="$root/my.log" </dev/null >/dev/null 2>>"$root/my.log" &
-    for _ in $(seq 1 100); do
-      [ -S "$run/mariadbd.sock" ] && mariadb --socket="$run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break
+    local up=""
+    for _ in $(seq 1 300); do
+      if [ -S "$run/mariadbd.sock" ] && mariadb --socket="$run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; then
+        up=1
+        break
+      fi
       sleep 0.2
     done
+    if [ -z "$up" ]; then
+      echo "dbservers: MariaDB did not answer within 60 s; the end of $root/my.log:" >&2
+      tail -n 40 "$root/my.log" >&2 || true
+      exit 1
+    fi
   fi
   local my=(mariadb --socket="$run/mariadbd.sock" -u root)
   "${my[@]}" -e "CREATE USER IF NOT EXISTS 'nextcloud'@'localhost' IDENTIFIED BY '$pw';

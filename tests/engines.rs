@@ -324,6 +324,24 @@ impl Drop for ServerDb {
 }
 
 /// Under CI, the server tests must run, not be skipped.
+/// The last lines of a test server's log, for the report of a server that did not start.
+fn server_log_tail(engine: Engine) -> String {
+    let root = std::env::var("PWACCOUNT_DBSERVERS")
+        .unwrap_or_else(|_| "/tmp/pwaccount-dbservers".to_string());
+    let name = if engine == Engine::Pgsql {
+        "pg.log"
+    } else {
+        "my.log"
+    };
+    match std::fs::read_to_string(Path::new(&root).join(name)) {
+        Ok(text) => {
+            let lines: Vec<&str> = text.lines().collect();
+            lines[lines.len().saturating_sub(30)..].join("\n")
+        }
+        Err(e) => format!("(no log at {root}/{name}: {e})"),
+    }
+}
+
 #[test]
 fn the_database_servers_run_in_ci() {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
@@ -331,7 +349,8 @@ fn the_database_servers_run_in_ci() {
             assert!(
                 server_env(engine).is_some(),
                 "CI=true but no test server for {engine:?}: .ci/run starts them \
-                 (scripts/dbservers.sh)"
+                 (scripts/dbservers.sh); the end of its log:\n{}",
+                server_log_tail(engine)
             );
         }
         let compiled_in = [cfg!(pgsql_server), cfg!(mysql_server)];
