@@ -138,6 +138,10 @@ start_my() {
       exit 1
     fi
   fi
+  # A socket file a server that is gone left behind (a machine restarted) is removed.
+  if [ -S "$run/mariadbd.sock" ] && ! mariadb --socket="$run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; then
+    rm -f "$run/mariadbd.sock" "$run/mariadbd.pid"
+  fi
   if [ ! -S "$run/mariadbd.sock" ]; then
     /usr/sbin/mariadbd --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" --socket="$run/mariadbd.sock" \
       --pid-file="$run/mariadbd.pid" --port="$my_port" --bind-address=127.0.0.1 \
