@@ -172,10 +172,38 @@ pub enum Command {
     ///
     /// Reported: a challenge pointer without its challenge, keychains without a challenge,
     /// a challenge that cannot be read, rows pointing at rows that are not there
-    /// (revisions, tag assignments, shares), and reset codes that expired unused. Each
-    /// finding names the account and the command that repairs it. Exit 0 when everything
-    /// is sound, 8 (`check_failed`) with the findings when not. Nothing is ever changed.
+    /// (revisions, tag assignments, shares), and reset codes that expired unused. On
+    /// Nextcloud, a sample of each user's server-encrypted items (3 live revisions of each
+    /// kind) is opened with the installation's keys, with no passphrase: a changed
+    /// `secret` or `passwords.secret`, a missing user key or a replaced server key is named
+    /// per user; with --old-secret-file or --old-secret-env, a former secret is tried too.
+    /// Each finding names the account and the command that repairs it. Exit 0 when
+    /// everything is sound, 8 (`check_failed`) with the findings when not. Nothing is ever
+    /// changed.
     Check(CheckArgs),
+
+    /// Nextcloud: re-encrypt under the installation's current server secret what the app
+    /// encrypted under a former one.
+    ///
+    /// When the `secret` (or `passwords.secret`) of config.php changes, the items the app
+    /// encrypted on the server (SSEv1) no longer open: the app answers "Unable to complete
+    /// request" and logs "HMAC does not match". `check` names the users. rekey opens every
+    /// password, folder and tag revision of every user (or the one given with --user)
+    /// that does not open with the current secret but does with the old one
+    /// (--old-secret-file or --old-secret-env; never on the command line), and encrypts
+    /// its fields again under the current secret, in one transaction. A snapshot of each
+    /// user it changes is written first (`restore --replace` undoes it), and each user gets
+    /// an audit record. Refused, with nothing changed: an old secret that opens nothing, and
+    /// items that open with neither secret (unless --only-openable). --dry-run shows the
+    /// plan. At a terminal you confirm by typing yes; scripts pass --yes. The app's SSEv2
+    /// keychains are encrypted under the secret and the user's passphrase-derived key, which
+    /// pwaccount cannot open without the passphrase: they are counted, not changed.
+    #[command(group(
+        clap::ArgGroup::new("old_server_secret")
+            .args(["old_secret_file", "old_secret_env"])
+            .required(true)
+    ))]
+    Rekey(RekeyArgs),
 
     /// Show the audit trail: every change pwaccount made, oldest first.
     ///
@@ -231,6 +259,29 @@ pub struct CheckArgs {
     /// Check every account (the default unless --user or PWACCOUNT_USER names one).
     #[arg(long)]
     pub all: bool,
+
+    #[command(flatten)]
+    pub old: OldServerSecret,
+}
+
+#[derive(Debug, Args)]
+pub struct RekeyArgs {
+    #[command(flatten)]
+    pub old: OldServerSecret,
+
+    /// Show what would be re-encrypted, per user and kind of item; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Re-encrypt what opens with the old secret even when some items open with neither
+    /// secret (those are left as they are and listed).
+    #[arg(long)]
+    pub only_openable: bool,
+
+    /// Confirm without a terminal (scripts). At a terminal, the plan is shown and you are
+    /// asked to type yes.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -395,6 +446,13 @@ secret_source!(
     old_secret_env,
     "Raw mode: read the current secret from FILE (- for standard input).",
     "Raw mode: read the current secret from the environment variable VAR."
+);
+secret_source!(
+    OldServerSecret,
+    old_secret_file,
+    old_secret_env,
+    "Nextcloud: the installation's former server secret (the `secret`, or `passwords.secret`, of the config.php the items were written under), read from FILE (- for standard input).",
+    "Nextcloud: the installation's former server secret, read from the environment variable VAR."
 );
 secret_source!(
     Passphrase,

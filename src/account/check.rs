@@ -73,7 +73,11 @@ pub(crate) fn is_damage(id: Id) -> bool {
     )
 }
 
-pub(crate) fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Finding>> {
+pub(crate) fn account(
+    store: &mut dyn Accounts,
+    user: &str,
+    old_secret: Option<&crate::crypto::SecretText>,
+) -> Result<Vec<Finding>> {
     let mut problems = Vec::new();
     match store.status(user) {
         Ok(status) => {
@@ -131,6 +135,7 @@ pub(crate) fn account(store: &mut dyn Accounts, user: &str) -> Result<Vec<Findin
             .into_iter()
             .map(|d| damage_finding(user, d)),
     );
+    findings.extend(store.key_findings(user, old_secret)?);
     Ok(findings)
 }
 
@@ -152,7 +157,7 @@ pub(crate) fn unreadable_finding(shown: &str, what: &str) -> Finding {
 }
 
 /// `word` as one shell word: as it is when it needs no quoting, else in single quotes.
-fn shell_word(word: &str) -> String {
+pub(crate) fn shell_word(word: &str) -> String {
     let plain = !word.is_empty()
         && word
             .chars()

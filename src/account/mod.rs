@@ -7,6 +7,7 @@ pub(crate) mod challenge;
 pub(crate) mod check;
 pub(crate) mod codec;
 pub(crate) mod features;
+pub(crate) mod keys;
 pub(crate) mod nextcloud;
 pub(crate) mod pwaccount;
 pub(crate) mod reset;
@@ -84,6 +85,14 @@ pub(crate) trait Accounts {
     /// `check`: what is wrong with the account's rows beyond what `status` reports (rows
     /// pointing at nothing, a reset code left behind expired).
     fn damage(&mut self, user: &str) -> Result<Vec<check::Damage>>;
+    /// `check`: whether what the store encrypted for the account on the server opens with
+    /// the store's keys (with `old`, an old server secret, tried too); nothing where the
+    /// store has no server-side keys.
+    fn key_findings(
+        &mut self,
+        user: &str,
+        old: Option<&crate::crypto::SecretText>,
+    ) -> Result<Vec<check::Finding>>;
     /// `log`: call `each` with the audit records `filter` selects, oldest first, as they
     /// are read (`each` returns `false` to stop); `false` when the store has no trail yet.
     fn audit_entries(
@@ -201,6 +210,14 @@ pub(crate) trait Store: ChallengeStore {
         path: &Path,
         job: Job<'_>,
     ) -> Result<Option<String>>;
+    /// See `Accounts::key_findings`; a store without server-side keys has none.
+    fn key_findings(
+        &mut self,
+        _user: &str,
+        _old: Option<&crate::crypto::SecretText>,
+    ) -> Result<Vec<check::Finding>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Every flow, once, for every store.
@@ -329,5 +346,13 @@ impl<S: Store> Accounts for S {
         each: &mut dyn FnMut(audit::Entry) -> Result<bool>,
     ) -> Result<bool> {
         self.reading()?.audit_entries(filter, each)
+    }
+
+    fn key_findings(
+        &mut self,
+        user: &str,
+        old: Option<&crate::crypto::SecretText>,
+    ) -> Result<Vec<check::Finding>> {
+        Store::key_findings(self, user, old)
     }
 }

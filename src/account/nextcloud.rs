@@ -71,6 +71,16 @@ impl Store for NextcloudStore {
         ))
     }
 
+    fn key_findings(
+        &mut self,
+        user: &str,
+        old: Option<&crate::crypto::SecretText>,
+    ) -> Result<Vec<super::check::Finding>> {
+        let reader = self.reading()?;
+        let secrets = super::keys::Secrets::of(&reader, old.cloned())?;
+        super::keys::findings(&reader, user, &secrets)
+    }
+
     fn put_back(
         &mut self,
         info: &crate::store::snapshot::SnapshotInfo,
@@ -84,7 +94,7 @@ impl Store for NextcloudStore {
 }
 
 /// A snapshot name in `folder` for `user` that is not taken yet (`-2`, `-3`, … added).
-fn free_name(folder: &std::path::Path, user: &str, suffix: &str) -> Result<std::path::PathBuf> {
+pub(crate) fn free_name(folder: &std::path::Path, user: &str, suffix: &str) -> Result<std::path::PathBuf> {
     let now = crate::text::now()?;
     let mut path = folder.join(crate::store::snapshot::file_name(user, now, suffix));
     let mut n = 2;

@@ -5,12 +5,14 @@ use serde_json::json;
 use super::Ctx;
 use crate::account::check::{self, Finding};
 use crate::cli::CheckArgs;
+use crate::crypto::SecretText;
 use crate::error::{Id, Result};
 use crate::output::Report;
 use crate::store::Access;
 use crate::text::thousands;
 
 pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
+    let old = super::rekey::old_secret(ctx, &args.old)?;
     let opened = ctx.accounts(Access::Read).and_then(|mut store| {
         let integrity = store.integrity()?;
         Ok((store, integrity))
@@ -25,7 +27,14 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
     };
     let mut findings: Vec<Finding> = Vec::new();
     let mut checked = 0u64;
-    let accounts = check_accounts(ctx, args, store.as_mut(), &mut findings, &mut checked);
+    let accounts = check_accounts(
+        ctx,
+        args,
+        old.as_ref(),
+        store.as_mut(),
+        &mut findings,
+        &mut checked,
+    );
     match accounts {
         Ok(()) => {}
         // A damaged page met while reading an account: what the integrity check found
@@ -39,19 +48,20 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<Report> {
 fn check_accounts(
     ctx: &Ctx,
     args: &CheckArgs,
+    old: Option<&SecretText>,
     store: &mut dyn crate::account::Accounts,
     findings: &mut Vec<Finding>,
     checked: &mut u64,
 ) -> Result<()> {
     if ctx.user_given && !args.all {
-        findings.extend(check::account(store, ctx.user()?)?);
+        findings.extend(check::account(store, ctx.user()?, old)?);
         *checked = 1;
     } else {
         let bar = ctx.accounts_bar("checking", store)?;
         let walked = crate::account::each_account(store, &mut |store, listed| {
             match listed {
                 crate::account::Listed::Account(user) => {
-                    findings.extend(check::account(store, user)?);
+                    findings.extend(check::account(store, user, old)?);
                 }
                 crate::account::Listed::Unreadable { shown, what } => {
                     findings.push(check::unreadable_finding(shown, what));

@@ -10,6 +10,7 @@ mod check;
 mod completions;
 mod feature;
 mod log;
+mod rekey;
 mod reset;
 mod secrets;
 mod status;
@@ -110,18 +111,23 @@ impl Ctx {
         self.user.as_deref().map_err(Clone::clone)
     }
 
+    /// The Nextcloud installation, for what only it serves (`rekey`).
+    pub(crate) fn nextcloud_store(&self, access: Access) -> Result<NextcloudStore> {
+        NextcloudStore::open(
+            &self.db,
+            access,
+            store::Timeouts {
+                busy: self.busy_timeout,
+                server: self.server_timeout,
+            },
+            self.accept_unverified_app.as_deref(),
+        )
+    }
+
     /// The account store the command works on, for the flows every store serves.
     pub(crate) fn accounts(&self, access: Access) -> Result<Box<dyn Accounts>> {
         if self.nextcloud {
-            let store = NextcloudStore::open(
-                &self.db,
-                access,
-                store::Timeouts {
-                    busy: self.busy_timeout,
-                    server: self.server_timeout,
-                },
-                self.accept_unverified_app.as_deref(),
-            )?;
+            let store = self.nextcloud_store(access)?;
             if access == Access::Read
                 && let Some(note) = store.unverified_note()
             {
@@ -179,9 +185,9 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs accounts, check, log, status, challenge get, verify and set, reset, backup \
-                 (of one account) and restore on a Nextcloud installation; this command is not \
-                 supported there yet",
+                "this build runs accounts, check, rekey, log, status, challenge get, verify and set, \
+                 reset, backup (of one account) and restore on a Nextcloud installation; this \
+                 command is not supported there yet",
             )
         });
     }
@@ -202,6 +208,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     // `accounts` is about the database, not one account.
     let about_no_account = matches!(cli.command, Command::Accounts(_))
         || matches!(&cli.command, Command::Check(args) if args.all || !user_given)
+        || matches!(&cli.command, Command::Rekey(_) if !user_given)
         || matches!(&cli.command, Command::Log(args) if args.all || !user_given);
     // The account a failure names, if the command is about one: the same for a failure
     // returned here and for a run ended from another thread (a server that does not
@@ -214,6 +221,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
         Command::Check(args) => check::run(&ctx, &args),
+        Command::Rekey(args) => rekey::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Status => status::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
@@ -245,7 +253,8 @@ fn served_on_nextcloud(command: &Command) -> bool {
         | Command::Status
         | Command::Reset(_)
         | Command::Restore(_)
-        | Command::Challenge(_) => true,
+        | Command::Challenge(_)
+        | Command::Rekey(_) => true,
         Command::Backup(args) => !args.all,
         Command::Feature(_) | Command::Completions { .. } => false,
     }

@@ -66,41 +66,61 @@ fn tag(keys: &Keys, ct_hex: &str, iv_hex: &str) -> Hmac<Sha512> {
     mac
 }
 
+/// The keys one `ICrypto` password yields, derived once: a run that opens or writes many
+/// values under the same password (every field of one item) derives them once.
+pub(crate) struct Key(Keys);
+
+impl Key {
+    pub(crate) fn new(password: &[u8]) -> Self {
+        Key(keys(password))
+    }
+
+    /// Encrypt `plaintext` as Nextcloud's `ICrypto::encrypt` does.
+    pub(crate) fn encrypt(&self, plaintext: &[u8]) -> Result<String> {
+        let keys = &self.0;
+        let mut iv = [0u8; 16];
+        random_bytes(&mut iv)?;
+        let ciphertext = Encryptor::new(keys.cipher.as_ref().into(), &iv.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
+        let (ct_hex, iv_hex) = (hex::encode(ciphertext), hex::encode(iv));
+        let tag = tag(keys, &ct_hex, &iv_hex).finalize().into_bytes();
+        Ok(format!("{ct_hex}|{iv_hex}|{}|3", hex::encode(tag)))
+    }
+
+    /// Decrypt a value `ICrypto::encrypt` produced under this key's password.
+    pub(crate) fn decrypt(&self, value: &str) -> Result<Zeroizing<Vec<u8>>, Failure> {
+        let parts: Vec<&str> = value.split('|').collect();
+        let [ct_hex, iv_hex, tag_hex, version] = parts[..] else {
+            return Err(Failure::Format);
+        };
+        if version != "3" {
+            return Err(Failure::Version);
+        }
+        let ciphertext = hex::decode(ct_hex).map_err(|_| Failure::Format)?;
+        let iv: [u8; 16] = hex::decode(iv_hex)
+            .ok()
+            .and_then(|v| v.try_into().ok())
+            .ok_or(Failure::Format)?;
+        let expected = hex::decode(tag_hex).map_err(|_| Failure::Format)?;
+        let keys = &self.0;
+        tag(keys, ct_hex, iv_hex)
+            .verify_slice(&expected)
+            .map_err(|_| Failure::Tag)?;
+        Decryptor::new(keys.cipher.as_ref().into(), &iv.into())
+            .decrypt_padded_vec_mut::<Pkcs7>(&ciphertext)
+            .map(Zeroizing::new)
+            .map_err(|_| Failure::Padding)
+    }
+}
+
 /// Encrypt `plaintext` under `password` as Nextcloud's `ICrypto::encrypt` does.
 pub(crate) fn encrypt(plaintext: &[u8], password: &[u8]) -> Result<String> {
-    let keys = keys(password);
-    let mut iv = [0u8; 16];
-    random_bytes(&mut iv)?;
-    let ciphertext = Encryptor::new(keys.cipher.as_ref().into(), &iv.into())
-        .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
-    let (ct_hex, iv_hex) = (hex::encode(ciphertext), hex::encode(iv));
-    let tag = tag(&keys, &ct_hex, &iv_hex).finalize().into_bytes();
-    Ok(format!("{ct_hex}|{iv_hex}|{}|3", hex::encode(tag)))
+    Key::new(password).encrypt(plaintext)
 }
 
 /// Decrypt a value `ICrypto::encrypt` produced under `password`.
 pub fn decrypt(value: &str, password: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let parts: Vec<&str> = value.split('|').collect();
-    let [ct_hex, iv_hex, tag_hex, version] = parts[..] else {
-        return Err(Failure::Format);
-    };
-    if version != "3" {
-        return Err(Failure::Version);
-    }
-    let ciphertext = hex::decode(ct_hex).map_err(|_| Failure::Format)?;
-    let iv: [u8; 16] = hex::decode(iv_hex)
-        .ok()
-        .and_then(|v| v.try_into().ok())
-        .ok_or(Failure::Format)?;
-    let expected = hex::decode(tag_hex).map_err(|_| Failure::Format)?;
-    let keys = keys(password);
-    tag(&keys, ct_hex, iv_hex)
-        .verify_slice(&expected)
-        .map_err(|_| Failure::Tag)?;
-    Decryptor::new(keys.cipher.as_ref().into(), &iv.into())
-        .decrypt_padded_vec_mut::<Pkcs7>(&ciphertext)
-        .map(Zeroizing::new)
-        .map_err(|_| Failure::Padding)
+    Key::new(password).decrypt(value)
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub enum Action {
     Restore,
     /// A server feature was switched (not about one account).
     Feature,
+    /// What the app encrypted under an old server secret was re-encrypted.
+    Rekey,
 }
 
 impl Action {
@@ -43,6 +45,7 @@ impl Action {
             Action::ChallengeSet => "challenge-set",
             Action::Restore => "restore",
             Action::Feature => "feature",
+            Action::Rekey => "rekey",
         }
     }
 }

@@ -48,7 +48,7 @@ fn system_secret(store: &Reader<'_>) -> Result<SecretText> {
 
 /// A config value as Nextcloud hands it to the app: sensitive values are stored
 /// encrypted under the system secret.
-fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
+pub(crate) fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
     for prefix in SENSITIVE_PREFIXES {
         if let Some(encrypted) = value.strip_prefix(prefix) {
             let plain = icrypto::decrypt(encrypted, system_secret(store)?.expose().as_bytes())

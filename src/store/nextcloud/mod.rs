@@ -1,6 +1,7 @@
 pub(crate) mod config;
 pub(crate) mod db;
 mod gate;
+pub(crate) mod keys;
 #[cfg(feature = "servers")]
 mod mysql_conn;
 #[cfg(feature = "servers")]
@@ -357,6 +358,15 @@ fn table_prefix(config: &Config) -> Result<String> {
 /// transaction.
 pub(crate) fn commit_change(reader: Reader<'_>, record: &super::audit::Record) -> Result<()> {
     reader.append_audit(record)?;
+    commit(reader, super::Step::TheChange)
+}
+
+/// Append `records` to the audit trail and commit the changes they describe, in one
+/// transaction.
+pub(crate) fn commit_records(reader: Reader<'_>, records: &[super::audit::Record]) -> Result<()> {
+    for record in records {
+        reader.append_audit(record)?;
+    }
     commit(reader, super::Step::TheChange)
 }
 
