@@ -27,6 +27,7 @@ mod feature;
 mod fuzz;
 mod hardening;
 mod interrupt;
+mod keys;
 mod layering;
 mod nextcloud;
 mod nextcloud_releases;

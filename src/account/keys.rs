@@ -68,7 +68,9 @@ impl Secrets {
     /// The secrets of the installation `reader` opened, with `old` if given.
     pub(crate) fn of(reader: &Reader<'_>, old: Option<SecretText>) -> Result<Secrets> {
         let config = reader.config();
-        let system = config.secret("secret")?.unwrap_or_else(|| SecretText::new(""));
+        let system = config
+            .secret("secret")?
+            .unwrap_or_else(|| SecretText::new(""));
         let passwords = config.secret("passwords.secret")?;
         let prefers_passwords =
             reader.rules().keychain_secret == KeychainSecret::PasswordsSecretFirst;
@@ -127,7 +129,11 @@ fn material(reader: &Reader<'_>, user: &str) -> std::result::Result<Material, St
 /// The `ICrypto` key of `rev` under `secret` (ignored for `SSEv1r1`).
 fn key_of(rev: &SseRevision, secret: &str, m: &Material) -> Key {
     let user_key = m.user_key.as_deref().map_or("", |k| k.as_str());
-    let server = if rev.sse_type == "SSEv1r1" { "" } else { secret };
+    let server = if rev.sse_type == "SSEv1r1" {
+        ""
+    } else {
+        secret
+    };
     let password = Zeroizing::new(format!(
         "{server}{}{user_key}{}",
         m.server_key.as_str(),
@@ -256,7 +262,14 @@ pub(crate) fn findings(reader: &Reader<'_>, user: &str, s: &Secrets) -> Result<V
     if tally.current == tally.tried {
         return Ok(Vec::new());
     }
-    Ok(vec![finding(user, &tally, s, other_name, legacy_failed, reader)])
+    Ok(vec![finding(
+        user,
+        &tally,
+        s,
+        other_name,
+        legacy_failed,
+        reader,
+    )])
 }
 
 /// The finding for a user some of whose sampled revisions do not open with the current
@@ -481,7 +494,11 @@ pub(crate) fn refuse(plan: &[UserRekey], s: &Secrets, only_openable: bool) -> Re
                 "some items open with neither secret: {} (they would stay unreadable); the old \
                  secret opens those of {}; nothing was changed; add --only-openable to \
                  re-encrypt what opens and leave the rest",
-                list(unopenable.iter().map(|u| format!("{} ({})", u.user, u.unopenable))),
+                list(
+                    unopenable
+                        .iter()
+                        .map(|u| format!("{} ({})", u.user, u.unopenable))
+                ),
                 if rekeyed.is_empty() {
                     "no user".to_owned()
                 } else {
@@ -590,7 +607,9 @@ pub(crate) fn rekey(
     refuse(&plan, &s, only_openable)?;
     if let Some(shown) = shown {
         let counts = |p: &[UserRekey]| -> Vec<(String, u64, u64)> {
-            p.iter().map(|u| (u.user.clone(), u.total(), u.unopenable)).collect()
+            p.iter()
+                .map(|u| (u.user.clone(), u.total(), u.unopenable))
+                .collect()
         };
         if counts(shown) != counts(&plan) {
             return Err(Error::new(
@@ -608,7 +627,7 @@ pub(crate) fn rekey(
         let mut records = Vec::new();
         for planned in &plan {
             let mut snapshot = |user: &str| -> Result<PathBuf> {
-                let dest = super::nextcloud::free_name(&folder, user, "before-rekey")?;
+                let dest = super::nextcloud::free_name(&folder, user, "-before-rekey")?;
                 reader.write_reset_snapshot(user, &dest, now)?;
                 guards.push(crate::interrupt::discard_if_ended(&dest));
                 written.push(dest.clone());

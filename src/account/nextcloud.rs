@@ -94,7 +94,11 @@ impl Store for NextcloudStore {
 }
 
 /// A snapshot name in `folder` for `user` that is not taken yet (`-2`, `-3`, … added).
-pub(crate) fn free_name(folder: &std::path::Path, user: &str, suffix: &str) -> Result<std::path::PathBuf> {
+pub(crate) fn free_name(
+    folder: &std::path::Path,
+    user: &str,
+    suffix: &str,
+) -> Result<std::path::PathBuf> {
     let now = crate::text::now()?;
     let mut path = folder.join(crate::store::snapshot::file_name(user, now, suffix));
     let mut n = 2;

@@ -40,9 +40,17 @@ pub(super) fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Report> {
     if !ctx.nextcloud {
         return Err(nextcloud_only("rekey"));
     }
-    let old = old_secret(ctx, &args.old)?
-        .ok_or_else(|| Error::new(Id::Usage, "rekey needs --old-secret-file or --old-secret-env"))?;
-    let one = if ctx.user_given { Some(ctx.user()?) } else { None };
+    let old = old_secret(ctx, &args.old)?.ok_or_else(|| {
+        Error::new(
+            Id::Usage,
+            "rekey needs --old-secret-file or --old-secret-env",
+        )
+    })?;
+    let one = if ctx.user_given {
+        Some(ctx.user()?)
+    } else {
+        None
+    };
     let access = if args.dry_run {
         Access::Read
     } else {
@@ -78,7 +86,13 @@ pub(super) fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Report> {
         }
         Some(plan)
     };
-    let (done, secret) = keys::rekey(&mut store, &users, &old, args.only_openable, shown.as_deref())?;
+    let (done, secret) = keys::rekey(
+        &mut store,
+        &users,
+        &old,
+        args.only_openable,
+        shown.as_deref(),
+    )?;
     Ok(report(&done, secret, false))
 }
 
@@ -99,7 +113,10 @@ fn plan_lines(plan: &[UserRekey]) -> String {
         }
         text.push_str(&format!("  {}: {}", u.user, kinds.join(", ")));
         if u.unopenable > 0 {
-            text.push_str(&format!("; {} open with neither secret (left)", u.unopenable));
+            text.push_str(&format!(
+                "; {} open with neither secret (left)",
+                u.unopenable
+            ));
         }
         if let Some(path) = &u.snapshot {
             text.push_str(&format!("; snapshot {}", path.display()));
@@ -112,7 +129,11 @@ fn plan_lines(plan: &[UserRekey]) -> String {
 fn report(plan: &[UserRekey], secret: &str, dry_run: bool) -> Report {
     let rekeyed = total(plan);
     let users = plan.iter().filter(|u| u.total() > 0).count();
-    let keychains: u64 = plan.iter().filter(|u| u.total() > 0).map(|u| u.keychains).sum();
+    let keychains: u64 = plan
+        .iter()
+        .filter(|u| u.total() > 0)
+        .map(|u| u.keychains)
+        .sum();
     let summary = if rekeyed == 0 {
         "nothing to re-encrypt: every server-encrypted item opens with the current secret; \
          nothing was changed"

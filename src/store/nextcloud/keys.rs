@@ -82,8 +82,10 @@ impl Reader<'_> {
         )
     }
 
-    /// Up to `limit` of `user`'s revisions in `kind` (deleted ones too: the app keeps
-    /// them for its history) encrypted by SSEv1, with ids after `after`, by id.
+    /// Up to `limit` of `user`'s live revisions in `kind` encrypted by SSEv1, with ids
+    /// after `after`, by id. Revisions flagged deleted are never read by the app again
+    /// (after its own reset they are even under a user key that is gone), so they are
+    /// left as they are.
     pub(crate) fn sse_page(
         &self,
         user: &str,
@@ -93,7 +95,7 @@ impl Reader<'_> {
     ) -> Result<Vec<SseRevision>> {
         self.sse_query(
             kind,
-            "AND id > $2 ORDER BY id LIMIT $3",
+            "AND deleted = FALSE AND id > $2 ORDER BY id LIMIT $3",
             &[user.into(), Value::Int(after), Value::Int(limit as i64)],
         )
     }
