@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
+            [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail: every change pwaccount made, oldest first')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
@@ -227,6 +228,8 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;check' {
+            [CompletionResult]::new('--old-secret-file', '--old-secret-file', [CompletionResultType]::ParameterName, 'Nextcloud: the installation''s former server secret (the `secret`, or `passwords.secret`, of the config.php the items were written under), read from FILE (- for standard input)')
+            [CompletionResult]::new('--old-secret-env', '--old-secret-env', [CompletionResultType]::ParameterName, 'Nextcloud: the installation''s former server secret, read from the environment variable VAR')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
             [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
@@ -235,6 +238,27 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--server-timeout', '--server-timeout', [CompletionResultType]::ParameterName, 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed')
             [CompletionResult]::new('--accept-unverified-app', '--accept-unverified-app', [CompletionResultType]::ParameterName, 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Check every account (the default unless --user or PWACCOUNT_USER names one)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;rekey' {
+            [CompletionResult]::new('--old-secret-file', '--old-secret-file', [CompletionResultType]::ParameterName, 'Nextcloud: the installation''s former server secret (the `secret`, or `passwords.secret`, of the config.php the items were written under), read from FILE (- for standard input)')
+            [CompletionResult]::new('--old-secret-env', '--old-secret-env', [CompletionResultType]::ParameterName, 'Nextcloud: the installation''s former server secret, read from the environment variable VAR')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--server-timeout', '--server-timeout', [CompletionResultType]::ParameterName, 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed')
+            [CompletionResult]::new('--accept-unverified-app', '--accept-unverified-app', [CompletionResultType]::ParameterName, 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be re-encrypted, per user and kind of item; change nothing')
+            [CompletionResult]::new('--only-openable', '--only-openable', [CompletionResultType]::ParameterName, 'Re-encrypt what opens with the old secret even when some items open with neither secret (those are left as they are and listed)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a terminal (scripts). At a terminal, the plan is shown and you are asked to type yes')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
@@ -387,6 +411,7 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
+            [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the audit trail: every change pwaccount made, oldest first')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show what the account holds: counts, challenge, encryption, pending reset')
             [CompletionResult]::new('feature', 'feature', [CompletionResultType]::ParameterValue, 'List, enable or disable server features')
@@ -422,6 +447,9 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;help;check' {
+            break
+        }
+        'pwaccount;help;rekey' {
             break
         }
         'pwaccount;help;log' {

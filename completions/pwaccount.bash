@@ -40,6 +40,9 @@ _pwaccount() {
             pwaccount,log)
                 cmd="pwaccount__subcmd__log"
                 ;;
+            pwaccount,rekey)
+                cmd="pwaccount__subcmd__rekey"
+                ;;
             pwaccount,reset)
                 cmd="pwaccount__subcmd__reset"
                 ;;
@@ -121,6 +124,9 @@ _pwaccount() {
             pwaccount__subcmd__help,log)
                 cmd="pwaccount__subcmd__help__subcmd__log"
                 ;;
+            pwaccount__subcmd__help,rekey)
+                cmd="pwaccount__subcmd__help__subcmd__rekey"
+                ;;
             pwaccount__subcmd__help,reset)
                 cmd="pwaccount__subcmd__help__subcmd__reset"
                 ;;
@@ -155,7 +161,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check log status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check rekey log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -575,12 +581,20 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__check)
-            opts="-u -q -h --all --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
+            opts="-u -q -h --all --old-secret-file --old-secret-env --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --old-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-secret-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -897,7 +911,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge backup restore accounts check log status feature completions help"
+            opts="reset challenge backup restore accounts check rekey log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1120,20 @@ _pwaccount() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pwaccount__subcmd__help__subcmd__rekey)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pwaccount__subcmd__help__subcmd__reset)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1156,6 +1184,56 @@ _pwaccount() {
             fi
             case "${prev}" in
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__rekey)
+            opts="-u -q -h --old-secret-file --old-secret-env --dry-run --only-openable --yes --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --old-secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --old-secret-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

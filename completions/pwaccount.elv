@@ -39,6 +39,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand restore 'Put an account back as a snapshot holds it'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
+            cand rekey 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one'
             cand log 'Show the audit trail: every change pwaccount made, oldest first'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
@@ -210,6 +211,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'pwaccount;check'= {
+            cand --old-secret-file 'Nextcloud: the installation''s former server secret (the `secret`, or `passwords.secret`, of the config.php the items were written under), read from FILE (- for standard input)'
+            cand --old-secret-env 'Nextcloud: the installation''s former server secret, read from the environment variable VAR'
             cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
             cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)'
             cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
@@ -218,6 +221,26 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --server-timeout 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed'
             cand --accept-unverified-app 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so'
             cand --all 'Check every account (the default unless --user or PWACCOUNT_USER names one)'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;rekey'= {
+            cand --old-secret-file 'Nextcloud: the installation''s former server secret (the `secret`, or `passwords.secret`, of the config.php the items were written under), read from FILE (- for standard input)'
+            cand --old-secret-env 'Nextcloud: the installation''s former server secret, read from the environment variable VAR'
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --server-timeout 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed'
+            cand --accept-unverified-app 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so'
+            cand --dry-run 'Show what would be re-encrypted, per user and kind of item; change nothing'
+            cand --only-openable 'Re-encrypt what opens with the old secret even when some items open with neither secret (those are left as they are and listed)'
+            cand --yes 'Confirm without a terminal (scripts). At a terminal, the plan is shown and you are asked to type yes'
             cand --json 'Print exactly one JSON object on standard output, also on failure'
             cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
             cand -q 'Print only errors on standard error; no notes or summaries'
@@ -357,6 +380,7 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand restore 'Put an account back as a snapshot holds it'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
+            cand rekey 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one'
             cand log 'Show the audit trail: every change pwaccount made, oldest first'
             cand status 'Show what the account holds: counts, challenge, encryption, pending reset'
             cand feature 'List, enable or disable server features'
@@ -383,6 +407,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;help;accounts'= {
         }
         &'pwaccount;help;check'= {
+        }
+        &'pwaccount;help;rekey'= {
         }
         &'pwaccount;help;log'= {
         }

@@ -30,6 +30,24 @@ fn check(id: Id, out: Outcome) {
     assert_eq!(out.error_id(), id.as_str(), "{}", out.stdout);
 }
 
+/// The Nextcloud fixture after its `secret` changed; the former one is in `old-secret`
+/// beside the installation.
+fn changed_secret() -> crate::nextcloud::Installation {
+    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let old = nc.secret();
+    std::fs::write(nc.root().join("old-secret"), &old).unwrap();
+    let config = std::fs::read_to_string(nc.config()).unwrap();
+    std::fs::write(
+        nc.config(),
+        config.replace(
+            &format!("'secret' => '{old}'"),
+            "'secret' => 'a-new-secret-0123456789abcdef'",
+        ),
+    )
+    .unwrap();
+    nc
+}
+
 fn json(env: &Env) -> Run {
     env.cmd().arg("--json")
 }
@@ -469,6 +487,26 @@ produces! {
     no_such_user: NoSuchUser => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         nc.cmd("Alice").args(["--json", "status"]).run()
+    };
+    nextcloud_only: NextcloudOnly => json(&Env::populated(1))
+        .args(["rekey", "--yes", "--old-secret-env", "OLD"])
+        .env("OLD", "a former secret")
+        .run();
+    old_secret_wrong: OldSecretWrong => {
+        let nc = changed_secret();
+        nc.cmd("bob").args(["--json", "rekey", "--yes", "--old-secret-env", "OLD"]).env("OLD", "not the former secret").run()
+    };
+    rekey_partial: RekeyPartial => {
+        let nc = changed_secret();
+        nc.exec("UPDATE oc_passwords_tag_rv SET label = '00' || substr(label, 3) WHERE user_id = 'bob' AND deleted = FALSE");
+        let old = nc.root().join("old-secret");
+        nc.cmd("bob").args(["--json", "rekey", "--yes", "--old-secret-file"]).arg(&old).run()
+    };
+    keys_unreadable: KeysUnreadable => {
+        let nc = changed_secret();
+        nc.exec("UPDATE oc_preferences SET configvalue = '$UserConfigEncryption$not-encrypted' WHERE userid = 'bob' AND configkey = 'SSEv1UserKey'");
+        let old = nc.root().join("old-secret");
+        nc.cmd("bob").args(["--json", "rekey", "--yes", "--old-secret-file"]).arg(&old).run()
     };
     nextcloud_maintenance: NextcloudMaintenance => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);

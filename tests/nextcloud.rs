@@ -1551,8 +1551,15 @@ fn a_damaged_user_is_listed_and_found_by_check() {
         .code(8)
         .json();
     let findings = v["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{v}");
+    // The challenge, and (issue 32) the items: both are under the broken key.
+    assert_eq!(findings.len(), 2, "{v}");
     assert_eq!(findings[0]["account"], "alice");
+    assert_eq!(findings[1]["account"], "alice");
+    assert_eq!(
+        findings[1]["problem"],
+        "its key SSEv1UserKey is missing or shorter than 1024 characters, so none of its \
+         server-encrypted items open; the app would make a new key on the next request"
+    );
     // A challenge that cannot be opened: a snapshot first, a reset only as the last
     // resort, saying that it deletes (issue 27).
     assert_eq!(

@@ -534,6 +534,7 @@ fn no_option_takes_a_secret_as_its_value() {
     }
     let mut checked = 0;
     walk(&pwaccount::Cli::command(), "pwaccount", &mut checked);
-    // challenge set: 8 (new and old passphrase and secret, file and env); verify: 4.
-    assert_eq!(checked, 12);
+    // challenge set: 8 (new and old passphrase and secret, file and env); verify: 4;
+    // check and rekey: 2 each (the former server secret, file and env).
+    assert_eq!(checked, 16);
 }

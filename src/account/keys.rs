@@ -110,17 +110,26 @@ struct Material {
 /// What the app would use as `user`'s keys; `Err` names a stored key that cannot be
 /// read (a sensitive value that does not open).
 fn material(reader: &Reader<'_>, user: &str) -> std::result::Result<Material, String> {
-    let plain = |v: Option<String>| -> std::result::Result<Option<String>, String> {
-        v.map(|v| super::codec::nextcloud::plain_value(reader, v).map_err(|e| e.message))
-            .transpose()
+    let plain = |v: Option<String>, what: &str| -> std::result::Result<Option<String>, String> {
+        v.map(|v| {
+            super::codec::nextcloud::plain_value(reader, v).map_err(|_| {
+                format!(
+                    "{what} is stored encrypted by Nextcloud (a sensitive value) and does not \
+                     open with the configuration's `secret`"
+                )
+            })
+        })
+        .transpose()
     };
     let server = reader.app_value("SSEv1ServerKey").map_err(|e| e.message)?;
     let user_key = reader
         .user_value(user, "SSEv1UserKey")
         .map_err(|e| e.message)?;
     Ok(Material {
-        server_key: Zeroizing::new(plain(server)?.unwrap_or_default()),
-        user_key: plain(user_key)?
+        server_key: Zeroizing::new(
+            plain(server, "the app's server key SSEv1ServerKey")?.unwrap_or_default(),
+        ),
+        user_key: plain(user_key, "the user's key SSEv1UserKey")?
             .filter(|k| k.len() >= USER_KEY_LENGTH)
             .map(Zeroizing::new),
     })
@@ -337,13 +346,16 @@ fn finding(
         problem.push_str(if s.old.is_some() {
             "; the old secret given does not open them either: the secret changed more than \
              once, or the server key SSEv1ServerKey was replaced"
+        } else if prefers_passwords && s.current.0 == SecretName::System {
+            "; the secret was probably changed, or `passwords.secret` removed, after they were \
+             written (or the server key SSEv1ServerKey was replaced)"
         } else {
             "; the secret was probably changed after they were written (or the server key \
              SSEv1ServerKey was replaced)"
         });
         repair = format!(
-            "find the secret they were written under (`secret` in a config.php from a \
-             backup), try it with pwaccount check --old-secret-file FILE, then pwaccount -u \
+            "find the secret they were written under (`secret` or `passwords.secret` in a \
+             config.php from a backup), try it with pwaccount check --old-secret-file FILE, then pwaccount -u \
              {u} rekey --old-secret-file FILE; do not reset the user, nothing is lost until \
              then"
         );
@@ -398,8 +410,12 @@ fn walk(
         keychains: reader.keychains(user)?.len() as u64,
         snapshot: None,
     };
-    let m = material(reader, user)
-        .map_err(|why| Error::new(Id::KeysUnreadable, format!("account '{user}': {why}")))?;
+    let m = material(reader, user).map_err(|why| {
+        Error::new(
+            Id::KeysUnreadable,
+            format!("account '{user}': {why}; nothing was changed"),
+        )
+    })?;
     for kind in Revisions::ALL {
         let mut after = 0;
         loop {
