@@ -389,6 +389,9 @@ impl UserRekey {
     }
 }
 
+/// Where `walk` hands a revision's fields re-encrypted: its kind, id and new fields.
+type Rewrite<'a> = dyn FnMut(Revisions, i64, Vec<Option<String>>) -> Result<()> + 'a;
+
 /// Page size of the walk over a user's revisions.
 const PAGE: usize = 500;
 
@@ -399,7 +402,7 @@ fn walk(
     reader: &Reader<'_>,
     user: &str,
     s: &Secrets,
-    rewrite: Option<&mut dyn FnMut(Revisions, i64, Vec<Option<String>>) -> Result<()>>,
+    rewrite: Option<&mut Rewrite<'_>>,
 ) -> Result<UserRekey> {
     let mut rewrite = rewrite;
     let mut out = UserRekey {
