@@ -287,12 +287,14 @@ impl Reader<'_> {
     }
 
     /// The user's live rows that point at rows that are not there (or flagged deleted),
-    /// for `check`.
+    /// for `check`. What a row points at is the same user's (the app reads a user's
+    /// revisions, passwords and tags by user): the lookup goes through the app's
+    /// `(user_id, uuid, deleted)` index, not a scan of every user's rows.
     pub(super) fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
         let p = self.prefix;
         let live = |table: &str, column: &str, outer: &str| {
             format!(
-                "NOT EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.uuid = {outer}.{column} AND m.deleted = FALSE)"
+                "NOT EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {outer}.{column} AND m.deleted = FALSE)"
             )
         };
         let mut checks: Vec<(String, String)> = Vec::new();
