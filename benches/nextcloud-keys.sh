@@ -8,6 +8,9 @@
 # Prints, per command, the wall time of each run and its peak memory (GNU time's maximum
 # resident set size): check with the changed secret (a finding per user), check with
 # --old-secret-file, rekey --yes (on a fresh copy each run), and check once rekeyed (sound).
+# The fixture's alice has one live revision that opens with no key (the app wrote it in a
+# create that failed, not among the newest that check samples): rekey runs with
+# --only-openable.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:-/tmp/pwaccount-keys}
@@ -60,8 +63,8 @@ for i in $(seq 1 "$runs"); do
 done
 for i in $(seq 1 "$runs"); do
   fresh
-  timed "rekey --yes #$i" 0 "$pw" --nextcloud "$inst" -q rekey --yes --old-secret-file "$dir/old-secret"
+  timed "rekey --yes #$i" 0 "$pw" --nextcloud "$inst" -q rekey --yes --only-openable --old-secret-file "$dir/old-secret"
 done
 for i in $(seq 1 "$runs"); do
-  timed "check (rekeyed, sound) #$i" 0 "$pw" --nextcloud "$inst" -q check
+  timed "check (rekeyed) #$i" 0 "$pw" --nextcloud "$inst" -q check
 done

@@ -62,6 +62,17 @@ pub(crate) struct Secrets {
     /// The configuration's other secret, when there is one and it differs.
     other: Option<(SecretName, SecretText)>,
     old: Option<SecretText>,
+    /// Whether the release reads `passwords.secret` (2025.7 and later).
+    prefers_passwords: bool,
+}
+
+/// Which secret a rekey encrypted under, for the report.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SecretUse {
+    /// `secret` or `passwords.secret`.
+    pub name: &'static str,
+    /// Whether the release reads `passwords.secret` (the non-destructive alternative).
+    pub passwords_secret_read: bool,
 }
 
 impl Secrets {
@@ -89,7 +100,17 @@ impl Secrets {
             current,
             other,
             old,
+            prefers_passwords,
         })
+    }
+
+    /// Where the current secret comes from, and whether the release reads
+    /// `passwords.secret`, for the report.
+    pub(crate) fn usage(&self) -> SecretUse {
+        SecretUse {
+            name: self.current_name(),
+            passwords_secret_read: self.prefers_passwords,
+        }
     }
 
     /// Where the current secret comes from, for messages.
@@ -426,16 +447,24 @@ fn walk(
             let page = reader.sse_page(user, kind, after, PAGE)?;
             let Some(last) = page.last() else { break };
             after = last.id;
-            for rev in &page {
-                match classify(rev, s, &m, true) {
-                    (Opens::Old, Some(old_key)) => {
+            // The key derivations, the cost of a rekey, run on every core; the rows are
+            // written in order, on this thread.
+            let writing = rewrite.is_some();
+            let outcomes = parallel(&page, |rev| match classify(rev, s, &m, true) {
+                (Opens::Old, Some(old_key)) if writing => {
+                    (Opens::Old, Some(reencrypt(rev, &old_key, s, &m)))
+                }
+                (what, _) => (what, None),
+            })?;
+            for (rev, (what, fields)) in page.iter().zip(outcomes) {
+                match what {
+                    Opens::Old => {
                         *out.revisions.entry(kind.noun()).or_default() += 1;
-                        if let Some(rewrite) = rewrite.as_deref_mut() {
-                            let fields = reencrypt(rev, &old_key, s, &m)?;
-                            rewrite(kind, rev.id, fields)?;
+                        if let (Some(rewrite), Some(fields)) = (rewrite.as_deref_mut(), fields) {
+                            rewrite(kind, rev.id, fields?)?;
                         }
                     }
-                    (Opens::Neither, _) => out.unopenable += 1,
+                    Opens::Neither => out.unopenable += 1,
                     _ => out.current += 1,
                 }
             }
@@ -445,6 +474,31 @@ fn walk(
         }
     }
     Ok(out)
+}
+
+/// `f` of every item, in order, the items split among the machine's cores (at most 8).
+fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || items.len() < 2 * threads {
+        return Ok(items.iter().map(f).collect());
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut all = Vec::with_capacity(items.len());
+        for worker in workers {
+            all.extend(
+                worker
+                    .join()
+                    .map_err(|_| Error::internal("a key derivation thread failed"))?,
+            );
+        }
+        Ok(all)
+    })
 }
 
 /// The fields of `rev`, opened with `old_key` and encrypted again under the current secret.
@@ -599,12 +653,12 @@ pub(crate) fn preview(
     users: &[String],
     old: &SecretText,
     only_openable: bool,
-) -> Result<(Vec<UserRekey>, &'static str)> {
+) -> Result<(Vec<UserRekey>, SecretUse)> {
     let reader = store.reading()?;
     let s = Secrets::of(&reader, Some(old.clone()))?;
     let plan = plan(&reader, users, &s)?;
     refuse(&plan, &s, only_openable)?;
-    Ok((plan, s.current_name()))
+    Ok((plan, s.usage()))
 }
 
 /// Re-encrypt, in one transaction, what of `users` opens with `old` only, under the
@@ -617,7 +671,7 @@ pub(crate) fn rekey(
     old: &SecretText,
     only_openable: bool,
     shown: Option<&[UserRekey]>,
-) -> Result<(Vec<UserRekey>, &'static str)> {
+) -> Result<(Vec<UserRekey>, SecretUse)> {
     let folder = store.default_backups()?;
     let now = crate::text::now()?;
     let reader = store.writing()?;
@@ -662,7 +716,7 @@ pub(crate) fn rekey(
         }
         Ok((done, records))
     })();
-    let secret = s.current_name();
+    let secret = s.usage();
     let committed = outcome.and_then(|(done, records)| {
         crate::store::nextcloud::commit_records(reader, &records)?;
         Ok((done, secret))

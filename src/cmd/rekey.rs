@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::Ctx;
 use super::secrets::{OLD_SECRET, Reader};
-use crate::account::keys::{self, UserRekey};
+use crate::account::keys::{self, SecretUse, UserRekey};
 use crate::cli::{OldServerSecret, RekeyArgs};
 use crate::crypto::SecretText;
 use crate::error::{Error, Id, Result};
@@ -73,7 +73,8 @@ pub(super) fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Report> {
             return Ok(report(&plan, secret, false));
         }
         ctx.prompt.say(&format!(
-            "Re-encrypting under the current server secret ({secret}) in {}:\n{}",
+            "Re-encrypting under the current server secret ({}) in {}:\n{}",
+            secret.name,
             ctx.db.display(),
             plan_lines(&plan)
         ));
@@ -126,7 +127,8 @@ fn plan_lines(plan: &[UserRekey]) -> String {
     text
 }
 
-fn report(plan: &[UserRekey], secret: &str, dry_run: bool) -> Report {
+fn report(plan: &[UserRekey], used: SecretUse, dry_run: bool) -> Report {
+    let secret = used.name;
     let rekeyed = total(plan);
     let users = plan.iter().filter(|u| u.total() > 0).count();
     let keychains: u64 = plan
@@ -160,10 +162,19 @@ fn report(plan: &[UserRekey], secret: &str, dry_run: bool) -> Report {
              client-side encryption use them)\n"
         ));
     }
+    if rekeyed > 0 && dry_run && used.passwords_secret_read {
+        text.push_str(
+            "note: this release of the app reads `passwords.secret`: instead of a rekey, occ \
+             config:system:set passwords.secret --value=<the old secret> makes it read these \
+             items as they are, changing nothing in the database (what was written under the \
+             current secret since would then no longer open)\n",
+        );
+    }
     Report::new(json!({
         "status": "ok",
         "dry_run": dry_run,
         "secret": secret,
+        "passwords_secret_read": used.passwords_secret_read,
         "revisions": rekeyed,
         "users": plan,
     }))
