@@ -400,34 +400,27 @@ fn refusals_change_nothing(engine: Engine) {
         "{message}"
     );
     assert_eq!(nc.sums(), sums);
-    // Maintenance mode: nothing is attempted.
+    // Maintenance mode, and an app version this build was not verified with: nothing is
+    // attempted, even with --only-openable.
+    let gated = |id: &str| {
+        let sums = nc.sums();
+        let out = rekey(&[
+            "--yes",
+            "--only-openable",
+            "--old-secret-file",
+            &file(&old_file),
+        ])
+        .run()
+        .code(8);
+        assert_eq!(out.error_id(), id);
+        assert_eq!(nc.sums(), sums);
+    };
     let config = std::fs::read_to_string(nc.config()).unwrap();
     set_config(&nc, "maintenance", "1");
-    let sums = nc.sums();
-    let out = rekey(&[
-        "--yes",
-        "--only-openable",
-        "--old-secret-file",
-        &file(&old_file),
-    ])
-    .run()
-    .code(8);
-    assert_eq!(out.error_id(), "nextcloud_maintenance");
-    assert_eq!(nc.sums(), sums);
+    gated("nextcloud_maintenance");
     std::fs::write(nc.config(), config).unwrap();
-    // An app version this build was not verified with, not accepted.
     nc.exec("UPDATE oc_appconfig SET configvalue = '2026.99.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
-    let sums = nc.sums();
-    let out = rekey(&[
-        "--yes",
-        "--only-openable",
-        "--old-secret-file",
-        &file(&old_file),
-    ])
-    .run()
-    .code(8);
-    assert_eq!(out.error_id(), "nextcloud_unsupported");
-    assert_eq!(nc.sums(), sums);
+    gated("nextcloud_unsupported");
     nc.exec("UPDATE oc_appconfig SET configvalue = '2026.7.20' WHERE appid = 'passwords' AND configkey = 'installed_version'");
     // With --only-openable, the rest is re-encrypted and the one revision left.
     let out = rekey(&[
