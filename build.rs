@@ -56,6 +56,7 @@ fn main() {
     for (var, cfg) in [
         ("PWACCOUNT_TEST_PGSQL", "pgsql_server"),
         ("PWACCOUNT_TEST_MYSQL", "mysql_server"),
+        ("PWACCOUNT_TEST_PGBOUNCER", "pgbouncer"),
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
         println!("cargo::rerun-if-env-changed={var}");

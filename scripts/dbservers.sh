@@ -11,6 +11,8 @@
 #
 # The tests read PWACCOUNT_TEST_PGSQL and PWACCOUNT_TEST_MYSQL ("socket|port|superuser"):
 # without them, the server tests are reported ignored (and fail under CI=true).
+# PWACCOUNT_TEST_PGBOUNCER is "transaction port|session port" of PgBouncer in front of
+# that PostgreSQL.
 # PWACCOUNT_TEST_TLS is the folder of the test CA (ca.pem), an unrelated CA (other-ca.pem)
 # and the servers' certificate (for localhost only); the role / user `nextcloud_tls` may
 # log in over TLS only.
@@ -19,6 +21,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 root=${PWACCOUNT_DBSERVERS:-/tmp/pwaccount-dbservers}
 fixtures=$here/tests/data/nextcloud
 pg_port=${PWACCOUNT_PG_PORT:-55433}
+# PgBouncer in front of that PostgreSQL: transaction pooling, and session pooling.
+pgb_tx_port=${PWACCOUNT_PGB_TX_PORT:-$((pg_port + 1))}
+pgb_session_port=${PWACCOUNT_PGB_SESSION_PORT:-$((pg_port + 2))}
 my_port=${PWACCOUNT_MY_PORT:-53307}
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -36,6 +41,7 @@ install() {
   command -v mariadb >/dev/null || need+=(mariadb-client)
   command -v openssl >/dev/null || need+=(openssl)
   command -v setpriv >/dev/null || need+=(util-linux)
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
   if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}" >&2
     # Debian's maintainer scripts must not start the system services.
@@ -118,6 +124,54 @@ EOF
   echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
 }
 
+# PgBouncer (Debian's, 1.18 on bookworm: no max_prepared_statements) in front of the test
+# PostgreSQL, every database passed through, as the unprivileged user; the role
+# `nextcloud` logs in with its password (SCRAM), which PgBouncer also uses towards the
+# server. One process per pooling mode.
+start_pgbouncer() {
+  local dir=$root/pgbouncer pw
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$fixtures/pgsql/config.php")
+  mkdir -p "$dir"
+  own "$dir"
+  printf '"nextcloud" "%s"\n' "$pw" >"$dir/users.txt"
+  chmod 0600 "$dir/users.txt"
+  own "$dir/users.txt"
+  local mode port
+  for mode in transaction session; do
+    port=$pgb_tx_port
+    [ "$mode" = session ] && port=$pgb_session_port
+    cat >"$dir/$mode.ini" <<EOF
+[databases]
+* = host=127.0.0.1 port=$pg_port
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $dir/users.txt
+pool_mode = $mode
+max_client_conn = 200
+default_pool_size = 4
+logfile = $dir/$mode.log
+pidfile = $dir/$mode.pid
+ignore_startup_parameters = extra_float_digits,options
+EOF
+    : >>"$dir/$mode.log"
+    own "$dir/$mode.ini" "$dir/$mode.log"
+    if ! { [ -f "$dir/$mode.pid" ] && kill -0 "$(cat "$dir/$mode.pid")" 2>/dev/null; }; then
+      rm -f "$dir/$mode.pid"
+      if ! as_nobody /usr/sbin/pgbouncer -d "$dir/$mode.ini" >/dev/null 2>"$dir/$mode.err"; then
+        cat "$dir/$mode.err" >&2
+        echo "dbservers: PgBouncer ($mode pooling) did not start; the end of its log:" >&2
+        tail -n 20 "$dir/$mode.log" >&2 || true
+        exit 1
+      fi
+    fi
+  done
+  echo "export PWACCOUNT_TEST_PGBOUNCER='$pgb_tx_port|$pgb_session_port'"
+}
+
 start_my() {
   local data=$root/my run=$root/myrun pw
   pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$fixtures/mysql/config.php")
@@ -194,6 +248,13 @@ stop() {
   if [ -f "$root/pg/postmaster.pid" ]; then
     as_nobody "$bin/pg_ctl" -D "$root/pg" -m fast -w stop >/dev/null || true
   fi
+  local mode
+  for mode in transaction session; do
+    if [ -f "$root/pgbouncer/$mode.pid" ]; then
+      kill "$(cat "$root/pgbouncer/$mode.pid")" 2>/dev/null || true
+      rm -f "$root/pgbouncer/$mode.pid"
+    fi
+  done
   if [ -f "$root/myrun/mariadbd.pid" ]; then
     local pid
     pid=$(cat "$root/myrun/mariadbd.pid")
@@ -205,7 +266,7 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start)
-    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_my
+    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pgbouncer; start_my
     echo "export PWACCOUNT_TEST_TLS='$root/tls'" ;;
   stop) stop ;;
   clean) stop; rm -rf "$root" ;;

@@ -20,6 +20,7 @@ mod bad_input;
 mod catalogue;
 mod challenge;
 mod check;
+mod clusters;
 mod database;
 mod engines;
 mod environment;

@@ -118,6 +118,21 @@ impl Installation {
         path
     }
 
+    /// The configuration's `dbhost` set to `host` (a proxy in front of the test server).
+    pub(crate) fn set_dbhost(&self, host: &str) {
+        let text = std::fs::read_to_string(self.config()).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("'dbhost' =>"))
+            .unwrap()
+            .to_owned();
+        std::fs::write(
+            self.config(),
+            text.replace(&line, &format!("  'dbhost' => '{host}',")),
+        )
+        .unwrap();
+    }
+
     /// The instance secret the app's server-side encryption uses.
     pub(crate) fn secret(&self) -> String {
         let text = std::fs::read_to_string(self.config()).unwrap();

@@ -95,7 +95,7 @@ fn release_pairs_on_mariadb_serve_every_flow() {
 
 /// status, challenge get, verify, a passphrase change, a reset and the restore that undoes
 /// it, and the trail, on one pair's installation.
-fn serves_every_flow(nc: &Installation, fixture: &Path) {
+pub(crate) fn serves_every_flow(nc: &Installation, fixture: &Path) {
     let name = fixture.file_name().unwrap().to_string_lossy().into_owned();
     let versions: Value =
         serde_json::from_slice(&std::fs::read(fixture.join("versions.json")).unwrap()).unwrap();

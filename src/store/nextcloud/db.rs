@@ -414,7 +414,12 @@ impl Conn {
                 "START TRANSACTION"
             }
         };
-        self.batch(sql)
+        self.batch(sql)?;
+        #[cfg(feature = "servers")]
+        if let Conn::Postgres(pg) = self {
+            pg.borrow_mut().set_local_limits()?;
+        }
+        Ok(())
     }
 
     pub(crate) fn commit(&self) -> Result<()> {

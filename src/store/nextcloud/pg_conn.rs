@@ -2,38 +2,91 @@
 //! converted to and from the columns' own types, and the server's errors sorted into the
 //! catalogue's ids.
 
-use std::collections::HashMap;
 use std::path::Path;
+
+use postgres::types::{Format, IsNull, Kind, ToSql, Type};
 
 use super::db::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
 use crate::error::{Error, Id, Result};
 
-/// A PostgreSQL connection and the statements prepared on it.
+/// A PostgreSQL connection. No statement is prepared by name and no setting is made for
+/// the session: behind PgBouncer in transaction pooling, each transaction may run on
+/// another server connection, where a name prepared earlier is missing (or, from another
+/// client, already taken) and a session setting is not there. Every statement is sent as
+/// the unnamed statement with its parameters as text (the server parses each as the type
+/// it infers, as libpq's `PQexecParams` does), and the lock wait limit is set for each
+/// transaction (`SET LOCAL`).
 pub(crate) struct Pg {
     client: postgres::Client,
-    prepared: HashMap<String, postgres::Statement>,
     waits: Waits,
+    /// `lock_timeout` for each transaction, in milliseconds.
+    lock_timeout_ms: u128,
+}
+
+/// A parameter sent as text, its type left to the server (type oid 0).
+struct TextParam(Option<String>);
+
+impl std::fmt::Debug for TextParam {
+    // The value may be a key or a challenge: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TextParam")
+    }
+}
+
+impl ToSql for TextParam {
+    fn to_sql(
+        &self,
+        _ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match &self.0 {
+            None => Ok(IsNull::Yes),
+            Some(text) => {
+                out.extend_from_slice(text.as_bytes());
+                Ok(IsNull::No)
+            }
+        }
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _ty: &Type) -> Format {
+        Format::Text
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+/// The values as text parameters of unspecified type.
+fn pg_params(params: &[&Value]) -> Vec<(TextParam, Type)> {
+    let unspecified = Type::new("unspecified".into(), 0, Kind::Simple, "pg_catalog".into());
+    params
+        .iter()
+        .map(|value| {
+            let text = match value {
+                Value::Null => None,
+                Value::Int(i) => Some(i.to_string()),
+                Value::Real(f) => Some(f.to_string()),
+                Value::Text(s) => Some(s.clone()),
+                Value::Blob(b) => Some(format!("\\x{}", hex::encode(b))),
+            };
+            (TextParam(text), unspecified.clone())
+        })
+        .collect()
 }
 
 impl Pg {
-    fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(stmt) = self.prepared.get(sql) {
-            return Ok(stmt.clone());
-        }
-        let client = &mut self.client;
-        let stmt = self.waits.statement(|| client.prepare(sql))?;
-        self.prepared.insert(sql.to_owned(), stmt.clone());
-        Ok(stmt)
-    }
-
     /// Run a statement; the number of rows it changed.
     pub(super) fn execute(&mut self, sql: &str, params: &[&Value]) -> Result<u64> {
-        let stmt = self.statement(sql)?;
-        let values = pg_params(&stmt, params)?;
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            values.iter().map(|v| v.as_ref()).collect();
+        use postgres::fallible_iterator::FallibleIterator;
+        let values = pg_params(params);
         let client = &mut self.client;
-        Ok(self.waits.statement(|| client.execute(&stmt, &refs))?)
+        let waits = &self.waits;
+        let mut it = waits.statement(|| client.query_typed_raw(sql, values))?;
+        while waits.statement(|| it.next())?.is_some() {}
+        Ok(it.rows_affected().unwrap_or(0))
     }
 
     /// Run statements that return nothing, without parameters.
@@ -42,70 +95,25 @@ impl Pg {
         Ok(self.waits.statement(|| client.batch_execute(sql))?)
     }
 
+    /// What every transaction sets for itself, right after it begins.
+    pub(super) fn set_local_limits(&mut self) -> Result<()> {
+        // lock_timeout 0 would mean "wait forever": the shortest wait stands for none.
+        let ms = self.lock_timeout_ms;
+        self.batch(&format!("SET LOCAL lock_timeout = {ms}"))
+    }
+
     /// Call `each` with every row of a query, in order, as it arrives.
     pub(super) fn rows(&mut self, sql: &str, params: &[&Value], each: EachRow<'_>) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
-        let stmt = self.statement(sql)?;
-        let values = pg_params(&stmt, params)?;
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
-            values.iter().map(|v| v.as_ref()).collect();
+        let values = pg_params(params);
         let client = &mut self.client;
         let waits = &self.waits;
-        let mut it = waits.statement(|| client.query_raw(&stmt, refs))?;
+        let mut it = waits.statement(|| client.query_typed_raw(sql, values))?;
         while let Some(row) = waits.statement(|| it.next())? {
             each(pg_out(&row)?)?;
         }
         Ok(())
     }
-}
-
-type PgParam = Box<dyn postgres::types::ToSql + Sync>;
-
-/// The values as the types the statement's parameters have (the app's flags are
-/// `boolean` on PostgreSQL, and 0/1 everywhere else).
-fn pg_params(stmt: &postgres::Statement, params: &[&Value]) -> Result<Vec<PgParam>> {
-    use postgres::types::Type;
-    let mismatch = |ty: &Type| {
-        Error::new(
-            Id::DatabaseError,
-            format!("database error: a value does not fit a column of type {ty}"),
-        )
-    };
-    stmt.params()
-        .iter()
-        .zip(params)
-        .map(|(ty, value)| -> Result<PgParam> {
-            Ok(match (value, ty) {
-                (Value::Null, _) => match *ty {
-                    Type::BOOL => Box::new(None::<bool>),
-                    Type::INT2 => Box::new(None::<i16>),
-                    Type::INT4 => Box::new(None::<i32>),
-                    Type::INT8 => Box::new(None::<i64>),
-                    Type::FLOAT4 => Box::new(None::<f32>),
-                    Type::FLOAT8 => Box::new(None::<f64>),
-                    Type::BYTEA => Box::new(None::<Vec<u8>>),
-                    _ => Box::new(None::<String>),
-                },
-                (Value::Int(i), &Type::BOOL) => Box::new(*i != 0),
-                (Value::Int(i), &Type::INT2) => {
-                    Box::new(i16::try_from(*i).map_err(|_| mismatch(ty))?)
-                }
-                (Value::Int(i), &Type::INT4) => {
-                    Box::new(i32::try_from(*i).map_err(|_| mismatch(ty))?)
-                }
-                (Value::Int(i), &Type::INT8) => Box::new(*i),
-                (Value::Int(i), &Type::TEXT | &Type::VARCHAR) => Box::new(i.to_string()),
-                (Value::Real(f), &Type::FLOAT8) => Box::new(*f),
-                (Value::Real(f), &Type::FLOAT4) => Box::new(*f as f32),
-                (Value::Text(s), &Type::INT8) => {
-                    Box::new(s.parse::<i64>().map_err(|_| mismatch(ty))?)
-                }
-                (Value::Text(s), _) => Box::new(s.clone()),
-                (Value::Blob(b), &Type::BYTEA) => Box::new(b.clone()),
-                _ => return Err(mismatch(ty)),
-            })
-        })
-        .collect()
 }
 
 fn pg_out(row: &postgres::Row) -> Result<Vec<Value>> {
@@ -188,15 +196,11 @@ pub(super) fn connect(server: &Server, timeouts: crate::store::Timeouts) -> Resu
     };
     let client =
         connected.map_err(|e| connect_error(server, &pg_reason(&e), pg_login_refused(&e)))?;
-    let mut pg = Pg {
+    Ok(Pg {
         client,
-        prepared: HashMap::new(),
         waits,
-    };
-    // lock_timeout 0 would mean "wait forever": the shortest wait stands for none.
-    let ms = timeouts.busy.as_millis().clamp(1, i32::MAX as u128);
-    pg.batch(&format!("SET lock_timeout = {ms}"))?;
-    Ok(pg)
+        lock_timeout_ms: timeouts.busy.as_millis().clamp(1, i32::MAX as u128),
+    })
 }
 
 /// What went wrong, in words: the server's own message, or the network failure.
