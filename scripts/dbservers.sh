@@ -12,7 +12,7 @@
 # The tests read PWACCOUNT_TEST_PGSQL and PWACCOUNT_TEST_MYSQL ("socket|port|superuser"):
 # without them, the server tests are reported ignored (and fail under CI=true).
 # PWACCOUNT_TEST_PGBOUNCER is "transaction port|session port" of PgBouncer in front of
-# that PostgreSQL.
+# that PostgreSQL; PWACCOUNT_TEST_PG_REPLICA the port of a hot standby streaming from it.
 # PWACCOUNT_TEST_TLS is the folder of the test CA (ca.pem), an unrelated CA (other-ca.pem)
 # and the servers' certificate (for localhost only); the role / user `nextcloud_tls` may
 # log in over TLS only.
@@ -24,6 +24,8 @@ pg_port=${PWACCOUNT_PG_PORT:-55433}
 # PgBouncer in front of that PostgreSQL: transaction pooling, and session pooling.
 pgb_tx_port=${PWACCOUNT_PGB_TX_PORT:-$((pg_port + 1))}
 pgb_session_port=${PWACCOUNT_PGB_SESSION_PORT:-$((pg_port + 2))}
+# A streaming replica of it (a hot standby).
+pg_replica_port=${PWACCOUNT_PG_REPLICA_PORT:-$((pg_port + 3))}
 my_port=${PWACCOUNT_MY_PORT:-53307}
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
@@ -88,13 +90,16 @@ start_pg() {
   # nextcloud_tls may log in over TLS only.
   cat >"$data/pg_hba.conf" <<EOF
 local all postgres trust
+local replication postgres trust
 local all all scram-sha-256
 hostssl all nextcloud_tls 127.0.0.1/32 scram-sha-256
 hostnossl all nextcloud_tls 127.0.0.1/32 reject
 host all all 127.0.0.1/32 scram-sha-256
 EOF
   own "$data/pg_hba.conf"
-  if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_nobody "$bin/pg_ctl" -D "$data" reload >/dev/null
+  else
     if ! as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pg.log" -w -o \
       "-k $sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null; then
       echo "dbservers: PostgreSQL did not start; the end of $root/pg.log:" >&2
@@ -122,6 +127,30 @@ EOF
     fi
   done
   echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
+}
+
+# A hot standby streaming from the test PostgreSQL, on its own port: databases the tests
+# create on the primary appear there moments later, read-only.
+start_pg_replica() {
+  local bin data=$root/pgreplica sock=$root/pgsock tls=$root/tls
+  bin=$(pg_bin)
+  if [ ! -f "$data/standby.signal" ]; then
+    rm -rf "$data"
+    mkdir -p "$data"
+    own "$data"
+    chmod 0700 "$data"
+    as_nobody "$bin/pg_basebackup" -h "$sock" -p "$pg_port" -U postgres -D "$data" -R -X stream \
+      --no-sync >/dev/null
+  fi
+  if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    if ! as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pgreplica.log" -w -o \
+      "-k $sock -p $pg_replica_port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 -c hot_standby=on -c ssl=on -c ssl_cert_file=$tls/server.pem -c ssl_key_file=$tls/server.key" start >/dev/null; then
+      echo "dbservers: the PostgreSQL replica did not start; the end of $root/pgreplica.log:" >&2
+      tail -n 40 "$root/pgreplica.log" >&2 || true
+      exit 1
+    fi
+  fi
+  echo "export PWACCOUNT_TEST_PG_REPLICA='$pg_replica_port'"
 }
 
 # PgBouncer (Debian's, 1.18 on bookworm: no max_prepared_statements) in front of the test
@@ -245,6 +274,9 @@ start_my() {
 stop() {
   local bin
   bin=$(pg_bin)
+  if [ -f "$root/pgreplica/postmaster.pid" ]; then
+    as_nobody "$bin/pg_ctl" -D "$root/pgreplica" -m fast -w stop >/dev/null || true
+  fi
   if [ -f "$root/pg/postmaster.pid" ]; then
     as_nobody "$bin/pg_ctl" -D "$root/pg" -m fast -w stop >/dev/null || true
   fi
@@ -266,7 +298,7 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start)
-    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pgbouncer; start_my
+    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pg_replica; start_pgbouncer; start_my
     echo "export PWACCOUNT_TEST_TLS='$root/tls'" ;;
   stop) stop ;;
   clean) stop; rm -rf "$root" ;;

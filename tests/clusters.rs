@@ -1,8 +1,10 @@
-//! Issue 30, the part built so far: PgBouncer in front of the test PostgreSQL
+//! Issue 30, the parts built so far. PgBouncer in front of the test PostgreSQL
 //! (`scripts/dbservers.sh`: Debian's 1.18, without `max_prepared_statements`), in
-//! transaction and in session pooling. Every flow of the oldest and the newest verified
+//! transaction and in session pooling: every flow of the oldest and the newest verified
 //! pair runs through it, one command after another (each a new client, so a state left on
 //! a pooled server connection would meet the next one), and many clients run at once.
+//! A hot standby streaming from it, and a database set read-only: reading works, every
+//! change is refused up front with nothing changed.
 
 use std::path::Path;
 
@@ -99,12 +101,105 @@ fn many_clients_at_once_behind_pgbouncer() {
     );
 }
 
+/// Every change of `user` refused on `nc` with `database_read_only` and `why` in the
+/// message, nothing changed; reading works.
+fn changes_are_refused(nc: &Installation, user: &str, why: &str) {
+    let before = nc.sums();
+    nc.cmd(user).args(["--json", "status"]).run().ok();
+    let runs = [
+        nc.cmd(user).args(["--json", "reset", "--no-input"]),
+        nc.cmd(user)
+            .args(["--json", "challenge", "set", "--passphrase-env", "N"])
+            .env("N", "a passphrase never set"),
+        nc.cmd(user)
+            .args(["--json", "rekey", "--yes", "--old-secret-env", "O"])
+            .env("O", "an old secret"),
+    ];
+    for run in runs {
+        let out = run.run().code(8);
+        assert_eq!(out.error_id(), "database_read_only", "{}", out.stdout);
+        let message = out.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains(why) && message.ends_with("nothing was changed"),
+            "{message}"
+        );
+    }
+    assert_eq!(nc.sums(), before);
+}
+
 #[test]
-fn pgbouncer_runs_in_ci() {
+#[cfg_attr(
+    not(pg_replica),
+    ignore = "no PostgreSQL replica (scripts/dbservers.sh)"
+)]
+fn a_replica_named_as_dbhost_is_read_and_never_written() {
+    let port: u16 = std::env::var("PWACCOUNT_TEST_PG_REPLICA")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let nc = Installation::on(Engine::Pgsql);
+    let name = nc.server().unwrap().name.clone();
+    // The database the test made on the primary reaches the standby moments later.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = postgres::Config::new()
+            .host("127.0.0.1")
+            .port(port)
+            .user("nextcloud")
+            .password(nextcloud_password())
+            .dbname(&name)
+            .connect(postgres::NoTls)
+            .is_ok_and(|mut c| {
+                c.query_one("SELECT count(*) FROM oc_passwords_challenge", &[])
+                    .is_ok()
+            });
+        if found {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the replica did not receive {name}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    nc.set_dbhost(&format!("127.0.0.1:{port}"));
+    changes_are_refused(&nc, "bob", "is a standby in recovery (a read-only replica)");
+}
+
+#[test]
+#[cfg_attr(
+    not(pgsql_server),
+    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
+)]
+fn a_read_only_database_is_refused_up_front() {
+    let nc = Installation::on(Engine::Pgsql);
+    let name = nc.server().unwrap().name.clone();
+    nc.server().unwrap().exec(&format!(
+        "ALTER DATABASE {name} SET default_transaction_read_only = on"
+    ));
+    changes_are_refused(&nc, "bob", "has default_transaction_read_only = on");
+}
+
+/// The password of the fixture's database user, as the test servers have it.
+fn nextcloud_password() -> String {
+    let config = std::fs::read_to_string(Engine::Pgsql.fixture().join("config.php")).unwrap();
+    let line = config
+        .lines()
+        .find(|l| l.trim_start().starts_with("'dbpassword' =>"))
+        .unwrap();
+    line.split('\'').nth(3).unwrap().to_owned()
+}
+
+#[test]
+fn pgbouncer_and_the_replica_run_in_ci() {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         assert!(
             cfg!(pgbouncer) && std::env::var_os("PWACCOUNT_TEST_PGBOUNCER").is_some(),
             "CI=true but no PgBouncer: .ci/run starts it (scripts/dbservers.sh)"
+        );
+        assert!(
+            cfg!(pg_replica) && std::env::var_os("PWACCOUNT_TEST_PG_REPLICA").is_some(),
+            "CI=true but no PostgreSQL replica: .ci/run starts it (scripts/dbservers.sh)"
         );
     }
 }

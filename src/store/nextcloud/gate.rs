@@ -110,6 +110,56 @@ impl NextcloudStore {
         Ok(Err(differences))
     }
 
+    /// A change is refused up front on a database server that takes none: a PostgreSQL
+    /// standby (in recovery) or one whose `default_transaction_read_only` is on, a MySQL
+    /// or MariaDB server with `read_only` on. Nothing is attempted there. Nextcloud writes
+    /// to `dbhost` and reads from the `dbreplica` servers too; pwaccount uses `dbhost` for
+    /// everything, so that a command always sees its own writes.
+    pub(super) fn check_server_writable(&self) -> Result<()> {
+        use super::db::Engine;
+        let first = |sql: &str| -> Result<Vec<Value>> {
+            Ok(self
+                .conn
+                .all(sql, &[])?
+                .into_iter()
+                .next()
+                .unwrap_or_default())
+        };
+        let why = match self.conn.engine() {
+            Engine::Sqlite => None,
+            Engine::Postgres => {
+                let row = first(
+                    "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only')",
+                )?;
+                let recovery = row.first().and_then(Value::as_int) == Some(1);
+                let read_only = matches!(row.get(1), Some(Value::Text(t)) if t == "on");
+                if recovery {
+                    Some("is a standby in recovery (a read-only replica)")
+                } else if read_only {
+                    Some("has default_transaction_read_only = on")
+                } else {
+                    None
+                }
+            }
+            Engine::MySql => {
+                let row = first("SELECT @@global.read_only")?;
+                (row.first().and_then(Value::as_int) == Some(1)).then_some("has read_only = ON")
+            }
+        };
+        match why {
+            None => Ok(()),
+            Some(why) => Err(Error::new(
+                Id::DatabaseReadOnly,
+                format!(
+                    "the database server ({}) {why}, so pwaccount makes no change there; point \
+                     dbhost at the primary (a server listed in dbreplica is only read by \
+                     Nextcloud, never by pwaccount); nothing was changed",
+                    self.location
+                ),
+            )),
+        }
+    }
+
     /// A change is refused while Nextcloud refuses its own: in maintenance mode, or when
     /// the server or the Passwords app waits for an upgrade (the code on disk is newer
     /// than what the database was migrated to), as `occ` commands that touch user data

@@ -153,6 +153,7 @@ impl NextcloudStore {
         if access == Access::Write {
             store.check_changes_allowed()?;
             store.check_version_for_changes(accept_unverified)?;
+            store.check_server_writable()?;
         }
         Ok(store)
     }
