@@ -180,6 +180,49 @@ fn a_read_only_database_is_refused_up_front() {
     changes_are_refused(&nc, "bob", "has default_transaction_read_only = on");
 }
 
+/// Replicas listed in `dbreplica` are named by `status` and never used: here the one
+/// listed does not even exist, and reading and changing work on `dbhost`.
+#[test]
+#[cfg_attr(
+    not(pgsql_server),
+    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
+)]
+fn replicas_in_dbreplica_are_named_and_never_used() {
+    let nc = Installation::on(Engine::Pgsql);
+    let text = std::fs::read_to_string(nc.config()).unwrap();
+    let end = text.rfind(");").unwrap();
+    std::fs::write(
+        nc.config(),
+        format!(
+            "{}  'dbreplica' => [['host' => '127.0.0.1:1', 'user' => 'nobody', 'password' => 'x']],\n{}",
+            &text[..end],
+            &text[end..]
+        ),
+    )
+    .unwrap();
+    let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
+    assert_eq!(out.json()["nextcloud"]["replicas"], 1, "{}", out.stdout);
+    let out = nc.cmd("bob").arg("status").run().ok();
+    assert!(
+        out.stdout.lines().any(|l| l
+            == "replicas    1 in dbreplica, which Nextcloud reads from; pwaccount reads and \
+                writes dbhost only, so a command sees its own changes"),
+        "{}",
+        out.stdout
+    );
+    let code = nc
+        .cmd("bob")
+        .args(["reset", "--no-input"])
+        .run()
+        .ok()
+        .stdout;
+    nc.cmd("bob")
+        .args(["--json", "reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .ok();
+    assert_eq!(nc.trail(), ["bob reset-code issued", "bob reset deleted"]);
+}
+
 /// The password of the fixture's database user, as the test servers have it.
 fn nextcloud_password() -> String {
     let config = std::fs::read_to_string(Engine::Pgsql.fixture().join("config.php")).unwrap();

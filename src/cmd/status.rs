@@ -38,6 +38,16 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
             "tables",
             format!("{}passwords_* and {}preferences", nc.prefix, nc.prefix),
         ));
+        if nc.replicas > 0 {
+            rows.push((
+                "replicas",
+                format!(
+                    "{} in dbreplica, which Nextcloud reads from; pwaccount reads and writes \
+                     dbhost only, so a command sees its own changes",
+                    nc.replicas
+                ),
+            ));
+        }
     }
     rows.extend([
         (

@@ -71,6 +71,14 @@ pub(crate) struct NextcloudDatabase {
     pub name: String,
     /// The table prefix (`dbtableprefix`).
     pub prefix: String,
+    /// How many read replicas `dbreplica` lists: Nextcloud reads from them, pwaccount
+    /// reads and writes `dbhost` only.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replicas: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An open Nextcloud database.
@@ -135,6 +143,11 @@ impl NextcloudStore {
             socket,
             name,
             prefix: prefix.clone(),
+            replicas: match config.value("dbreplica")? {
+                Some(serde_json::Value::Array(list)) => list.len(),
+                Some(serde_json::Value::Object(map)) => map.len(),
+                _ => 0,
+            },
         };
         let store = NextcloudStore {
             conn,
