@@ -227,6 +227,10 @@ pub struct Error {
     /// The account and the database file the command worked on, once known.
     pub account: Option<String>,
     pub database: Option<PathBuf>,
+    /// The database server aborted the transaction as a conflict with another writer (a
+    /// deadlock, a serialization or Galera certification failure): running it again from
+    /// its start may succeed. Not shown to the user.
+    pub retry: bool,
 }
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
@@ -238,6 +242,7 @@ impl Error {
             message: message.into(),
             account: None,
             database: None,
+            retry: false,
         }
     }
 

@@ -11,6 +11,8 @@ use std::path::Path;
 use crate::engines::Engine;
 use crate::nextcloud::Installation;
 
+const BOB: &str = "bob-passphrase-0123456789";
+
 /// PgBouncer's ports: (transaction pooling, session pooling).
 fn pgbouncer() -> (u16, u16) {
     let value = std::env::var("PWACCOUNT_TEST_PGBOUNCER").expect("PWACCOUNT_TEST_PGBOUNCER");
@@ -223,6 +225,108 @@ fn replicas_in_dbreplica_are_named_and_never_used() {
     assert_eq!(nc.trail(), ["bob reset-code issued", "bob reset deleted"]);
 }
 
+/// The `attempts` of each audit record, oldest first (1 where the record has none).
+fn attempts(nc: &Installation) -> Vec<(String, u64)> {
+    nc.rows("SELECT user_id, action, details FROM oc_pwaccount_audit ORDER BY id")
+        .into_iter()
+        .map(|r| {
+            let details: serde_json::Value = serde_json::from_str(&r[2]).unwrap();
+            (
+                format!("{} {}", r[0], r[1]),
+                details["attempts"].as_u64().unwrap_or(1),
+            )
+        })
+        .collect()
+}
+
+/// A transaction the server aborts as a conflict with another writer (a deadlock, a
+/// serialization or Galera certification failure) is run again from its start, at most 5
+/// times within the busy timeout, and its audit record says how many attempts it took.
+/// The conflicts are made by the debug builds' `PWACCOUNT_TEST_CONFLICTS=N` (the first N
+/// commits fail as the server's conflict would), on every engine.
+fn conflicts_are_retried_and_recorded(engine: Engine) {
+    let nc = Installation::on(engine);
+    let conflicts =
+        |n: u32| move |run: crate::harness::Run| run.env("PWACCOUNT_TEST_CONFLICTS", n.to_string());
+    // A passphrase change: the Argon2 derivations happen once, the transaction three times.
+    conflicts(2)(
+        nc.cmd("bob")
+            .args([
+                "--json",
+                "challenge",
+                "set",
+                "--passphrase-env",
+                "N",
+                "--old-passphrase-env",
+                "O",
+            ])
+            .env("N", "a new passphrase for bob")
+            .env("O", BOB),
+    )
+    .run()
+    .ok();
+    nc.cmd("bob")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", "a new passphrase for bob")
+        .run()
+        .ok();
+    // A reset: the code, then the reset with its snapshot (the failed attempt's is gone).
+    let code = conflicts(1)(nc.cmd("bob").args(["reset", "--no-input"]))
+        .run()
+        .ok()
+        .stdout;
+    let out = conflicts(3)(
+        nc.cmd("bob")
+            .args(["--json", "reset", "--code", code.trim()]),
+    )
+    .run()
+    .ok();
+    let snapshot = out.json()["backup"].as_str().unwrap().to_owned();
+    assert!(Path::new(&snapshot).is_file());
+    assert_eq!(
+        std::fs::read_dir(Path::new(&snapshot).parent().unwrap())
+            .unwrap()
+            .count(),
+        1,
+        "one snapshot, of the attempt that committed"
+    );
+    // The restore of that snapshot.
+    conflicts(1)(
+        nc.cmd("bob")
+            .args(["--json", "restore", "--yes", "--replace", &snapshot]),
+    )
+    .run()
+    .ok();
+    nc.cmd("bob")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", "a new passphrase for bob")
+        .run()
+        .ok();
+    assert_eq!(
+        attempts(&nc),
+        [
+            ("bob challenge-set".to_owned(), 3),
+            ("bob reset-code".to_owned(), 2),
+            ("bob reset".to_owned(), 4),
+            ("bob restore".to_owned(), 2),
+        ]
+    );
+    // Past 5 attempts, or with no time to retry in: the conflict is the answer, and
+    // nothing was changed.
+    let before = nc.sums();
+    for (n, extra) in [(5, None), (1, Some("0"))] {
+        let mut run = nc.cmd("bob");
+        if let Some(ms) = extra {
+            run = run.args(["--busy-timeout", ms]);
+        }
+        let out = conflicts(n)(run.args(["--json", "reset", "--no-input"]))
+            .run()
+            .code(8);
+        assert_eq!(out.error_id(), "database_busy");
+        assert_eq!(nc.sums(), before);
+    }
+}
+
 /// The password of the fixture's database user, as the test servers have it.
 fn nextcloud_password() -> String {
     let config = std::fs::read_to_string(Engine::Pgsql.fixture().join("config.php")).unwrap();
@@ -244,5 +348,28 @@ fn pgbouncer_and_the_replica_run_in_ci() {
             cfg!(pg_replica) && std::env::var_os("PWACCOUNT_TEST_PG_REPLICA").is_some(),
             "CI=true but no PostgreSQL replica: .ci/run starts it (scripts/dbservers.sh)"
         );
+    }
+}
+
+mod retries {
+    #[test]
+    fn sqlite() {
+        super::conflicts_are_retried_and_recorded(crate::engines::Engine::Sqlite)
+    }
+    #[test]
+    #[cfg_attr(
+        not(pgsql_server),
+        ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
+    )]
+    fn pgsql() {
+        super::conflicts_are_retried_and_recorded(crate::engines::Engine::Pgsql)
+    }
+    #[test]
+    #[cfg_attr(
+        not(mysql_server),
+        ignore = "no MariaDB test server (scripts/dbservers.sh)"
+    )]
+    fn mariadb() {
+        super::conflicts_are_retried_and_recorded(crate::engines::Engine::Mysql)
     }
 }

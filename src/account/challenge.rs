@@ -253,34 +253,39 @@ pub(crate) fn set<S: ChallengeStore>(
     let old_passphrase = matches!(old, Some(Proof::Passphrase(_)));
     let derived = secrets(user, new, old, current.map(|c| &c.salts))?;
     let now = now()?;
-    let tx = store.writing()?;
-    ensure_feature(&tx)?;
-    let stored = tx.current_challenge(user)?;
-    if stored.as_ref().map(|r| &r.uuid) != current.map(|c| &c.row.uuid) {
-        return Err(Error::new(
-            Id::ChallengeChanged,
-            "another program changed the account's challenge while the passphrase was being \
-             checked; run the command again",
-        ));
-    }
-    let codec = S::codec(&tx, user, true)?;
-    let old_key = match (&stored, &derived.old_secret) {
-        (Some(row), Some(secret)) => Some(
-            codec
-                .unlock(row, secret)?
-                .ok_or_else(|| wrong(old_passphrase))?,
-        ),
-        _ => None,
-    };
-    derived.refuse_unchanged()?;
-    let carried = open_carried(&tx, &codec, user, old_key.as_ref())?;
-    let (row, new_key) = codec.new_challenge(&derived.secret, &derived.salts, now)?;
-    reseal(&tx, &codec, user, carried, &new_key, now)?;
-    tx.install_challenge(user, &row, now)?;
-    if let Some(old) = stored {
-        tx.retire_challenge(user, &codec.retire(old)?, now)?;
-    }
-    tx.commit_change(&set_record(user, current.is_some(), pwdv1::TYPE))
+    super::retrying(store, |store, attempt| {
+        let tx = store.writing()?;
+        ensure_feature(&tx)?;
+        let stored = tx.current_challenge(user)?;
+        if stored.as_ref().map(|r| &r.uuid) != current.map(|c| &c.row.uuid) {
+            return Err(Error::new(
+                Id::ChallengeChanged,
+                "another program changed the account's challenge while the passphrase was \
+                 being checked; run the command again",
+            ));
+        }
+        let codec = S::codec(&tx, user, true)?;
+        let old_key = match (&stored, &derived.old_secret) {
+            (Some(row), Some(secret)) => Some(
+                codec
+                    .unlock(row, secret)?
+                    .ok_or_else(|| wrong(old_passphrase))?,
+            ),
+            _ => None,
+        };
+        derived.refuse_unchanged()?;
+        let carried = open_carried(&tx, &codec, user, old_key.as_ref())?;
+        let (row, new_key) = codec.new_challenge(&derived.secret, &derived.salts, now)?;
+        reseal(&tx, &codec, user, carried, &new_key, now)?;
+        tx.install_challenge(user, &row, now)?;
+        if let Some(old) = stored {
+            tx.retire_challenge(user, &codec.retire(old)?, now)?;
+        }
+        tx.commit_change(&super::with_attempts(
+            set_record(user, current.is_some(), pwdv1::TYPE),
+            attempt,
+        ))
+    })
 }
 
 /// The keychains a change carries, opened with the old key. Without an old key (a first

@@ -674,6 +674,32 @@ pub(crate) fn rekey(
 ) -> Result<(Vec<UserRekey>, SecretUse)> {
     let folder = store.default_backups()?;
     let now = crate::text::now()?;
+    super::retrying(store, |store, attempt| {
+        rekey_once(
+            store,
+            &folder,
+            now,
+            users,
+            old,
+            only_openable,
+            shown,
+            attempt,
+        )
+    })
+}
+
+/// One attempt of `rekey`, in one transaction.
+#[allow(clippy::too_many_arguments)]
+fn rekey_once(
+    store: &mut NextcloudStore,
+    folder: &std::path::Path,
+    now: i64,
+    users: &[String],
+    old: &SecretText,
+    only_openable: bool,
+    shown: Option<&[UserRekey]>,
+    attempt: u32,
+) -> Result<(Vec<UserRekey>, SecretUse)> {
     let reader = store.writing()?;
     let s = Secrets::of(&reader, Some(old.clone()))?;
     let plan = plan(&reader, users, &s)?;
@@ -700,7 +726,7 @@ pub(crate) fn rekey(
         let mut records = Vec::new();
         for planned in &plan {
             let mut snapshot = |user: &str| -> Result<PathBuf> {
-                let dest = super::nextcloud::free_name(&folder, user, "-before-rekey")?;
+                let dest = super::nextcloud::free_name(folder, user, "-before-rekey")?;
                 reader.write_reset_snapshot(user, &dest, now)?;
                 guards.push(crate::interrupt::discard_if_ended(&dest));
                 written.push(dest.clone());
@@ -709,7 +735,7 @@ pub(crate) fn rekey(
             match rekey_user(&reader, planned, &s, &mut snapshot)? {
                 Some((user, record)) => {
                     done.push(user);
-                    records.push(record);
+                    records.push(super::with_attempts(record, attempt));
                 }
                 None => done.push(planned.clone()),
             }

@@ -24,6 +24,48 @@ use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::rows::Rows;
 use crate::store::snapshot::{self, SnapshotInfo};
 
+/// How many times a write transaction is run at most when the server aborts it as a
+/// conflict with another writer.
+const MAX_ATTEMPTS: u32 = 5;
+
+/// Run `work` (one write transaction, from its start: never the derivations before it)
+/// again while the database server aborts it as a conflict with another writer (a
+/// deadlock, a serialization failure, a Galera certification failure: `Error::retry`), as
+/// Nextcloud's own `atomicRetry` does: at most `MAX_ATTEMPTS` times, within the store's
+/// retry budget (the busy timeout), with a growing pause. `work` gets the attempt's number
+/// (1 first) for its audit record.
+pub(crate) fn retrying<S: crate::store::rows::Transactions + ?Sized, T>(
+    store: &mut S,
+    mut work: impl FnMut(&mut S, u32) -> Result<T>,
+) -> Result<T> {
+    let budget = store.retry_budget();
+    let start = std::time::Instant::now();
+    let mut attempt = 1;
+    loop {
+        match work(store, attempt) {
+            Err(e) if e.retry && attempt < MAX_ATTEMPTS && start.elapsed() < budget => {
+                // 20, 40, 80, 160 ms, never past the budget.
+                let pause = std::time::Duration::from_millis(20 << (attempt - 1))
+                    .min(budget.saturating_sub(start.elapsed()));
+                std::thread::sleep(pause);
+                crate::interrupt::check()?;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// `record` with the number of attempts its transaction took, when more than one.
+pub(crate) fn with_attempts(mut record: audit::Record, attempt: u32) -> audit::Record {
+    if attempt > 1
+        && let Some(details) = record.details.as_object_mut()
+    {
+        details.insert("attempts".into(), attempt.into());
+    }
+    record
+}
+
 /// The flows every kind of account store serves (the pwaccount file, a Nextcloud
 /// installation). Each store answers them by its own rules; commands do not ask which
 /// store they have.

@@ -88,7 +88,14 @@ impl Store for NextcloudStore {
         job: super::Job<'_>,
     ) -> Result<Option<String>> {
         let record = super::backup::restore_record(info, path, job.replace);
-        self.restore_rows(path, &info.user, !job.replace, &record)?;
+        super::retrying(self, |store, attempt| {
+            store.restore_rows(
+                path,
+                &info.user,
+                !job.replace,
+                &super::with_attempts(record.clone(), attempt),
+            )
+        })?;
         Ok(None)
     }
 }

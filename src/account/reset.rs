@@ -65,18 +65,23 @@ pub(crate) fn preview(store: &mut impl Transactions, user: &str) -> Result<Count
 /// Withdraw the account's pending reset code, with an audit record; `None` (and nothing
 /// written) when no code is pending.
 pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option<i64>> {
-    let tx = store.writing()?;
-    let Some((_, expires)) = tx.pending_reset(user)? else {
-        return Ok(None);
-    };
-    tx.clear_reset(user)?;
-    tx.commit_change(&Record::account(
-        user,
-        Action::ResetCode,
-        "cancelled",
-        serde_json::json!({ "expires": expires }),
-    ))?;
-    Ok(Some(expires))
+    super::retrying(store, |store, attempt| {
+        let tx = store.writing()?;
+        let Some((_, expires)) = tx.pending_reset(user)? else {
+            return Ok(None);
+        };
+        tx.clear_reset(user)?;
+        tx.commit_change(&super::with_attempts(
+            Record::account(
+                user,
+                Action::ResetCode,
+                "cancelled",
+                serde_json::json!({ "expires": expires }),
+            ),
+            attempt,
+        ))?;
+        Ok(Some(expires))
+    })
 }
 
 /// Issue a fresh code for the account, replacing any earlier one; nothing is deleted. An
@@ -85,16 +90,19 @@ pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option
 pub(crate) fn issue(store: &mut impl Transactions, user: &str) -> Result<Issued> {
     let code = reset_code::generate()?;
     let now = now()?;
-    let tx = store.writing()?;
-    if tx.reset_counts(user)?.deletable_total() == 0 {
-        return Err(nothing_to_reset(user));
-    }
-    let expires = now
-        .checked_add(code_ttl(&tx)?)
-        .ok_or_else(|| Error::internal("the clock is out of range"))?;
-    tx.put_reset(user, &reset_code::hash(&code), now, expires)?;
-    let counts = tx.reset_counts(user)?;
-    tx.commit_change(&issued_record(user, expires))?;
+    let (expires, counts) = super::retrying(store, |store, attempt| {
+        let tx = store.writing()?;
+        if tx.reset_counts(user)?.deletable_total() == 0 {
+            return Err(nothing_to_reset(user));
+        }
+        let expires = now
+            .checked_add(code_ttl(&tx)?)
+            .ok_or_else(|| Error::internal("the clock is out of range"))?;
+        tx.put_reset(user, &reset_code::hash(&code), now, expires)?;
+        let counts = tx.reset_counts(user)?;
+        tx.commit_change(&super::with_attempts(issued_record(user, expires), attempt))?;
+        Ok((expires, counts))
+    })?;
     Ok(Issued {
         code,
         expires,
@@ -114,38 +122,43 @@ pub(crate) fn reset(
     snapshot: Option<PathBuf>,
 ) -> Result<Done> {
     let now = now()?;
-    let tx = store.writing()?;
-    if let Some(code) = code {
-        check_code(user, code, tx.pending_reset(user)?)?;
-    }
-    // The file's check runs beside the deletes; they are committed only if it passes.
-    let file_check = tx.start_file_check();
-    let backup = match snapshot {
-        Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
-            tx.write_reset_snapshot(user, &dest, now)
-                .map_err(snapshot_failed)?;
-            Some(dest)
+    super::retrying(store, |store, attempt| {
+        let tx = store.writing()?;
+        if let Some(code) = code {
+            check_code(user, code, tx.pending_reset(user)?)?;
         }
-        _ => None,
-    };
-    // Ended from another thread (an interruption or a server timeout mid-delete): the
-    // snapshot would record a reset that did not happen.
-    let _discard = backup.as_deref().map(crate::interrupt::discard_if_ended);
-    let outcome = tx.delete_account(user, now).and_then(|deleted| {
-        refuse_damaged_file(file_check.finish()?)?;
-        let done = Done {
-            deleted,
-            backup: backup.clone(),
+        // The file's check runs beside the deletes; they are committed only if it passes.
+        let file_check = tx.start_file_check();
+        let backup = match &snapshot {
+            Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
+                tx.write_reset_snapshot(user, dest, now)
+                    .map_err(snapshot_failed)?;
+                Some(dest.clone())
+            }
+            _ => None,
         };
-        tx.commit_change(&done_record(user, &done, code.is_some()))?;
-        Ok(done)
-    });
-    if outcome.is_err()
-        && let Some(path) = &backup
-    {
-        store::snapshot::discard(path);
-    }
-    outcome
+        // Ended from another thread (an interruption or a server timeout mid-delete): the
+        // snapshot would record a reset that did not happen.
+        let _discard = backup.as_deref().map(crate::interrupt::discard_if_ended);
+        let outcome = tx.delete_account(user, now).and_then(|deleted| {
+            refuse_damaged_file(file_check.finish()?)?;
+            let done = Done {
+                deleted,
+                backup: backup.clone(),
+            };
+            tx.commit_change(&super::with_attempts(
+                done_record(user, &done, code.is_some()),
+                attempt,
+            ))?;
+            Ok(done)
+        });
+        if outcome.is_err()
+            && let Some(path) = &backup
+        {
+            store::snapshot::discard(path);
+        }
+        outcome
+    })
 }
 
 /// A reset is not committed into a file that fails SQLite's quick check.

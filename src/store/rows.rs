@@ -18,6 +18,11 @@ pub(crate) trait Transactions {
     fn reading(&mut self) -> Result<Self::Tx<'_>>;
     /// The command's one write transaction; it rolls back unless committed.
     fn writing(&mut self) -> Result<Self::Tx<'_>>;
+    /// How long a write transaction the server aborted as a conflict (`Error::retry`)
+    /// may be run again for: none where that cannot happen (one SQLite file).
+    fn retry_budget(&self) -> std::time::Duration {
+        std::time::Duration::ZERO
+    }
 }
 
 /// The row operations of the flows, in a transaction of the store.

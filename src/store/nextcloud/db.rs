@@ -600,11 +600,14 @@ pub(super) fn busy() -> Error {
 
 #[cfg(feature = "servers")]
 pub(super) fn conflict() -> Error {
-    Error::new(
-        Id::DatabaseBusy,
-        "the database is busy: another program changed the same rows at the same time; \
-         nothing was changed; try again",
-    )
+    Error {
+        retry: true,
+        ..Error::new(
+            Id::DatabaseBusy,
+            "the database is busy: another program changed the same rows at the same time; \
+             nothing was changed; try again",
+        )
+    }
 }
 
 #[cfg(feature = "servers")]

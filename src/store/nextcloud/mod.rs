@@ -96,6 +96,8 @@ pub(crate) struct NextcloudStore {
     has_trail: Cell<Option<bool>>,
     /// The installed app version, when it is not one this build was verified with.
     unverified: Option<String>,
+    /// How long a transaction aborted as a conflict may be run again for.
+    retry_budget: std::time::Duration,
     /// The unverified version the administrator accepted for changes
     /// (`--accept-unverified-app`), recorded in each audit record.
     accepted: Option<String>,
@@ -157,6 +159,7 @@ impl NextcloudStore {
             prefix,
             config,
             has_trail: Cell::new(None),
+            retry_budget: timeouts.busy,
             unverified: None,
             accepted: None,
             rules: versions::VERIFIED[0].rules,
@@ -386,10 +389,42 @@ pub(crate) fn commit_records(reader: Reader<'_>, records: &[super::audit::Record
 
 /// Commit a write transaction; what an interruption or a failure leaves is rolled back.
 fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
+    #[cfg(debug_assertions)]
+    if test_conflict() {
+        reader.open.set(false);
+        reader.db.rollback();
+        return Err(Error {
+            retry: true,
+            ..Error::new(
+                Id::DatabaseBusy,
+                "the database is busy: another program changed the same rows at the same \
+                 time; nothing was changed; try again",
+            )
+        });
+    }
     crate::interrupt::commit(step, || {
         reader.open.set(false);
         reader.db.commit().inspect_err(|_| reader.db.rollback())
     })
+}
+
+/// Debug builds only, for the tests of retries: `PWACCOUNT_TEST_CONFLICTS=N` makes the
+/// first N commits of the process fail as a conflict with another writer would.
+#[cfg(debug_assertions)]
+fn test_conflict() -> bool {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LEFT: AtomicI64 = AtomicI64::new(-1);
+    if LEFT.load(Ordering::SeqCst) < 0 {
+        let n = std::env::var("PWACCOUNT_TEST_CONFLICTS")
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0);
+        let _ = LEFT.compare_exchange(-1, n.max(0), Ordering::SeqCst, Ordering::SeqCst);
+    }
+    LEFT.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+        (n > 0).then(|| n - 1)
+    })
+    .is_ok()
 }
 
 /// A transaction on the Nextcloud database (reading, or the command's one write), with

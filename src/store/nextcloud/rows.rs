@@ -25,6 +25,11 @@ impl Transactions for NextcloudStore {
         crate::interrupt::check()?;
         self.begin_change()
     }
+
+    /// The busy timeout: a conflict is retried within it, as a lock is waited for.
+    fn retry_budget(&self) -> std::time::Duration {
+        self.retry_budget
+    }
 }
 
 impl Rows for Reader<'_> {
