@@ -139,7 +139,7 @@ start_pg_replica() {
     mkdir -p "$data"
     own "$data"
     chmod 0700 "$data"
-    as_nobody "$bin/pg_basebackup" -h "$sock" -p "$pg_port" -U postgres -D "$data" -R -X stream \
+    as_nobody "$bin/pg_basebackup" -h "$sock" -p "$pg_port" -U postgres -D "$data" -R -X stream -c fast \
       --no-sync >/dev/null
   fi
   if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
