@@ -58,6 +58,7 @@ fn main() {
         ("PWACCOUNT_TEST_MYSQL", "mysql_server"),
         ("PWACCOUNT_TEST_PGBOUNCER", "pgbouncer"),
         ("PWACCOUNT_TEST_PG_REPLICA", "pg_replica"),
+        ("PWACCOUNT_TEST_GALERA", "galera"),
     ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
         println!("cargo::rerun-if-env-changed={var}");

@@ -13,6 +13,8 @@
 # without them, the server tests are reported ignored (and fail under CI=true).
 # PWACCOUNT_TEST_PGBOUNCER is "transaction port|session port" of PgBouncer in front of
 # that PostgreSQL; PWACCOUNT_TEST_PG_REPLICA the port of a hot standby streaming from it.
+# PWACCOUNT_TEST_GALERA is node 0 of a 3-node Galera cluster ("socket|port|superuser";
+# nodes 1 and 2 listen on the next two ports), with the oldest and newest pair's databases.
 # PWACCOUNT_TEST_TLS is the folder of the test CA (ca.pem), an unrelated CA (other-ca.pem)
 # and the servers' certificate (for localhost only); the role / user `nextcloud_tls` may
 # log in over TLS only.
@@ -27,6 +29,8 @@ pgb_session_port=${PWACCOUNT_PGB_SESSION_PORT:-$((pg_port + 2))}
 # A streaming replica of it (a hot standby).
 pg_replica_port=${PWACCOUNT_PG_REPLICA_PORT:-$((pg_port + 3))}
 my_port=${PWACCOUNT_MY_PORT:-53307}
+# A 3-node MariaDB Galera cluster: client ports galera_port..+2, its own ports above.
+galera_port=${PWACCOUNT_GALERA_PORT:-$((my_port + 10))}
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 # The servers refuse to run as root: as root, they run as nobody.
@@ -41,6 +45,8 @@ install() {
   command -v psql >/dev/null || need+=(postgresql-client)
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
   command -v mariadb >/dev/null || need+=(mariadb-client)
+  [ -f /usr/lib/galera/libgalera_smm.so ] || need+=(galera-4)
+  command -v rsync >/dev/null || need+=(rsync)
   command -v openssl >/dev/null || need+=(openssl)
   command -v setpriv >/dev/null || need+=(util-linux)
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
@@ -271,6 +277,89 @@ start_my() {
   echo "export PWACCOUNT_TEST_MYSQL='$run/mariadbd.sock|$my_port|root'"
 }
 
+# One Galera node: its number, then extra options (the first node of a new cluster:
+# --wsrep-new-cluster). Nodes 1 and 2 receive node 0's data by rsync.
+galera_node() {
+  local i=$1 data=$root/galera$1 run=$root/galera$1.run g
+  shift
+  g=$((galera_port + 100 + i * 10))
+  local peers="gcomm://127.0.0.1:$((galera_port + 100)),127.0.0.1:$((galera_port + 110)),127.0.0.1:$((galera_port + 120))"
+  /usr/sbin/mariadbd --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" --datadir="$data" \
+    --socket="$run/mariadbd.sock" --pid-file="$run/mariadbd.pid" --port=$((galera_port + i)) \
+    --bind-address=127.0.0.1 --skip-name-resolve --innodb-use-native-aio=0 \
+    --innodb-flush-log-at-trx-commit=0 --innodb-buffer-pool-size=64M --skip-log-bin \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_bin --binlog-format=ROW \
+    --innodb-autoinc-lock-mode=2 --log-error="$root/galera$i.log" --wsrep-on=ON \
+    --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-address="$peers" \
+    --wsrep-node-address=127.0.0.1:$g --wsrep-node-name=node$i \
+    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=32M" \
+    --wsrep-sst-receive-address=127.0.0.1:$((g + 2)) --wsrep-sst-method=rsync "$@" \
+    </dev/null >/dev/null 2>>"$root/galera$i.log" &
+}
+
+# Wait until node $1 answers and says it is synced with the cluster.
+galera_synced() {
+  local sock=$root/galera$1.run/mariadbd.sock
+  for _ in $(seq 1 300); do
+    if mariadb --socket="$sock" -u root -N -e "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | grep -q Synced; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "dbservers: Galera node $1 did not join within 60 s; the end of its log:" >&2
+  tail -n 30 "$root/galera$1.log" >&2 || true
+  exit 1
+}
+
+start_galera() {
+  local i
+  for i in 0 1 2; do
+    mkdir -p "$root/galera$i" "$root/galera$i.run"
+    own "$root/galera$i" "$root/galera$i.run"
+  done
+  if [ ! -d "$root/galera0/mysql" ]; then
+    if ! mariadb-install-db --no-defaults --user="$(id -u -n | sed 's/^root$/nobody/')" \
+      --datadir="$root/galera0" --auth-root-authentication-method=socket --skip-test-db --force \
+      --skip-name-resolve >"$root/galera-install.log" 2>&1; then
+      echo "dbservers: mariadb-install-db failed for Galera; its output:" >&2
+      tail -n 40 "$root/galera-install.log" >&2
+      exit 1
+    fi
+  fi
+  if ! mariadb --socket="$root/galera0.run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; then
+    rm -f "$root/galera0.run/mariadbd.sock"
+    # All nodes down: node 0 starts a new cluster from its own data.
+    [ -f "$root/galera0/grastate.dat" ] && sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$root/galera0/grastate.dat"
+    galera_node 0 --wsrep-new-cluster
+  fi
+  galera_synced 0
+  for i in 1 2; do
+    if ! mariadb --socket="$root/galera$i.run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; then
+      rm -f "$root/galera$i.run/mariadbd.sock"
+      galera_node "$i"
+    fi
+  done
+  galera_synced 1
+  galera_synced 2
+  local pw my=(mariadb --socket="$root/galera0.run/mariadbd.sock" -u root)
+  pw=$(sed -n "s/.*'dbpassword' => '\(.*\)'.*/\1/p" "$fixtures/mysql/config.php")
+  "${my[@]}" -e "CREATE USER IF NOT EXISTS 'nextcloud'@'127.0.0.1' IDENTIFIED BY '$pw';
+      CREATE USER IF NOT EXISTS 'nextcloud'@'localhost' IDENTIFIED BY '$pw';
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'127.0.0.1';
+      GRANT ALL PRIVILEGES ON *.* TO 'nextcloud'@'localhost';"
+  for dump in "$fixtures"/releases/*/mysql/nextcloud.sql.gz; do
+    [ -f "$dump" ] || continue
+    local name
+    name=nc_rel_$(basename "$(dirname "$(dirname "$dump")")" | tr -c 'a-zA-Z0-9\n' '_')
+    case "$name" in nc_rel_28_2024_12_1|nc_rel_34_2026_7_0) ;; *) continue ;; esac
+    if ! "${my[@]}" -N -e "SHOW DATABASES LIKE '$name'" | grep -q "$name"; then
+      "${my[@]}" -e "CREATE DATABASE $name CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+      gzip -dc "$dump" | "${my[@]}" "$name"
+    fi
+  done
+  echo "export PWACCOUNT_TEST_GALERA='$root/galera0.run/mariadbd.sock|$galera_port|root'"
+}
+
 stop() {
   local bin
   bin=$(pg_bin)
@@ -287,6 +376,14 @@ stop() {
       rm -f "$root/pgbouncer/$mode.pid"
     fi
   done
+  for i in 2 1 0; do
+    if [ -f "$root/galera$i.run/mariadbd.pid" ]; then
+      local gpid
+      gpid=$(cat "$root/galera$i.run/mariadbd.pid")
+      kill "$gpid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
   if [ -f "$root/myrun/mariadbd.pid" ]; then
     local pid
     pid=$(cat "$root/myrun/mariadbd.pid")
@@ -298,7 +395,7 @@ stop() {
 case "${1:-}" in
   install) install ;;
   start)
-    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pg_replica; start_pgbouncer; start_my
+    mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pg_replica; start_pgbouncer; start_my; start_galera
     echo "export PWACCOUNT_TEST_TLS='$root/tls'" ;;
   stop) stop ;;
   clean) stop; rm -rf "$root" ;;

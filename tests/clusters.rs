@@ -225,6 +225,131 @@ fn replicas_in_dbreplica_are_named_and_never_used() {
     assert_eq!(nc.trail(), ["bob reset-code issued", "bob reset deleted"]);
 }
 
+/// The release pair `name`'s MariaDB database (made by the real app), copied on node
+/// `node` of the test Galera cluster and reached there.
+fn on_galera(node: u16, name: &str) -> (Installation, std::path::PathBuf) {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/nextcloud/releases")
+        .join(name);
+    let template = format!(
+        "nc_rel_{}",
+        name.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    );
+    let nc = Installation::from_fixture_on(
+        Engine::Mysql,
+        &fixture.join("mysql"),
+        &template,
+        crate::engines::galera_node(node),
+    );
+    (nc, fixture)
+}
+
+/// Every flow of the oldest and the newest pair on a node of a 3-node Galera cluster.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn every_flow_works_on_galera() {
+    for name in ["28-2024.12.1", "34-2026.7.0"] {
+        let (nc, fixture) = on_galera(1, name);
+        crate::nextcloud_releases::serves_every_flow(&nc, &fixture);
+    }
+}
+
+/// A steady stream of writes to the user's rows from another node (five a second; the
+/// issue asks for at least one) while pwaccount changes the passphrase on node 1,
+/// ten times back and forth. Every run either succeeds (certification failures are
+/// retried, and the record says how many attempts it took) or, when 5 attempts were not
+/// enough, ends with `database_busy` and changes nothing: the passphrase that works is
+/// the last one a successful run set.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn conflicting_writes_from_another_node_are_retried() {
+    use mysql::prelude::Queryable;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const DAVE: &str = "dave passphrase for the fixture";
+    const OTHER: &str = "another passphrase for dave";
+    /// Stops the writer however the test thread leaves the scope (a failed assertion
+    /// included), so that the scope's join never waits on a writer that runs on.
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let (nc, _) = on_galera(1, "34-2026.7.0");
+    let db = nc.server().unwrap().name.clone();
+    let node2 = crate::engines::galera_node(2).unwrap();
+    let stop = AtomicBool::new(false);
+    let (writes, outcomes, current) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            let opts = mysql::OptsBuilder::new()
+                .socket(Some(node2.socket.clone()))
+                .user(Some(node2.superuser.clone()))
+                .db_name(Some(db.clone()));
+            let mut conn = mysql::Conn::new(opts).unwrap();
+            let mut n = 0u64;
+            while !stop.load(Ordering::SeqCst) {
+                // Conflicts of its own are expected: it goes on.
+                let _ = conn.query_drop(
+                    "UPDATE oc_passwords_challenge SET updated = updated + 1 WHERE user_id = 'dave'",
+                );
+                n += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            n
+        });
+        let _stop = StopOnDrop(&stop);
+        let mut current = DAVE;
+        let mut outcomes = Vec::new();
+        for _ in 0..10 {
+            let next = if current == DAVE { OTHER } else { DAVE };
+            let out = nc
+                .cmd("dave")
+                .args([
+                    "--json",
+                    "challenge",
+                    "set",
+                    "--passphrase-env",
+                    "N",
+                    "--old-passphrase-env",
+                    "O",
+                ])
+                .env("N", next)
+                .env("O", current)
+                .run();
+            if out.code == 0 {
+                current = next;
+            } else {
+                assert_eq!(out.code, 8, "{}", out.stdout);
+                assert_eq!(out.error_id(), "database_busy", "{}", out.stdout);
+            }
+            outcomes.push(out.code);
+        }
+        drop(_stop);
+        (writer.join().unwrap(), outcomes, current)
+    });
+    assert!(writes > 3, "the other node wrote {writes} times");
+    nc.cmd("dave")
+        .args(["challenge", "verify", "--passphrase-env", "P"])
+        .env("P", current)
+        .run()
+        .ok();
+    let sets: Vec<u64> = attempts(&nc)
+        .into_iter()
+        .filter(|(what, _)| what == "dave challenge-set")
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(
+        sets.len(),
+        outcomes.iter().filter(|&&c| c == 0).count(),
+        "one record per change that happened"
+    );
+    assert!(sets.iter().all(|&n| (1..=5).contains(&n)), "{sets:?}");
+    eprintln!(
+        "outcomes {outcomes:?}; attempts of the changes that happened: {sets:?}; {writes} \
+         writes from node 2"
+    );
+}
+
 /// The `attempts` of each audit record, oldest first (1 where the record has none).
 fn attempts(nc: &Installation) -> Vec<(String, u64)> {
     nc.rows("SELECT user_id, action, details FROM oc_pwaccount_audit ORDER BY id")
@@ -338,7 +463,7 @@ fn nextcloud_password() -> String {
 }
 
 #[test]
-fn pgbouncer_and_the_replica_run_in_ci() {
+fn the_clusters_run_in_ci() {
     if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
         assert!(
             cfg!(pgbouncer) && std::env::var_os("PWACCOUNT_TEST_PGBOUNCER").is_some(),
@@ -347,6 +472,10 @@ fn pgbouncer_and_the_replica_run_in_ci() {
         assert!(
             cfg!(pg_replica) && std::env::var_os("PWACCOUNT_TEST_PG_REPLICA").is_some(),
             "CI=true but no PostgreSQL replica: .ci/run starts it (scripts/dbservers.sh)"
+        );
+        assert!(
+            cfg!(galera) && std::env::var_os("PWACCOUNT_TEST_GALERA").is_some(),
+            "CI=true but no Galera cluster: .ci/run starts it (scripts/dbservers.sh)"
         );
     }
 }

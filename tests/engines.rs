@@ -40,6 +40,21 @@ pub(crate) struct ServerEnv {
     pub(crate) superuser: String,
 }
 
+/// Node `n` (0, 1 or 2) of the test Galera cluster, when one runs
+/// (`PWACCOUNT_TEST_GALERA` names node 0; the others are beside it).
+pub(crate) fn galera_node(n: u16) -> Option<ServerEnv> {
+    let value = std::env::var("PWACCOUNT_TEST_GALERA").ok()?;
+    let mut parts = value.split('|');
+    let socket = parts
+        .next()?
+        .replace("galera0.run", &format!("galera{n}.run"));
+    Some(ServerEnv {
+        socket,
+        port: parts.next()?.parse::<u16>().ok()? + n,
+        superuser: parts.next()?.to_owned(),
+    })
+}
+
 pub(crate) fn server_env(engine: Engine) -> Option<ServerEnv> {
     let var = match engine {
         Engine::Sqlite => return None,
@@ -90,6 +105,11 @@ impl ServerDb {
     /// pair's `nc_rel_…` that scripts/dbservers.sh loaded).
     pub(crate) fn copy_of(engine: Engine, template: &str) -> ServerDb {
         let env = server_env(engine).expect("no test server for this engine");
+        ServerDb::copy_on(engine, env, template)
+    }
+
+    /// As `copy_of`, on the server `env` (a node of the Galera cluster).
+    pub(crate) fn copy_on(engine: Engine, env: ServerEnv, template: &str) -> ServerDb {
         let name = format!(
             "t_{}_{}",
             std::process::id(),

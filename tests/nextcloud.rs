@@ -41,6 +41,16 @@ impl Installation {
     /// As `from_fixture`, on a server from its database `template`; the configuration's
     /// database password is the test server's (the fixture's main one).
     pub(crate) fn from_fixture_in(engine: Engine, fixture: &Path, template: &str) -> Self {
+        Installation::from_fixture_on(engine, fixture, template, None)
+    }
+
+    /// As `from_fixture_in`, on the server `env` when given (a Galera node).
+    pub(crate) fn from_fixture_on(
+        engine: Engine,
+        fixture: &Path,
+        template: &str,
+        env: Option<crate::engines::ServerEnv>,
+    ) -> Self {
         assert!(
             fixture.join("config.php").is_file(),
             "the Nextcloud fixture is missing: {} (see tests/data/nextcloud/README.md)",
@@ -63,7 +73,10 @@ impl Installation {
             std::fs::set_permissions(&db, perms).unwrap();
             None
         } else {
-            let server = ServerDb::copy_of(engine, template);
+            let server = match env {
+                Some(env) => ServerDb::copy_on(engine, env, template),
+                None => ServerDb::copy_of(engine, template),
+            };
             let main = std::fs::read_to_string(engine.fixture().join("config.php")).unwrap();
             let password = |text: &str| {
                 text.lines()
