@@ -598,7 +598,9 @@ pub(super) fn busy() -> Error {
     )
 }
 
-#[cfg(feature = "servers")]
+/// A transaction the server aborted as a conflict with another writer (also what the
+/// debug builds' `PWACCOUNT_TEST_CONFLICTS` makes a commit fail with, on every engine).
+#[cfg_attr(not(any(feature = "servers", debug_assertions)), allow(dead_code))]
 pub(super) fn conflict() -> Error {
     Error {
         retry: true,

@@ -393,14 +393,7 @@ fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
     if test_conflict() {
         reader.open.set(false);
         reader.db.rollback();
-        return Err(Error {
-            retry: true,
-            ..Error::new(
-                Id::DatabaseBusy,
-                "the database is busy: another program changed the same rows at the same \
-                 time; nothing was changed; try again",
-            )
-        });
+        return Err(db::conflict());
     }
     crate::interrupt::commit(step, || {
         reader.open.set(false);
