@@ -8,6 +8,7 @@
 #   scripts/dbservers.sh install          apt-get the Debian packages if missing
 #   eval "$(scripts/dbservers.sh start)"  start both; prints the exports the tests read
 #   scripts/dbservers.sh stop             stop both
+#   scripts/dbservers.sh galera-node N    start Galera node N again if it is down
 #
 # The tests read PWACCOUNT_TEST_PGSQL and PWACCOUNT_TEST_MYSQL ("socket|port|superuser"):
 # without them, the server tests are reported ignored (and fail under CI=true).
@@ -292,7 +293,7 @@ galera_node() {
     --innodb-autoinc-lock-mode=2 --log-error="$root/galera$i.log" --wsrep-on=ON \
     --wsrep-provider=/usr/lib/galera/libgalera_smm.so --wsrep-cluster-address="$peers" \
     --wsrep-node-address=127.0.0.1:$g --wsrep-node-name=node$i \
-    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=32M" \
+    --wsrep-provider-options="gmcast.listen_addr=tcp://127.0.0.1:$g;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=32M;evs.keepalive_period=PT0.5S;evs.inactive_check_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S;evs.install_timeout=PT3S" \
     --wsrep-sst-receive-address=127.0.0.1:$((g + 2)) --wsrep-sst-method=rsync "$@" \
     </dev/null >/dev/null 2>>"$root/galera$i.log" &
 }
@@ -397,7 +398,16 @@ case "${1:-}" in
   start)
     mkdir -p "$root"; own "$root"; make_certs; start_pg; start_pg_replica; start_pgbouncer; start_my; start_galera
     echo "export PWACCOUNT_TEST_TLS='$root/tls'" ;;
+  # Start Galera node N again if it is down (the fault tests kill one), and wait until
+  # it is synced with the others: it rejoins by a state transfer from a live node.
+  galera-node)
+    i=${2:?usage: $0 galera-node N}
+    if ! mariadb --socket="$root/galera$i.run/mariadbd.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; then
+      rm -f "$root/galera$i.run/mariadbd.sock" "$root/galera$i.run/mariadbd.pid"
+      galera_node "$i"
+    fi
+    galera_synced "$i" ;;
   stop) stop ;;
   clean) stop; rm -rf "$root" ;;
-  *) echo "usage: $0 install|start|stop|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|clean|galera-node N" >&2; exit 2 ;;
 esac

@@ -114,10 +114,11 @@ catalogue! {
     ServerUnreachable = "server_unreachable", 8, "the Nextcloud database server cannot be reached";
     ServerLoginFailed = "server_login_failed", 8, "the Nextcloud database server refused the login (user, password or database)";
     ServerTimeout = "server_timeout", 8, "the database server did not answer within --server-timeout (connecting, TLS, logging in, or a statement)";
-    ConnectionLost = "connection_lost", 8, "the connection to the database server was lost; the server rolled the command back";
+    ConnectionLost = "connection_lost", 8, "the connection to the database server was lost; the server rolled the command back (lost during the commit: the outcome is unknown, and the message says so)";
     NextcloudMaintenance = "nextcloud_maintenance", 8, "Nextcloud is in maintenance mode or waits for an upgrade, so no change is made";
     NotInstallationOwner = "not_installation_owner", 8, "pwaccount does not run as the owner of the Nextcloud installation's config.php (as occ must not)";
     NextcloudUnsupported = "nextcloud_unsupported", 8, "this Nextcloud installation, or this command on it, is not supported by this build";
+    WriteSetTooLarge = "write_set_too_large", 8, "the change is larger than the Galera cluster accepts in one transaction (wsrep_max_ws_rows, wsrep_max_ws_size)";
     ResetSnapshotFailed = "reset_snapshot_failed", 8, "the snapshot before a reset could not be written, so nothing was deleted";
     Interrupted = "interrupted", 130, "interrupted before anything was committed";
 }
@@ -231,6 +232,10 @@ pub struct Error {
     /// deadlock, a serialization or Galera certification failure): running it again from
     /// its start may succeed. Not shown to the user.
     pub retry: bool,
+    /// The connection was lost or timed out while the change was being committed: it
+    /// may have been committed (on a Galera cluster, the other nodes commit what was
+    /// certified), so what the change replaced is kept, not discarded.
+    pub outcome_unknown: bool,
 }
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
@@ -243,6 +248,7 @@ impl Error {
             account: None,
             database: None,
             retry: false,
+            outcome_unknown: false,
         }
     }
 

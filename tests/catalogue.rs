@@ -590,6 +590,8 @@ produces! {
     };
     #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
     connection_lost: ConnectionLost => crate::nextcloud::lost_connection(crate::engines::Engine::Pgsql).2;
+    #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+    write_set_too_large: WriteSetTooLarge => crate::galera::too_large_a_reset();
     check_failed: CheckFailed => {
         let env = Env::new();
         env.set_challenge("alice", PASS);

@@ -227,7 +227,7 @@ fn replicas_in_dbreplica_are_named_and_never_used() {
 
 /// The release pair `name`'s MariaDB database (made by the real app), copied on node
 /// `node` of the test Galera cluster and reached there.
-fn on_galera(node: u16, name: &str) -> (Installation, std::path::PathBuf) {
+pub(crate) fn on_galera(node: u16, name: &str) -> (Installation, std::path::PathBuf) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/nextcloud/releases")
         .join(name);
@@ -248,6 +248,7 @@ fn on_galera(node: u16, name: &str) -> (Installation, std::path::PathBuf) {
 #[test]
 #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
 fn every_flow_works_on_galera() {
+    let _cluster = crate::galera::exclusive();
     for name in ["28-2024.12.1", "34-2026.7.0"] {
         let (nc, fixture) = on_galera(1, name);
         crate::nextcloud_releases::serves_every_flow(&nc, &fixture);
@@ -275,6 +276,7 @@ fn conflicting_writes_from_another_node_are_retried() {
             self.0.store(true, Ordering::SeqCst);
         }
     }
+    let _cluster = crate::galera::exclusive();
     let (nc, _) = on_galera(1, "34-2026.7.0");
     let db = nc.server().unwrap().name.clone();
     let node2 = crate::engines::galera_node(2).unwrap();

@@ -26,6 +26,7 @@ mod engines;
 mod environment;
 mod feature;
 mod fuzz;
+mod galera;
 mod hardening;
 mod interrupt;
 mod keys;

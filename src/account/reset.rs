@@ -100,6 +100,8 @@ pub(crate) fn issue(store: &mut impl Transactions, user: &str) -> Result<Issued>
             .ok_or_else(|| Error::internal("the clock is out of range"))?;
         tx.put_reset(user, &reset_code::hash(&code), now, expires)?;
         let counts = tx.reset_counts(user)?;
+        // A code for a reset the server could not take in one transaction is not issued.
+        tx.fits_one_transaction(user)?;
         tx.commit_change(&super::with_attempts(issued_record(user, expires), attempt))?;
         Ok((expires, counts))
     })?;
@@ -129,6 +131,7 @@ pub(crate) fn reset(
         }
         // The file's check runs beside the deletes; they are committed only if it passes.
         let file_check = tx.start_file_check();
+        tx.fits_one_transaction(user)?;
         let backup = match &snapshot {
             Some(dest) if tx.reset_counts(user)?.deletable_total() > 0 => {
                 tx.write_reset_snapshot(user, dest, now)
@@ -152,7 +155,8 @@ pub(crate) fn reset(
             ))?;
             Ok(done)
         });
-        if outcome.is_err()
+        // Kept when the change may have been committed after all.
+        if outcome.as_ref().is_err_and(|e| !e.outcome_unknown)
             && let Some(path) = &backup
         {
             store::snapshot::discard(path);

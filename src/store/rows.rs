@@ -41,6 +41,11 @@ pub(crate) trait Rows {
     fn clear_reset(&self, user: &str) -> Result<()>;
     /// What a reset of `user` would delete now (and the tokens it keeps).
     fn reset_counts(&self, user: &str) -> Result<Counts>;
+    /// Refuse a reset of `user` that the server could not take in one transaction (a
+    /// Galera node's write-set limits); nothing to check elsewhere.
+    fn fits_one_transaction(&self, _user: &str) -> Result<()> {
+        Ok(())
+    }
     /// A snapshot of `user`'s rows at `dest` (a new file), as this transaction sees them.
     fn write_reset_snapshot(&self, user: &str, dest: &Path, now: i64) -> Result<()>;
     /// Delete what a reset deletes for `user`, with the pending code; returns what was

@@ -612,15 +612,37 @@ pub(super) fn conflict() -> Error {
     }
 }
 
+const LOST: &str = "the connection to the database server was lost (";
+const ROLLED_BACK: &str =
+    "); the server rolled the command's transaction back, nothing was changed";
+
 #[cfg(feature = "servers")]
 pub(super) fn lost(reason: &str) -> Error {
-    Error::new(
-        Id::ConnectionLost,
-        format!(
-            "the connection to the database server was lost ({reason}); the server rolled \
-             the command's transaction back, nothing was changed"
+    Error::new(Id::ConnectionLost, format!("{LOST}{reason}{ROLLED_BACK}"))
+}
+
+/// A connection lost during COMMIT: the server may have committed first (a Galera node
+/// that certified the change: the other nodes commit it even when that node dies), so
+/// the outcome is unknown and said to be.
+pub(super) fn lost_in_commit(e: Error) -> Error {
+    if e.id != Id::ConnectionLost {
+        return e;
+    }
+    let reason = e
+        .message
+        .strip_prefix(LOST)
+        .and_then(|m| m.strip_suffix(ROLLED_BACK))
+        .unwrap_or("the server went away")
+        .to_owned();
+    Error {
+        message: format!(
+            "the connection to the database server was lost while the change was being \
+             committed ({reason}), so whether it was committed is unknown: look with \
+             `status` before running it again"
         ),
-    )
+        outcome_unknown: true,
+        ..e
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 pub(crate) mod config;
 pub(crate) mod db;
+mod galera;
 mod gate;
 pub(crate) mod keys;
 #[cfg(feature = "servers")]
@@ -397,7 +398,11 @@ fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
     }
     crate::interrupt::commit(step, || {
         reader.open.set(false);
-        reader.db.commit().inspect_err(|_| reader.db.rollback())
+        reader
+            .db
+            .commit()
+            .inspect_err(|_| reader.db.rollback())
+            .map_err(db::lost_in_commit)
     })
 }
 

@@ -215,6 +215,9 @@ impl From<mysql::Error> for Error {
             mysql::Error::MySqlError(m) if m.code == 1205 => busy(),
             mysql::Error::MySqlError(m) if m.code == 1213 => conflict(),
             mysql::Error::MySqlError(m) if [1927, 2006, 2013].contains(&m.code) => lost(&m.message),
+            mysql::Error::MySqlError(m) if is_write_set_limit(m.code, &m.message) => {
+                write_set_limit(&m.message)
+            }
             mysql::Error::MySqlError(m) => {
                 Error::new(Id::DatabaseError, format!("database error: {}", m.message))
             }
@@ -228,4 +231,22 @@ impl From<mysql::Error> for Error {
             ),
         }
     }
+}
+
+/// Galera's refusal of a transaction over its write-set limits: `wsrep_max_ws_rows`
+/// (1180, at the statement) or `wsrep_max_ws_size` (1105, at COMMIT).
+fn is_write_set_limit(code: u16, message: &str) -> bool {
+    (code == 1180 && message.contains("wsrep_max_ws_rows"))
+        || (code == 1105 && message.contains("Maximum writeset size exceeded"))
+}
+
+fn write_set_limit(message: &str) -> Error {
+    Error::new(
+        Id::WriteSetTooLarge,
+        format!(
+            "the Galera cluster refused the change as larger than one transaction may be \
+             ({message}); the server rolled it back, nothing was changed; raise \
+             wsrep_max_ws_rows and wsrep_max_ws_size on every node and run it again"
+        ),
+    )
 }

@@ -365,6 +365,7 @@ impl Reader<'_> {
                 }
             }
             Engine::MySql => {
+                found.extend(self.galera_requirements()?);
                 for table in TABLES {
                     // Rows of (table, op, message type, message): a damaged table has an
                     // error, or a status other than OK.

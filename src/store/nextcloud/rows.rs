@@ -62,6 +62,10 @@ impl Rows for Reader<'_> {
         Reader::reset_counts(self, user)
     }
 
+    fn fits_one_transaction(&self, user: &str) -> Result<()> {
+        self.check_write_set(user)
+    }
+
     fn write_reset_snapshot(&self, user: &str, dest: &Path, now: i64) -> Result<()> {
         snapshot::prepare_folder(dest, self.path, false, true)?;
         self.write_snapshot(user, dest, false, now, Step::Preparation)?;

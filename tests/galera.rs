@@ -1,0 +1,482 @@
+//! Issue 30 on the 3-node Galera cluster of `scripts/dbservers.sh`: the write-set limits
+//! read before a reset, what `check` reports of a cluster that breaks Nextcloud's needs,
+//! and a node killed or stalled in the middle of a reset of a grown user. These tests
+//! change the nodes' global settings and kill nodes, so every Galera test takes the
+//! cluster for itself (`exclusive`).
+
+use std::process::Stdio;
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use mysql::prelude::Queryable;
+
+use crate::engines::ServerEnv;
+use crate::nextcloud::Installation;
+
+static CLUSTER: Mutex<()> = Mutex::new(());
+
+/// The cluster for this test alone (a failed test leaves it usable).
+pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
+    CLUSTER.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A superuser connection to node `n`, whose reads wait until the node has applied
+/// what the cluster committed before them (`wsrep_sync_wait`).
+fn node(n: u16) -> mysql::Conn {
+    let env = crate::engines::galera_node(n).unwrap();
+    let opts = mysql::OptsBuilder::new()
+        .socket(Some(env.socket))
+        .user(Some(env.superuser));
+    let mut conn = mysql::Conn::new(opts).unwrap();
+    conn.query_drop("SET SESSION wsrep_sync_wait = 1").unwrap();
+    conn
+}
+
+/// A global variable of node `n` set for the guard's life, then put back.
+struct Global {
+    n: u16,
+    name: &'static str,
+    was: String,
+}
+
+impl Global {
+    fn set(n: u16, name: &'static str, value: &str) -> Global {
+        let mut c = node(n);
+        let was: String = c
+            .query_first(format!("SELECT @@global.{name}"))
+            .unwrap()
+            .unwrap();
+        c.query_drop(format!("SET GLOBAL {name} = {value}"))
+            .unwrap();
+        Global { n, name, was }
+    }
+}
+
+impl Drop for Global {
+    fn drop(&mut self) {
+        let _ = node(self.n).query_drop(format!("SET GLOBAL {} = {}", self.name, self.was));
+    }
+}
+
+/// A copy of the newest pair's database on node `n`.
+fn installation(n: u16) -> Installation {
+    crate::clusters::on_galera(n, "34-2026.7.0").0
+}
+
+/// The `--json` error of a run, as (id, message).
+fn failure(out: &crate::harness::Outcome) -> (String, String) {
+    let id = out.error_id();
+    (id, out.json()["message"].as_str().unwrap().to_owned())
+}
+
+/// A reset refused for the node's `wsrep_max_ws_rows` of 3 (for the catalogue's test).
+pub(crate) fn too_large_a_reset() -> crate::harness::Outcome {
+    let _cluster = exclusive();
+    let nc = installation(0);
+    let _limit = Global::set(0, "wsrep_max_ws_rows", "3");
+    nc.cmd("dave").args(["--json", "reset", "--no-input"]).run()
+}
+
+/// A reset that would change more rows, or more bytes, than one transaction of the
+/// node may: refused before anything starts, with the figures, whether the code is being
+/// issued or used; a change the server itself rejects for its size says so too; with
+/// the limits back, the same reset works.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn resets_beyond_the_write_set_limits_are_refused_up_front() {
+    let _cluster = exclusive();
+    let nc = installation(0);
+    let code = nc
+        .cmd("dave")
+        .args(["reset", "--no-input"])
+        .run()
+        .ok()
+        .stdout;
+    let before = nc.sums();
+    for (name, value, figure) in [
+        (
+            "wsrep_max_ws_rows",
+            "3",
+            "the node's wsrep_max_ws_rows is 3",
+        ),
+        (
+            "wsrep_max_ws_size",
+            "1024",
+            "the node's wsrep_max_ws_size is 1024",
+        ),
+    ] {
+        let _limit = Global::set(0, name, value);
+        for args in [
+            vec!["--json", "reset", "--no-input"],
+            vec!["--json", "reset", "--no-backup", "--code", code.trim()],
+        ] {
+            let out = nc.cmd("dave").args(&args).run().code(8);
+            let (id, message) = failure(&out);
+            assert_eq!(id, "write_set_too_large", "{message}");
+            assert!(
+                message.starts_with(
+                    "the reset of 'dave' does not fit in one transaction of this Galera cluster ("
+                ) && message.contains(figure)
+                    && message.contains("so nothing was changed"),
+                "{message}"
+            );
+            assert_eq!(nc.sums(), before, "{args:?} under {name} = {value}");
+        }
+    }
+    // A passphrase change is not measured first: the server's own refusal of its size.
+    {
+        let _limit = Global::set(0, "wsrep_max_ws_rows", "1");
+        let out = nc
+            .cmd("dave")
+            .args(["--json", "challenge", "set", "--passphrase-env", "N"])
+            .args(["--old-passphrase-env", "O"])
+            .env("N", "a passphrase too large to write")
+            .env("O", "dave passphrase for the fixture")
+            .run()
+            .code(8);
+        let (id, message) = failure(&out);
+        assert_eq!(id, "write_set_too_large", "{message}");
+        assert!(
+            message.contains("(wsrep_max_ws_rows exceeded); the server rolled it back"),
+            "{message}"
+        );
+        assert_eq!(nc.sums(), before);
+    }
+    nc.cmd("dave")
+        .args(["--json", "reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .ok();
+}
+
+/// `check` on a Galera node reports the installation's tables that Galera cannot
+/// replicate safely: another engine than InnoDB, or no primary key; a sound copy is sound.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn check_reports_what_the_cluster_breaks_of_nextclouds_needs() {
+    let _cluster = exclusive();
+    let nc = installation(0);
+    let v = nc.cmd("dave").args(["--json", "check"]).run().ok().json();
+    assert_eq!(v["integrity"], "ok", "{v}");
+    let server = nc.server().unwrap();
+    server.exec(
+        "ALTER TABLE oc_passwords_registration MODIFY id BIGINT UNSIGNED NOT NULL, DROP PRIMARY KEY;
+         ALTER TABLE oc_passwords_session ENGINE = MyISAM",
+    );
+    let before = nc.sums();
+    let out = nc.cmd("dave").args(["--json", "check"]).run().code(8);
+    let v = out.json();
+    assert_eq!(v["id"], "check_failed", "{v}");
+    assert_eq!(
+        v["integrity"],
+        serde_json::json!([
+            "table oc_passwords_registration has no primary key, which Galera needs to \
+             replicate changes to its rows: run `occ db:add-missing-primary-keys`",
+            "table oc_passwords_session uses the MyISAM engine, which Galera does not \
+             replicate: convert it (ALTER TABLE oc_passwords_session ENGINE = InnoDB)",
+        ]),
+        "{v}"
+    );
+    assert_eq!(nc.sums(), before, "check changed the database");
+}
+
+/// Grow `user` of `nc` by `n` passwords, each with its current revision, as copies of
+/// the user's first live password (SQL on the server; uuids made from the number).
+fn grow(nc: &Installation, user: &str, n: u32) {
+    let server = nc.server().unwrap();
+    let columns = |table: &str| -> Vec<String> {
+        server
+            .rows(&format!(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = \
+                 DATABASE() AND table_name = '{table}' ORDER BY ordinal_position"
+            ))
+            .into_iter()
+            .map(|r| r[0].1.clone().unwrap())
+            .filter(|c| c != "id")
+            .collect()
+    };
+    let uuid = |kind: &str| format!("CONCAT('00000000-0000-4000-{kind}-', LPAD(seq, 12, '0'))");
+    let copy = |table: &str, first: &str, swap: &[(&str, String)]| {
+        let cols = columns(table);
+        let picked: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                swap.iter()
+                    .find(|(name, _)| name == c)
+                    .map_or_else(|| format!("t.{c}"), |(_, expr)| expr.clone())
+            })
+            .collect();
+        server.exec(&format!(
+            "INSERT INTO {table} ({}) SELECT {} FROM {table} t JOIN seq_1_to_{n} WHERE t.id = ({first})",
+            cols.join(", "),
+            picked.join(", ")
+        ));
+    };
+    let first = format!(
+        "SELECT min(id) FROM oc_passwords_password WHERE user_id = '{user}' AND deleted = 0"
+    );
+    let model: String = server.rows(&format!(
+        "SELECT uuid FROM oc_passwords_password WHERE id = ({first})"
+    ))[0][0]
+        .1
+        .clone()
+        .unwrap();
+    copy(
+        "oc_passwords_password",
+        &first,
+        &[("uuid", uuid("8000")), ("revision", uuid("9000"))],
+    );
+    copy(
+        "oc_passwords_password_rv",
+        &format!(
+            "SELECT min(id) FROM oc_passwords_password_rv WHERE user_id = '{user}' AND model = '{model}'"
+        ),
+        &[("uuid", uuid("9000")), ("model", uuid("8000"))],
+    );
+}
+
+/// The user's live rows per table of the app, as seen through `conn`'s database `db`.
+fn live(conn: &mut mysql::Conn, db: &str, user: &str) -> Vec<(String, u64)> {
+    [
+        "password",
+        "password_rv",
+        "folder",
+        "folder_rv",
+        "tag",
+        "tag_rv",
+        "pw_tag_rel",
+        "challenge",
+        "keychain",
+    ]
+    .iter()
+    .map(|t| {
+        let n: u64 = conn
+            .query_first(format!(
+                "SELECT count(*) FROM {db}.oc_passwords_{t} WHERE user_id = '{user}' AND deleted = 0"
+            ))
+            .unwrap()
+            .unwrap();
+        (t.to_string(), n)
+    })
+    .collect()
+}
+
+/// Where a fault left a reset of a grown user: untouched, or fully reset.
+#[derive(Debug, PartialEq)]
+enum Left {
+    Untouched,
+    Reset,
+}
+
+/// A copy on node 2 with dave grown to 2,003 passwords and a reset code issued: the
+/// installation, its database's name, a connection to node 0 to look from, dave's live
+/// rows seen from there, and the code.
+fn grown_on_node_2() -> (
+    Installation,
+    String,
+    mysql::Conn,
+    Vec<(String, u64)>,
+    String,
+) {
+    let nc = installation(2);
+    grow(&nc, "dave", 2000);
+    let db = nc.server().unwrap().name.clone();
+    let mut observer = node(0);
+    let before = live(&mut observer, &db, "dave");
+    let code = nc
+        .cmd("dave")
+        .args(["reset", "--no-input"])
+        .run()
+        .ok()
+        .stdout;
+    (nc, db, observer, before, code)
+}
+
+/// Where a fault left the user (`now`, against `before`), after asserting that it is
+/// one of the two, and that the run's words fit: exit 0 only when reset; exit 8 with a
+/// catalogue id and no Rust text; and, when the user was reset although the run failed
+/// (cut during the commit: the other nodes commit what the cluster certified), a message
+/// that says the outcome is unknown, never that nothing changed.
+fn judge(
+    round: usize,
+    before: &[(String, u64)],
+    now: &[(String, u64)],
+    out: &crate::harness::Outcome,
+) -> Left {
+    let left = if now == before {
+        Left::Untouched
+    } else {
+        // The base folder stays; everything else of the user is flagged deleted.
+        assert!(
+            now.iter().all(|(table, n)| *n == 0 || table == "folder"),
+            "round {round}: neither untouched nor reset: {now:?} (before {before:?})"
+        );
+        Left::Reset
+    };
+    match (out.code, &left) {
+        (0, Left::Reset) => {}
+        (0, Left::Untouched) => panic!("round {round}: exit 0 but nothing reset"),
+        (_, left) => {
+            assert_clean_failure(out, &["connection_lost", "server_timeout"]);
+            let (_, message) = failure(out);
+            if *left == Left::Reset {
+                assert!(
+                    message.contains("so whether it was committed is unknown"),
+                    "round {round}: reset, but the message says {message}"
+                );
+            }
+            eprintln!("round {round}: {message}");
+        }
+    }
+    left
+}
+
+/// Start node `n` again if it is down and wait until it is synced.
+fn revive(n: u16) {
+    let env: ServerEnv = crate::engines::galera_node(0).unwrap();
+    let root = std::path::Path::new(&env.socket)
+        .parent()
+        .and_then(std::path::Path::parent)
+        .unwrap()
+        .to_owned();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/dbservers.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .args(["galera-node", &n.to_string()])
+        .env("PWACCOUNT_DBSERVERS", root)
+        .env("PWACCOUNT_GALERA_PORT", env.port.to_string())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "node {n} did not come back: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The process id of node `n`'s server.
+fn pid_of(n: u16) -> u32 {
+    let env = crate::engines::galera_node(n).unwrap();
+    let file = std::path::Path::new(&env.socket).with_file_name("mariadbd.pid");
+    std::fs::read_to_string(file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// How many rounds the fault tests run: `PWACCOUNT_FAULT_ROUNDS`, else 3 (the figure of
+/// 20 per cluster kind is `scripts/cluster-faults.sh`'s).
+pub(crate) fn fault_rounds() -> usize {
+    std::env::var("PWACCOUNT_FAULT_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+}
+
+/// What a run cut by a fault may say: exit 8 with a catalogue id and words, never Rust's
+/// debug text.
+pub(crate) fn assert_clean_failure(out: &crate::harness::Outcome, ids: &[&str]) {
+    assert_eq!(out.code, 8, "{}{}", out.stdout, out.stderr);
+    let id = out.error_id();
+    assert!(ids.contains(&id.as_str()), "{id}: {}", out.stdout);
+    for text in [&out.stdout, &out.stderr] {
+        for debug in ["IoError {", "Os {", "kind:", "Error {", "panicked"] {
+            assert!(!text.contains(debug), "Rust text in: {text}");
+        }
+    }
+}
+
+/// Node 2 is killed (SIGKILL) at a random moment of a reset of a user grown to 2,000
+/// passwords that pwaccount runs on it. Seen from node 0, the user is either untouched
+/// or fully reset, never in between; the run ends in exit 8 with words (or succeeded
+/// before the kill landed). A kill during the commit may leave the user reset (the other
+/// nodes commit what the cluster certified): then the message says the outcome is
+/// unknown, never that nothing changed. The node is started again after each round.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
+    let _cluster = exclusive();
+    let rounds = fault_rounds();
+    let mut tally = Vec::new();
+    let mut full = Duration::from_millis(500);
+    for round in 0..rounds {
+        let (nc, db, mut observer, before, code) = grown_on_node_2();
+        let child = nc
+            .cmd("dave")
+            .args(["--json", "reset", "--no-backup", "--code", code.trim()])
+            .command()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        // The first round measures a whole reset; the others kill within it.
+        let wait = if round == 0 {
+            None
+        } else {
+            use rand::Rng;
+            Some(full.mul_f64(rand::thread_rng().gen_range(0.05..1.0)))
+        };
+        let killed = wait.map(|wait| {
+            std::thread::sleep(wait);
+            crate::harness::signal("KILL", pid_of(2));
+        });
+        let out = crate::harness::Outcome::from(child.wait_with_output().unwrap());
+        if round == 0 {
+            full = started.elapsed();
+        }
+        let left = judge(round, &before, &live(&mut observer, &db, "dave"), &out);
+        tally.push((out.code, left));
+        if killed.is_some() {
+            revive(2);
+        }
+        drop(nc);
+    }
+    eprintln!("a whole reset took {full:?}; rounds (exit, left): {tally:?}");
+    if rounds > 1 {
+        assert!(
+            tally.iter().skip(1).any(|(code, _)| *code == 8),
+            "no kill landed before the reset ended: {tally:?}"
+        );
+    }
+}
+
+/// Node 2 stops answering (SIGSTOP) in the middle of a reset run on it: the run ends
+/// within `--server-timeout` plus the busy timeout with exit 8 and words, and seen from
+/// node 0 the user is untouched or reset as `judge` allows. The node is let go again
+/// afterwards.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn a_stalled_node_ends_the_reset_with_nothing_changed() {
+    let _cluster = exclusive();
+    let (nc, db, mut observer, before, code) = grown_on_node_2();
+    struct Resume(u32);
+    impl Drop for Resume {
+        fn drop(&mut self) {
+            crate::harness::signal("CONT", self.0);
+        }
+    }
+    let pid = pid_of(2);
+    let child = nc
+        .cmd("dave")
+        .args(["--json", "--server-timeout", "2", "--busy-timeout", "1000"])
+        .args(["reset", "--no-backup", "--code", code.trim()])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(150));
+    crate::harness::signal("STOP", pid);
+    let resume = Resume(pid);
+    let started = Instant::now();
+    let out = crate::harness::Outcome::from(child.wait_with_output().unwrap());
+    let took = started.elapsed();
+    drop(resume);
+    // Stopped longer than the cluster's suspect timeout, the node was put out of it: it
+    // rejoins by itself once let go.
+    revive(2);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    judge(0, &before, &live(&mut observer, &db, "dave"), &out);
+}
