@@ -14,7 +14,7 @@ use crate::nextcloud::Installation;
 const BOB: &str = "bob-passphrase-0123456789";
 
 /// PgBouncer's ports: (transaction pooling, session pooling).
-fn pgbouncer() -> (u16, u16) {
+pub(crate) fn pgbouncer() -> (u16, u16) {
     let value = std::env::var("PWACCOUNT_TEST_PGBOUNCER").expect("PWACCOUNT_TEST_PGBOUNCER");
     let (tx, session) = value.split_once('|').unwrap();
     (tx.parse().unwrap(), session.parse().unwrap())
@@ -22,7 +22,7 @@ fn pgbouncer() -> (u16, u16) {
 
 /// The release pair `name`'s PostgreSQL database (made by the real app), reached through
 /// PgBouncer on `port`.
-fn behind(port: u16, name: &str) -> (Installation, std::path::PathBuf) {
+pub(crate) fn behind(port: u16, name: &str) -> (Installation, std::path::PathBuf) {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/nextcloud/releases")
         .join(name);
@@ -105,7 +105,7 @@ fn many_clients_at_once_behind_pgbouncer() {
 
 /// Every change of `user` refused on `nc` with `database_read_only` and `why` in the
 /// message, nothing changed; reading works.
-fn changes_are_refused(nc: &Installation, user: &str, why: &str) {
+pub(crate) fn changes_are_refused(nc: &Installation, user: &str, why: &str) {
     let before = nc.sums();
     nc.cmd(user).args(["--json", "status"]).run().ok();
     let runs = [
@@ -135,6 +135,7 @@ fn changes_are_refused(nc: &Installation, user: &str, why: &str) {
     ignore = "no PostgreSQL replica (scripts/dbservers.sh)"
 )]
 fn a_replica_named_as_dbhost_is_read_and_never_written() {
+    let _replica = crate::faults::replica_alone();
     let port: u16 = std::env::var("PWACCOUNT_TEST_PG_REPLICA")
         .unwrap()
         .parse()
@@ -455,7 +456,7 @@ fn conflicts_are_retried_and_recorded(engine: Engine) {
 }
 
 /// The password of the fixture's database user, as the test servers have it.
-fn nextcloud_password() -> String {
+pub(crate) fn nextcloud_password() -> String {
     let config = std::fs::read_to_string(Engine::Pgsql.fixture().join("config.php")).unwrap();
     let line = config
         .lines()

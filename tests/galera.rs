@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 
 use crate::engines::ServerEnv;
+use crate::faults::{LIVE, fault_rounds, grow, judge, live};
 use crate::nextcloud::Installation;
 
 static CLUSTER: Mutex<()> = Mutex::new(());
@@ -179,92 +180,15 @@ fn check_reports_what_the_cluster_breaks_of_nextclouds_needs() {
     assert_eq!(nc.sums(), before, "check changed the database");
 }
 
-/// Grow `user` of `nc` by `n` passwords, each with its current revision, as copies of
-/// the user's first live password (SQL on the server; uuids made from the number).
-fn grow(nc: &Installation, user: &str, n: u32) {
-    let server = nc.server().unwrap();
-    let columns = |table: &str| -> Vec<String> {
-        server
-            .rows(&format!(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = \
-                 DATABASE() AND table_name = '{table}' ORDER BY ordinal_position"
-            ))
-            .into_iter()
-            .map(|r| r[0].1.clone().unwrap())
-            .filter(|c| c != "id")
-            .collect()
-    };
-    let uuid = |kind: &str| format!("CONCAT('00000000-0000-4000-{kind}-', LPAD(seq, 12, '0'))");
-    let copy = |table: &str, first: &str, swap: &[(&str, String)]| {
-        let cols = columns(table);
-        let picked: Vec<String> = cols
-            .iter()
-            .map(|c| {
-                swap.iter()
-                    .find(|(name, _)| name == c)
-                    .map_or_else(|| format!("t.{c}"), |(_, expr)| expr.clone())
-            })
-            .collect();
-        server.exec(&format!(
-            "INSERT INTO {table} ({}) SELECT {} FROM {table} t JOIN seq_1_to_{n} WHERE t.id = ({first})",
-            cols.join(", "),
-            picked.join(", ")
-        ));
-    };
-    let first = format!(
-        "SELECT min(id) FROM oc_passwords_password WHERE user_id = '{user}' AND deleted = 0"
-    );
-    let model: String = server.rows(&format!(
-        "SELECT uuid FROM oc_passwords_password WHERE id = ({first})"
-    ))[0][0]
-        .1
-        .clone()
-        .unwrap();
-    copy(
-        "oc_passwords_password",
-        &first,
-        &[("uuid", uuid("8000")), ("revision", uuid("9000"))],
-    );
-    copy(
-        "oc_passwords_password_rv",
-        &format!(
-            "SELECT min(id) FROM oc_passwords_password_rv WHERE user_id = '{user}' AND model = '{model}'"
-        ),
-        &[("uuid", uuid("9000")), ("model", uuid("8000"))],
-    );
-}
-
-/// The user's live rows per table of the app, as seen through `conn`'s database `db`.
-fn live(conn: &mut mysql::Conn, db: &str, user: &str) -> Vec<(String, u64)> {
-    [
-        "password",
-        "password_rv",
-        "folder",
-        "folder_rv",
-        "tag",
-        "tag_rv",
-        "pw_tag_rel",
-        "challenge",
-        "keychain",
-    ]
-    .iter()
-    .map(|t| {
-        let n: u64 = conn
-            .query_first(format!(
-                "SELECT count(*) FROM {db}.oc_passwords_{t} WHERE user_id = '{user}' AND deleted = 0"
-            ))
-            .unwrap()
-            .unwrap();
-        (t.to_string(), n)
+/// Dave's live rows in database `db`, as `conn` sees them.
+fn seen(conn: &mut mysql::Conn, db: &str) -> Vec<(String, u64)> {
+    live(&mut |t| {
+        conn.query_first(format!(
+            "SELECT count(*) FROM {db}.oc_passwords_{t} WHERE {LIVE}"
+        ))
+        .unwrap()
+        .unwrap()
     })
-    .collect()
-}
-
-/// Where a fault left a reset of a grown user: untouched, or fully reset.
-#[derive(Debug, PartialEq)]
-enum Left {
-    Untouched,
-    Reset,
 }
 
 /// A copy on node 2 with dave grown to 2,003 passwords and a reset code issued: the
@@ -281,7 +205,7 @@ fn grown_on_node_2() -> (
     grow(&nc, "dave", 2000);
     let db = nc.server().unwrap().name.clone();
     let mut observer = node(0);
-    let before = live(&mut observer, &db, "dave");
+    let before = seen(&mut observer, &db);
     let code = nc
         .cmd("dave")
         .args(["reset", "--no-input"])
@@ -289,45 +213,6 @@ fn grown_on_node_2() -> (
         .ok()
         .stdout;
     (nc, db, observer, before, code)
-}
-
-/// Where a fault left the user (`now`, against `before`), after asserting that it is
-/// one of the two, and that the run's words fit: exit 0 only when reset; exit 8 with a
-/// catalogue id and no Rust text; and, when the user was reset although the run failed
-/// (cut during the commit: the other nodes commit what the cluster certified), a message
-/// that says the outcome is unknown, never that nothing changed.
-fn judge(
-    round: usize,
-    before: &[(String, u64)],
-    now: &[(String, u64)],
-    out: &crate::harness::Outcome,
-) -> Left {
-    let left = if now == before {
-        Left::Untouched
-    } else {
-        // The base folder stays; everything else of the user is flagged deleted.
-        assert!(
-            now.iter().all(|(table, n)| *n == 0 || table == "folder"),
-            "round {round}: neither untouched nor reset: {now:?} (before {before:?})"
-        );
-        Left::Reset
-    };
-    match (out.code, &left) {
-        (0, Left::Reset) => {}
-        (0, Left::Untouched) => panic!("round {round}: exit 0 but nothing reset"),
-        (_, left) => {
-            assert_clean_failure(out, &["connection_lost", "server_timeout"]);
-            let (_, message) = failure(out);
-            if *left == Left::Reset {
-                assert!(
-                    message.contains("so whether it was committed is unknown"),
-                    "round {round}: reset, but the message says {message}"
-                );
-            }
-            eprintln!("round {round}: {message}");
-        }
-    }
-    left
 }
 
 /// Start node `n` again if it is down and wait until it is synced.
@@ -365,28 +250,6 @@ fn pid_of(n: u16) -> u32 {
         .unwrap()
 }
 
-/// How many rounds the fault tests run: `PWACCOUNT_FAULT_ROUNDS`, else 3 (the figure of
-/// 20 per cluster kind is `scripts/cluster-faults.sh`'s).
-pub(crate) fn fault_rounds() -> usize {
-    std::env::var("PWACCOUNT_FAULT_ROUNDS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-}
-
-/// What a run cut by a fault may say: exit 8 with a catalogue id and words, never Rust's
-/// debug text.
-pub(crate) fn assert_clean_failure(out: &crate::harness::Outcome, ids: &[&str]) {
-    assert_eq!(out.code, 8, "{}{}", out.stdout, out.stderr);
-    let id = out.error_id();
-    assert!(ids.contains(&id.as_str()), "{id}: {}", out.stdout);
-    for text in [&out.stdout, &out.stderr] {
-        for debug in ["IoError {", "Os {", "kind:", "Error {", "panicked"] {
-            assert!(!text.contains(debug), "Rust text in: {text}");
-        }
-    }
-}
-
 /// Node 2 is killed (SIGKILL) at a random moment of a reset of a user grown to 2,000
 /// passwords that pwaccount runs on it. Seen from node 0, the user is either untouched
 /// or fully reset, never in between; the run ends in exit 8 with words (or succeeded
@@ -400,7 +263,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
     let rounds = fault_rounds();
     let mut tally = Vec::new();
     let mut full = Duration::from_millis(500);
-    for round in 0..rounds {
+    for round in 0..=rounds {
         let (nc, db, mut observer, before, code) = grown_on_node_2();
         let child = nc
             .cmd("dave")
@@ -426,7 +289,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
         if round == 0 {
             full = started.elapsed();
         }
-        let left = judge(round, &before, &live(&mut observer, &db, "dave"), &out);
+        let left = judge(round, &before, &seen(&mut observer, &db), &out);
         tally.push((out.code, left));
         if killed.is_some() {
             revive(2);
@@ -434,7 +297,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
         drop(nc);
     }
     eprintln!("a whole reset took {full:?}; rounds (exit, left): {tally:?}");
-    if rounds > 1 {
+    if rounds > 0 {
         assert!(
             tally.iter().skip(1).any(|(code, _)| *code == 8),
             "no kill landed before the reset ended: {tally:?}"
@@ -478,5 +341,16 @@ fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     // rejoins by itself once let go.
     revive(2);
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    judge(0, &before, &live(&mut observer, &db, "dave"), &out);
+    judge(0, &before, &seen(&mut observer, &db), &out);
+}
+
+/// A MariaDB node set `read_only = ON` is refused up front for every change, with the
+/// server named and nothing changed; reading works.
+#[test]
+#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+fn a_read_only_node_is_refused_up_front() {
+    let _cluster = exclusive();
+    let nc = installation(0);
+    let _read_only = Global::set(0, "read_only", "ON");
+    crate::clusters::changes_are_refused(&nc, "dave", "has read_only = ON");
 }

@@ -24,6 +24,7 @@ mod clusters;
 mod database;
 mod engines;
 mod environment;
+mod faults;
 mod feature;
 mod fuzz;
 mod galera;
