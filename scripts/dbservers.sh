@@ -141,13 +141,25 @@ EOF
 start_pg_replica() {
   local bin data=$root/pgreplica sock=$root/pgsock tls=$root/tls
   bin=$(pg_bin)
+  # The replica streams through a replication slot, so the primary keeps the WAL it has
+  # not received yet, however long a test pauses it (without one, a paused replica whose
+  # WAL the busy primary recycled is broken for good). A standby without its slot (made
+  # before there was one) is made again.
+  local psql=(psql -X -q -h "$sock" -p "$pg_port" -U postgres -d postgres)
+  if [ -f "$data/standby.signal" ] &&
+    ! "${psql[@]}" -tAc "SELECT 1 FROM pg_replication_slots WHERE slot_name = 'pwaccount_replica'" | grep -q 1; then
+    as_nobody "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -f "$data/standby.signal"
+  fi
   if [ ! -f "$data/standby.signal" ]; then
+    as_nobody "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$data"
     mkdir -p "$data"
     own "$data"
     chmod 0700 "$data"
+    "${psql[@]}" -tAc "SELECT pg_drop_replication_slot('pwaccount_replica') FROM pg_replication_slots WHERE slot_name = 'pwaccount_replica'" >/dev/null
     as_nobody "$bin/pg_basebackup" -h "$sock" -p "$pg_port" -U postgres -D "$data" -R -X stream -c fast \
-      --no-sync >/dev/null
+      -C -S pwaccount_replica --no-sync >/dev/null
   fi
   if ! as_nobody "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     if ! as_nobody "$bin/pg_ctl" -D "$data" -l "$root/pgreplica.log" -w -o \

@@ -5,7 +5,6 @@
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::engines::Engine;
@@ -167,11 +166,10 @@ pub(crate) fn assert_clean_failure(out: &crate::harness::Outcome, ids: &[&str]) 
     }
 }
 
-/// The replica is paused by one test and read by another: one at a time.
-static REPLICA: Mutex<()> = Mutex::new(());
-
-pub(crate) fn replica_alone() -> MutexGuard<'static, ()> {
-    REPLICA.lock().unwrap_or_else(|e| e.into_inner())
+/// The replica is paused by one test and read by another: one at a time (across
+/// processes, as `galera::exclusive`).
+pub(crate) fn replica_alone() -> crate::galera::Held {
+    crate::galera::Held::on("replica")
 }
 
 /// A PgBouncer of this test's own (transaction pooling, in front of the test

@@ -5,7 +5,6 @@
 //! cluster for itself (`exclusive`).
 
 use std::process::Stdio;
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use mysql::prelude::Queryable;
@@ -14,11 +13,30 @@ use crate::engines::ServerEnv;
 use crate::faults::{LIVE, fault_rounds, grow, judge, live};
 use crate::nextcloud::Installation;
 
-static CLUSTER: Mutex<()> = Mutex::new(());
+/// The cluster for this test alone, across threads and processes (nextest runs each
+/// test in a process of its own): a lock on a file in the temporary folder, held until
+/// the guard is dropped (a failed test leaves it usable).
+pub(crate) fn exclusive() -> Held {
+    Held::on("galera")
+}
 
-/// The cluster for this test alone (a failed test leaves it usable).
-pub(crate) fn exclusive() -> MutexGuard<'static, ()> {
-    CLUSTER.lock().unwrap_or_else(|e| e.into_inner())
+/// An exclusive lock (`flock`) on `pwaccount-tests-<name>.lock` in the temporary folder,
+/// released when dropped.
+pub(crate) struct Held(#[allow(dead_code)] std::fs::File);
+
+impl Held {
+    pub(crate) fn on(name: &str) -> Held {
+        use std::os::unix::fs::PermissionsExt;
+        let path = std::env::temp_dir().join(format!("pwaccount-tests-{name}.lock"));
+        // Made once, writable by all: whoever runs the tests next may lock it too (a
+        // shared lock file is only ever read).
+        if std::fs::File::create_new(&path).is_ok() {
+            let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666));
+        }
+        let file = std::fs::File::open(&path).unwrap();
+        file.lock().unwrap();
+        Held(file)
+    }
 }
 
 /// A superuser connection to node `n`, whose reads wait until the node has applied
@@ -180,39 +198,58 @@ fn check_reports_what_the_cluster_breaks_of_nextclouds_needs() {
     assert_eq!(nc.sums(), before, "check changed the database");
 }
 
-/// Dave's live rows in database `db`, as `conn` sees them.
-fn seen(conn: &mut mysql::Conn, db: &str) -> Vec<(String, u64)> {
-    live(&mut |t| {
-        conn.query_first(format!(
-            "SELECT count(*) FROM {db}.oc_passwords_{t} WHERE {LIVE}"
-        ))
-        .unwrap()
-        .unwrap()
-    })
+/// Dave's live rows in database `db`, as node 0 sees them once it has applied what the
+/// cluster committed. Right after a node is killed, the others may refuse or stall a
+/// read until they have agreed on the new membership: the read is tried again for up to
+/// 60 s, on a new connection.
+fn seen(db: &str) -> Vec<(String, u64)> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let tried = (|| -> Result<Vec<(String, u64)>, mysql::Error> {
+            let env = crate::engines::galera_node(0).unwrap();
+            let opts = mysql::OptsBuilder::new()
+                .socket(Some(env.socket))
+                .user(Some(env.superuser));
+            let mut conn = mysql::Conn::new(opts)?;
+            conn.query_drop("SET SESSION wsrep_sync_wait = 1")?;
+            let mut failed = None;
+            let rows = live(&mut |t| match conn.query_first(format!(
+                "SELECT count(*) FROM {db}.oc_passwords_{t} WHERE {LIVE}"
+            )) {
+                Ok(n) => n.unwrap_or(0),
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    0
+                }
+            });
+            failed.map_or(Ok(rows), Err)
+        })();
+        match tried {
+            Ok(rows) => return rows,
+            Err(e) => {
+                assert!(Instant::now() < deadline, "node 0 does not answer: {e}");
+                std::thread::sleep(Duration::from_millis(250));
+            }
+        }
+    }
 }
 
-/// A copy on node 2 with dave grown to 2,003 passwords and a reset code issued: the
-/// installation, its database's name, a connection to node 0 to look from, dave's live
-/// rows seen from there, and the code.
-fn grown_on_node_2() -> (
-    Installation,
-    String,
-    mysql::Conn,
-    Vec<(String, u64)>,
-    String,
-) {
+/// A copy on node 2 (started again first if a failed test left it down) with dave grown
+/// to 2,003 passwords and a reset code issued: the installation, its database's name,
+/// dave's live rows seen from node 0, and the code.
+fn grown_on_node_2() -> (Installation, String, Vec<(String, u64)>, String) {
+    revive(2);
     let nc = installation(2);
     grow(&nc, "dave", 2000);
     let db = nc.server().unwrap().name.clone();
-    let mut observer = node(0);
-    let before = seen(&mut observer, &db);
+    let before = seen(&db);
     let code = nc
         .cmd("dave")
         .args(["reset", "--no-input"])
         .run()
         .ok()
         .stdout;
-    (nc, db, observer, before, code)
+    (nc, db, before, code)
 }
 
 /// Start node `n` again if it is down and wait until it is synced.
@@ -264,7 +301,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
     let mut tally = Vec::new();
     let mut full = Duration::from_millis(500);
     for round in 0..=rounds {
-        let (nc, db, mut observer, before, code) = grown_on_node_2();
+        let (nc, db, before, code) = grown_on_node_2();
         let child = nc
             .cmd("dave")
             .args(["--json", "reset", "--no-backup", "--code", code.trim()])
@@ -289,7 +326,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
         if round == 0 {
             full = started.elapsed();
         }
-        let left = judge(round, &before, &seen(&mut observer, &db), &out);
+        let left = judge(round, &before, &seen(&db), &out);
         tally.push((out.code, left));
         if killed.is_some() {
             revive(2);
@@ -313,7 +350,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
 #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
 fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     let _cluster = exclusive();
-    let (nc, db, mut observer, before, code) = grown_on_node_2();
+    let (nc, db, before, code) = grown_on_node_2();
     struct Resume(u32);
     impl Drop for Resume {
         fn drop(&mut self) {
@@ -341,7 +378,7 @@ fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     // rejoins by itself once let go.
     revive(2);
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    judge(0, &before, &seen(&mut observer, &db), &out);
+    judge(0, &before, &seen(&db), &out);
 }
 
 /// A MariaDB node set `read_only = ON` is refused up front for every change, with the

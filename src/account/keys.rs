@@ -726,7 +726,7 @@ fn rekey_once(
         let mut records = Vec::new();
         for planned in &plan {
             let mut snapshot = |user: &str| -> Result<PathBuf> {
-                let dest = super::nextcloud::free_name(folder, user, "-before-rekey")?;
+                let dest = crate::store::snapshot::free_name(folder, user, "-before-rekey")?;
                 reader.write_reset_snapshot(user, &dest, now)?;
                 guards.push(crate::interrupt::discard_if_ended(&dest));
                 written.push(dest.clone());

@@ -22,7 +22,7 @@ impl Store for NextcloudStore {
 
     /// In the installation's data folder, `appdata_<instanceid>/pwaccount/backups/`.
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
-        free_name(&self.default_backups()?, user, suffix)
+        crate::store::snapshot::free_name(&self.default_backups()?, user, suffix)
     }
 
     fn database_path(&self) -> &Path {
@@ -98,24 +98,4 @@ impl Store for NextcloudStore {
         })?;
         Ok(None)
     }
-}
-
-/// A snapshot name in `folder` for `user` that is not taken yet (`-2`, `-3`, … added).
-pub(crate) fn free_name(
-    folder: &std::path::Path,
-    user: &str,
-    suffix: &str,
-) -> Result<std::path::PathBuf> {
-    let now = crate::text::now()?;
-    let mut path = folder.join(crate::store::snapshot::file_name(user, now, suffix));
-    let mut n = 2;
-    while path.exists() {
-        path = folder.join(crate::store::snapshot::file_name(
-            user,
-            now,
-            &format!("{suffix}-{n}"),
-        ));
-        n += 1;
-    }
-    Ok(path)
 }

@@ -768,6 +768,18 @@ pub(crate) fn file_name(user: &str, now: i64, suffix: &str) -> String {
     format!("{safe}-{stamp}{suffix}.sqlite")
 }
 
+/// A snapshot name in `folder` for `user` that is not taken yet (`-2`, `-3`, … added).
+pub(crate) fn free_name(folder: &Path, user: &str, suffix: &str) -> Result<PathBuf> {
+    let now = crate::text::now()?;
+    let mut path = folder.join(file_name(user, now, suffix));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(file_name(user, now, &format!("{suffix}-{n}")));
+        n += 1;
+    }
+    Ok(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,9 +44,7 @@ const MAX_FILE: u64 = 1024 * 1024;
 const PHP_TIME: Duration = Duration::from_secs(15);
 const PHP_OUTPUT: u64 = 4 * 1024 * 1024;
 
-/// A string value that is not UTF-8 is kept as this marker (an object with one key), so
-/// that using it is refused while other keys stay usable.
-pub(super) const NON_UTF8: &str = "\u{0}pwaccount:non-utf8";
+use super::php_literal::NON_UTF8;
 
 /// The merged configuration. Its values are secrets in part (the database password, the
 /// instance secret): its debug form shows the file and the keys only.

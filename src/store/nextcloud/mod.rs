@@ -17,6 +17,7 @@ pub(crate) mod snapshot;
 mod tls;
 mod trail;
 mod versions;
+mod wire;
 
 pub(crate) use settings::sqlite_file;
 use settings::{config_error, engine, server, sqlite_path, unsupported};

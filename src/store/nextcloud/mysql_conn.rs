@@ -4,7 +4,7 @@
 
 use mysql::prelude::Queryable;
 
-use super::db::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
+use super::wire::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
 use crate::error::{Error, Id, Result};
 
 /// A MySQL connection.
@@ -174,10 +174,12 @@ fn my_reason(e: &mysql::Error) -> String {
     use mysql::DriverError as D;
     match e {
         mysql::Error::MySqlError(m) => m.message.clone(),
-        mysql::Error::IoError(io) => super::db::network_words(io).unwrap_or_else(|| io.to_string()),
+        mysql::Error::IoError(io) => {
+            super::wire::network_words(io).unwrap_or_else(|| io.to_string())
+        }
         mysql::Error::DriverError(d) => match d {
             D::ConnectTimeout | D::Timeout => "the server did not answer in time".into(),
-            D::CouldNotConnect(Some((_, text, kind))) => super::db::io_words(*kind, text),
+            D::CouldNotConnect(Some((_, text, kind))) => super::wire::io_words(*kind, text),
             D::CouldNotConnect(None) => "no server address to connect to".into(),
             D::TlsNotSupported => "TLS failed: the server does not offer TLS".into(),
             D::UnknownAuthPlugin(plugin) => format!(
@@ -199,9 +201,9 @@ fn my_reason(e: &mysql::Error) -> String {
             other => format!("the driver failed: {other}"),
         },
         mysql::Error::TlsError(tls) => format!("TLS failed: {tls}"),
-        mysql::Error::CodecError(codec) => {
-            format!("the server's answer could not be read: {codec}")
-        }
+        // A connection the server dropped while its answer was read: in words.
+        mysql::Error::CodecError(codec) => super::wire::network_words(codec)
+            .unwrap_or_else(|| format!("the server's answer could not be read: {codec}")),
         mysql::Error::UrlError(_) => "the server address is not valid".into(),
         mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => {
             "a value the server sent could not be read".into()

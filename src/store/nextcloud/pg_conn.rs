@@ -6,7 +6,7 @@ use std::path::Path;
 
 use postgres::types::{Format, IsNull, Kind, ToSql, Type};
 
-use super::db::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
+use super::wire::{EachRow, Server, TlsMode, Value, Waits, busy, conflict, connect_error, lost};
 use crate::error::{Error, Id, Result};
 
 /// A PostgreSQL connection. No statement is prepared by name and no setting is made for
@@ -210,7 +210,7 @@ fn pg_reason(e: &postgres::Error) -> String {
     }
     let text = e.to_string();
     let tls = text.starts_with("error performing TLS handshake");
-    match super::db::network_words(e) {
+    match super::wire::network_words(e) {
         Some(words) if tls && !words.starts_with("TLS") => format!("TLS failed: {words}"),
         Some(words) => words,
         None if tls => {

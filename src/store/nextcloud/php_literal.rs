@@ -7,7 +7,9 @@
 
 use serde_json::{Map, Value};
 
-use super::config::NON_UTF8;
+/// A string value that is not UTF-8 is kept as this marker (an object with one key), so
+/// that using it is refused while other keys stay usable.
+pub(super) const NON_UTF8: &str = "\u{0}pwaccount:non-utf8";
 
 /// The deepest nesting of arrays read (Nextcloud's own configurations nest four deep).
 /// Deeper is refused outright, never handed to php: it is no configuration, and reading

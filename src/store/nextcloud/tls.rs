@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::db::{Server, Tls, TlsMode};
+use super::wire::{Server, Tls, TlsMode};
 use crate::error::{Error, Id, Result};
 
 /// The rustls client configuration for PostgreSQL's TLS modes, as libpq reads them: with
