@@ -22,29 +22,23 @@
 //! pwaccount refuses to read anything unless it runs as the owner of `config.php`, as
 //! `occ` does: the files are code, and only their owner may run them.
 
+mod locate;
+mod natural;
+mod php;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::Read;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
 use crate::crypto::SecretText;
 use crate::error::{Error, Id, Result};
 
-use super::php_literal::{ParseStop, parse};
-
-/// The largest configuration file read (Nextcloud's own are a few kilobytes).
-const MAX_FILE: u64 = 1024 * 1024;
-
-/// How long `php` may take to evaluate the files, and how much it may print.
-const PHP_TIME: Duration = Duration::from_secs(15);
-const PHP_OUTPUT: u64 = 4 * 1024 * 1024;
-
 use super::php_literal::NON_UTF8;
+use super::php_literal::{ParseStop, parse};
+use locate::{check_owner, files, locate, read_file};
+use php::with_php;
 
 /// The merged configuration. Its values are secrets in part (the database password, the
 /// instance secret): its debug form shows the file and the keys only.
@@ -223,145 +217,8 @@ fn has_non_utf8(value: &Value) -> bool {
     }
 }
 
-fn config_error(message: String) -> Error {
+pub(super) fn config_error(message: String) -> Error {
     Error::new(Id::NextcloudConfig, message)
-}
-
-/// The installation folder and its configuration folder, for `path` (the installation
-/// folder, its `config/` folder, or `config.php`), with `NEXTCLOUD_CONFIG_DIR` as
-/// Nextcloud reads it.
-///
-/// The path is resolved first (symbolic links, `..`, relative to the current folder):
-/// - an installation folder (it holds `config/config.php`) is `OC::$SERVERROOT`, and its
-///   configuration folder is what Nextcloud running there reads;
-/// - a `config.php` (named, or in the folder named) belongs to the installation where the
-///   file really is: a link to it from another folder names that installation, whose
-///   `*.config.php`, `version.php` and apps are read, never those beside the link. Such a
-///   link is followed only to a folder that is an installation's (`version.php` beside
-///   it); otherwise it is refused.
-fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, PathBuf)> {
-    let not_found = || {
-        config_error(format!(
-            "{} is not a Nextcloud installation: no config/config.php there",
-            path.display()
-        ))
-    };
-    let real = path.canonicalize().map_err(|_| not_found())?;
-    let (root, dir, named_config) = if real.is_dir() && real.join("config/config.php").exists()
-        || real.is_dir() && config_dir_env.is_some()
-    {
-        let dir = real.join("config");
-        let dir = dir.canonicalize().unwrap_or(dir);
-        (real, dir, false)
-    } else {
-        let named = if real.is_dir() {
-            real.join("config.php")
-        } else {
-            real.clone()
-        };
-        let named_here = if real.is_dir() {
-            real.join("config.php")
-        } else {
-            // The folder the link (if any) is in, itself resolved.
-            parent(path)
-                .canonicalize()
-                .map_err(|_| not_found())?
-                .join(path.file_name().unwrap_or_default())
-        };
-        let file = named.canonicalize().map_err(|_| not_found())?;
-        if file.file_name() != Some("config.php".as_ref()) || !file.is_file() {
-            let through = if file.as_path() == path {
-                String::new()
-            } else {
-                format!(" (it leads to {})", file.display())
-            };
-            return Err(config_error(format!(
-                "{}{through} is not a Nextcloud configuration: give the installation folder \
-                 or its config/config.php",
-                path.display()
-            )));
-        }
-        let dir = parent(&file);
-        let root = parent(&dir);
-        if parent(&named_here) != dir && !root.join("version.php").is_file() {
-            return Err(config_error(format!(
-                "{} is a link to {}, which is not in a Nextcloud installation's config folder \
-                 (no version.php in {}): give the installation folder; nothing was read",
-                named_here.display(),
-                file.display(),
-                root.display()
-            )));
-        }
-        (root, dir, true)
-    };
-    // lib/base.php: `if ($dir = getenv('NEXTCLOUD_CONFIG_DIR'))`, so "" and "0" do not count.
-    let Some(env_dir) = config_dir_env.filter(|d| !d.is_empty() && d.as_bytes() != b"0") else {
-        return Ok((root, dir));
-    };
-    let env_dir = PathBuf::from(env_dir);
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if !named_config || same(&env_dir, &dir) {
-        return Ok((root, env_dir));
-    }
-    Err(config_error(format!(
-        "NEXTCLOUD_CONFIG_DIR is set to {}, so Nextcloud reads its configuration there, not \
-         in {}: unset it, or give the installation folder; nothing was changed",
-        env_dir.display(),
-        dir.display()
-    )))
-}
-
-fn parent(path: &Path) -> PathBuf {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// The files Nextcloud includes, in its order: `config.php`, then `glob("*.config.php")`
-/// (no name starting with a dot) in `natsort` order.
-fn files(dir: &Path, main: &Path) -> Result<Vec<PathBuf>> {
-    let mut extra: Vec<Vec<u8>> = std::fs::read_dir(dir)
-        .map_err(|e| cannot_read(dir, &e.to_string()))?
-        .map(|entry| entry.map(|e| e.file_name().as_bytes().to_vec()))
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| cannot_read(dir, &e.to_string()))?;
-    extra.retain(|name| name.ends_with(b".config.php") && !name.starts_with(b"."));
-    // glob sorts by byte order (the C locale), natsort then sorts stably.
-    extra.sort();
-    extra.sort_by(|a, b| natural_cmp(a, b));
-    let mut files = vec![main.to_path_buf()];
-    files.extend(
-        extra
-            .into_iter()
-            .map(|name| dir.join(std::ffi::OsStr::from_bytes(&name))),
-    );
-    Ok(files)
-}
-
-/// Refuse to go on unless this process runs as the owner of `config.php` (root
-/// included), as `occ` refuses: the configuration is code that only its owner runs.
-fn check_owner(file: &Path) -> Result<()> {
-    let owner = std::fs::metadata(file)
-        .map_err(|e| cannot_read(file, &e.to_string()))?
-        .uid();
-    let me = crate::sys::effective_uid();
-    if owner == me {
-        return Ok(());
-    }
-    Err(Error::new(
-        Id::NotInstallationOwner,
-        format!(
-            "pwaccount must run as the user that owns {} (user id {owner}), as Nextcloud's \
-             occ must; it runs as user id {me}. Try `sudo -u '#{owner}' pwaccount …`, or \
-             with Docker `docker exec -u {owner} CONTAINER pwaccount …`; nothing was read \
-             or changed",
-            file.display()
-        ),
-    ))
 }
 
 /// What of the environment the reading depends on: `NEXTCLOUD_CONFIG_DIR`, the `NC_<key>`
@@ -446,165 +303,6 @@ fn read_with(path: &Path, env: &Environment) -> Result<Config> {
     })
 }
 
-/// The bytes of one configuration file: a regular file (opened without waiting, so a
-/// FIFO cannot hang the run) of at most `MAX_FILE` bytes.
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .map_err(|e| cannot_read(path, &e.to_string()))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| cannot_read(path, &e.to_string()))?;
-    if !meta.is_file() {
-        return Err(cannot_read(path, "it is not a regular file"));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(cannot_read(
-            path,
-            &format!(
-                "it is larger than {} KiB, which no Nextcloud configuration is",
-                MAX_FILE / 1024
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| cannot_read(path, &e.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(cannot_read(path, "it grew past the size limit while read"));
-    }
-    Ok(bytes)
-}
-
-fn cannot_read(path: &Path, why: &str) -> Error {
-    config_error(format!(
-        "cannot read the Nextcloud configuration {}: {why}; nothing was changed",
-        path.display()
-    ))
-}
-
-/// What `php` runs: the files included one by one as `Config::readData` includes them
-/// (inside a function, with `OC::$SERVERROOT`), output counted as Nextcloud counts it,
-/// the merged array printed as JSON with text that is not UTF-8 marked.
-const PHP_READER: &str = r#"
-class OC { public static $SERVERROOT = ''; public static $configDir = ''; }
-OC::$SERVERROOT = $argv[1];
-OC::$configDir = $argv[2];
-function pwaccount_include($file) {
-    unset($CONFIG);
-    include $file;
-    return (isset($CONFIG) && is_array($CONFIG)) ? $CONFIG : null;
-}
-function pwaccount_mark($v) {
-    if (is_string($v) && !preg_match('//u', $v)) { return ["\0pwaccount:non-utf8" => true]; }
-    if (is_array($v)) { foreach ($v as $k => $x) { $v[$k] = pwaccount_mark($x); } }
-    return $v;
-}
-$merged = [];
-foreach (array_slice($argv, 3) as $file) {
-    ob_start();
-    $config = pwaccount_include($file);
-    if (ob_get_clean() !== '') { fwrite(STDERR, "pwaccount: output\n"); exit(3); }
-    if ($config !== null) { $merged = array_replace_recursive($merged, $config); }
-}
-echo json_encode(pwaccount_mark($merged), JSON_FORCE_OBJECT | JSON_PRESERVE_ZERO_FRACTION);
-"#;
-
-/// The files hold more than literal arrays: let `php` evaluate them as Nextcloud would.
-fn with_php(
-    root: &Path,
-    dir: &Path,
-    files: &[PathBuf],
-    failed: &Path,
-    at: &str,
-    env: &Environment,
-) -> Result<Map<String, Value>> {
-    let refuse = |why: &str| {
-        config_error(format!(
-            "cannot read the Nextcloud configuration {}: {at}; it is not a plain literal \
-             array, and {why}; nothing was changed",
-            failed.display()
-        ))
-    };
-    if !env.php {
-        return Err(refuse("evaluating it with php was not allowed"));
-    }
-    let mut command = std::process::Command::new("php");
-    command
-        .args(["-d", "display_errors=stderr", "-r", PHP_READER, "--"])
-        .arg(root)
-        .arg(dir)
-        .args(files)
-        .env_clear()
-        .envs(env.child.iter().cloned())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null());
-    // Its own process group: whatever php starts is killed with it.
-    std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(_) => return Err(refuse("no php program was found to evaluate it")),
-    };
-    let deadline = Instant::now() + PHP_TIME;
-    let stdout = child.stdout.take();
-    let (sender, output) = std::sync::mpsc::channel();
-    let _ = std::thread::Builder::new()
-        .name("php-output".into())
-        .spawn(move || {
-            let mut out = Vec::new();
-            if let Some(stdout) = stdout {
-                let _ = stdout.take(PHP_OUTPUT + 1).read_to_end(&mut out);
-            }
-            let _ = sender.send(out);
-        });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline && !crate::interrupt::requested() => {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            _ => break None,
-        }
-    };
-    // Whatever php left running in its group (holding its output open) goes now; the
-    // output is waited for only until the deadline, and never after an interruption.
-    crate::sys::kill_process_group(child.id());
-    let _ = child.wait();
-    let output = if status.is_some() && !crate::interrupt::requested() {
-        output
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .ok()
-    } else {
-        None
-    };
-    crate::interrupt::check()?;
-    let (Some(status), Some(output)) = (status, output) else {
-        return Err(refuse(&format!(
-            "php did not finish evaluating it within {} seconds",
-            PHP_TIME.as_secs()
-        )));
-    };
-    if status.code() == Some(3) {
-        return Err(refuse(
-            "it prints text when included (Nextcloud's occ refuses such a file: \"Config file \
-             has leading content\")",
-        ));
-    }
-    // Read first: a reader that stopped at the cap makes php fail on its next write.
-    if output.len() as u64 > PHP_OUTPUT {
-        return Err(refuse("php printed more than a configuration"));
-    }
-    if !status.success() {
-        return Err(refuse("php could not evaluate it"));
-    }
-    serde_json::from_slice(&output)
-        .map_err(|_| refuse("php printed something that is not the configuration"))
-}
-
 /// `array_replace_recursive`: arrays are merged key by key, anything else replaced.
 fn replace_recursive(into: &mut Map<String, Value>, from: Map<String, Value>) {
     for (key, value) in from {
@@ -615,81 +313,6 @@ fn replace_recursive(into: &mut Map<String, Value>, from: Map<String, Value>) {
             (_, value) => {
                 into.insert(key, value);
             }
-        }
-    }
-}
-
-/// PHP's `strnatcmp` (what `natsort` uses): runs of digits compare as numbers (or, when
-/// either starts with 0, digit by digit from the left), white space is skipped, and
-/// zeros leading the whole string are ignored.
-fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    use std::cmp::Ordering::{Equal, Greater, Less};
-    if a.is_empty() || b.is_empty() {
-        return a.len().cmp(&b.len());
-    }
-    let digit = |s: &[u8], i: usize| s.get(i).is_some_and(u8::is_ascii_digit);
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let (mut i, mut j) = (0, 0);
-    while a[i] == b'0' && digit(a, i + 1) {
-        i += 1;
-    }
-    while b[j] == b'0' && digit(b, j + 1) {
-        j += 1;
-    }
-    loop {
-        while i < a.len() && space(a[i]) {
-            i += 1;
-        }
-        while j < b.len() && space(b[j]) {
-            j += 1;
-        }
-        let (ca, cb) = (
-            a.get(i).copied().unwrap_or(0),
-            b.get(j).copied().unwrap_or(0),
-        );
-        if ca.is_ascii_digit() && cb.is_ascii_digit() {
-            let fractional = ca == b'0' || cb == b'0';
-            let mut bias = Equal;
-            loop {
-                match (digit(a, i), digit(b, j)) {
-                    (false, false) => break,
-                    (false, true) => return Less,
-                    (true, false) => return Greater,
-                    (true, true) => {
-                        let order = a[i].cmp(&b[j]);
-                        if fractional && order != Equal {
-                            return order;
-                        }
-                        if bias == Equal {
-                            bias = order;
-                        }
-                    }
-                }
-                i += 1;
-                j += 1;
-            }
-            if bias != Equal {
-                return bias;
-            }
-            match (i >= a.len(), j >= b.len()) {
-                (true, true) => return Equal,
-                (true, false) => return Less,
-                (false, true) => return Greater,
-                _ => {}
-            }
-            continue;
-        }
-        match ca.cmp(&cb) {
-            Equal => {}
-            order => return order,
-        }
-        i += 1;
-        j += 1;
-        match (i >= a.len(), j >= b.len()) {
-            (true, true) => return Equal,
-            (true, false) => return Less,
-            (false, true) => return Greater,
-            _ => {}
         }
     }
 }
@@ -959,34 +582,6 @@ mod tests {
         assert_eq!(a["x"]["a"], 1);
         assert_eq!(a["x"]["b"], 3);
         assert_eq!(a["y"], "two");
-    }
-
-    #[test]
-    fn natural_order_is_phps() {
-        let mut names: Vec<&[u8]> = vec![
-            b"b10.config.php",
-            b"b2.config.php",
-            b"a.config.php",
-            b"b02.config.php",
-            b"B1.config.php",
-            b"b 3.config.php",
-        ];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        let names: Vec<&str> = names
-            .iter()
-            .map(|n| std::str::from_utf8(n).unwrap())
-            .collect();
-        assert_eq!(
-            names,
-            [
-                "B1.config.php",
-                "a.config.php",
-                "b02.config.php",
-                "b2.config.php",
-                "b 3.config.php",
-                "b10.config.php"
-            ]
-        );
     }
 
     #[test]
