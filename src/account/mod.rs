@@ -2,7 +2,6 @@
 //! This layer never prints and never prompts; it takes answers as values and returns
 //! results for the command layer to render.
 
-pub(crate) mod backup;
 pub(crate) mod challenge;
 pub(crate) mod check;
 pub(crate) mod codec;
@@ -11,6 +10,7 @@ pub(crate) mod keys;
 pub(crate) mod nextcloud;
 pub(crate) mod pwaccount;
 pub(crate) mod reset;
+pub(crate) mod restore;
 pub(crate) mod status;
 
 use std::path::{Path, PathBuf};
@@ -243,14 +243,23 @@ pub(crate) trait Store: ChallengeStore {
     fn database_path(&self) -> &Path;
     /// Write a snapshot of `user` to `dest`, whose folder is ready.
     fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts>;
-    /// See `Accounts::check_restore`.
-    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)>;
-    /// See `Accounts::restore`.
-    fn put_back(
+    /// Read the snapshot at `path` in this store's format, refusing one that is not a
+    /// snapshot of this store, is damaged or edited, or (unless `other_installation`, and
+    /// then only where its keys open here) belongs to another installation.
+    fn read_snapshot(&mut self, path: &Path, other_installation: bool) -> Result<SnapshotInfo>;
+    /// Why a snapshot is restored into its own account only, for the refusal (may be "").
+    fn bound_to_account(&self) -> &'static str;
+    /// Replace `user`'s rows with the snapshot's at `path` in one transaction, committed
+    /// with `record`; with `require_blank`, refused if the account is no longer blank.
+    /// `progress` is called with each table written. A warning about something after the
+    /// commit, if any.
+    fn restore_rows(
         &mut self,
-        info: &SnapshotInfo,
         path: &Path,
-        job: Job<'_>,
+        user: &str,
+        require_blank: bool,
+        record: &audit::Record,
+        progress: &dyn Fn(&str),
     ) -> Result<Option<String>>;
     /// See `Accounts::key_findings`; a store without server-side keys has none.
     fn key_findings(
@@ -338,7 +347,7 @@ impl<S: Store> Accounts for S {
     }
 
     fn check_restore(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
-        self.check_snapshot(check)
+        restore::check(self, check)
     }
 
     fn restore(
@@ -347,7 +356,7 @@ impl<S: Store> Accounts for S {
         path: &Path,
         job: Job<'_>,
     ) -> Result<Option<String>> {
-        self.put_back(info, path, job)
+        restore::put_back(self, info, path, job)
     }
 
     fn account_ids(&mut self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {

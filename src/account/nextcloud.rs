@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Job, RestoreCheck, Store};
-use crate::error::{Error, Id, Result};
+use super::{Job, Store};
+use crate::error::Result;
 use crate::store::nextcloud::{NextcloudDatabase, NextcloudStore};
 use crate::store::rows::Transactions;
 use crate::store::snapshot::SnapshotInfo;
@@ -37,38 +37,29 @@ impl Store for NextcloudStore {
         Ok(counts)
     }
 
-    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
-        let RestoreCheck {
-            path,
-            target,
-            replace,
-            other_installation,
-        } = *check;
+    fn read_snapshot(&mut self, path: &Path, other_installation: bool) -> Result<SnapshotInfo> {
         let info = self.inspect_snapshot(path, other_installation)?;
-        super::backup::check_target(target, &info.user, "")?;
-        self.require_user(&info.user)?;
-        let current = self.reading()?.counts(&info.user)?;
-        // Blank as the app leaves a user after its reset: no live items, keychains or
-        // shares. (Its reset leaves revisions no item reaches, the user's settings and,
-        // through its own request, a session: those do not count.)
-        let live =
-            current.passwords + current.folders + current.tags + current.keychains + current.shares;
-        if live > 0 && !replace {
-            return Err(Error::new(
-                Id::AccountNotBlank,
-                format!("account '{}' is not blank", info.user),
-            )
-            .in_context(&info.user, self.path()));
-        }
-        Ok((
-            crate::store::snapshot::SnapshotInfo {
-                user: info.user,
-                created: info.created,
-                counts: info.counts,
-                received_shares: 0,
-            },
-            current,
-        ))
+        Ok(SnapshotInfo {
+            user: info.user,
+            created: info.created,
+            counts: info.counts,
+            received_shares: 0,
+        })
+    }
+
+    fn bound_to_account(&self) -> &'static str {
+        ""
+    }
+
+    fn restore_rows(
+        &mut self,
+        path: &Path,
+        user: &str,
+        require_blank: bool,
+        record: &crate::store::audit::Record,
+        progress: &dyn Fn(&str),
+    ) -> Result<Option<String>> {
+        NextcloudStore::restore_rows(self, path, user, require_blank, record, progress)
     }
 
     fn key_findings(
@@ -79,23 +70,5 @@ impl Store for NextcloudStore {
         let reader = self.reading()?;
         let secrets = super::keys::Secrets::of(&reader, old.cloned())?;
         super::keys::findings(&reader, user, &secrets)
-    }
-
-    fn put_back(
-        &mut self,
-        info: &crate::store::snapshot::SnapshotInfo,
-        path: &std::path::Path,
-        job: super::Job<'_>,
-    ) -> Result<Option<String>> {
-        let record = super::backup::restore_record(info, path, job.replace);
-        super::retrying(self, |store, attempt| {
-            store.restore_rows(
-                path,
-                &info.user,
-                !job.replace,
-                &super::with_attempts(record.clone(), attempt),
-            )
-        })?;
-        Ok(None)
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Job, RestoreCheck, Store, backup};
+use super::{Job, Store};
 use crate::error::Result;
 use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::snapshot::{self, SnapshotInfo};
@@ -21,7 +21,14 @@ impl Store for AccountStore {
     }
 
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
-        backup::default_path(self, user, suffix)
+        // `backups/` beside the database file.
+        let folder = self
+            .path()
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .join("backups");
+        snapshot::free_name(&folder, user, suffix)
     }
 
     fn database_path(&self) -> &Path {
@@ -42,16 +49,22 @@ impl Store for AccountStore {
     }
 
     /// The pwaccount file has no installations: `other_installation` changes nothing.
-    fn check_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)> {
-        backup::check_restore(self, check.path, check.target, check.replace)
+    fn read_snapshot(&mut self, path: &Path, _other_installation: bool) -> Result<SnapshotInfo> {
+        snapshot::inspect(path)
     }
 
-    fn put_back(
+    fn bound_to_account(&self) -> &'static str {
+        ", whose keys are sealed to its own id"
+    }
+
+    fn restore_rows(
         &mut self,
-        info: &SnapshotInfo,
         path: &Path,
-        job: Job<'_>,
+        user: &str,
+        require_blank: bool,
+        record: &crate::store::audit::Record,
+        progress: &dyn Fn(&str),
     ) -> Result<Option<String>> {
-        backup::restore(self, info, path, job.replace, job.progress)
+        AccountStore::restore_rows(self, path, user, require_blank, record, progress)
     }
 }

@@ -12,11 +12,10 @@ use crate::output::{Listing, Report};
 use crate::store::Access;
 use crate::text::{thousands, utc_time};
 
-/// Blank for the listing: nothing a user would miss (no items, shares or keychains) and
-/// no challenge. Sessions, settings and tokens do not count.
+/// Blank for the listing: blank as a restore sees it (`Counts::is_blank`: nothing a user
+/// would miss) and no challenge either.
 fn is_blank(s: &Status) -> bool {
-    let c = &s.counts;
-    c.passwords + c.folders + c.tags + c.shares + c.keychains == 0 && s.challenge.is_none()
+    s.counts.is_blank() && s.challenge.is_none()
 }
 
 fn wanted(args: &AccountsArgs, s: &Status) -> bool {

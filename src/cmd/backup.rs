@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::Ctx;
-use crate::account::{Job, RestoreCheck, backup};
+use crate::account::{Job, RestoreCheck};
 use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts};
@@ -27,7 +27,7 @@ pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {
             .ok_or_else(|| Error::new(Id::Usage, "backup --all needs a PATH to write to"))?;
         let store = ctx.open(Access::Read)?;
         ctx.remove_stale_files(&dest);
-        backup::backup_all(&store, &dest, args.force)?;
+        store.copy_all(&dest, args.force)?;
         let path = crate::text::path_text(&dest);
         return Ok(Report::new(json!({ "success": true, "path": path }))
             .stdout(path.clone())
@@ -121,9 +121,7 @@ fn restore_checked(
     };
     let warning = store.restore(info, &args.path, job)?;
     bar.finish_and_clear();
-    let mut restored = info.counts;
-    restored.shares -= info.received_shares;
-    restored.tokens = 0;
+    let restored = info.restored();
     if let Some(warning) = warning {
         ctx.out.warn(&warning);
     }

@@ -565,13 +565,8 @@ impl AccountStore {
         let result = (|| {
             let tx = self.writing()?;
             snapshot::recheck_attached(tx.conn(), user)?;
-            if require_blank && queries::counts(tx.conn(), user)?.deletable_total() > 0 {
-                return Err(Error::new(
-                    Id::AccountNotBlank,
-                    format!(
-                        "account '{user}' received data while the restore was being prepared; nothing was restored"
-                    ),
-                ));
+            if require_blank && !queries::counts(tx.conn(), user)?.is_blank() {
+                return Err(rows::not_blank(user, true));
             }
             queries::delete_owned_data(tx.conn(), user)?;
             tx.conn().execute(

@@ -58,6 +58,15 @@ impl Counts {
         v
     }
 
+    /// Whether the account holds nothing its user made: no password, folder or tag, no
+    /// keychain, no share. The one definition of a blank account, for every store: what a
+    /// reset leaves (on Nextcloud, the app's reset keeps a session, the user's settings and
+    /// revisions no item reaches) is blank, so a restore after a reset needs no
+    /// `--replace`.
+    pub fn is_blank(&self) -> bool {
+        self.passwords + self.folders + self.tags + self.keychains + self.shares == 0
+    }
+
     /// Everything counted except tokens, which a reset keeps.
     pub fn deletable_total(&self) -> u64 {
         self.passwords

@@ -145,3 +145,18 @@ impl FileCheck {
         }
     }
 }
+
+/// The refusal of a restore over an account that is not blank (`Counts::is_blank`), the
+/// one for every store: checked before asking (`during` false), and again in the restore's
+/// transaction (`during` true: data arrived meanwhile).
+pub(crate) fn not_blank(user: &str, during: bool) -> Error {
+    let message = if during {
+        format!(
+            "account '{user}' received data while the restore was being prepared; nothing \
+             was restored"
+        )
+    } else {
+        format!("account '{user}' is not blank")
+    };
+    Error::new(Id::AccountNotBlank, message)
+}

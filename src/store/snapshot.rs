@@ -569,6 +569,18 @@ pub struct SnapshotInfo {
     pub received_shares: u64,
 }
 
+impl SnapshotInfo {
+    /// What a restore of the snapshot writes back: everything but the shares it received
+    /// (their owners' rows) and the tokens (a restore leaves the current ones).
+    pub fn restored(&self) -> Counts {
+        Counts {
+            shares: self.counts.shares.saturating_sub(self.received_shares),
+            tokens: 0,
+            ..self.counts
+        }
+    }
+}
+
 pub(super) fn not_usable(why: String) -> Error {
     Error::new(
         Id::InvalidSnapshot,

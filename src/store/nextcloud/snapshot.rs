@@ -182,7 +182,8 @@ impl NextcloudStore {
         user: &str,
         require_blank: bool,
         record: &crate::store::audit::Record,
-    ) -> Result<()> {
+        progress: &dyn Fn(&str),
+    ) -> Result<Option<String>> {
         let path = plain_path(path)?;
         let snap = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
         let held = snap.unchecked_transaction()?;
@@ -195,14 +196,8 @@ impl NextcloudStore {
         }
         let prefix = self.prefix.clone();
         let w = self.writing()?;
-        if require_blank && !is_blank(&super::queries::counts_in(w.db, &prefix, user, false)?) {
-            return Err(Error::new(
-                Id::AccountNotBlank,
-                format!(
-                    "account '{user}' received data while the restore was being prepared; \
-                     nothing was restored"
-                ),
-            ));
+        if require_blank && !super::queries::counts_in(w.db, &prefix, user, false)?.is_blank() {
+            return Err(crate::store::rows::not_blank(user, true));
         }
         for (table, names) in &columns {
             let live = format!("{prefix}{table}");
@@ -228,10 +223,11 @@ impl NextcloudStore {
             if names.iter().any(|n| n == "id") {
                 w.db.sync_id_sequence(&live)?;
             }
+            progress(table);
         }
         super::commit_change(w, record)?;
         drop(held);
-        Ok(())
+        Ok(None)
     }
 
     /// The column names of the live tables, in order.
@@ -331,13 +327,6 @@ fn quoted_names(engine: Engine, names: &[String]) -> String {
         .map(|n| format!("{q}{n}{q}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Blank as the app leaves a user after its reset: no live items, keychains or shares.
-/// (Its reset leaves revisions no item reaches, the user's settings and, through its own
-/// request, a session: those do not count.)
-pub(crate) fn is_blank(counts: &crate::store::Counts) -> bool {
-    counts.passwords + counts.folders + counts.tags + counts.keychains + counts.shares == 0
 }
 
 fn column_names(conn: &Connection, schema: &str, table: &str) -> Result<Vec<String>> {
