@@ -10,8 +10,8 @@
 #![allow(clippy::expect_used)] // a benchmark has no one to report an error to
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use pwaccount::pwdv1::{Salts, derive};
-use pwaccount::seal::{self, KEY_WRAP_INFO};
+use pwaccount::formats::pwdv1::{Salts, derive};
+use pwaccount::formats::seal::{self, KEY_WRAP_INFO};
 
 fn derivation(c: &mut Criterion) {
     let salts = Salts::generate().expect("random salts");

@@ -62,26 +62,30 @@ pub mod challenge {
     }
 }
 
-/// The passphrase derivation (PWDv1r1).
-pub mod pwdv1 {
-    pub use crate::crypto::pwdv1::{ARGON2_COST, Salts, Secret, argon2id, derive};
-}
+/// The formats pwaccount reads and writes, for tests, benchmarks and examples: the
+/// passphrase derivation, the sealing of keys, Nextcloud's `ICrypto`, snapshot files.
+pub mod formats {
+    /// The passphrase derivation (PWDv1r1).
+    pub mod pwdv1 {
+        pub use crate::crypto::pwdv1::{ARGON2_COST, Salts, Secret, argon2id, derive};
+    }
 
-/// The pwaccount file's sealing of keys and keychains.
-pub mod seal {
-    pub use crate::crypto::seal::{
-        AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed, bound_to, open, seal,
-    };
-}
+    /// The pwaccount file's sealing of keys and keychains.
+    pub mod seal {
+        pub use crate::crypto::seal::{
+            AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed, bound_to, open, seal,
+        };
+    }
 
-/// Nextcloud's `ICrypto` format.
-pub mod icrypto {
-    pub use crate::crypto::icrypto::{Failure, decrypt};
-}
+    /// Nextcloud's `ICrypto` format.
+    pub mod icrypto {
+        pub use crate::crypto::icrypto::{Failure, decrypt};
+    }
 
-/// Per-account snapshot files.
-pub mod snapshot {
-    pub use crate::store::snapshot::{SnapshotInfo, inspect};
+    /// Per-account snapshot files.
+    pub mod snapshot {
+        pub use crate::store::snapshot::{SnapshotInfo, inspect};
+    }
 }
 
 use std::ffi::OsString;

@@ -8,7 +8,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use blake2::Blake2bMac512;
 use blake2::digest::{FixedOutput, KeyInit, Update};
 use proptest::prelude::*;
-use pwaccount::pwdv1;
+use pwaccount::formats::pwdv1;
 
 /// The reference: Argon2id v1.3, one lane, by the `argon2` crate.
 fn reference(pwd: &[u8], salt: &[u8], m_kib: u32, t: u32, len: usize) -> Vec<u8> {

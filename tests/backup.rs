@@ -463,7 +463,7 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
     backup_to(&env, &snap);
     reset(&env);
     let mut store = AccountStore::open(&env.db, Access::Write, Duration::from_secs(5)).unwrap();
-    let info = pwaccount::snapshot::inspect(&snap).unwrap();
+    let info = pwaccount::formats::snapshot::inspect(&snap).unwrap();
     // Edited between the check and the restore.
     Connection::open(&snap)
         .unwrap()

@@ -42,8 +42,12 @@ impl Fixture {
         let snapshot = env.path("snap.sqlite");
         env.cmd().arg("backup").arg(&snapshot).run().ok();
         env.cmd().arg("reset").run().ok(); // a pending code, so wrong codes meet a real one
-        let good_salts =
-            serde_json::to_string(&pwaccount::pwdv1::Salts::generate().unwrap().to_hex()).unwrap();
+        let good_salts = serde_json::to_string(
+            &pwaccount::formats::pwdv1::Salts::generate()
+                .unwrap()
+                .to_hex(),
+        )
+        .unwrap();
         let f = |name: &str, bytes: &[u8]| env.file(name, bytes);
         let folder = env.path("a-folder");
         std::fs::create_dir(&folder).unwrap();

@@ -4,7 +4,7 @@ use pwaccount::SecretText;
 use std::time::Duration;
 
 use pwaccount::challenge::{self, Current, NewChallenge, Proof, SseKeychain};
-use pwaccount::pwdv1::{Salts, derive};
+use pwaccount::formats::pwdv1::{Salts, derive};
 use pwaccount::{Access, AccountStore};
 use serde_json::{Value, json};
 
@@ -228,7 +228,7 @@ fn keychains_survive_three_changes_with_every_key() {
 
 #[test]
 fn other_keychain_types_are_re_sealed_unchanged() {
-    use pwaccount::seal;
+    use pwaccount::formats::seal;
     let env = Env::new();
     set(&env, PASS1, None).ok();
     // The account key K, unsealed from the stored challenge as design §5 describes: the

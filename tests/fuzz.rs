@@ -2,7 +2,7 @@
 //! and whatever it accepts restores cleanly or fails cleanly.
 
 use proptest::prelude::*;
-use pwaccount::snapshot;
+use pwaccount::formats::snapshot;
 
 use crate::harness::Env;
 

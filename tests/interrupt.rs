@@ -161,7 +161,7 @@ fn reset_rounds(passwords: u64, rounds: usize, signal: &str) -> Rounds {
             assert_eq!(v["status"], "ok", "{what}");
             let snapshot = PathBuf::from(v["backup"].as_str().unwrap());
             assert_eq!(f.snapshots(), vec![snapshot.clone()], "{what}");
-            pwaccount::snapshot::inspect(&snapshot).unwrap();
+            pwaccount::formats::snapshot::inspect(&snapshot).unwrap();
             found.after += 1;
         }
         assert_eq!(
@@ -256,7 +256,7 @@ fn an_interrupted_backup_leaves_no_temporary_file() {
         if dest.exists() {
             assert_eq!(out.status.code(), Some(0), "{what}");
             assert_eq!(v["success"], true, "{what}");
-            pwaccount::snapshot::inspect(&dest).unwrap();
+            pwaccount::formats::snapshot::inspect(&dest).unwrap();
             outcomes[1] += 1;
         } else {
             assert_eq!(out.status.code(), Some(130), "{what}");

@@ -97,7 +97,7 @@ fn plaintexts(nc: &Installation, secret: &str) -> Vec<String> {
         )) {
             let key = format!("{secret}{server_key}{}{}", user_keys[&row[1]], row[2]);
             for (name, value) in names.iter().zip(&row[3..]) {
-                let plain = pwaccount::icrypto::decrypt(value, key.as_bytes()).map_or_else(
+                let plain = pwaccount::formats::icrypto::decrypt(value, key.as_bytes()).map_or_else(
                     |_| "(does not open)".to_owned(),
                     |p| String::from_utf8_lossy(&p).into_owned(),
                 );

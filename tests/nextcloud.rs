@@ -387,8 +387,8 @@ fn verify_accepts_the_users_passphrases_and_refuses_others(engine: Engine) {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let salts = pwaccount::pwdv1::Salts::from_hex(&salts, "fixture").unwrap();
-    let secret = pwaccount::pwdv1::derive(BOB, &salts).unwrap();
+    let salts = pwaccount::formats::pwdv1::Salts::from_hex(&salts, "fixture").unwrap();
+    let secret = pwaccount::formats::pwdv1::derive(BOB, &salts).unwrap();
     nc.cmd("bob")
         .args(["challenge", "verify", "--secret-env", "S"])
         .env("S", secret.to_hex().as_str())
@@ -606,7 +606,7 @@ fn text(nc: &Installation, sql: &str) -> String {
 }
 
 fn icrypto_open(value: &str, password: &str) -> String {
-    let plain = pwaccount::icrypto::decrypt(value, password.as_bytes())
+    let plain = pwaccount::formats::icrypto::decrypt(value, password.as_bytes())
         .unwrap_or_else(|e| panic!("does not open: {e:?}"));
     String::from_utf8(plain.to_vec()).unwrap()
 }
@@ -623,8 +623,8 @@ fn sse_keychain(nc: &Installation, user: &str, passphrase: &str) -> Value {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let salts = pwaccount::pwdv1::Salts::from_hex(&salts, "challenge").unwrap();
-    let secret = pwaccount::pwdv1::derive(passphrase, &salts).unwrap();
+    let salts = pwaccount::formats::pwdv1::Salts::from_hex(&salts, "challenge").unwrap();
+    let secret = pwaccount::formats::pwdv1::derive(passphrase, &salts).unwrap();
     let key = icrypto_open(
         &field("secret"),
         &format!("{}{}", server["salt"].as_str().unwrap(), &*secret.to_hex()),
@@ -1033,8 +1033,8 @@ fn backups_of_nextcloud_users_are_checked_before_a_restore(engine: Engine) {
 fn raw_mode_and_a_busy_app_work_as_on_the_pwaccount_file(engine: Engine) {
     let nc = Installation::on(engine);
     // Raw mode: the client derived the secret from salts it chose.
-    let salts = pwaccount::pwdv1::Salts::generate().unwrap();
-    let secret = pwaccount::pwdv1::derive("raw mode passphrase", &salts).unwrap();
+    let salts = pwaccount::formats::pwdv1::Salts::generate().unwrap();
+    let secret = pwaccount::formats::pwdv1::derive("raw mode passphrase", &salts).unwrap();
     nc.cmd("bob")
         .args([
             "challenge",

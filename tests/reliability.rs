@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use pwaccount::challenge::{self, Proof};
-use pwaccount::snapshot;
+use pwaccount::formats::snapshot;
 use pwaccount::{Access, AccountStore};
 use rand::Rng;
 use rusqlite::Connection;
@@ -411,8 +411,12 @@ fn a_reader_never_sees_a_half_reset_account() {
 fn secrets_never_appear_in_any_output() {
     let env = Env::populated(20);
     let secret_hex = "5ec2e7".repeat(10) + "abcd";
-    let salts =
-        serde_json::to_string(&pwaccount::pwdv1::Salts::generate().unwrap().to_hex()).unwrap();
+    let salts = serde_json::to_string(
+        &pwaccount::formats::pwdv1::Salts::generate()
+            .unwrap()
+            .to_hex(),
+    )
+    .unwrap();
     let runs: Vec<Run> = vec![
         env.cmd()
             .args(["challenge", "set", "--passphrase-env", "P"])

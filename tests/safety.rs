@@ -120,7 +120,7 @@ fn backup_never_replaces_the_database_its_journals_or_special_files() {
         .args(["backup", "--force", "target.sqlite"])
         .run()
         .ok();
-    pwaccount::snapshot::inspect(&dir.join("target.sqlite")).unwrap();
+    pwaccount::formats::snapshot::inspect(&dir.join("target.sqlite")).unwrap();
     drop(keep_open);
 }
 
@@ -263,7 +263,7 @@ fn the_digest_recomputed_here_matches_the_tools() {
     let snap = env.path("snap.sqlite");
     env.cmd().arg("backup").arg(&snap).run().ok();
     forge(&snap, "");
-    pwaccount::snapshot::inspect(&snap).unwrap();
+    pwaccount::formats::snapshot::inspect(&snap).unwrap();
 }
 
 #[test]
@@ -447,7 +447,7 @@ fn paths_beginning_with_file_colon_are_plain_file_names() {
         .args(["backup", "file:out.sqlite"])
         .run()
         .ok();
-    pwaccount::snapshot::inspect(&dir.join("file:out.sqlite")).unwrap();
+    pwaccount::formats::snapshot::inspect(&dir.join("file:out.sqlite")).unwrap();
 }
 
 // --- 8. read-only commands never write ---------------------------------------------------
@@ -715,7 +715,9 @@ fn messages_name_the_account_they_are_about() {
 #[test]
 fn salt_messages_count_what_they_say() {
     let env = Env::new();
-    let salts = pwaccount::pwdv1::Salts::generate().unwrap().to_hex();
+    let salts = pwaccount::formats::pwdv1::Salts::generate()
+        .unwrap()
+        .to_hex();
     let with = |i: usize, s: String| {
         let mut v = salts.to_vec();
         v[i] = s;
@@ -845,8 +847,8 @@ fn a_new_passphrase_equal_to_the_current_one_is_refused() {
         .iter()
         .map(|s| s.as_str().unwrap().to_owned())
         .collect();
-    let parsed = pwaccount::pwdv1::Salts::from_hex(&salts, "test").unwrap();
-    let secret = pwaccount::pwdv1::derive(PASS, &parsed).unwrap();
+    let parsed = pwaccount::formats::pwdv1::Salts::from_hex(&salts, "test").unwrap();
+    let secret = pwaccount::formats::pwdv1::derive(PASS, &parsed).unwrap();
     let out = env
         .cmd()
         .args([
