@@ -312,7 +312,6 @@ fn finding(
     legacy_failed: bool,
     reader: &Reader<'_>,
 ) -> Finding {
-    let u = super::check::shell_word(user);
     let failing = t.tried - t.current;
     let mut problem = format!(
         "{failing} of {} sampled item revision(s) do not open with the installation's \
@@ -321,22 +320,52 @@ fn finding(
         s.current.0.words()
     );
     let prefers_passwords = reader.rules().keychain_secret == KeychainSecret::PasswordsSecretFirst;
-    let occ_alternative = if prefers_passwords {
-        "; or, changing nothing in the database: occ config:system:set passwords.secret \
-         --value=<the old secret>"
-    } else {
-        ""
-    };
-    let repair;
+    let (cause, repair) = cause_and_repair(
+        &super::check::shell_word(user),
+        t,
+        s,
+        other,
+        legacy_failed,
+        prefers_passwords,
+    );
+    problem.push_str(&cause);
+    Finding {
+        account: user.to_owned(),
+        problem,
+        repair,
+    }
+}
+
+/// The likely cause of failing revisions (to add to the problem) and a repair that
+/// destroys nothing; `u` is the user as a shell word.
+fn cause_and_repair(
+    u: &str,
+    t: &Tally,
+    s: &Secrets,
+    other: Option<SecretName>,
+    legacy_failed: bool,
+    prefers_passwords: bool,
+) -> (String, String) {
+    let failing = t.tried - t.current;
     if t.old == failing {
-        problem.push_str(
-            "; they open with the old secret given: the secret changed after they were written",
-        );
-        repair = format!(
+        let occ_alternative = match prefers_passwords {
+            true => {
+                "; or, changing nothing in the database: occ config:system:set \
+                 passwords.secret --value=<the old secret>"
+            }
+            false => "",
+        };
+        let repair = format!(
             "pwaccount -u {u} rekey --old-secret-file FILE (re-encrypts them under the current \
              secret; a snapshot of the user is written first){occ_alternative}"
         );
-    } else if t.other > 0 && t.neither == 0 && t.old + t.other == failing {
+        return (
+            "; they open with the old secret given: the secret changed after they were written"
+                .into(),
+            repair,
+        );
+    }
+    if t.other > 0 && t.neither == 0 && t.old + t.other == failing {
         let cause = match (other, s.current.0) {
             (Some(SecretName::System), SecretName::Passwords) => {
                 "they open with `secret`: `passwords.secret` was set after they were written"
@@ -346,46 +375,48 @@ fn finding(
                  (2024.12 to 2025.5 use `secret`)"
             }
         };
-        problem.push_str("; ");
-        problem.push_str(cause);
-        repair = format!(
+        let repair = format!(
             "make the secret they open with the current one again (as it was when they were \
              written), or re-encrypt them: pwaccount -u {u} rekey --old-secret-file FILE, with \
              that secret in FILE"
         );
-    } else if legacy_failed {
-        problem.push_str(
-            "; even items encrypted without the server secret (SSEv1r1) do not open: the app's \
-             server key SSEv1ServerKey or the user's key was replaced",
-        );
-        repair = format!(
+        return (format!("; {cause}"), repair);
+    }
+    if legacy_failed {
+        let repair = format!(
             "restore the user from a snapshot taken before (pwaccount -u {u} restore SNAPSHOT \
              --replace), or put the replaced key back; do not reset the user, nothing is lost \
              until then"
         );
-    } else {
-        problem.push_str(if s.old.is_some() {
-            "; the old secret given does not open them either: the secret changed more than \
-             once, or the server key SSEv1ServerKey was replaced"
-        } else if prefers_passwords && s.current.0 == SecretName::System {
-            "; the secret was probably changed, or `passwords.secret` removed, after they were \
-             written (or the server key SSEv1ServerKey was replaced)"
-        } else {
-            "; the secret was probably changed after they were written (or the server key \
-             SSEv1ServerKey was replaced)"
-        });
-        repair = format!(
-            "find the secret they were written under (`secret` or `passwords.secret` in a \
-             config.php from a backup), try it with pwaccount check --old-secret-file FILE, then pwaccount -u \
-             {u} rekey --old-secret-file FILE; do not reset the user, nothing is lost until \
-             then"
+        return (
+            "; even items encrypted without the server secret (SSEv1r1) do not open: the app's \
+             server key SSEv1ServerKey or the user's key was replaced"
+                .into(),
+            repair,
         );
     }
-    Finding {
-        account: user.to_owned(),
-        problem,
-        repair,
-    }
+    unknown_cause(u, s, prefers_passwords)
+}
+
+/// `cause_and_repair` when nothing tried opens the failing revisions.
+fn unknown_cause(u: &str, s: &Secrets, prefers_passwords: bool) -> (String, String) {
+    let cause = if s.old.is_some() {
+        "; the old secret given does not open them either: the secret changed more than \
+         once, or the server key SSEv1ServerKey was replaced"
+    } else if prefers_passwords && s.current.0 == SecretName::System {
+        "; the secret was probably changed, or `passwords.secret` removed, after they were \
+         written (or the server key SSEv1ServerKey was replaced)"
+    } else {
+        "; the secret was probably changed after they were written (or the server key \
+         SSEv1ServerKey was replaced)"
+    };
+    let repair = format!(
+        "find the secret they were written under (`secret` or `passwords.secret` in a \
+         config.php from a backup), try it with pwaccount check --old-secret-file FILE, then pwaccount -u \
+         {u} rekey --old-secret-file FILE; do not reset the user, nothing is lost until \
+         then"
+    );
+    (cause.into(), repair)
 }
 
 /// What `rekey` found, or did, for one user.

@@ -180,14 +180,12 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         (Some(path), _) | (None, Some(path)) => std::path::absolute(&path).unwrap_or(path),
         (None, None) => store::default_path().map_err(|e| hint(e, false))?,
     };
-    if nextcloud && !served_on_nextcloud(&cli.command) {
+    if nextcloud && let Some(why) = not_served_on_nextcloud(&cli.command) {
         return Err(Error {
             database: Some(db),
             ..Error::new(
                 Id::NextcloudUnsupported,
-                "this build runs accounts, check, rekey, log, status, challenge get, verify and set, \
-                 reset, backup (of one account) and restore on a Nextcloud installation; this \
-                 command is not supported there yet",
+                format!("this command does not run on a Nextcloud installation: {why}"),
             )
         });
     }
@@ -202,21 +200,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         out,
         prompt: Prompter::new(cli.no_input),
     };
-    // Without --user, a restore works on the snapshot's account, not the login name: its
-    // errors name that account themselves, once it is known.
-    let login_is_not_the_account = matches!(cli.command, Command::Restore(_)) && !user_given;
-    // `accounts` is about the database, not one account.
-    let about_no_account = matches!(cli.command, Command::Accounts(_))
-        || matches!(&cli.command, Command::Check(args) if args.all || !user_given)
-        || matches!(&cli.command, Command::Rekey(_) if !user_given)
-        || matches!(&cli.command, Command::Log(args) if args.all || !user_given);
-    // The account a failure names, if the command is about one: the same for a failure
-    // returned here and for a run ended from another thread (a server that does not
-    // answer, an interruption during a server wait).
-    let account = match &ctx.user {
-        Ok(user) if !login_is_not_the_account && !about_no_account => Some(user.clone()),
-        _ => None,
-    };
+    let account = failure_account(&cli.command, &ctx);
     crate::interrupt::set_context(account.clone(), ctx.db.clone());
     let result = match cli.command {
         Command::Accounts(args) => accounts::run(&ctx, &args),
@@ -242,21 +226,37 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         })
 }
 
-/// Whether this build serves `command` on a Nextcloud installation. Not there: a copy of
-/// the whole database (`backup --all`: Nextcloud's own backup tools do that), and server
-/// features (the app has no switch for client-side encryption any more).
-fn served_on_nextcloud(command: &Command) -> bool {
+/// Why this build does not serve `command` on a Nextcloud installation, if it does not:
+/// the one list of what is not served there, with the reason.
+fn not_served_on_nextcloud(command: &Command) -> Option<&'static str> {
     match command {
-        Command::Accounts(_)
-        | Command::Check(_)
-        | Command::Log(_)
-        | Command::Status
-        | Command::Reset(_)
-        | Command::Restore(_)
-        | Command::Challenge(_)
-        | Command::Rekey(_) => true,
-        Command::Backup(args) => !args.all,
-        Command::Feature(_) | Command::Completions { .. } => false,
+        Command::Backup(args) if args.all => Some(
+            "backup --all copies the whole pwaccount file; Nextcloud's database is backed up \
+             with its own tools",
+        ),
+        Command::Feature(_) => Some(
+            "feature switches pwaccount's server features, and the Passwords app has no \
+             switch for client-side encryption",
+        ),
+        _ => None,
+    }
+}
+
+/// The account a failure names, if the command is about one: the same for a failure
+/// returned by the command and for a run ended from another thread (a server that does
+/// not answer, an interruption during a server wait).
+fn failure_account(command: &Command, ctx: &Ctx) -> Option<String> {
+    // Without --user, a restore works on the snapshot's account, not the login name: its
+    // errors name that account themselves, once it is known.
+    let login_is_not_the_account = matches!(command, Command::Restore(_)) && !ctx.user_given;
+    // `accounts` is about the database, not one account.
+    let about_no_account = matches!(command, Command::Accounts(_))
+        || matches!(command, Command::Check(args) if args.all || !ctx.user_given)
+        || matches!(command, Command::Rekey(_) if !ctx.user_given)
+        || matches!(command, Command::Log(args) if args.all || !ctx.user_given);
+    match &ctx.user {
+        Ok(user) if !login_is_not_the_account && !about_no_account => Some(user.clone()),
+        _ => None,
     }
 }
 

@@ -4,6 +4,7 @@ use super::Ctx;
 use crate::account::status::Status;
 use crate::error::Result;
 use crate::output::{Report, describe_counts};
+use crate::store::Counts;
 use crate::text::{thousands, utc_time};
 
 pub(super) fn run(ctx: &Ctx) -> Result<Report> {
@@ -25,7 +26,6 @@ pub(super) fn run(ctx: &Ctx) -> Result<Report> {
 
 /// The lines of the text form, as (label, value).
 fn rows(s: &Status) -> Vec<(&'static str, String)> {
-    let c = &s.counts;
     let rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),
         ("database", s.database.clone()),
@@ -49,7 +49,14 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
             ));
         }
     }
-    rows.extend([
+    rows.extend(count_rows(&s.counts));
+    rows.extend(state_rows(s));
+    rows
+}
+
+/// The text form's lines of what the account holds.
+fn count_rows(c: &Counts) -> [(&'static str, String); 8] {
+    [
         (
             "passwords",
             format!(
@@ -90,6 +97,12 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
             "tokens",
             format!("{} (kept by a reset)", thousands(c.tokens)),
         ),
+    ]
+}
+
+/// The text form's lines of the account's challenge, encryption and reset.
+fn state_rows(s: &Status) -> [(&'static str, String); 3] {
+    [
         (
             "challenge",
             match &s.challenge {
@@ -112,6 +125,5 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
                 None => "none pending".to_owned(),
             },
         ),
-    ]);
-    rows
+    ]
 }

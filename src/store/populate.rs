@@ -149,24 +149,7 @@ fn add_passwords(
     for i in 0..passwords {
         let id = uuid(rng);
         let folder_id = &folder_ids[(i / PER_FOLDER) as usize % folder_ids.len()];
-        let mut last = String::new();
-        for r in 0..3 {
-            last = uuid(rng);
-            password_rev.execute(params![
-                last,
-                user,
-                id,
-                format!("Login {i} at site{i}.example.com"),
-                format!("user{i}.r{r}@example.org"),
-                token(rng, 44),
-                format!("https://site{i}.example.com/login"),
-                format!(
-                    "Recovery codes kept offline. Revision {r}. {}",
-                    token(rng, 40)
-                ),
-                time(rng),
-            ])?;
-        }
+        let last = add_revisions(&mut password_rev, user, &id, i, rng, now)?;
         let created = time(rng);
         password.execute(params![id, user, last, folder_id, created])?;
         assign.execute(params![
@@ -186,6 +169,36 @@ fn add_passwords(
         }
     }
     Ok(())
+}
+
+/// Three revisions of password `id` (the `i`th); the uuid of the last, its current one.
+fn add_revisions(
+    stmt: &mut rusqlite::Statement<'_>,
+    user: &str,
+    id: &str,
+    i: u64,
+    rng: &mut SmallRng,
+    now: i64,
+) -> Result<String> {
+    let mut last = String::new();
+    for r in 0..3 {
+        last = uuid(rng);
+        stmt.execute(params![
+            last,
+            user,
+            id,
+            format!("Login {i} at site{i}.example.com"),
+            format!("user{i}.r{r}@example.org"),
+            token(rng, 44),
+            format!("https://site{i}.example.com/login"),
+            format!(
+                "Recovery codes kept offline. Revision {r}. {}",
+                token(rng, 40)
+            ),
+            some_time(rng, now),
+        ])?;
+    }
+    Ok(last)
 }
 
 /// The settings, configuration entries, sessions and tokens of an account in use.

@@ -121,34 +121,7 @@ impl super::Reader<'_> {
             let tx = conn.unchecked_transaction()?;
             let version = self.app_value("installed_version")?.unwrap_or_default();
             for table in tables() {
-                let live = format!("{}{table}", self.prefix);
-                let names: Vec<String> = self
-                    .db
-                    .columns(&live)?
-                    .into_iter()
-                    .map(|(n, _)| n)
-                    .collect();
-                tx.execute_batch(&format!(
-                    "CREATE TABLE main.\"{table}\" ({})",
-                    quoted_names(Engine::Sqlite, &names)
-                ))?;
-                let mut insert = tx.prepare(&format!(
-                    "INSERT INTO main.\"{table}\" VALUES ({})",
-                    vec!["?"; names.len()].join(", ")
-                ))?;
-                self.db.rows(
-                    &format!(
-                        "SELECT {} FROM {live} WHERE {} ORDER BY {}",
-                        quoted_names(self.db.engine(), &names),
-                        belongs(table),
-                        order(table)
-                    ),
-                    &[user.into()],
-                    &mut |row| {
-                        insert.execute(rusqlite::params_from_iter(row.iter().map(to_sqlite)))?;
-                        Ok(())
-                    },
-                )?;
+                self.copy_table(&tx, table, user)?;
             }
             tx.execute_batch("CREATE TABLE main.meta (key TEXT PRIMARY KEY NOT NULL, value TEXT)")?;
             let (digest, rows) = scan(&tx, "main", None)?;
@@ -168,6 +141,41 @@ impl super::Reader<'_> {
         };
         pending.finish(&dest, overwrite, step)?;
         Ok(rows)
+    }
+}
+
+impl super::Reader<'_> {
+    /// Copy `user`'s rows of the app's `table` (without the prefix) into a table of the
+    /// same name and columns in the snapshot being written (`tx`).
+    fn copy_table(&self, tx: &rusqlite::Transaction<'_>, table: &str, user: &str) -> Result<()> {
+        let live = format!("{}{table}", self.prefix);
+        let names: Vec<String> = self
+            .db
+            .columns(&live)?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        tx.execute_batch(&format!(
+            "CREATE TABLE main.\"{table}\" ({})",
+            quoted_names(Engine::Sqlite, &names)
+        ))?;
+        let mut insert = tx.prepare(&format!(
+            "INSERT INTO main.\"{table}\" VALUES ({})",
+            vec!["?"; names.len()].join(", ")
+        ))?;
+        self.db.rows(
+            &format!(
+                "SELECT {} FROM {live} WHERE {} ORDER BY {}",
+                quoted_names(self.db.engine(), &names),
+                belongs(table),
+                order(table)
+            ),
+            &[user.into()],
+            &mut |row| {
+                insert.execute(rusqlite::params_from_iter(row.iter().map(to_sqlite)))?;
+                Ok(())
+            },
+        )
     }
 }
 

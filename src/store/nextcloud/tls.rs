@@ -2,6 +2,7 @@
 //! rustls client configuration and the certificate check of each mode.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::wire::{Server, Tls, TlsMode};
 use crate::error::{Error, Id, Result};
@@ -9,23 +10,8 @@ use crate::error::{Error, Id, Result};
 /// The rustls client configuration for PostgreSQL's TLS modes, as libpq reads them: with
 /// a root certificate, `require` checks the chain as `verify-ca` does.
 pub(super) fn client_config(tls: &Tls, server: &Server) -> Result<rustls::ClientConfig> {
+    use rustls::pki_types::PrivateKeyDer;
     use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
-    use std::sync::Arc;
-    let bad_file = |what: &str, path: &Path, e: &dyn std::fmt::Display| {
-        Error::new(
-            Id::NextcloudConfig,
-            format!(
-                "cannot use the TLS {what} {} named in the configuration: {e}",
-                path.display()
-            ),
-        )
-    };
-    let certs = |what: &str, path: &Path| -> Result<Vec<CertificateDer<'static>>> {
-        CertificateDer::pem_file_iter(path)
-            .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
-            .map_err(|e| bad_file(what, path, &e))
-    };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mode = match (tls.mode, &tls.root_cert) {
         (TlsMode::Require, Some(_)) => TlsMode::VerifyCa,
@@ -42,27 +28,7 @@ pub(super) fn client_config(tls: &Tls, server: &Server) -> Result<rustls::Client
                     ),
                 ));
             };
-            let mut roots = rustls::RootCertStore::empty();
-            for cert in certs("root certificate", root)? {
-                roots
-                    .add(cert)
-                    .map_err(|e| bad_file("root certificate", root, &e))?;
-            }
-            let crls = match &tls.crl {
-                Some(path) => CertificateRevocationListDer::pem_file_iter(path)
-                    .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
-                    .map_err(|e| bad_file("revocation list", path, &e))?,
-                None => Vec::new(),
-            };
-            Some(
-                rustls::client::WebPkiServerVerifier::builder_with_provider(
-                    Arc::new(roots),
-                    provider.clone(),
-                )
-                .with_crls(crls)
-                .build()
-                .map_err(|e| bad_file("root certificate", root, &e))?,
-            )
+            Some(chain_verifier(root, tls.crl.as_deref(), &provider)?)
         }
         _ => None,
     };
@@ -87,6 +53,53 @@ pub(super) fn client_config(tls: &Tls, server: &Server) -> Result<rustls::Client
         }
         _ => Ok(builder.with_no_client_auth()),
     }
+}
+
+/// A TLS file named in the configuration that cannot be used.
+fn bad_file(what: &str, path: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::new(
+        Id::NextcloudConfig,
+        format!(
+            "cannot use the TLS {what} {} named in the configuration: {e}",
+            path.display()
+        ),
+    )
+}
+
+/// The certificates of a PEM file.
+fn certs(what: &str, path: &Path) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_file_iter(path)
+        .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+        .map_err(|e| bad_file(what, path, &e))
+}
+
+/// The check of the server's chain against the root certificates of `root` (and the
+/// revocation list `crl`, if named).
+fn chain_verifier(
+    root: &Path,
+    crl: Option<&Path>,
+    provider: &Arc<rustls::crypto::CryptoProvider>,
+) -> Result<Arc<rustls::client::WebPkiServerVerifier>> {
+    use rustls::pki_types::CertificateRevocationListDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in certs("root certificate", root)? {
+        roots
+            .add(cert)
+            .map_err(|e| bad_file("root certificate", root, &e))?;
+    }
+    let crls = match crl {
+        Some(path) => CertificateRevocationListDer::pem_file_iter(path)
+            .and_then(|it| it.collect::<std::result::Result<Vec<_>, _>>())
+            .map_err(|e| bad_file("revocation list", path, &e))?,
+        None => Vec::new(),
+    };
+    rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .with_crls(crls)
+        .build()
+        .map_err(|e| bad_file("root certificate", root, &e))
 }
 
 /// The server certificate check of a TLS mode: the chain (against the root

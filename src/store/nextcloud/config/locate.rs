@@ -29,12 +29,7 @@ const MAX_FILE: u64 = 1024 * 1024;
 ///   link is followed only to a folder that is an installation's (`version.php` beside
 ///   it); otherwise it is refused.
 pub(super) fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(PathBuf, PathBuf)> {
-    let not_found = || {
-        config_error(format!(
-            "{} is not a Nextcloud installation: no config/config.php there",
-            path.display()
-        ))
-    };
+    let not_found = || not_installation(path);
     let real = path.canonicalize().map_err(|_| not_found())?;
     let (root, dir, named_config) = if real.is_dir() && real.join("config/config.php").exists()
         || real.is_dir() && config_dir_env.is_some()
@@ -43,44 +38,7 @@ pub(super) fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(
         let dir = dir.canonicalize().unwrap_or(dir);
         (real, dir, false)
     } else {
-        let named = if real.is_dir() {
-            real.join("config.php")
-        } else {
-            real.clone()
-        };
-        let named_here = if real.is_dir() {
-            real.join("config.php")
-        } else {
-            // The folder the link (if any) is in, itself resolved.
-            parent(path)
-                .canonicalize()
-                .map_err(|_| not_found())?
-                .join(path.file_name().unwrap_or_default())
-        };
-        let file = named.canonicalize().map_err(|_| not_found())?;
-        if file.file_name() != Some("config.php".as_ref()) || !file.is_file() {
-            let through = if file.as_path() == path {
-                String::new()
-            } else {
-                format!(" (it leads to {})", file.display())
-            };
-            return Err(config_error(format!(
-                "{}{through} is not a Nextcloud configuration: give the installation folder \
-                 or its config/config.php",
-                path.display()
-            )));
-        }
-        let dir = parent(&file);
-        let root = parent(&dir);
-        if parent(&named_here) != dir && !root.join("version.php").is_file() {
-            return Err(config_error(format!(
-                "{} is a link to {}, which is not in a Nextcloud installation's config folder \
-                 (no version.php in {}): give the installation folder; nothing was read",
-                named_here.display(),
-                file.display(),
-                root.display()
-            )));
-        }
+        let (root, dir) = named_config(path, &real)?;
         (root, dir, true)
     };
     // lib/base.php: `if ($dir = getenv('NEXTCLOUD_CONFIG_DIR'))`, so "" and "0" do not count.
@@ -101,6 +59,58 @@ pub(super) fn locate(path: &Path, config_dir_env: Option<&OsString>) -> Result<(
         env_dir.display(),
         dir.display()
     )))
+}
+
+/// `locate` for a path that names a `config.php` (or a folder holding one that is not an
+/// installation's): the installation where the file really is, and its folder.
+fn named_config(path: &Path, real: &Path) -> Result<(PathBuf, PathBuf)> {
+    let not_found = || not_installation(path);
+    let named = if real.is_dir() {
+        real.join("config.php")
+    } else {
+        real.to_path_buf()
+    };
+    let named_here = if real.is_dir() {
+        real.join("config.php")
+    } else {
+        // The folder the link (if any) is in, itself resolved.
+        parent(path)
+            .canonicalize()
+            .map_err(|_| not_found())?
+            .join(path.file_name().unwrap_or_default())
+    };
+    let file = named.canonicalize().map_err(|_| not_found())?;
+    if file.file_name() != Some("config.php".as_ref()) || !file.is_file() {
+        let through = if file.as_path() == path {
+            String::new()
+        } else {
+            format!(" (it leads to {})", file.display())
+        };
+        return Err(config_error(format!(
+            "{}{through} is not a Nextcloud configuration: give the installation folder \
+             or its config/config.php",
+            path.display()
+        )));
+    }
+    let dir = parent(&file);
+    let root = parent(&dir);
+    if parent(&named_here) != dir && !root.join("version.php").is_file() {
+        return Err(config_error(format!(
+            "{} is a link to {}, which is not in a Nextcloud installation's config folder \
+             (no version.php in {}): give the installation folder; nothing was read",
+            named_here.display(),
+            file.display(),
+            root.display()
+        )));
+    }
+    Ok((root, dir))
+}
+
+fn not_installation(path: &Path) -> Error {
+    config_error(format!(
+        "{} is not a Nextcloud installation: no config/config.php there",
+        path.display()
+    ))
 }
 
 fn parent(path: &Path) -> PathBuf {

@@ -327,6 +327,27 @@ mod tests {
     /// (`scripts/config-corpus.sh`). pwaccount reads a literal case exactly as Nextcloud
     /// does and refuses every other without php; with php (where the tests were built
     /// with it), it reads every case Nextcloud reads, the same, and refuses the rest.
+    /// A corpus case's environment (`NEXTCLOUD_CONFIG_DIR` relative to the case), with
+    /// this process's PATH.
+    fn case_environment(case: &Path, about: &Value) -> Vec<(OsString, OsString)> {
+        let mut vars: Vec<(OsString, OsString)> = about["env"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| {
+                let v = v.as_str().unwrap();
+                let v = if k == "NEXTCLOUD_CONFIG_DIR" {
+                    case.join(v).into_os_string()
+                } else {
+                    v.into()
+                };
+                (k.into(), v)
+            })
+            .collect();
+        vars.extend(std::env::var_os("PATH").map(|p| ("PATH".into(), p)));
+        vars
+    }
+
     #[test]
     fn reads_every_corpus_case_as_nextcloud_or_refuses() {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
@@ -344,21 +365,7 @@ mod tests {
             let expected: Value =
                 serde_json::from_slice(&std::fs::read(case.join("expected.json")).unwrap())
                     .unwrap();
-            let mut vars: Vec<(OsString, OsString)> = about["env"]
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| {
-                    let v = v.as_str().unwrap();
-                    let v = if k == "NEXTCLOUD_CONFIG_DIR" {
-                        case.join(v).into_os_string()
-                    } else {
-                        v.into()
-                    };
-                    (k.into(), v)
-                })
-                .collect();
-            vars.extend(std::env::var_os("PATH").map(|p| ("PATH".into(), p)));
+            let vars = case_environment(case, &about);
             // A case may read another case's folder with its own environment.
             let installation = match about["installation"].as_str() {
                 Some(other) => corpus.join(other),

@@ -30,34 +30,8 @@ pub(super) fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
             b.get(j).copied().unwrap_or(0),
         );
         if ca.is_ascii_digit() && cb.is_ascii_digit() {
-            let fractional = ca == b'0' || cb == b'0';
-            let mut bias = Equal;
-            loop {
-                match (digit(a, i), digit(b, j)) {
-                    (false, false) => break,
-                    (false, true) => return Less,
-                    (true, false) => return Greater,
-                    (true, true) => {
-                        let order = a[i].cmp(&b[j]);
-                        if fractional && order != Equal {
-                            return order;
-                        }
-                        if bias == Equal {
-                            bias = order;
-                        }
-                    }
-                }
-                i += 1;
-                j += 1;
-            }
-            if bias != Equal {
-                return bias;
-            }
-            match (i >= a.len(), j >= b.len()) {
-                (true, true) => return Equal,
-                (true, false) => return Less,
-                (false, true) => return Greater,
-                _ => {}
+            if let Some(order) = digit_runs(a, b, &mut i, &mut j) {
+                return order;
             }
             continue;
         }
@@ -73,6 +47,43 @@ pub(super) fn natural_cmp(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
             (false, true) => return Greater,
             _ => {}
         }
+    }
+}
+
+/// Compare the runs of digits at `a[*i..]` and `b[*j..]` (both start with a digit),
+/// moving past them: numerically, or digit by digit from the left when either starts with
+/// 0 (PHP's "fractional" compare). `None` when they are equal and both strings go on.
+fn digit_runs(a: &[u8], b: &[u8], i: &mut usize, j: &mut usize) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let digit = |s: &[u8], k: usize| s.get(k).is_some_and(u8::is_ascii_digit);
+    let fractional = a[*i] == b'0' || b[*j] == b'0';
+    let mut bias = Equal;
+    loop {
+        match (digit(a, *i), digit(b, *j)) {
+            (false, false) => break,
+            (false, true) => return Some(Less),
+            (true, false) => return Some(Greater),
+            (true, true) => {
+                let order = a[*i].cmp(&b[*j]);
+                if fractional && order != Equal {
+                    return Some(order);
+                }
+                if bias == Equal {
+                    bias = order;
+                }
+            }
+        }
+        *i += 1;
+        *j += 1;
+    }
+    if bias != Equal {
+        return Some(bias);
+    }
+    match (*i >= a.len(), *j >= b.len()) {
+        (true, true) => Some(Equal),
+        (true, false) => Some(Less),
+        (false, true) => Some(Greater),
+        _ => None,
     }
 }
 

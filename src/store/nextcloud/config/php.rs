@@ -74,10 +74,40 @@ pub(super) fn with_php(
         .stderr(std::process::Stdio::null());
     // Its own process group: whatever php starts is killed with it.
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
-    let mut child = match command.spawn() {
+    let child = match command.spawn() {
         Ok(child) => child,
         Err(_) => return Err(refuse("no php program was found to evaluate it")),
     };
+    let (status, output) = wait_bounded(child)?;
+    let (Some(status), Some(output)) = (status, output) else {
+        return Err(refuse(&format!(
+            "php did not finish evaluating it within {} seconds",
+            PHP_TIME.as_secs()
+        )));
+    };
+    if status.code() == Some(3) {
+        return Err(refuse(
+            "it prints text when included (Nextcloud's occ refuses such a file: \"Config file \
+             has leading content\")",
+        ));
+    }
+    // Read first: a reader that stopped at the cap makes php fail on its next write.
+    if output.len() as u64 > PHP_OUTPUT {
+        return Err(refuse("php printed more than a configuration"));
+    }
+    if !status.success() {
+        return Err(refuse("php could not evaluate it"));
+    }
+    serde_json::from_slice(&output)
+        .map_err(|_| refuse("php printed something that is not the configuration"))
+}
+
+/// Wait for `child` (php) until `PHP_TIME` has passed or an interruption comes, reading
+/// at most `PHP_OUTPUT` bytes and one more of its output; then end its process group.
+/// Its exit status and output, each `None` when it did not finish in time.
+fn wait_bounded(
+    mut child: std::process::Child,
+) -> Result<(Option<std::process::ExitStatus>, Option<Vec<u8>>)> {
     let deadline = Instant::now() + PHP_TIME;
     let stdout = child.stdout.take();
     let (sender, output) = std::sync::mpsc::channel();
@@ -111,25 +141,5 @@ pub(super) fn with_php(
         None
     };
     crate::interrupt::check()?;
-    let (Some(status), Some(output)) = (status, output) else {
-        return Err(refuse(&format!(
-            "php did not finish evaluating it within {} seconds",
-            PHP_TIME.as_secs()
-        )));
-    };
-    if status.code() == Some(3) {
-        return Err(refuse(
-            "it prints text when included (Nextcloud's occ refuses such a file: \"Config file \
-             has leading content\")",
-        ));
-    }
-    // Read first: a reader that stopped at the cap makes php fail on its next write.
-    if output.len() as u64 > PHP_OUTPUT {
-        return Err(refuse("php printed more than a configuration"));
-    }
-    if !status.success() {
-        return Err(refuse("php could not evaluate it"));
-    }
-    serde_json::from_slice(&output)
-        .map_err(|_| refuse("php printed something that is not the configuration"))
+    Ok((status, output))
 }
