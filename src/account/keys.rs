@@ -757,7 +757,7 @@ fn rekey_once(
         let mut records = Vec::new();
         for planned in &plan {
             let mut snapshot = |user: &str| -> Result<PathBuf> {
-                let dest = crate::store::snapshot::free_name(folder, user, "-before-rekey")?;
+                let dest = crate::store::files::free_name(folder, user, "-before-rekey")?;
                 reader.write_reset_snapshot(user, &dest, now)?;
                 guards.push(crate::interrupt::discard_if_ended(&dest));
                 written.push(dest.clone());
@@ -780,7 +780,7 @@ fn rekey_once(
     });
     if committed.is_err() {
         for path in &written {
-            crate::store::snapshot::discard(path);
+            crate::store::files::discard(path);
         }
     }
     drop(guards);

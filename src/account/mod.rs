@@ -22,7 +22,7 @@ use crate::store::Counts;
 use crate::store::audit;
 use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::rows::Rows;
-use crate::store::snapshot::{self, SnapshotInfo};
+use crate::store::snapshot::SnapshotInfo;
 
 /// How many times a write transaction is run at most when the server aborts it as a
 /// conflict with another writer.
@@ -341,7 +341,7 @@ impl<S: Store> Accounts for S {
         };
         // The default folder is made (0700, with its parents) if missing; a given one
         // must exist.
-        snapshot::prepare_folder(&dest, self.database_path(), job.replace, default)?;
+        crate::store::files::prepare_folder(&dest, self.database_path(), job.replace, default)?;
         let counts = self.write_snapshot(user, &dest, job)?;
         Ok((dest, counts))
     }

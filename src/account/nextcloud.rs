@@ -22,7 +22,7 @@ impl Store for NextcloudStore {
 
     /// In the installation's data folder, `appdata_<instanceid>/pwaccount/backups/`.
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
-        crate::store::snapshot::free_name(&self.default_backups()?, user, suffix)
+        crate::store::files::free_name(&self.default_backups()?, user, suffix)
     }
 
     fn database_path(&self) -> &Path {

@@ -28,7 +28,7 @@ impl Store for AccountStore {
             .map(Path::to_path_buf)
             .unwrap_or_default()
             .join("backups");
-        snapshot::free_name(&folder, user, suffix)
+        crate::store::files::free_name(&folder, user, suffix)
     }
 
     fn database_path(&self) -> &Path {

@@ -159,7 +159,7 @@ pub(crate) fn reset(
         if outcome.as_ref().is_err_and(|e| !e.outcome_unknown)
             && let Some(path) = &backup
         {
-            store::snapshot::discard(path);
+            store::files::discard(path);
         }
         outcome
     })

@@ -157,7 +157,7 @@ impl Ctx {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => std::path::Path::new("."),
         };
-        let removed = store::snapshot::remove_stale(folder);
+        let removed = store::files::remove_stale(folder);
         if !removed.is_empty() {
             self.out.warn(&format!(
                 "note: removed {} temporary file(s) that an interrupted pwaccount run left in {}",

@@ -54,7 +54,7 @@ impl Rows for Tx<'_> {
     /// Written through a connection of its own, beside this write transaction, which has
     /// changed nothing yet: the snapshot holds exactly what the reset deletes.
     fn write_reset_snapshot(&self, user: &str, dest: &Path, now: i64) -> Result<()> {
-        snapshot::prepare_folder(dest, self.path, false, true)?;
+        crate::store::files::prepare_folder(dest, self.path, false, true)?;
         snapshot::write(
             self.path,
             user,

@@ -5,7 +5,7 @@
 
 pub(crate) mod audit;
 mod file_rows;
-mod files;
+pub(crate) mod files;
 pub(crate) mod nextcloud;
 #[cfg(feature = "populate")]
 pub(crate) mod populate;

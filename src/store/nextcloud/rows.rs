@@ -6,7 +6,7 @@ use super::{NextcloudStore, Reader};
 use crate::error::Result;
 use crate::store::audit::{Entry, Filter, Record};
 use crate::store::rows::{Rows, Transactions, missing_challenge};
-use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step, snapshot};
+use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step};
 
 /// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
 /// of its own (appid `pwaccount`, which the app never reads), `<code hash>|<expiry>`.
@@ -67,7 +67,7 @@ impl Rows for Reader<'_> {
     }
 
     fn write_reset_snapshot(&self, user: &str, dest: &Path, now: i64) -> Result<()> {
-        snapshot::prepare_folder(dest, self.path, false, true)?;
+        crate::store::files::prepare_folder(dest, self.path, false, true)?;
         self.write_snapshot(user, dest, false, now, Step::Preparation)?;
         Ok(())
     }

@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 use super::db::{Engine, Value, from_sqlite, to_sqlite};
 use super::{NextcloudStore, TABLES};
 use crate::error::{Error, Id, Result};
+use crate::store::files::{PendingFile, prepare_folder};
 use crate::store::rows::Transactions;
-use crate::store::snapshot::{PendingFile, hash_row, not_usable, prepare_folder};
+use crate::store::snapshot::{hash_row, not_usable};
 use crate::store::{Counts, Step, connect, plain_path};
 
 /// "PWNC": a pwaccount snapshot of a Nextcloud user.
