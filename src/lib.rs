@@ -1,5 +1,6 @@
-//! pwaccount: the account API's flows (reset, challenge get/set/verify) run directly on a
-//! password manager's SQLite account database.
+//! pwaccount: the account API's flows (reset, challenge get/set/verify, restore, check)
+//! run directly on a password manager's account database: pwaccount's own SQLite file, or
+//! a Nextcloud installation's Passwords app on SQLite, PostgreSQL or MySQL/MariaDB.
 //!
 //! Data flows one way: `cli` → `cmd` → `account` → `store` / `crypto`, and results come
 //! back up to `output`.
@@ -25,8 +26,9 @@ pub use error::{Id, catalogue_markdown, catalogue_roff};
 pub use output::{describe_counts, error_json};
 pub use store::audit::{Action, Record};
 #[cfg(feature = "populate")]
-pub use store::populate::populate;
-pub use store::{Access, AccountStore, Counts, RESET_TABLES};
+pub use store::file::populate::populate;
+pub use store::file::{AccountStore, RESET_TABLES};
+pub use store::{Access, Counts};
 
 /// The challenge flow on the pwaccount file, for tests that set accounts up directly.
 pub mod challenge {
@@ -34,7 +36,7 @@ pub mod challenge {
     pub use crate::account::challenge::{Current, NewChallenge, OpenKeychain, Proof};
     pub use crate::account::codec::pwaccount::SseKeychain;
     use crate::error::Result;
-    use crate::store::AccountStore;
+    use crate::store::file::AccountStore;
 
     /// What `challenge set` checks before asking for passphrases; the current challenge.
     pub fn prepare_set(store: &mut AccountStore, user: &str) -> Result<Option<Current>> {
@@ -84,7 +86,8 @@ pub mod formats {
 
     /// Per-account snapshot files.
     pub mod snapshot {
-        pub use crate::store::snapshot::{SnapshotInfo, inspect};
+        pub use crate::store::file::snapshot::inspect;
+        pub use crate::store::snapshot::SnapshotInfo;
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::error::{Error, Id, Result};
 use crate::store::rows::Rows;
 use crate::store::rows::Transactions;
-use crate::store::{self, AccountStore};
+use crate::store::{self, file::AccountStore};
 
 fn key(name: &str) -> String {
     format!("feature.{name}")
@@ -45,6 +45,6 @@ pub(crate) fn set_enabled(store: &mut AccountStore, name: &str, enabled: bool) -
         outcome: if enabled { "enabled" } else { "disabled" },
         details: serde_json::json!({ "feature": name, "changed": before != enabled }),
     };
-    store::commit_change(tx, &record)?;
+    store::file::commit_change(tx, &record)?;
     Ok(before)
 }

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use super::{Job, Store};
 use crate::error::Result;
+use crate::store::file::AccountStore;
 use crate::store::nextcloud::NextcloudDatabase;
-use crate::store::snapshot::{self, SnapshotInfo};
-use crate::store::{AccountStore, Counts, Step};
+use crate::store::snapshot::SnapshotInfo;
+use crate::store::{Counts, Step};
 use crate::text::now;
 
 impl Store for AccountStore {
@@ -36,7 +37,7 @@ impl Store for AccountStore {
     }
 
     fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts> {
-        snapshot::write(
+        crate::store::file::snapshot::write(
             self.path(),
             user,
             dest,
@@ -50,7 +51,7 @@ impl Store for AccountStore {
 
     /// The pwaccount file has no installations: `other_installation` changes nothing.
     fn read_snapshot(&mut self, path: &Path, _other_installation: bool) -> Result<SnapshotInfo> {
-        snapshot::inspect(path)
+        crate::store::file::snapshot::inspect(path)
     }
 
     fn bound_to_account(&self) -> &'static str {

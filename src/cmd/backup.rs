@@ -7,7 +7,7 @@ use crate::error::{Error, Id, Result};
 use crate::output::{Report, describe_counts};
 use crate::prompt::Prompter;
 use crate::store::Access;
-use crate::store::snapshot::{restored_tables, snapshot_tables};
+use crate::store::file::snapshot::{restored_tables, snapshot_tables};
 use crate::text::utc_time;
 
 pub(super) fn backup(ctx: &Ctx, args: BackupArgs) -> Result<Report> {

@@ -23,8 +23,9 @@ use crate::cli::{Cli, Command};
 use crate::error::{Error, Id, Result};
 use crate::output::{Output, Report};
 use crate::prompt::Prompter;
+use crate::store::file::{self as file_store, AccountStore};
 use crate::store::nextcloud::NextcloudStore;
-use crate::store::{self, Access, AccountStore, validate_user_id};
+use crate::store::{self, Access, validate_user_id};
 
 /// What every command needs to know about the run.
 pub(crate) struct Ctx {
@@ -141,7 +142,7 @@ impl Ctx {
 
     pub(crate) fn open(&self, access: Access) -> Result<AccountStore> {
         let store = AccountStore::open(&self.db, access, self.busy_timeout)?;
-        if let Some(warning) = store::loose_permissions(&self.db) {
+        if let Some(warning) = file_store::loose_permissions(&self.db) {
             self.out.warn(&warning);
         }
         if let Some(folder) = self.db.parent() {
@@ -178,7 +179,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     let nextcloud = cli.nextcloud.is_some();
     let db = match (cli.nextcloud, cli.db) {
         (Some(path), _) | (None, Some(path)) => std::path::absolute(&path).unwrap_or(path),
-        (None, None) => store::default_path().map_err(|e| hint(e, false))?,
+        (None, None) => file_store::default_path().map_err(|e| hint(e, false))?,
     };
     if nextcloud && let Some(why) = not_served_on_nextcloud(&cli.command) {
         return Err(Error {

@@ -125,7 +125,7 @@ impl FileCheck {
         let path = path.to_owned();
         let run = move || -> Result<Vec<String>> {
             let conn = super::connect(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY, busy)?;
-            super::queries::quick_check(&conn)
+            super::sqlite::quick_check(&conn)
         };
         FileCheck(
             std::thread::Builder::new()

@@ -14,7 +14,8 @@ use crate::crypto::pwdv1::{self, Salts, Secret};
 use crate::crypto::random_bytes;
 use crate::crypto::seal::{self, AccountKey, KEY_WRAP_INFO, KEYCHAIN_INFO, Sealed};
 use crate::error::{Error, Id, Result};
-use crate::store::{AccountStore, ChallengeRow, KeychainRow, Tx};
+use crate::store::file::{AccountStore, Tx};
+use crate::store::{ChallengeRow, KeychainRow};
 
 /// The plaintext of an SSEv2r1 keychain. Its keys are wiped when it is dropped.
 #[derive(Serialize, Deserialize)]

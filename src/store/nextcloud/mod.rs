@@ -1,3 +1,9 @@
+//! A Nextcloud installation's Passwords app as a store: its configuration read as Nextcloud
+//! reads it (`config`), the database it names opened on SQLite, PostgreSQL or MySQL/MariaDB
+//! (`settings`, `db` and the drivers below it), the app and its version checked before
+//! anything changes (`gate`, `versions`), and the app's own tables read and written as the
+//! app does (`queries`, `rows`, `reset_steps`, `keys`, `trail`, `snapshot`, `galera`).
+
 pub(crate) mod config;
 pub(crate) mod db;
 mod galera;

@@ -4,13 +4,11 @@ use std::path::Path;
 
 use rusqlite::TransactionBehavior;
 
-use super::audit::{Entry, Filter, Record};
-use super::rows::missing_challenge;
-use super::rows::{Rows, Transactions};
-use super::{
-    AccountStore, CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step, Tx, snapshot,
-};
+use super::{AccountStore, Tx, snapshot};
 use crate::error::Result;
+use crate::store::audit::{Entry, Filter, Record};
+use crate::store::rows::{Rows, Transactions, missing_challenge};
+use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step};
 
 impl Transactions for AccountStore {
     type Tx<'a> = Tx<'a>;
@@ -39,8 +37,8 @@ impl Rows for Tx<'_> {
         super::put_reset_code(self.conn(), user, hash, now, expires)
     }
 
-    fn start_file_check(&self) -> super::rows::FileCheck {
-        super::rows::FileCheck::of_file(self.path, self.busy_timeout)
+    fn start_file_check(&self) -> crate::store::rows::FileCheck {
+        crate::store::rows::FileCheck::of_file(self.path, self.busy_timeout)
     }
 
     fn clear_reset(&self, user: &str) -> Result<()> {

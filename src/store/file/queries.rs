@@ -3,9 +3,9 @@
 //! share one transaction.
 
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
+use crate::store::types::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow};
 
 /// The per-user tables a reset empties, besides `shares` (which it empties by owner and
 /// by receiver).
@@ -24,65 +24,6 @@ pub const RESET_TABLES: &[&str] = &[
     "sessions",
     "reset_codes",
 ];
-
-/// The `user_config` key that names the current challenge, as in the reference server.
-pub(crate) const CHALLENGE_ID_KEY: &str = "user/challenge/id";
-
-/// What an account holds, as `status` reports it and a reset deletes it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Counts {
-    pub passwords: u64,
-    pub password_revisions: u64,
-    pub folders: u64,
-    pub folder_revisions: u64,
-    pub tags: u64,
-    pub tag_revisions: u64,
-    pub password_tags: u64,
-    pub shares: u64,
-    pub settings: u64,
-    pub user_config: u64,
-    pub keychains: u64,
-    pub sessions: u64,
-    pub tokens: u64,
-}
-
-impl Counts {
-    /// The counts as JSON without `tokens` (which a reset keeps and a restore leaves as
-    /// they are): what a reset deletes, or a restore writes back.
-    pub fn json_without_tokens(&self) -> serde_json::Value {
-        let mut v = serde_json::json!(self);
-        if let Some(map) = v.as_object_mut() {
-            map.remove("tokens");
-        }
-        v
-    }
-
-    /// Whether the account holds nothing its user made: no password, folder or tag, no
-    /// keychain, no share. The one definition of a blank account, for every store: what a
-    /// reset leaves (on Nextcloud, the app's reset keeps a session, the user's settings and
-    /// revisions no item reaches) is blank, so a restore after a reset needs no
-    /// `--replace`.
-    pub fn is_blank(&self) -> bool {
-        self.passwords + self.folders + self.tags + self.keychains + self.shares == 0
-    }
-
-    /// Everything counted except tokens, which a reset keeps.
-    pub fn deletable_total(&self) -> u64 {
-        self.passwords
-            + self.password_revisions
-            + self.folders
-            + self.folder_revisions
-            + self.tags
-            + self.tag_revisions
-            + self.password_tags
-            + self.shares
-            + self.settings
-            + self.user_config
-            + self.keychains
-            + self.sessions
-    }
-}
 
 fn count(conn: &Connection, table: &str, user: &str) -> Result<u64> {
     let sql = format!("SELECT count(*) FROM {table} WHERE user_id = ?1");
@@ -205,18 +146,6 @@ pub(crate) fn set_user_config(conn: &Connection, user: &str, key: &str, value: &
 
 // --- challenges -----------------------------------------------------------------------
 
-/// A stored challenge row, as the server keeps it.
-#[derive(Clone, PartialEq, Eq)]
-pub(crate) struct ChallengeRow {
-    pub uuid: String,
-    pub kind: String,
-    pub client_data: String,
-    pub server_data: String,
-    /// The sealed account key (not a user secret: it opens only with the secret).
-    pub sealed_key: String,
-    pub created: i64,
-}
-
 /// A challenge row from `SELECT uuid, type, client_data, server_data, secret, created`
 /// (the same columns in both kinds of store; absent texts read as empty).
 pub(super) fn challenge_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ChallengeRow> {
@@ -272,13 +201,6 @@ pub(crate) fn delete_challenge(conn: &Connection, user: &str, uuid: &str) -> Res
 }
 
 // --- keychains ------------------------------------------------------------------------
-
-pub(crate) struct KeychainRow {
-    pub uuid: String,
-    pub kind: String,
-    pub scope: String,
-    pub data: String,
-}
 
 pub(crate) fn keychains(conn: &Connection, user: &str) -> Result<Vec<KeychainRow>> {
     let mut stmt = conn.prepare(
@@ -519,46 +441,6 @@ pub(crate) fn integrity(conn: &Connection) -> Result<Vec<String>> {
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(lines.into_iter().filter(|l| l != "ok").collect())
-}
-
-/// SQLite's quick check (the file's structure, without comparing index contents).
-/// A file too damaged for the check to finish is reported as what stopped it.
-pub(crate) fn quick_check(conn: &Connection) -> Result<Vec<String>> {
-    let run = || -> rusqlite::Result<Vec<String>> {
-        let mut stmt = conn.prepare("PRAGMA quick_check")?;
-        let lines = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(lines.into_iter().filter(|l| l != "ok").collect())
-    };
-    match run() {
-        Err(rusqlite::Error::SqliteFailure(f, _))
-            if f.code == rusqlite::ErrorCode::DatabaseCorrupt =>
-        {
-            Ok(vec!["the check stopped: the file is malformed".into()])
-        }
-        other => Ok(other?),
-    }
-}
-
-/// SQLite's integrity check of the file at `path`, opened read-only without any of the
-/// store's checks: the lines it reports (none when sound), or why it could not run.
-pub(crate) fn integrity_of_file(path: &std::path::Path) -> Vec<String> {
-    let mut lines = Vec::new();
-    let run = |lines: &mut Vec<String>| -> rusqlite::Result<()> {
-        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-        // The lines come before an error that stops the check: keep them.
-        for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            lines.extend(line?.lines().map(str::to_owned));
-        }
-        Ok(())
-    };
-    if let Err(e) = run(&mut lines) {
-        lines.push(format!("the check stopped: {e}"));
-    }
-    lines.retain(|l| l != "ok");
-    lines
 }
 
 /// Append a record to the audit trail, timed now.

@@ -17,9 +17,10 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{Connection, params};
 
-use super::rows::Transactions;
-use super::{self as store, Access, AccountStore, Counts};
+use super::{self as store, AccountStore};
 use crate::error::Result;
+use crate::store::rows::Transactions;
+use crate::store::{Access, Counts};
 use crate::text::now;
 
 /// Passwords per folder, per tag, and per share (each way).
