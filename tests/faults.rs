@@ -107,7 +107,7 @@ pub(crate) enum Left {
 
 /// Where a fault left the user (`now`, against `before`), after asserting that it is
 /// one of the two, and that the run's words fit: exit 0 only when reset; exit 8 with a
-/// catalogue id and no Rust text; and, when the user was reset although the run failed
+/// catalogue id (a fault while connecting is `server_unreachable`) and no Rust text; and, when the user was reset although the run failed
 /// (cut during the commit: the other nodes commit what the cluster certified), a message
 /// that says the outcome is unknown, never that nothing changed.
 pub(crate) fn judge(
@@ -130,7 +130,10 @@ pub(crate) fn judge(
         (0, Left::Reset) => {}
         (0, Left::Untouched) => panic!("round {round}: exit 0 but nothing reset"),
         (_, left) => {
-            assert_clean_failure(out, &["connection_lost", "server_timeout"]);
+            assert_clean_failure(
+                out,
+                &["connection_lost", "server_timeout", "server_unreachable"],
+            );
             let message = out.json()["message"].as_str().unwrap().to_owned();
             if *left == Left::Reset {
                 assert!(
