@@ -12,7 +12,9 @@ use std::cell::RefCell;
 use rusqlite::types::ValueRef;
 
 pub(crate) use super::wire::{EachRow, Engine, Server, Tls, TlsMode, Value};
-pub(super) use super::wire::{conflict, lost_in_commit};
+#[cfg(debug_assertions)]
+pub(super) use super::wire::conflict;
+pub(super) use super::wire::lost_in_commit;
 use crate::error::{Error, Result};
 
 /// An open connection.
