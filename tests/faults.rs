@@ -15,7 +15,7 @@ pub(crate) const LIVE: &str = "user_id = 'dave' AND deleted = FALSE";
 
 /// Grow `user` of `nc` by `n` passwords, each with its current revision, as copies of
 /// the user's first live password (SQL on the server; uuids made from the number).
-pub(crate) fn grow(nc: &Installation, user: &str, n: u32) {
+fn grow(nc: &Installation, user: &str, n: u32) {
     let server = nc.server().unwrap();
     let pg = server.engine == Engine::Pgsql;
     let schema = if pg { "current_schema()" } else { "DATABASE()" };
@@ -282,14 +282,43 @@ fn seen(nc: &Installation) -> Vec<(String, u64)> {
     })
 }
 
+/// How a cluster kind's fault rounds run: a fresh copy, dave's live rows as seen from
+/// where the fault cannot reach, the fault itself (given how long to wait before it), and
+/// what must happen after a round before it is judged (`true`: a fault came).
+pub(crate) struct Rounds<'a> {
+    pub(crate) fresh: &'a dyn Fn() -> Installation,
+    pub(crate) seen: &'a dyn Fn(&Installation) -> Vec<(String, u64)>,
+    pub(crate) fault: &'a mut dyn FnMut(&Installation, Duration),
+    pub(crate) after: &'a dyn Fn(&Installation, bool),
+}
+
+/// Dave grown to 2,003 passwords on `nc`, his live rows as `seen` sees them, and a reset
+/// code issued.
+pub(crate) fn grown(
+    nc: &Installation,
+    seen: &dyn Fn(&Installation) -> Vec<(String, u64)>,
+) -> (Vec<(String, u64)>, String) {
+    grow(nc, "dave", 2000);
+    let before = seen(nc);
+    let code = nc
+        .cmd("dave")
+        .args(["reset", "--no-input"])
+        .run()
+        .ok()
+        .stdout;
+    (before, code)
+}
+
 /// A first round that measures a whole reset, then `rounds` rounds with a fault: a reset
-/// of dave grown to 2,003 passwords on a fresh copy made by `fresh`, with `fault` called
-/// at a random moment of it; each round judged. Returns the tally.
-fn reset_rounds(
-    rounds: usize,
-    fresh: &dyn Fn() -> Installation,
-    fault: &mut dyn FnMut(&Installation, Duration),
-) -> Vec<(i32, Left)> {
+/// of dave grown to 2,003 passwords on a fresh copy, with the fault at a random moment of
+/// it; each round judged. Returns the tally.
+pub(crate) fn reset_rounds(rounds: usize, kind: Rounds<'_>) -> Vec<(i32, Left)> {
+    let Rounds {
+        fresh,
+        seen,
+        fault,
+        after,
+    } = kind;
     let mut full = Duration::from_millis(500);
     let mut tally = Vec::new();
     // Under load a fault can come too late in every round: up to 10 more rounds then,
@@ -298,14 +327,7 @@ fn reset_rounds(
     let mut round = 0;
     while round <= rounds || (rounds > 0 && !landed(&tally) && round <= rounds + 10) {
         let nc = fresh();
-        grow(&nc, "dave", 2000);
-        let before = seen(&nc);
-        let code = nc
-            .cmd("dave")
-            .args(["reset", "--no-input"])
-            .run()
-            .ok()
-            .stdout;
+        let (before, code) = grown(&nc, seen);
         let child = nc
             .cmd("dave")
             .args(["--json", "reset", "--no-backup", "--code", code.trim()])
@@ -323,7 +345,7 @@ fn reset_rounds(
         if round == 0 {
             full = started.elapsed();
         }
-        settled(&nc);
+        after(&nc, round > 0);
         let left = judge(round, &before, &seen(&nc), &out);
         tally.push((out.code, left));
         round += 1;
@@ -349,11 +371,15 @@ fn pgbouncer_killed_mid_reset() {
     let bouncer = std::cell::RefCell::new(Bouncer::start());
     reset_rounds(
         fault_rounds(),
-        &|| crate::clusters::behind(bouncer.borrow().port, "34-2026.7.0").0,
-        &mut |_, wait| {
-            std::thread::sleep(wait);
-            let mut old = bouncer.replace(Bouncer::start());
-            old.kill();
+        Rounds {
+            fresh: &|| crate::clusters::behind(bouncer.borrow().port, "34-2026.7.0").0,
+            seen: &seen,
+            fault: &mut |_, wait| {
+                std::thread::sleep(wait);
+                let mut old = bouncer.replace(Bouncer::start());
+                old.kill();
+            },
+            after: &|nc, _| settled(nc),
         },
     );
 }
@@ -369,14 +395,20 @@ fn pgbouncer_killed_mid_reset() {
 fn the_primary_ends_the_session_mid_reset() {
     reset_rounds(
         fault_rounds(),
-        &|| Installation::from_fixture_in(Engine::Pgsql, &pair("pgsql"), "nc_rel_34_2026_7_0"),
-        &mut |nc, wait| {
-            std::thread::sleep(wait);
-            let db = &nc.server().unwrap().name;
-            nc.server().unwrap().exec(&format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' \
-                 AND application_name = 'pwaccount'"
-            ));
+        Rounds {
+            fresh: &|| {
+                Installation::from_fixture_in(Engine::Pgsql, &pair("pgsql"), "nc_rel_34_2026_7_0")
+            },
+            seen: &seen,
+            fault: &mut |nc, wait| {
+                std::thread::sleep(wait);
+                let db = &nc.server().unwrap().name;
+                nc.server().unwrap().exec(&format!(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{db}' \
+                     AND application_name = 'pwaccount'"
+                ));
+            },
+            after: &|nc, _| settled(nc),
         },
     );
 }

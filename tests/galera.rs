@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use mysql::prelude::Queryable;
 
 use crate::engines::ServerEnv;
-use crate::faults::{LIVE, Left, fault_rounds, grow, judge, live};
+use crate::faults::{LIVE, Rounds, fault_rounds, judge, live};
 use crate::nextcloud::Installation;
 
 /// The cluster for this test alone, across threads and processes (nextest runs each
@@ -234,22 +234,15 @@ fn seen(db: &str) -> Vec<(String, u64)> {
     }
 }
 
-/// A copy on node 2 (started again first if a failed test left it down) with dave grown
-/// to 2,003 passwords and a reset code issued: the installation, its database's name,
-/// dave's live rows seen from node 0, and the code.
-fn grown_on_node_2() -> (Installation, String, Vec<(String, u64)>, String) {
+/// A copy on node 2, started again first if a failed test left it down.
+fn on_node_2() -> Installation {
     revive(2);
-    let nc = installation(2);
-    grow(&nc, "dave", 2000);
-    let db = nc.server().unwrap().name.clone();
-    let before = seen(&db);
-    let code = nc
-        .cmd("dave")
-        .args(["reset", "--no-input"])
-        .run()
-        .ok()
-        .stdout;
-    (nc, db, before, code)
+    installation(2)
+}
+
+/// Dave's live rows of `nc`'s database, as node 0 sees them.
+fn seen_from_node_0(nc: &Installation) -> Vec<(String, u64)> {
+    seen(&nc.server().unwrap().name)
 }
 
 /// Start node `n` again if it is down and wait until it is synced.
@@ -297,54 +290,22 @@ fn pid_of(n: u16) -> u32 {
 #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
 fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
     let _cluster = exclusive();
-    let rounds = fault_rounds();
-    let mut tally = Vec::new();
-    let mut full = Duration::from_millis(500);
-    // Under load a kill can come too late in every round: up to 10 more rounds then,
-    // until one lands before the commit.
-    let landed = |tally: &[(i32, Left)]| tally.iter().skip(1).any(|(code, _)| *code == 8);
-    let mut round = 0;
-    while round <= rounds || (rounds > 0 && !landed(&tally) && round <= rounds + 10) {
-        let (nc, db, before, code) = grown_on_node_2();
-        let child = nc
-            .cmd("dave")
-            .args(["--json", "reset", "--no-backup", "--code", code.trim()])
-            .command()
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        // The first round measures a whole reset; the others kill within it.
-        let wait = if round == 0 {
-            None
-        } else {
-            use rand::Rng;
-            Some(full.mul_f64(rand::thread_rng().gen_range(0.05..1.0)))
-        };
-        let killed = wait.map(|wait| {
-            std::thread::sleep(wait);
-            crate::harness::signal("KILL", pid_of(2));
-        });
-        let out = crate::harness::Outcome::from(child.wait_with_output().unwrap());
-        if round == 0 {
-            full = started.elapsed();
-        }
-        let left = judge(round, &before, &seen(&db), &out);
-        tally.push((out.code, left));
-        if killed.is_some() {
-            revive(2);
-        }
-        drop(nc);
-        round += 1;
-    }
-    eprintln!("a whole reset took {full:?}; rounds (exit, left): {tally:?}");
-    if rounds > 0 {
-        assert!(
-            landed(&tally),
-            "no kill landed before the reset ended: {tally:?}"
-        );
-    }
+    crate::faults::reset_rounds(
+        fault_rounds(),
+        Rounds {
+            fresh: &on_node_2,
+            seen: &seen_from_node_0,
+            fault: &mut |_, wait| {
+                std::thread::sleep(wait);
+                crate::harness::signal("KILL", pid_of(2));
+            },
+            after: &|_, killed| {
+                if killed {
+                    revive(2);
+                }
+            },
+        },
+    );
 }
 
 /// Node 2 stops answering (SIGSTOP) in the middle of a reset run on it: the run ends
@@ -355,7 +316,8 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
 #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
 fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     let _cluster = exclusive();
-    let (nc, db, before, code) = grown_on_node_2();
+    let nc = on_node_2();
+    let (before, code) = crate::faults::grown(&nc, &seen_from_node_0);
     struct Resume(u32);
     impl Drop for Resume {
         fn drop(&mut self) {
@@ -383,7 +345,7 @@ fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     // rejoins by itself once let go.
     revive(2);
     assert!(took < Duration::from_secs(10), "took {took:?}");
-    judge(0, &before, &seen(&db), &out);
+    judge(0, &before, &seen_from_node_0(&nc), &out);
 }
 
 /// A MariaDB node set `read_only = ON` is refused up front for every change, with the

@@ -11,10 +11,10 @@ use std::cell::RefCell;
 
 use rusqlite::types::ValueRef;
 
-pub(crate) use super::wire::{EachRow, Engine, Server, Tls, TlsMode, Value};
 #[cfg(debug_assertions)]
 pub(super) use super::wire::conflict;
 pub(super) use super::wire::lost_in_commit;
+pub(crate) use super::wire::{EachRow, Engine, Server, Tls, TlsMode, Value};
 use crate::error::{Error, Result};
 
 /// An open connection.
