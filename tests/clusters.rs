@@ -183,6 +183,21 @@ fn a_read_only_database_is_refused_up_front() {
     changes_are_refused(&nc, "bob", "has default_transaction_read_only = on");
 }
 
+/// Add a replica at `host` to the configuration's `dbreplica`.
+pub(crate) fn list_replica(nc: &Installation, host: &str, user: &str, password: &str) {
+    let text = std::fs::read_to_string(nc.config()).unwrap();
+    let end = text.rfind(");").unwrap();
+    std::fs::write(
+        nc.config(),
+        format!(
+            "{}  'dbreplica' => [['host' => '{host}', 'user' => '{user}', 'password' => '{password}']],\n{}",
+            &text[..end],
+            &text[end..]
+        ),
+    )
+    .unwrap();
+}
+
 /// Replicas listed in `dbreplica` are named by `status` and never used: here the one
 /// listed does not even exist, and reading and changing work on `dbhost`.
 #[test]
@@ -192,17 +207,7 @@ fn a_read_only_database_is_refused_up_front() {
 )]
 fn replicas_in_dbreplica_are_named_and_never_used() {
     let nc = Installation::on(Engine::Pgsql);
-    let text = std::fs::read_to_string(nc.config()).unwrap();
-    let end = text.rfind(");").unwrap();
-    std::fs::write(
-        nc.config(),
-        format!(
-            "{}  'dbreplica' => [['host' => '127.0.0.1:1', 'user' => 'nobody', 'password' => 'x']],\n{}",
-            &text[..end],
-            &text[end..]
-        ),
-    )
-    .unwrap();
+    list_replica(&nc, "127.0.0.1:1", "nobody", "x");
     let out = nc.cmd("bob").args(["--json", "status"]).run().ok();
     assert_eq!(out.json()["nextcloud"]["replicas"], 1, "{}", out.stdout);
     let out = nc.cmd("bob").arg("status").run().ok();

@@ -461,19 +461,12 @@ fn a_paused_replica_holds_nothing_up() {
         .parse()
         .unwrap();
     let nc = Installation::from_fixture_in(Engine::Pgsql, &pair("pgsql"), "nc_rel_34_2026_7_0");
-    let text = std::fs::read_to_string(nc.config()).unwrap();
-    let end = text.rfind(");").unwrap();
-    std::fs::write(
-        nc.config(),
-        format!(
-            "{}  'dbreplica' => [['host' => '127.0.0.1:{port}', 'user' => 'nextcloud', \
-             'password' => '{}']],\n{}",
-            &text[..end],
-            crate::clusters::nextcloud_password(),
-            &text[end..]
-        ),
-    )
-    .unwrap();
+    crate::clusters::list_replica(
+        &nc,
+        &format!("127.0.0.1:{port}"),
+        "nextcloud",
+        &crate::clusters::nextcloud_password(),
+    );
     // The replica's processes: its postmaster (postmaster.pid in its data folder,
     // beside the primary's socket folder) and the postmaster's children.
     let root = std::path::Path::new(&crate::engines::server_env(Engine::Pgsql).unwrap().socket)
