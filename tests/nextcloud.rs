@@ -1782,6 +1782,158 @@ fn container_configuration_folders_are_read_through_php() {
 /// copy with another instance id), it is refused unless `--other-installation`, and even
 /// then unless that installation had the same secrets (the user's keys would not open);
 /// nothing changes when refused.
+/// Recompute a Nextcloud snapshot's digest after an edit, as anyone can: the README
+/// describes it (SHA-256 over each table's name and rows, each value as type, length and
+/// bytes).
+fn redigest(snap: &Path) {
+    use sha2::Digest;
+    let conn = rusqlite::Connection::open(snap).unwrap();
+    let mut hash = sha2::Sha256::new();
+    let tables = [
+        "passwords_challenge",
+        "passwords_keychain",
+        "passwords_password",
+        "passwords_password_rv",
+        "passwords_folder",
+        "passwords_folder_rv",
+        "passwords_tag",
+        "passwords_tag_rv",
+        "passwords_pw_tag_rel",
+        "passwords_share",
+        "passwords_session",
+        "passwords_registration",
+        "preferences",
+    ];
+    for table in tables {
+        hash.update(table.as_bytes());
+        hash.update([0]);
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+            .unwrap();
+        let width = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for i in 0..width {
+                use rusqlite::types::ValueRef;
+                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i).unwrap() {
+                    ValueRef::Null => (0, Vec::new()),
+                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
+                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
+                    ValueRef::Text(t) => (3, t.to_vec()),
+                    ValueRef::Blob(b) => (4, b.to_vec()),
+                };
+                hash.update([tag]);
+                hash.update((bytes.len() as u64).to_le_bytes());
+                hash.update(&bytes);
+            }
+        }
+    }
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'digest'",
+        [hex::encode(hash.finalize())],
+    )
+    .unwrap();
+}
+
+/// A snapshot edited by hand with its digest recomputed is judged by what it holds: it
+/// may write only the app's rows of its own user, never another app's preferences, never
+/// an id or uuid another user's row has, and it stays bound to its installation. A reset
+/// code issued before a restore is void after it.
+fn edited_snapshots_are_judged_by_their_content(engine: Engine) {
+    let nc = Installation::on(engine);
+    let snap = nc.root().join("bob.sqlite");
+    nc.cmd("bob").arg("backup").arg(&snap).run().ok();
+    let edited = |name: &str, sql: &str| -> PathBuf {
+        let path = nc.root().join(name);
+        std::fs::copy(&snap, &path).unwrap();
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        redigest(&path);
+        path
+    };
+    let restore = |path: &Path, extra: &[&str]| {
+        nc.cmd("bob")
+            .args(["--json", "restore", "--yes", "--replace"])
+            .args(extra)
+            .arg(path)
+            .run()
+    };
+    let before = nc.sums();
+    let quota = edited(
+        "quota.sqlite",
+        "INSERT INTO preferences (userid, appid, configkey, configvalue) \
+         VALUES ('bob', 'files', 'quota', 'none')",
+    );
+    let out = restore(&quota, &[]).code(8);
+    assert_eq!(out.error_id(), "invalid_snapshot");
+    assert!(
+        out.stdout
+            .contains("another app than Passwords (files/quota)"),
+        "{}",
+        out.stdout
+    );
+    let alice =
+        nc.rows("SELECT id, uuid FROM oc_passwords_password WHERE user_id = 'alice' ORDER BY id");
+    let uuid = edited(
+        "uuid.sqlite",
+        &format!(
+            "UPDATE passwords_password SET uuid = '{}' WHERE rowid = 1",
+            alice[0][1]
+        ),
+    );
+    let out = restore(&uuid, &[]).code(8);
+    assert_eq!(out.error_id(), "restore_conflict");
+    assert!(
+        out.stdout.contains(&format!(
+            "row uuid {} in table passwords_password",
+            alice[0][1]
+        )),
+        "{}",
+        out.stdout
+    );
+    let id = edited(
+        "id.sqlite",
+        &format!(
+            "UPDATE passwords_password SET id = {} WHERE rowid = 1",
+            alice[0][0]
+        ),
+    );
+    let out = restore(&id, &[]).code(8);
+    assert_eq!(out.error_id(), "restore_conflict");
+    assert!(out.stdout.contains("account 'alice'"), "{}", out.stdout);
+    let unbound = edited("unbound.sqlite", "DELETE FROM meta WHERE key = 'instance'");
+    let out = restore(&unbound, &[]).code(2);
+    assert_eq!(out.error_id(), "other_installation");
+    assert!(
+        out.stdout.contains("names no installation"),
+        "{}",
+        out.stdout
+    );
+    let unchecked = edited(
+        "unchecked.sqlite",
+        "DELETE FROM meta WHERE key IN ('instance', 'secrets')",
+    );
+    let out = restore(&unchecked, &["--other-installation"]).code(2);
+    assert_eq!(out.error_id(), "other_installation");
+    assert_eq!(
+        nc.sums(),
+        before,
+        "a refused restore changed the installation"
+    );
+    // A code issued before the restore does not reset the restored account.
+    let code = nc.cmd("bob").arg("reset").run().ok().stdout;
+    restore(&snap, &[]).ok();
+    let out = nc
+        .cmd("bob")
+        .args(["--json", "reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .code(3);
+    assert_eq!(out.error_id(), "no_reset_pending");
+    nc.verify("bob", BOB).run().ok();
+}
+
 fn snapshots_of_another_installation_are_refused(engine: Engine) {
     let nc = Installation::on(engine);
     let snap = nc.root().join("bob.sqlite");
@@ -1816,11 +1968,7 @@ fn snapshots_of_another_installation_are_refused(engine: Engine) {
         .replace("'secret' => '", "'secret' => 'x"));
     let out = restore(&["--other-installation"]).code(2);
     assert_eq!(out.error_id(), "other_installation");
-    assert!(
-        out.stdout.contains("cannot be opened here"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("may not open here"), "{}", out.stdout);
     set(&config.replace("'instanceid' => '", "'instanceid' => 'x"));
     assert_eq!(
         nc.sums(),
@@ -2270,6 +2418,7 @@ engine_tests!(
     only_users_nextcloud_has_are_served,
     counts_are_what_the_reset_changes,
     snapshots_of_another_installation_are_refused,
+    edited_snapshots_are_judged_by_their_content,
     unverified_app_versions_are_read_and_changed_only_when_accepted,
     verified_releases_need_no_acceptance,
 );

@@ -10,7 +10,7 @@ use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step};
 
 /// Where pwaccount keeps a pending reset code on a Nextcloud installation: a preference
 /// of its own (appid `pwaccount`, which the app never reads), `<code hash>|<expiry>`.
-const RESET_KEY: &str = "reset/code";
+pub(super) const RESET_KEY: &str = "reset/code";
 
 impl Transactions for NextcloudStore {
     type Tx<'a> = Reader<'a>;

@@ -209,6 +209,9 @@ impl NextcloudStore {
             return Err(crate::store::rows::not_blank(user, true));
         }
         for (table, names) in &columns {
+            refuse_taken(&held, w.db, &prefix, table, names, user)?;
+        }
+        for (table, names) in &columns {
             let live = format!("{prefix}{table}");
             w.db.execute(
                 &format!("DELETE FROM {live} WHERE {}", belongs(table)),
@@ -234,6 +237,8 @@ impl NextcloudStore {
             }
             progress(table);
         }
+        // A reset code issued before the restore is for the account as it was.
+        w.set_own_value(user, super::rows::RESET_KEY, None)?;
         super::commit_change(w, record)?;
         drop(held);
         Ok(None)
@@ -274,37 +279,98 @@ impl NextcloudStore {
                 .optional()?)
         };
         let here = instance_id(&self.config)?;
-        // Snapshots of builds before 0.2 name no installation: nothing to compare.
-        if let Some(there) = meta("instance")?
-            && there != here
-        {
-            let other = |why: String| {
+        // The binding is required: a snapshot whose `instance` row was removed is one of
+        // an unknown installation, not one with "nothing to compare".
+        let there = meta("instance")?;
+        if there.as_deref() != Some(here.as_str()) {
+            let which = match &there {
+                Some(there) => format!(
+                    "was written on another Nextcloud installation (instance {}, this one is \
+                     {here})",
+                    crate::text::escape_controls(there)
+                ),
+                None => "names no installation (its instance record is missing)".to_owned(),
+            };
+            let other = |why: &str| {
                 Error::new(
                     Id::OtherInstallation,
                     format!(
-                        "the snapshot {} was written on another Nextcloud installation \
-                         (instance {}, this one is {here}): {why}; nothing was changed",
+                        "the snapshot {} {which}: {why}; nothing was changed",
                         path.display(),
-                        crate::text::escape_controls(&there)
                     ),
                 )
             };
             if !other_installation {
-                return Err(other(
-                    "add --other-installation to restore it here anyway".into(),
-                ));
+                return Err(other("add --other-installation to restore it here anyway"));
             }
             if meta("secrets")? != Some(secrets_check(&self.config)?) {
                 return Err(other(
-                    "that installation had other secrets ('secret', 'passwords.secret'), so \
-                     the user's server-side keys in it cannot be opened here and pwaccount \
-                     cannot seal them again without them"
-                        .into(),
+                    "it does not show that installation's secrets ('secret', \
+                     'passwords.secret') to be this one's, so the user's server-side keys in \
+                     it may not open here, and pwaccount cannot seal them again without them",
                 ));
             }
         }
         Ok(info)
     }
+}
+
+/// How many values one `IN (…)` list of `refuse_taken` holds.
+const IN_LIST: usize = 400;
+
+/// Refuse a snapshot row of `table` (columns `names`) whose id or uuid a row of another
+/// user has in the live table: writing it would take that row's id, or make its uuid
+/// name two rows. Checked for every table before anything is deleted.
+fn refuse_taken(
+    snap: &Connection,
+    db: &super::db::Conn,
+    prefix: &str,
+    table: &str,
+    names: &[String],
+    user: &str,
+) -> Result<()> {
+    let live = format!("{prefix}{table}");
+    let owner = owner_column(table);
+    for key in ["id", "uuid"] {
+        if !names.iter().any(|n| n == key) {
+            continue;
+        }
+        let mut stmt = snap.prepare(&format!("SELECT \"{key}\" FROM main.\"{table}\""))?;
+        let values: Vec<Value> = stmt
+            .query_map([], |r| r.get_ref(0).map(from_sqlite))?
+            .collect::<rusqlite::Result<_>>()?;
+        for chunk in values.chunks(IN_LIST) {
+            let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let mut params = vec![Value::text(user)];
+            params.extend(chunk.iter().cloned());
+            let found = db.all(
+                &format!(
+                    "SELECT {key}, {owner} FROM {live} WHERE {owner} <> $1 AND {key} IN ({}) \
+                     LIMIT 1",
+                    list.join(", ")
+                ),
+                &params,
+            )?;
+            if let Some(row) = found.into_iter().next() {
+                let shown = |v: &Value| match v {
+                    Value::Text(t) => crate::text::escape_controls(t).into_owned(),
+                    Value::Int(i) => i.to_string(),
+                    _ => "(not text)".to_owned(),
+                };
+                return Err(Error::new(
+                    Id::RestoreConflict,
+                    format!(
+                        "the snapshot's row {key} {} in table {table} is also the {key} of a row \
+                         of account '{}': restoring it would take that row's {key}; nothing was \
+                         changed",
+                        shown(&row[0]),
+                        shown(&row[1])
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The installation's instance id, as snapshots record it.
@@ -398,6 +464,7 @@ fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
             "its rows were changed after it was written (digest mismatch)".into(),
         ));
     }
+    only_app_preferences(conn)?;
     let created = meta("created")?
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| not_usable("its creation time is missing or not a number".into()))?;
@@ -407,6 +474,30 @@ fn check(conn: &Connection, columns: &[(String, Vec<String>)]) -> Result<Info> {
         created,
         counts,
     })
+}
+
+/// The content rule of the preferences a snapshot may put back: the Passwords app's own
+/// (`appid = 'passwords'`), never another app's (`files`/`quota`, `core`, `login_token`…),
+/// whatever the digest says: the digest is a check against accidents, anyone can
+/// recompute it.
+fn only_app_preferences(conn: &Connection) -> Result<()> {
+    let other: Option<(String, String)> = conn
+        .query_row(
+            "SELECT CAST(appid AS TEXT), CAST(configkey AS TEXT) FROM main.preferences \
+             WHERE appid IS NOT 'passwords' ORDER BY rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match other {
+        Some((app, key)) => Err(not_usable(format!(
+            "it holds a preference of another app than Passwords ({}/{}), which a restore \
+             never writes",
+            crate::text::escape_controls(&app),
+            crate::text::escape_controls(&key)
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// What a snapshot holds, counted as `status` counts (rows not flagged deleted).
