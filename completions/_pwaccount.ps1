@@ -39,7 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data, after a typed-code confirmation')
             [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a snapshot of the account (or, with --all, of the whole database)')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot or, on Nextcloud, one of the Passwords app''s own backups holds it')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups a restore can use: on Nextcloud the Passwords app''s own (manual and automatic) and pwaccount''s snapshots; on the pwaccount file its snapshots')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
             [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one')
@@ -196,9 +197,26 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
             [CompletionResult]::new('--server-timeout', '--server-timeout', [CompletionResultType]::ParameterName, 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed')
             [CompletionResult]::new('--accept-unverified-app', '--accept-unverified-app', [CompletionResultType]::ParameterName, 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show per table what the restore would delete and write; change nothing')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Replace the data of an account that is not blank')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (for scripts; never implied without a terminal)')
             [CompletionResult]::new('--other-installation', '--other-installation', [CompletionResultType]::ParameterName, 'Nextcloud: restore a snapshot written on another installation (another instance id). Allowed only where that installation had the same secrets, so that the keys in the snapshot still open here; otherwise the restore is refused with the reason')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'pwaccount;backups' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]')
+            [CompletionResult]::new('--nextcloud', '--nextcloud', [CompletionResultType]::ParameterName, 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]')
+            [CompletionResult]::new('--busy-timeout', '--busy-timeout', [CompletionResultType]::ParameterName, 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8')
+            [CompletionResult]::new('--server-timeout', '--server-timeout', [CompletionResultType]::ParameterName, 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed')
+            [CompletionResult]::new('--accept-unverified-app', '--accept-unverified-app', [CompletionResultType]::ParameterName, 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print exactly one JSON object on standard output, also on failure')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on standard error; no notes or summaries')
@@ -408,7 +426,8 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Delete all of an account''s data, after a typed-code confirmation')
             [CompletionResult]::new('challenge', 'challenge', [CompletionResultType]::ParameterValue, 'Read, set or check the account''s login challenge (PWDv1r1)')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write a snapshot of the account (or, with --all, of the whole database)')
-            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot holds it')
+            [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Put an account back as a snapshot or, on Nextcloud, one of the Passwords app''s own backups holds it')
+            [CompletionResult]::new('backups', 'backups', [CompletionResultType]::ParameterValue, 'List the backups a restore can use: on Nextcloud the Passwords app''s own (manual and automatic) and pwaccount''s snapshots; on the pwaccount file its snapshots')
             [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'List every account in the database, with what it holds')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage')
             [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one')
@@ -441,6 +460,9 @@ Register-ArgumentCompleter -Native -CommandName 'pwaccount' -ScriptBlock {
             break
         }
         'pwaccount;help;restore' {
+            break
+        }
+        'pwaccount;help;backups' {
             break
         }
         'pwaccount;help;accounts' {

@@ -22,6 +22,9 @@ _pwaccount() {
             pwaccount,backup)
                 cmd="pwaccount__subcmd__backup"
                 ;;
+            pwaccount,backups)
+                cmd="pwaccount__subcmd__backups"
+                ;;
             pwaccount,challenge)
                 cmd="pwaccount__subcmd__challenge"
                 ;;
@@ -106,6 +109,9 @@ _pwaccount() {
             pwaccount__subcmd__help,backup)
                 cmd="pwaccount__subcmd__help__subcmd__backup"
                 ;;
+            pwaccount__subcmd__help,backups)
+                cmd="pwaccount__subcmd__help__subcmd__backups"
+                ;;
             pwaccount__subcmd__help,challenge)
                 cmd="pwaccount__subcmd__help__subcmd__challenge"
                 ;;
@@ -161,7 +167,7 @@ _pwaccount() {
 
     case "${cmd}" in
         pwaccount)
-            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help --version reset challenge backup restore accounts check rekey log status feature completions help"
+            opts="-u -q -h -V --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help --version reset challenge backup restore backups accounts check rekey log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +252,48 @@ _pwaccount() {
             ;;
         pwaccount__subcmd__backup)
             opts="-u -q -h --all --force --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --nextcloud)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --busy-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --accept-unverified-app)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__backups)
+            opts="-u -q -h --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -911,7 +959,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help)
-            opts="reset challenge backup restore accounts check rekey log status feature completions help"
+            opts="reset challenge backup restore backups accounts check rekey log status feature completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -939,6 +987,20 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pwaccount__subcmd__help__subcmd__backups)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1319,7 +1381,7 @@ _pwaccount() {
             return 0
             ;;
         pwaccount__subcmd__restore)
-            opts="-u -q -h --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
+            opts="-u -q -h --dry-run --replace --yes --other-installation --db --nextcloud --user --json --no-input --quiet --busy-timeout --server-timeout --accept-unverified-app --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -36,7 +36,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand reset 'Delete all of an account''s data, after a typed-code confirmation'
             cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
             cand backup 'Write a snapshot of the account (or, with --all, of the whole database)'
-            cand restore 'Put an account back as a snapshot holds it'
+            cand restore 'Put an account back as a snapshot or, on Nextcloud, one of the Passwords app''s own backups holds it'
+            cand backups 'List the backups a restore can use: on Nextcloud the Passwords app''s own (manual and automatic) and pwaccount''s snapshots; on the pwaccount file its snapshots'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
             cand rekey 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one'
@@ -181,9 +182,25 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
             cand --server-timeout 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed'
             cand --accept-unverified-app 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so'
+            cand --dry-run 'Show per table what the restore would delete and write; change nothing'
             cand --replace 'Replace the data of an account that is not blank'
             cand --yes 'Do not ask for confirmation (for scripts; never implied without a terminal)'
             cand --other-installation 'Nextcloud: restore a snapshot written on another installation (another instance id). Allowed only where that installation had the same secrets, so that the keys in the snapshot still open here; otherwise the restore is refused with the reason'
+            cand --json 'Print exactly one JSON object on standard output, also on failure'
+            cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
+            cand -q 'Print only errors on standard error; no notes or summaries'
+            cand --quiet 'Print only errors on standard error; no notes or summaries'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'pwaccount;backups'= {
+            cand --db 'The account database file. Created (mode 0600) if it does not exist. [default: accounts.sqlite in the platform data directory, e.g. ~/.local/share/pwaccount]'
+            cand --nextcloud 'A Nextcloud installation to work on instead: its folder or its config/config.php. pwaccount reads its configuration as Nextcloud does and uses the Passwords app''s own tables, as the app does, through its database (SQLite, PostgreSQL or MySQL/MariaDB; not for backup --all or feature)'
+            cand -u 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --user 'The account to work on: 1 to 64 characters, no control characters. [default: the login name from USER, then LOGNAME]'
+            cand --busy-timeout 'How long to wait, in milliseconds (0 to 3600000, one hour), for another program that holds the database''s write lock before giving up with exit status 8'
+            cand --server-timeout 'Nextcloud on a database server: how long, in seconds (1 to 3600), the server may take to answer: to accept the connection, TLS and the login together, and each statement (plus --busy-timeout, as a statement may wait for a lock). A server that does not answer in time ends the command with exit status 8; nothing is committed'
+            cand --accept-unverified-app 'Nextcloud: allow changes on a Passwords app version this build was not verified with, naming that installed version exactly (as `status` shows it); only where the tables pwaccount writes have exactly the columns of a verified version. Every such change''s audit record says so'
             cand --json 'Print exactly one JSON object on standard output, also on failure'
             cand --no-input 'Never prompt. A command that needs an answer fails with exit status 2 and names the flag that supplies it. Prompts are also skipped when standard input or standard error is not a terminal'
             cand -q 'Print only errors on standard error; no notes or summaries'
@@ -377,7 +394,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
             cand reset 'Delete all of an account''s data, after a typed-code confirmation'
             cand challenge 'Read, set or check the account''s login challenge (PWDv1r1)'
             cand backup 'Write a snapshot of the account (or, with --all, of the whole database)'
-            cand restore 'Put an account back as a snapshot holds it'
+            cand restore 'Put an account back as a snapshot or, on Nextcloud, one of the Passwords app''s own backups holds it'
+            cand backups 'List the backups a restore can use: on Nextcloud the Passwords app''s own (manual and automatic) and pwaccount''s snapshots; on the pwaccount file its snapshots'
             cand accounts 'List every account in the database, with what it holds'
             cand check 'Check the database: the engine''s own integrity check, then every account (or the one given with --user) for damage'
             cand rekey 'Nextcloud: re-encrypt under the installation''s current server secret what the app encrypted under a former one'
@@ -403,6 +421,8 @@ set edit:completion:arg-completer[pwaccount] = {|@words|
         &'pwaccount;help;backup'= {
         }
         &'pwaccount;help;restore'= {
+        }
+        &'pwaccount;help;backups'= {
         }
         &'pwaccount;help;accounts'= {
         }

@@ -146,16 +146,32 @@ pub enum Command {
     /// consistent copy of the whole database while other programs keep using it.
     Backup(BackupArgs),
 
-    /// Put an account back as a snapshot holds it.
+    /// Put an account back as a snapshot or, on Nextcloud, one of the Passwords app's own
+    /// backups holds it.
     ///
-    /// The snapshot is checked first: a pwaccount file of a schema this build knows,
-    /// intact (integrity check and content digest), holding exactly one account, which must
-    /// be the account restored into (--user defaults to the snapshot's own account: its
-    /// keys are sealed to that id). An account that is not blank is replaced only with
-    /// --replace. Everything a reset deletes is replaced in one transaction; the account's
-    /// current tokens are left as they are. At a terminal you are shown what the snapshot
-    /// holds and asked to confirm; scripts pass --yes.
+    /// SOURCE is a pwaccount snapshot (a file written by `backup` or by a reset) or, on
+    /// Nextcloud, an app backup: its label as `occ passwords:backup:list` shows it, or the
+    /// path of a `.json.gz`/`.json` file (`occ passwords:backup:export`). The kind is
+    /// recognised from the content. Everything is checked before anything changes: a
+    /// snapshot's schema, digest and rows; an app backup's format (106), its keys against
+    /// this installation's, and the user (--user is required: a backup holds every user).
+    /// An account that is not blank is replaced only with --replace. The account as it is
+    /// is first written to a snapshot (so every restore can be undone), then its rows are
+    /// replaced in one transaction; a pending reset code is cancelled, and an app backup's
+    /// restore closes the user's sessions. --dry-run shows per table what would be deleted
+    /// and written. At a terminal you are shown what the source holds and asked to confirm;
+    /// scripts pass --yes.
     Restore(RestoreArgs),
+
+    /// List the backups a restore can use: on Nextcloud the Passwords app's own (manual
+    /// and automatic) and pwaccount's snapshots; on the pwaccount file its snapshots.
+    ///
+    /// For each app backup: its label, manual or automatic, when it was written, its size,
+    /// its format and how many users it holds; with --user, what it holds of that user (and
+    /// only that user's snapshots are listed). A backup file that anyone but its owner can
+    /// read is warned about: it holds the installation's server secret and every user's
+    /// key in clear. A file that cannot be read is listed with the reason.
+    Backups,
 
     /// List every account in the database, with what it holds.
     ///
@@ -340,9 +356,14 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The snapshot file, as written by `pwaccount backup` or by a reset.
-    #[arg(value_name = "PATH")]
+    /// A snapshot file (from `backup` or a reset) or, on Nextcloud, an app backup: its
+    /// label, or the path of its `.json.gz`/`.json` file.
+    #[arg(value_name = "SOURCE")]
     pub path: PathBuf,
+
+    /// Show per table what the restore would delete and write; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 
     /// Replace the data of an account that is not blank.
     #[arg(long)]

@@ -87,7 +87,7 @@ pub mod formats {
     /// Per-account snapshot files.
     pub mod snapshot {
         pub use crate::store::file::snapshot::inspect;
-        pub use crate::store::snapshot::SnapshotInfo;
+        pub use crate::store::snapshot::{PutBack, SnapshotInfo};
     }
 }
 

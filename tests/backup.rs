@@ -477,7 +477,15 @@ fn a_snapshot_changed_after_its_check_is_refused_by_the_restore_itself() {
         serde_json::json!({}),
     );
     let err = store
-        .restore_rows(&snap, &info.user, true, &record, &|_| {})
+        .restore_rows(&pwaccount::formats::snapshot::PutBack {
+            path: &snap,
+            user: &info.user,
+            require_blank: true,
+            record: &record,
+            progress: &|_| {},
+            undo: &env.path("undo.sqlite"),
+            now: 1_800_000_000,
+        })
         .unwrap_err();
     assert_eq!(err.id.as_str(), "invalid_snapshot");
     assert!(err.message.contains("digest mismatch"), "{}", err.message);

@@ -1887,7 +1887,7 @@ fn edited_snapshots_are_judged_by_their_content(engine: Engine) {
     assert_eq!(out.error_id(), "restore_conflict");
     assert!(
         out.stdout.contains(&format!(
-            "row uuid {} in table passwords_password",
+            "restored row uuid {} in table passwords_password",
             alice[0][1]
         )),
         "{}",

@@ -2,6 +2,8 @@
 //! This layer never prints and never prompts; it takes answers as values and returns
 //! results for the command layer to render.
 
+pub(crate) mod app_backup;
+pub(crate) mod backups;
 pub(crate) mod challenge;
 pub(crate) mod check;
 pub(crate) mod codec;
@@ -110,10 +112,22 @@ pub(crate) trait Accounts {
     /// of another installation unless `other_installation` (and its keys open here);
     /// returns what the snapshot holds and what the account holds now.
     fn check_restore(&mut self, check: &RestoreCheck<'_>) -> Result<(SnapshotInfo, Counts)>;
-    /// Put the account back as the checked snapshot holds it, in one transaction; a
-    /// warning about something after the commit, if any.
-    fn restore(&mut self, info: &SnapshotInfo, path: &Path, job: Job<'_>)
-    -> Result<Option<String>>;
+    /// Put the account back as the checked snapshot holds it, in one transaction, after
+    /// writing the account as it is to a snapshot of its own.
+    fn restore(
+        &mut self,
+        info: &SnapshotInfo,
+        path: &Path,
+        job: Job<'_>,
+    ) -> Result<restore::Restored>;
+    /// `restore --dry-run`: what a restore of the checked snapshot would delete and write,
+    /// per table; nothing is changed.
+    fn restore_plan(
+        &mut self,
+        info: &SnapshotInfo,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>>;
+    /// `backups`: the backups a restore can use here (with `user`, what they hold of it).
+    fn backups(&mut self, user: Option<&str>) -> Result<backups::Listing>;
     /// `accounts`: up to `limit` account ids after `after` (`""`: from the start), in
     /// byte order; an account is an id that owns a row of the store.
     fn account_ids(&mut self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>>;
@@ -243,24 +257,30 @@ pub(crate) trait Store: ChallengeStore {
     fn database_path(&self) -> &Path;
     /// Write a snapshot of `user` to `dest`, whose folder is ready.
     fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts>;
-    /// Read the snapshot at `path` in this store's format, refusing one that is not a
-    /// snapshot of this store, is damaged or edited, or (unless `other_installation`, and
-    /// then only where its keys open here) belongs to another installation.
-    fn read_snapshot(&mut self, path: &Path, other_installation: bool) -> Result<SnapshotInfo>;
+    /// Read the file `check.path` names (a snapshot in this store's format; on Nextcloud
+    /// also one of the app's backups, by path or label, for `check.target`), refusing one
+    /// that is not usable here: not a snapshot or backup of this store, damaged or edited,
+    /// or (unless `other_installation`, and then only where its keys open here) of
+    /// another installation.
+    fn read_snapshot(&mut self, check: &RestoreCheck<'_>) -> Result<SnapshotInfo>;
     /// Why a snapshot is restored into its own account only, for the refusal (may be "").
     fn bound_to_account(&self) -> &'static str;
-    /// Replace `user`'s rows with the snapshot's at `path` in one transaction, committed
-    /// with `record`; with `require_blank`, refused if the account is no longer blank.
-    /// `progress` is called with each table written. A warning about something after the
-    /// commit, if any.
-    fn restore_rows(
+    /// What a restore of the checked snapshot would delete and write, per table.
+    fn restore_plan(
         &mut self,
-        path: &Path,
-        user: &str,
-        require_blank: bool,
-        record: &audit::Record,
-        progress: &dyn Fn(&str),
-    ) -> Result<Option<String>>;
+        info: &SnapshotInfo,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>>;
+    /// The folder this store's snapshots go to by default.
+    fn snapshot_folder(&mut self) -> Result<PathBuf>;
+    /// The Passwords app's own backups, where the store has them (none on the pwaccount
+    /// file).
+    fn app_backups(&mut self) -> Result<Vec<crate::store::nextcloud::app_backup::Listed>> {
+        Ok(Vec::new())
+    }
+    /// Write a restore (see `PutBack`); a warning about something after the commit, if
+    /// any.
+    fn restore_rows(&mut self, job: &crate::store::snapshot::PutBack<'_>)
+    -> Result<Option<String>>;
     /// See `Accounts::key_findings`; a store without server-side keys has none.
     fn key_findings(
         &mut self,
@@ -355,8 +375,19 @@ impl<S: Store> Accounts for S {
         info: &SnapshotInfo,
         path: &Path,
         job: Job<'_>,
-    ) -> Result<Option<String>> {
+    ) -> Result<restore::Restored> {
         restore::put_back(self, info, path, job)
+    }
+
+    fn restore_plan(
+        &mut self,
+        info: &SnapshotInfo,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>> {
+        Store::restore_plan(self, info)
+    }
+
+    fn backups(&mut self, user: Option<&str>) -> Result<backups::Listing> {
+        backups::list(self, user)
     }
 
     fn account_ids(&mut self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {

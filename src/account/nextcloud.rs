@@ -8,7 +8,7 @@ use super::{Job, Store};
 use crate::error::Result;
 use crate::store::nextcloud::{NextcloudDatabase, NextcloudStore};
 use crate::store::rows::Transactions;
-use crate::store::snapshot::SnapshotInfo;
+use crate::store::snapshot::{Kind, PutBack, SnapshotInfo, SourceKind};
 use crate::store::{Counts, Step};
 
 impl Store for NextcloudStore {
@@ -37,29 +37,58 @@ impl Store for NextcloudStore {
         Ok(counts)
     }
 
-    fn read_snapshot(&mut self, path: &Path, other_installation: bool) -> Result<SnapshotInfo> {
-        let info = self.inspect_snapshot(path, other_installation)?;
-        Ok(SnapshotInfo {
-            user: info.user,
-            created: info.created,
-            counts: info.counts,
-            received_shares: 0,
-        })
+    /// A pwaccount snapshot, or one of the app's backups (by path, or by its label as
+    /// `occ passwords:backup:list` shows it) for the user named.
+    fn read_snapshot(&mut self, check: &super::RestoreCheck<'_>) -> Result<SnapshotInfo> {
+        let path = super::app_backup::resolve(self, check.path)?;
+        match crate::store::snapshot::kind_of(&path)? {
+            Kind::AppBackup => super::app_backup::inspect(self, &path, check.target),
+            Kind::Sqlite => {
+                let info = self.inspect_snapshot(&path, check.other_installation)?;
+                Ok(SnapshotInfo {
+                    user: info.user,
+                    created: info.created,
+                    source: path,
+                    kind: SourceKind::Snapshot,
+                    counts: info.counts,
+                    received_shares: 0,
+                })
+            }
+            Kind::Unknown => Err(crate::store::snapshot::not_usable(format!(
+                "{} is neither a pwaccount snapshot nor a Passwords app backup",
+                path.display()
+            ))),
+        }
     }
 
     fn bound_to_account(&self) -> &'static str {
         ""
     }
 
-    fn restore_rows(
+    fn restore_plan(
         &mut self,
-        path: &Path,
-        user: &str,
-        require_blank: bool,
-        record: &crate::store::audit::Record,
-        progress: &dyn Fn(&str),
-    ) -> Result<Option<String>> {
-        NextcloudStore::restore_rows(self, path, user, require_blank, record, progress)
+        info: &SnapshotInfo,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>> {
+        match info.kind {
+            SourceKind::AppBackup => super::app_backup::plan(self, &info.source, &info.user),
+            SourceKind::Snapshot => self.snapshot_changes(&info.source, &info.user),
+        }
+    }
+
+    /// `appdata_<instance id>/pwaccount/backups/` in the data directory.
+    fn snapshot_folder(&mut self) -> Result<PathBuf> {
+        self.default_backups()
+    }
+
+    fn app_backups(&mut self) -> Result<Vec<crate::store::nextcloud::app_backup::Listed>> {
+        crate::store::nextcloud::app_backup::list(&self.app_data()?)
+    }
+
+    fn restore_rows(&mut self, job: &PutBack<'_>) -> Result<Option<String>> {
+        match crate::store::snapshot::kind_of(job.path)? {
+            Kind::AppBackup => super::app_backup::put_back(self, job),
+            _ => NextcloudStore::restore_rows(self, job),
+        }
     }
 
     fn key_findings(

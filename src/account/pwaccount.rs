@@ -22,13 +22,7 @@ impl Store for AccountStore {
     }
 
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {
-        // `backups/` beside the database file.
-        let folder = self
-            .path()
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-            .join("backups");
+        let folder = self.snapshot_folder()?;
         crate::store::files::free_name(&folder, user, suffix)
     }
 
@@ -50,22 +44,46 @@ impl Store for AccountStore {
     }
 
     /// The pwaccount file has no installations: `other_installation` changes nothing.
-    fn read_snapshot(&mut self, path: &Path, _other_installation: bool) -> Result<SnapshotInfo> {
-        crate::store::file::snapshot::inspect(path)
+    fn read_snapshot(&mut self, check: &super::RestoreCheck<'_>) -> Result<SnapshotInfo> {
+        if crate::store::snapshot::kind_of(check.path)? == crate::store::snapshot::Kind::AppBackup {
+            return Err(crate::error::Error::new(
+                crate::error::Id::InvalidSnapshot,
+                format!(
+                    "{} is a backup of the Passwords app, which belongs to a Nextcloud \
+                     installation, not to a pwaccount file: restore it there (pwaccount \
+                     --nextcloud DIR -u USER restore ...); nothing was changed",
+                    check.path.display()
+                ),
+            ));
+        }
+        crate::store::file::snapshot::inspect(check.path)
     }
 
     fn bound_to_account(&self) -> &'static str {
         ", whose keys are sealed to its own id"
     }
 
+    fn restore_plan(
+        &mut self,
+        info: &SnapshotInfo,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>> {
+        self.restore_changes(&info.source, &info.user)
+    }
+
+    /// `backups/` beside the database file.
+    fn snapshot_folder(&mut self) -> Result<PathBuf> {
+        Ok(self
+            .path()
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .join("backups"))
+    }
+
     fn restore_rows(
         &mut self,
-        path: &Path,
-        user: &str,
-        require_blank: bool,
-        record: &crate::store::audit::Record,
-        progress: &dyn Fn(&str),
+        job: &crate::store::snapshot::PutBack<'_>,
     ) -> Result<Option<String>> {
-        AccountStore::restore_rows(self, path, user, require_blank, record, progress)
+        AccountStore::restore_rows(self, job)
     }
 }

@@ -5,7 +5,7 @@
 //! the snapshot goes back into its own account only, into a blank account unless
 //! `--replace`, and a conflict with another writer is run again.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Job, RestoreCheck, Store};
 use crate::error::{Error, Id, Result};
@@ -20,7 +20,7 @@ pub(crate) fn check<S: Store + ?Sized>(
     store: &mut S,
     check: &RestoreCheck<'_>,
 ) -> Result<(SnapshotInfo, Counts)> {
-    let info = store.read_snapshot(check.path, check.other_installation)?;
+    let info = store.read_snapshot(check)?;
     refuse_other_account(check.target, &info.user, store.bound_to_account())?;
     store.check_user(&info.user)?;
     let db = store.database_path().to_path_buf();
@@ -35,24 +35,45 @@ pub(crate) fn check<S: Store + ?Sized>(
     Ok((info, current))
 }
 
+/// What a restore did besides its rows: where the account as it was went (so the restore
+/// can be undone), and a warning about something after the commit, if any.
+pub(crate) struct Restored {
+    pub undo: PathBuf,
+    pub warning: Option<String>,
+}
+
 /// Put the account back as the checked snapshot (`info`) holds it, in one transaction,
-/// run again on a conflict; a warning about something after the commit, if any.
+/// run again on a conflict.
 pub(crate) fn put_back<S: Store + ?Sized>(
     store: &mut S,
     info: &SnapshotInfo,
     path: &Path,
     job: Job<'_>,
-) -> Result<Option<String>> {
+) -> Result<Restored> {
     let record = record(info, path, job.replace);
-    super::retrying(store, |store, attempt| {
-        store.restore_rows(
-            path,
-            &info.user,
-            !job.replace,
-            &super::with_attempts(record.clone(), attempt),
-            job.progress,
-        )
-    })
+    let now = crate::text::now()?;
+    let mut undo = PathBuf::new();
+    let warning = super::retrying(store, |store, attempt| {
+        // A name not taken yet, for each attempt: the snapshot of an attempt that did
+        // not commit is removed, unless the outcome is unknown (then it is kept).
+        undo = store.default_snapshot(&info.user, "-before-restore")?;
+        let done = store.restore_rows(&crate::store::snapshot::PutBack {
+            path: &info.source,
+            user: &info.user,
+            require_blank: !job.replace,
+            record: &super::with_attempts(record.clone(), attempt),
+            progress: job.progress,
+            undo: &undo,
+            now,
+        });
+        if let Err(e) = &done
+            && !e.outcome_unknown
+        {
+            let _ = std::fs::remove_file(&undo);
+        }
+        done
+    })?;
+    Ok(Restored { undo, warning })
 }
 
 /// A snapshot goes back into its own account only (`target`, when one was named, must be
@@ -80,6 +101,7 @@ fn record(info: &SnapshotInfo, path: &Path, replace: bool) -> Record {
         serde_json::json!({
             "replace": replace,
             "snapshot": crate::text::path_text(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())),
+            "source": info.kind,
             "snapshot_created": info.created,
             "restored": info.restored().json_without_tokens(),
         }),

@@ -66,12 +66,59 @@ pub(super) fn restore(ctx: &Ctx, args: RestoreArgs) -> Result<Report> {
     let (info, current) = store.check_restore(&RestoreCheck {
         path: &args.path,
         target,
-        replace: args.replace,
+        // A dry run shows the plan for an account with data too, and says that the
+        // restore needs --replace.
+        replace: args.replace || args.dry_run,
         other_installation: args.other_installation,
     })?;
     let user = info.user.clone();
+    if args.dry_run {
+        let needs_replace = !current.is_blank() && !args.replace;
+        return dry_run(store.as_mut(), &info, needs_replace)
+            .map_err(|e| e.in_context(&user, &ctx.db));
+    }
     restore_checked(ctx, store.as_mut(), &args, &info, &current)
         .map_err(|e| e.in_context(&user, &ctx.db))
+}
+
+/// `restore --dry-run`: per table, what the restore would delete and write.
+fn dry_run(
+    store: &mut dyn crate::account::Accounts,
+    info: &crate::store::snapshot::SnapshotInfo,
+    needs_replace: bool,
+) -> Result<Report> {
+    let plan = store.restore_plan(info)?;
+    let mut text = format!(
+        "A restore of account '{}' from the {} {} would change, per table:\n\n{:<24} {:>9} {:>9}\n",
+        info.user,
+        info.kind.noun(),
+        info.source.display(),
+        "table",
+        "delete",
+        "write"
+    );
+    for t in &plan {
+        text.push_str(&format!(
+            "{:<24} {:>9} {:>9}\n",
+            t.table,
+            crate::text::thousands(t.delete),
+            crate::text::thousands(t.write)
+        ));
+    }
+    if needs_replace {
+        text.push_str("\nThe account is not blank: the restore needs --replace.\n");
+    }
+    text.push_str("\nNothing was changed (--dry-run).\n");
+    Ok(Report::new(json!({
+        "success": true,
+        "dry_run": true,
+        "user": info.user,
+        "path": crate::text::path_text(&info.source),
+        "source": info.kind,
+        "tables": plan,
+        "needs_replace": needs_replace,
+    }))
+    .stdout(text))
 }
 
 fn restore_checked(
@@ -96,12 +143,14 @@ fn restore_checked(
             return Err(Prompter::cannot_ask("confirmation of the restore", "--yes"));
         }
         ctx.prompt.say(&format!(
-            "Restoring account '{user}' in {db}\nfrom the snapshot {snap} (written {when}).\n\n\
-             The snapshot holds: {holds}.\n\
-             The account now holds: {now}; this will be replaced.\n\
+            "Restoring account '{user}' in {db}\nfrom the {what} {snap} (written {when}).\n\n\
+             The {what} holds: {holds}.\n\
+             The account now holds: {now}; this will be replaced (and first saved to a \
+             snapshot, so the restore can be undone).\n\
              Tokens are left as they are.{received}\n",
             db = ctx.db.display(),
-            snap = args.path.display(),
+            what = info.kind.noun(),
+            snap = info.source.display(),
             when = utc_time(info.created),
             holds = describe_counts(&info.counts),
             now = describe_counts(current),
@@ -119,22 +168,27 @@ fn restore_checked(
         replace: args.replace,
         progress: &|_| bar.inc(1),
     };
-    let warning = store.restore(info, &args.path, job)?;
+    let done = store.restore(info, &args.path, job)?;
     bar.finish_and_clear();
     let restored = info.restored();
-    if let Some(warning) = warning {
+    if let Some(warning) = done.warning {
         ctx.out.warn(&warning);
     }
+    let undo = crate::text::path_text(&done.undo);
     Ok(Report::new(json!({
         "success": true,
         "user": user,
         "path": crate::text::path_text(&args.path),
+        "file": crate::text::path_text(&info.source),
+        "source": info.kind,
         "counts": info.counts,
         "restored": restored,
         "not_restored": { "received_shares": info.received_shares, "tokens": info.counts.tokens },
+        "undo": undo,
     }))
     .note(format!(
-        "Restored account '{user}' from {}: {}.{received}",
+        "Restored account '{user}' from {}: {}.{received}\nThe account as it was is in \
+         {undo}.",
         args.path.display(),
         describe_counts(&restored)
     )))

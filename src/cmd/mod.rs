@@ -5,6 +5,7 @@
 
 mod accounts;
 mod backup;
+mod backups;
 mod challenge;
 mod check;
 mod completions;
@@ -209,6 +210,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Rekey(args) => rekey::run(&ctx, &args),
         Command::Log(args) => log::run(&ctx, &args),
         Command::Status => status::run(&ctx),
+        Command::Backups => backups::run(&ctx),
         Command::Feature(c) => feature::run(&ctx, c),
         Command::Challenge(c) => challenge::run(&ctx, c),
         Command::Reset(args) => reset::run(&ctx, args),
@@ -252,6 +254,7 @@ fn failure_account(command: &Command, ctx: &Ctx) -> Option<String> {
     let login_is_not_the_account = matches!(command, Command::Restore(_)) && !ctx.user_given;
     // `accounts` is about the database, not one account.
     let about_no_account = matches!(command, Command::Accounts(_))
+        || matches!(command, Command::Backups if !ctx.user_given)
         || matches!(command, Command::Check(args) if args.all || !ctx.user_given)
         || matches!(command, Command::Rekey(_) if !ctx.user_given)
         || matches!(command, Command::Log(args) if args.all || !ctx.user_given);

@@ -12,6 +12,10 @@ use crate::error::{Error, Id, Result};
 pub struct SnapshotInfo {
     pub user: String,
     pub created: i64,
+    /// The file read (a label of the app's backups resolved to its file).
+    pub source: std::path::PathBuf,
+    /// What the file is: a pwaccount snapshot, or one of the Passwords app's backups.
+    pub kind: SourceKind,
     /// Everything the snapshot holds of the account (shares received included).
     pub counts: Counts,
     /// Shares other accounts own with this account as receiver: recorded, not restored.
@@ -27,6 +31,114 @@ impl SnapshotInfo {
             tokens: 0,
             ..self.counts
         }
+    }
+}
+
+/// The kinds of file a restore reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A pwaccount snapshot (of either store).
+    Snapshot,
+    /// A backup the Passwords app wrote (`occ passwords:backup:create`, its cron job).
+    AppBackup,
+}
+
+impl SourceKind {
+    /// What the file is, in words after "the".
+    pub fn noun(self) -> &'static str {
+        match self {
+            SourceKind::Snapshot => "snapshot",
+            SourceKind::AppBackup => "Passwords app backup",
+        }
+    }
+}
+
+/// What a restore deletes and writes in one table (`restore --dry-run`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct TableChange {
+    pub table: String,
+    pub delete: u64,
+    pub write: u64,
+}
+
+/// One restore's writing, as a store is asked for it: `user`'s rows replaced with those
+/// of the file at `path` (already checked) in one transaction, committed with `record`;
+/// first, in that transaction, the account as it is now is written to `undo`, so that the
+/// restore can be undone; with `require_blank`, refused if the account is no longer
+/// blank. `progress` hears of each table written.
+pub struct PutBack<'a> {
+    pub path: &'a std::path::Path,
+    pub user: &'a str,
+    pub require_blank: bool,
+    pub record: &'a crate::store::audit::Record,
+    pub progress: &'a dyn Fn(&str),
+    pub undo: &'a std::path::Path,
+    pub now: i64,
+}
+
+/// What kind of file a restore was given, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// An SQLite database: a pwaccount snapshot (its mark is checked later).
+    Sqlite,
+    /// A Passwords app backup, gzip-compressed or not.
+    AppBackup,
+    /// Anything else.
+    Unknown,
+}
+
+/// The kind of the file at `path`, read from its first bytes. A path that is not a file
+/// (missing, a folder) is left to the snapshot reader, whose refusal names why.
+pub(crate) fn kind_of(path: &std::path::Path) -> Result<Kind> {
+    use std::io::Read;
+    if !path.is_file() {
+        return Ok(Kind::Sqlite);
+    }
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot_read(path, &e)),
+        }
+    }
+    let head = &head[..n];
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let json = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|&b| b == b'{');
+    Ok(if head.starts_with(b"SQLite format 3\0") {
+        Kind::Sqlite
+    } else if gzip || json {
+        Kind::AppBackup
+    } else {
+        Kind::Unknown
+    })
+}
+
+/// A file a restore cannot read.
+pub(crate) fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> Error {
+    Error::new(
+        Id::CannotReadFile,
+        format!(
+            "cannot read {}: {}; nothing was changed",
+            path.display(),
+            plain_io(e)
+        ),
+    )
+}
+
+/// What the system said, without its "(os error N)".
+fn plain_io(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_owned(),
+        _ => text,
     }
 }
 

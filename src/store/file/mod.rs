@@ -339,6 +339,44 @@ pub(crate) fn default_path() -> Result<PathBuf> {
 }
 
 impl AccountStore {
+    /// What a restore of `user` from the (checked) snapshot at `snapshot` would delete and
+    /// write, per table.
+    pub(crate) fn restore_changes(
+        &mut self,
+        snapshot: &Path,
+        user: &str,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>> {
+        let snap = crate::store::connect(
+            &plain_path(snapshot)?,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            std::time::Duration::ZERO,
+        )?;
+        let tx = self.reading()?;
+        let count = |conn: &Connection, table: &str| -> Result<u64> {
+            Ok(conn.query_row(
+                &format!("SELECT count(*) FROM main.{table} WHERE user_id = ?1"),
+                [user],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        };
+        RESET_TABLES
+            .iter()
+            .copied()
+            .chain(["shares"])
+            .map(|table| {
+                Ok(crate::store::snapshot::TableChange {
+                    table: table.to_owned(),
+                    delete: count(tx.conn(), table)?,
+                    write: if table == "reset_codes" {
+                        0
+                    } else {
+                        count(&snap, table)?
+                    },
+                })
+            })
+            .collect()
+    }
+
     /// Replace `user`'s rows (everything a reset deletes) with the rows of the snapshot
     /// that `user` owns, in one write transaction. The account row is added if missing;
     /// tokens are left as they are. With `require_blank`, refuses if the account gained
@@ -346,21 +384,19 @@ impl AccountStore {
     /// after the restore was committed (the restore stands).
     pub fn restore_rows(
         &mut self,
-        snapshot: &Path,
-        user: &str,
-        require_blank: bool,
-        record: &audit::Record,
-        progress: &dyn Fn(&str),
+        job: &crate::store::snapshot::PutBack<'_>,
     ) -> Result<Option<String>> {
-        let snapshot = plain_path(snapshot)?;
+        let (user, progress) = (job.user, job.progress);
+        let snapshot = plain_path(job.path)?;
         self.conn
             .execute("ATTACH DATABASE ?1 AS snap", [snapshot.to_string_lossy()])?;
         let result = (|| {
             let tx = self.writing()?;
             snapshot::recheck_attached(tx.conn(), user)?;
-            if require_blank && !queries::counts(tx.conn(), user)?.is_blank() {
+            if job.require_blank && !queries::counts(tx.conn(), user)?.is_blank() {
                 return Err(crate::store::rows::not_blank(user, true));
             }
+            crate::store::rows::Rows::write_reset_snapshot(&tx, user, job.undo, job.now)?;
             queries::delete_owned_data(tx.conn(), user)?;
             tx.conn().execute(
                 "INSERT OR IGNORE INTO main.accounts (user_id, created)
@@ -377,7 +413,7 @@ impl AccountStore {
                 snapshot::Rows::Owned,
                 progress,
             )?;
-            commit_change(tx, record)
+            commit_change(tx, job.record)
         })();
         let detached = self.conn.execute("DETACH DATABASE snap", []);
         result?;

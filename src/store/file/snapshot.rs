@@ -443,6 +443,8 @@ pub fn inspect(path: &Path) -> Result<SnapshotInfo> {
     Ok(SnapshotInfo {
         user: checked.user,
         created: checked.created,
+        source: path.clone(),
+        kind: crate::store::snapshot::SourceKind::Snapshot,
         counts,
         received_shares: checked.received_shares,
     })

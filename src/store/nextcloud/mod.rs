@@ -4,6 +4,8 @@
 //! anything changes (`gate`, `versions`), and the app's own tables read and written as the
 //! app does (`queries`, `rows`, `reset_steps`, `keys`, `trail`, `snapshot`, `galera`).
 
+pub(crate) mod app_backup;
+mod backup_rows;
 pub(crate) mod config;
 pub(crate) mod db;
 mod galera;
@@ -251,6 +253,11 @@ impl NextcloudStore {
     /// pwaccount runs as, who owns the installation). pwaccount's own data folder would
     /// be the web server user's home, which is often not writable, or served.
     pub(crate) fn default_backups(&self) -> Result<PathBuf> {
+        Ok(self.app_data()?.join("pwaccount").join("backups"))
+    }
+
+    /// The installation's app data folder, `<datadirectory>/appdata_<instance id>`.
+    pub(crate) fn app_data(&self) -> Result<PathBuf> {
         let data = settings::data_directory(&self.config)?;
         let instance = self.config.string("instanceid")?.unwrap_or_default();
         if instance.is_empty()
@@ -268,10 +275,7 @@ impl NextcloudStore {
                 ),
             ));
         }
-        Ok(data
-            .join(format!("appdata_{instance}"))
-            .join("pwaccount")
-            .join("backups"))
+        Ok(data.join(format!("appdata_{instance}")))
     }
 
     pub(super) fn begin(&mut self, write: bool) -> Result<Reader<'_>> {

@@ -128,6 +128,11 @@ impl Reader<'_> {
         self.set_preference(user, "passwords", key, Some(value))
     }
 
+    /// Delete a Passwords preference of `user`.
+    pub(crate) fn delete_user_value(&self, user: &str, key: &str) -> Result<()> {
+        self.set_preference(user, "passwords", key, None)
+    }
+
     /// Set (or with `None`, delete) a preference of pwaccount's own.
     pub(super) fn set_own_value(&self, user: &str, key: &str, value: Option<&str>) -> Result<()> {
         self.set_preference(user, "pwaccount", key, value)

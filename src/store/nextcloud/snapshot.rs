@@ -187,13 +187,10 @@ impl NextcloudStore {
     /// until the restore has committed, so what is written is what was checked.
     pub(crate) fn restore_rows(
         &mut self,
-        path: &Path,
-        user: &str,
-        require_blank: bool,
-        record: &crate::store::audit::Record,
-        progress: &dyn Fn(&str),
+        job: &crate::store::snapshot::PutBack<'_>,
     ) -> Result<Option<String>> {
-        let path = plain_path(path)?;
+        let (user, progress) = (job.user, job.progress);
+        let path = plain_path(job.path)?;
         let snap = connect(&path, OpenFlags::SQLITE_OPEN_READ_ONLY, Duration::ZERO)?;
         let held = snap.unchecked_transaction()?;
         let columns = self.columns()?;
@@ -205,12 +202,13 @@ impl NextcloudStore {
         }
         let prefix = self.prefix.clone();
         let w = self.writing()?;
-        if require_blank && !super::queries::counts_in(w.db, &prefix, user, false)?.is_blank() {
+        if job.require_blank && !super::queries::counts_in(w.db, &prefix, user, false)?.is_blank() {
             return Err(crate::store::rows::not_blank(user, true));
         }
         for (table, names) in &columns {
-            refuse_taken(&held, w.db, &prefix, table, names, user)?;
+            refuse_taken_in(&held, w.db, &prefix, table, names, user)?;
         }
+        crate::store::rows::Rows::write_reset_snapshot(&w, user, job.undo, job.now)?;
         for (table, names) in &columns {
             let live = format!("{prefix}{table}");
             w.db.execute(
@@ -239,9 +237,44 @@ impl NextcloudStore {
         }
         // A reset code issued before the restore is for the account as it was.
         w.set_own_value(user, super::rows::RESET_KEY, None)?;
-        super::commit_change(w, record)?;
+        super::commit_change(w, job.record)?;
         drop(held);
         Ok(None)
+    }
+
+    /// What a restore of `user` from the (checked) snapshot at `path` would delete and
+    /// write, per table.
+    pub(crate) fn snapshot_changes(
+        &mut self,
+        path: &Path,
+        user: &str,
+    ) -> Result<Vec<crate::store::snapshot::TableChange>> {
+        let snap = connect(
+            &plain_path(path)?,
+            OpenFlags::SQLITE_OPEN_READ_ONLY,
+            Duration::ZERO,
+        )?;
+        let r = self.reading()?;
+        tables()
+            .map(|table| {
+                let write: i64 =
+                    snap.query_row(&format!("SELECT count(*) FROM main.\"{table}\""), [], |r| {
+                        r.get(0)
+                    })?;
+                Ok(crate::store::snapshot::TableChange {
+                    table: table.to_owned(),
+                    delete: r.db.count(
+                        &format!(
+                            "SELECT count(*) FROM {}{table} WHERE {}",
+                            r.prefix,
+                            belongs(table)
+                        ),
+                        &[user.into()],
+                    )?,
+                    write: write as u64,
+                })
+            })
+            .collect()
     }
 
     /// The column names of the live tables, in order.
@@ -315,13 +348,14 @@ impl NextcloudStore {
     }
 }
 
-/// How many values one `IN (…)` list of `refuse_taken` holds.
-const IN_LIST: usize = 400;
+/// How many values one `IN (…)` list of `refuse_taken` holds: the app indexes a uuid only
+/// with its user (but for passwords), so each list costs a scan of the table's index.
+const IN_LIST: usize = 5000;
 
 /// Refuse a snapshot row of `table` (columns `names`) whose id or uuid a row of another
 /// user has in the live table: writing it would take that row's id, or make its uuid
 /// name two rows. Checked for every table before anything is deleted.
-fn refuse_taken(
+fn refuse_taken_in(
     snap: &Connection,
     db: &super::db::Conn,
     prefix: &str,
@@ -329,8 +363,6 @@ fn refuse_taken(
     names: &[String],
     user: &str,
 ) -> Result<()> {
-    let live = format!("{prefix}{table}");
-    let owner = owner_column(table);
     for key in ["id", "uuid"] {
         if !names.iter().any(|n| n == key) {
             continue;
@@ -339,35 +371,49 @@ fn refuse_taken(
         let values: Vec<Value> = stmt
             .query_map([], |r| r.get_ref(0).map(from_sqlite))?
             .collect::<rusqlite::Result<_>>()?;
-        for chunk in values.chunks(IN_LIST) {
-            let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-            let mut params = vec![Value::text(user)];
-            params.extend(chunk.iter().cloned());
-            let found = db.all(
-                &format!(
-                    "SELECT {key}, {owner} FROM {live} WHERE {owner} <> $1 AND {key} IN ({}) \
-                     LIMIT 1",
-                    list.join(", ")
+        refuse_taken(db, prefix, table, key, user, &values)?;
+    }
+    Ok(())
+}
+
+/// Refuse restoring rows of `table` with these `values` of column `key` (`id`, `uuid`)
+/// for `user` when a row of another user in the live table has one of them.
+pub(super) fn refuse_taken(
+    db: &super::db::Conn,
+    prefix: &str,
+    table: &str,
+    key: &str,
+    user: &str,
+    values: &[Value],
+) -> Result<()> {
+    let live = format!("{prefix}{table}");
+    let owner = owner_column(table);
+    for chunk in values.chunks(IN_LIST) {
+        let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+        let mut params = vec![Value::text(user)];
+        params.extend(chunk.iter().cloned());
+        let found = db.all(
+            &format!(
+                "SELECT {key}, {owner} FROM {live} WHERE {owner} <> $1 AND {key} IN ({}) LIMIT 1",
+                list.join(", ")
+            ),
+            &params,
+        )?;
+        if let Some(row) = found.into_iter().next() {
+            let shown = |v: &Value| match v {
+                Value::Text(t) => crate::text::escape_controls(t).into_owned(),
+                Value::Int(i) => i.to_string(),
+                _ => "(not text)".to_owned(),
+            };
+            return Err(Error::new(
+                Id::RestoreConflict,
+                format!(
+                    "the restored row {key} {} in table {table} is also the {key} of a row of \
+                     account '{}': restoring it would take that row's {key}; nothing was changed",
+                    shown(&row[0]),
+                    shown(&row[1])
                 ),
-                &params,
-            )?;
-            if let Some(row) = found.into_iter().next() {
-                let shown = |v: &Value| match v {
-                    Value::Text(t) => crate::text::escape_controls(t).into_owned(),
-                    Value::Int(i) => i.to_string(),
-                    _ => "(not text)".to_owned(),
-                };
-                return Err(Error::new(
-                    Id::RestoreConflict,
-                    format!(
-                        "the snapshot's row {key} {} in table {table} is also the {key} of a row \
-                         of account '{}': restoring it would take that row's {key}; nothing was \
-                         changed",
-                        shown(&row[0]),
-                        shown(&row[1])
-                    ),
-                ));
-            }
+            ));
         }
     }
     Ok(())

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Restore from the Passwords app's own backup, judged by the real app and by its own
+# single-user restore. On an instance built by the reference setup.sh and served
+# (`setup.sh serve`): the app makes and fills a user; `occ passwords:backup:create`; the
+# app resets the user; `occ passwords:backup:restore LABEL --user U` restores it and its
+# rows are dumped; the app resets the user again; pwaccount restores it from the same
+# label (without --replace: a user the app reset is blank); its rows must equal occ's
+# apart from numeric ids, and the app must open a session with the old passphrase and
+# list the same items. Then the refusals: the backup with its secret edited, a user not
+# in it, a label not found, a damaged copy: each refused, the user's rows unchanged.
+# Exit 0 only if every step held.
+#
+#   NCORACLE_ROOT=/tmp/nc34 NC_PORT=8134 NC_DRIVER=.../oracle.py scripts/live-app-restore.sh [PWACCOUNT]
+set -euo pipefail
+root=${NCORACLE_ROOT:?set NCORACLE_ROOT to the instance setup.sh built}
+driver=${NC_DRIVER:?set NC_DRIVER to the reference oracle.py}
+here=$(cd "$(dirname "$0")" && pwd)
+pw=${1:-$here/../target/release/pwaccount}
+oracle() { python3 "$driver" "$@"; }
+occ() { (cd "$root/server" && "$root/bin/php" occ "$@"); }
+rows() { "$here/nc-user-rows.py" "$@"; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 700 "$work"
+step() { printf '== %s\n' "$*"; }
+fail() { printf 'FAILED: %s\n' "$*"; exit 1; }
+nc=(--nextcloud "$root/server")
+
+u="a$(date +%s)"
+pass="passphrase of $u"
+label="pw-$u"
+step "the app makes $u and fills it; occ backs the installation up as $label"
+oracle adduser "$u" >/dev/null
+oracle populate "$u" "$pass" -n 4 >/dev/null
+oracle list "$u" "$pass" >"$work/before.txt" || fail "the app cannot list $u's items"
+# Settings the backup carries, set as the app stores them (preferences of the app).
+occ user:setting "$u" passwords session/lifetime 1200
+occ user:setting "$u" passwords password/generator/numbers 1
+occ user:setting "$u" passwords client/settings '{"client.example":{"theme":"dark"}}'
+occ passwords:backup:create "$label" >/dev/null
+step "the app resets $u; occ restores it from $label"
+oracle reset "$u" "$pass" >/dev/null || fail "the app's reset"
+occ passwords:backup:restore "$label" --user "$u" -n >/dev/null || fail "occ's restore"
+rows "$u" --tables-only >"$work/occ.txt"
+rows "$u" >"$work/occ-prefs.txt"
+step "the app resets $u again; pwaccount restores it from $label"
+oracle reset "$u" "$pass" >/dev/null || fail "the app's second reset"
+# Settings changed since the backup: the restore sets them back, or resets them.
+occ user:setting "$u" passwords session/lifetime 300
+occ user:setting "$u" passwords encryption/sse 1
+"$pw" "${nc[@]}" -u "$u" restore --yes "$label" >"$work/restore.txt" || fail "pwaccount's restore"
+rows "$u" --tables-only >"$work/pwaccount.txt"
+rows "$u" >"$work/pwaccount-prefs.txt"
+diff -u "$work/occ.txt" "$work/pwaccount.txt" || fail "pwaccount's restore left other rows than occ's"
+diff -u "$work/occ-prefs.txt" "$work/pwaccount-prefs.txt" || fail "pwaccount's restore left other preferences than occ's"
+echo "   same rows as occ's restore: $(grep -c '' "$work/pwaccount-prefs.txt") lines compared"
+oracle login "$u" "$pass" >/dev/null || fail "the app refuses the old passphrase after the restore"
+oracle list "$u" "$pass" >"$work/after.txt" || fail "the app cannot list after the restore"
+diff -u "$work/before.txt" "$work/after.txt" || fail "the items differ after the restore"
+step "refusals leave $u as it is"
+rows "$u" >"$work/kept.txt"
+path=$(grep -o '/[^ ]*\.json\(\.gz\)\?' <<<"$(occ passwords:backup:list 2>/dev/null; ls "$root"/data/appdata_*/passwords/backups/"$label".json* 2>/dev/null)" | tail -1)
+[ -f "$path" ] || fail "the backup file of $label was not found"
+python3 - "$path" "$work/other.json.gz" <<'PYEOF'
+import gzip, json, sys
+data = json.loads(gzip.open(sys.argv[1]).read())
+data["keys"]["server"]["secret"] = "not-this-installations-secret"
+gzip.open(sys.argv[2], "wt").write(json.dumps(data))
+PYEOF
+head -c 3000 "$path" >"$work/truncated.json.gz"
+expect() {
+  local want=$1; shift
+  set +e; "$pw" "${nc[@]}" "$@" >"$work/out.txt" 2>&1; local got=$?; set -e
+  [ "$got" = "$want" ] || { cat "$work/out.txt"; fail "'$*' exited $got, not $want"; }
+  rows "$u" >"$work/now.txt"
+  cmp -s "$work/kept.txt" "$work/now.txt" || fail "'$*' changed $u's rows"
+}
+expect 2 -u "$u" restore --yes --replace "$work/other.json.gz"
+expect 2 -u admin restore --yes --replace "$label"
+expect 8 -u "$u" restore --yes --replace "$work/truncated.json.gz"
+expect 2 -u "$u" restore --yes --replace "no-such-label"
+"$pw" "${nc[@]}" check >/dev/null || fail "check is not sound after the restores"
+step "every step held for $u"

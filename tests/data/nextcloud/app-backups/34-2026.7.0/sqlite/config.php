@@ -1,0 +1,42 @@
+<?php
+
+/*
+ * WARNING
+ *
+ * This file gets modified by automatic processes and all lines that are not
+ * active code (ie. comments) are lost during that process.
+ *
+ * If you want to document things with comments or use constants add your settings
+ * in a '<NAME>.config.php' file which will be included and rendered into this file.
+ *
+ * Example:
+ *   <?php
+ *   $CONFIG = [];
+ *
+ * See also: https://docs.nextcloud.com/server/latest/admin_manual/configuration_server/config_sample_php_parameters.html#multiple-merged-configuration-files
+ */
+$CONFIG = array (
+  'passwordsalt' => 'BCF+HSQ8wrxQ30Ys1ypa0MTsxIENiM',
+  'secret' => 'changed-x19ouglc5SqFMoHNSfp9ubAvuJawru',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8134',
+    3 => 'localhost:8134',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'sqlite3',
+  'version' => '34.0.1.2',
+  'overwrite.cli.url' => 'http://127.0.0.1:8134',
+  'instanceid' => 'oc9weehedkl5',
+  'dbname' => 'nextcloud',
+  'installed' => true,
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);
