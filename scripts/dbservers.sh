@@ -133,7 +133,28 @@ EOF
         PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d "$name" >/dev/null
     fi
   done
+  # The app-backup fixtures' two states, as nc_ab_<pair>_<state> (tests/app_backups.rs).
+  for dump in "$fixtures"/app-backups/*/pgsql/*.sql.gz; do
+    [ -f "$dump" ] || continue
+    local name
+    name=$(ab_name "$dump")
+    if ! "${psql[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+      "${psql[@]}" -d postgres -c "CREATE DATABASE $name OWNER nextcloud"
+      gzip -dc "$dump" |
+        PGPASSWORD=$pw psql -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$pg_port" -U nextcloud -d "$name" >/dev/null
+    fi
+  done
   echo "export PWACCOUNT_TEST_PGSQL='$sock|$pg_port|postgres'"
+}
+
+
+# The template name of an app-backup fixture's dump (…/app-backups/<pair>/<engine>/<state>.sql.gz):
+# nc_ab_<pair>_<state>, with every other character than letters and digits as `_`.
+ab_name() {
+  local pair state
+  pair=$(basename "$(dirname "$(dirname "$1")")")
+  state=$(basename "$1" .sql.gz)
+  echo "nc_ab_${pair}_${state}" | tr -c 'a-zA-Z0-9\n' '_'
 }
 
 # A hot standby streaming from the test PostgreSQL, on its own port: databases the tests
@@ -282,6 +303,15 @@ start_my() {
     [ -f "$dump" ] || continue
     local name
     name=nc_rel_$(basename "$(dirname "$(dirname "$dump")")" | tr -c 'a-zA-Z0-9\n' '_')
+    if ! "${my[@]}" -N -e "SHOW DATABASES LIKE '$name'" | grep -q "$name"; then
+      "${my[@]}" -e "CREATE DATABASE $name CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+      gzip -dc "$dump" | "${my[@]}" "$name"
+    fi
+  done
+  for dump in "$fixtures"/app-backups/*/mysql/*.sql.gz; do
+    [ -f "$dump" ] || continue
+    local name
+    name=$(ab_name "$dump")
     if ! "${my[@]}" -N -e "SHOW DATABASES LIKE '$name'" | grep -q "$name"; then
       "${my[@]}" -e "CREATE DATABASE $name CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
       gzip -dc "$dump" | "${my[@]}" "$name"

@@ -13,6 +13,7 @@
 mod harness;
 
 mod accounts;
+mod app_backups;
 mod argon2_reference;
 mod audit;
 mod backup;

@@ -51,6 +51,18 @@ impl Installation {
         template: &str,
         env: Option<crate::engines::ServerEnv>,
     ) -> Self {
+        Installation::from_state(engine, fixture, "nextcloud.db.gz", template, env)
+    }
+
+    /// As `from_fixture_on`, with the SQLite database in `fixture/sqlite_gz` (a fixture
+    /// that holds more than one state of its installation).
+    pub(crate) fn from_state(
+        engine: Engine,
+        fixture: &Path,
+        sqlite_gz: &str,
+        template: &str,
+        env: Option<crate::engines::ServerEnv>,
+    ) -> Self {
         assert!(
             fixture.join("config.php").is_file(),
             "the Nextcloud fixture is missing: {} (see tests/data/nextcloud/README.md)",
@@ -67,7 +79,7 @@ impl Installation {
             );
         let server = if engine == Engine::Sqlite {
             let db = dir.path().join("data/nextcloud.db");
-            crate::harness::gunzip(&fixture.join("nextcloud.db.gz"), &db);
+            crate::harness::gunzip(&fixture.join(sqlite_gz), &db);
             let mut perms = std::fs::metadata(&db).unwrap().permissions();
             std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
             std::fs::set_permissions(&db, perms).unwrap();

@@ -195,10 +195,14 @@ fn json_words(e: &serde_json::Error) -> String {
     match e.classify() {
         Category::Io => {
             let text = e.to_string();
-            if text.contains("invalid gzip header") || text.contains("corrupt deflate") {
-                "it is damaged (not a valid gzip stream)".into()
+            let cut = e.io_error_kind() == Some(std::io::ErrorKind::UnexpectedEof)
+                || text.contains("incomplete");
+            if cut {
+                "it ends early (truncated)".into()
+            } else if text.contains("interrupted") {
+                "reading it was interrupted".into()
             } else {
-                format!("it could not be read to its end ({text})")
+                format!("its gzip stream is damaged ({text})")
             }
         }
         Category::Eof => "it ends early (truncated)".into(),

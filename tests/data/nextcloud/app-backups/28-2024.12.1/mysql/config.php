@@ -1,0 +1,32 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => '/zJlDFl2e8krhhVBJ47n+y2zFKrU27',
+  'secret' => 'UhE1EgUFjHhuf15P1Yoax37wemWJPsphpYBVP9NUNlx5hr90',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8137',
+    3 => 'localhost:8137',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'mysql',
+  'version' => '28.0.2.5',
+  'overwrite.cli.url' => 'http://127.0.0.1:8137',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'mysql.utf8mb4' => true,
+  'dbuser' => 'nextcloud',
+  'dbpassword' => '9tvyVMzNUDX8xbQzWQkAPUQV',
+  'installed' => true,
+  'instanceid' => 'ocfmzjen3nwi',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);

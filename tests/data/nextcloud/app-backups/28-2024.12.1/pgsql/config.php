@@ -1,0 +1,31 @@
+<?php
+$CONFIG = array (
+  'passwordsalt' => 'Td5N5vhGC8C2OF9Jb/2uTBN0IFguLK',
+  'secret' => 'changed-kMNRz9mZK2zlmCvJ5Z1UrU4A6laJiiM',
+  'trusted_domains' => 
+  array (
+    0 => 'localhost',
+    1 => '127.0.0.1',
+    2 => '127.0.0.1:8114',
+    3 => 'localhost:8114',
+  ),
+  'datadirectory' => '/srv/nextcloud/data',
+  'dbtype' => 'pgsql',
+  'version' => '28.0.2.5',
+  'overwrite.cli.url' => 'http://127.0.0.1:8114',
+  'dbname' => 'nextcloud',
+  'dbhost' => 'localhost',
+  'dbport' => '',
+  'dbtableprefix' => 'oc_',
+  'dbuser' => 'nextcloud',
+  'dbpassword' => '67L5BRroI-_aMU8GJrmjFb3k',
+  'installed' => true,
+  'instanceid' => 'oco8899tpphg',
+  'overwriteprotocol' => 'https',
+  'skeletondirectory' => '',
+  'templatedirectory' => '',
+  'appstoreenabled' => false,
+  'has_internet_connection' => false,
+  'loglevel' => 2,
+  'auth.bruteforce.protection.enabled' => false,
+);
