@@ -1946,6 +1946,70 @@ fn edited_snapshots_are_judged_by_their_content(engine: Engine) {
     nc.verify("bob", BOB).run().ok();
 }
 
+/// A copy of the whole database (here: a second copy of the fixture, as a dump loaded
+/// into a scratch database would be, with a configuration naming it; on SQLite also the
+/// bare database file) gives one user back: bob is reset and given a new passphrase, then
+/// restored from the copy, and his rows equal the copy's; alice is untouched; a copy of
+/// another installation, or the live database named as a copy, is refused.
+fn a_user_comes_back_from_a_copy_of_the_database(engine: Engine) {
+    let nc = Installation::on(engine);
+    let copy = Installation::on(engine);
+    let in_copy = rows_of(&copy, "bob");
+    let alice = others(&nc, "bob");
+    let code = nc.cmd("bob").arg("reset").run().ok().stdout;
+    nc.cmd("bob")
+        .args(["reset", "--no-backup", "--code", code.trim()])
+        .run()
+        .ok();
+    let restore = |source: &Path, extra: &[&str]| {
+        nc.cmd("bob")
+            .args(["--json", "restore", "--yes", "--replace"])
+            .args(extra)
+            .arg(source)
+            .run()
+    };
+    // The live installation named as its own copy; another installation's copy.
+    let before = nc.sums();
+    let out = restore(&nc.config(), &[]).code(2);
+    assert_eq!(out.error_id(), "usage", "{}", out.stdout);
+    assert!(out.stdout.contains("not a copy of it"), "{}", out.stdout);
+    let config = std::fs::read_to_string(copy.config()).unwrap();
+    std::fs::write(
+        copy.config(),
+        config.replace("'instanceid' => '", "'instanceid' => 'x"),
+    )
+    .unwrap();
+    let out = restore(&copy.config(), &[]).code(2);
+    assert_eq!(out.error_id(), "other_installation", "{}", out.stdout);
+    std::fs::write(copy.config(), &config).unwrap();
+    assert_eq!(
+        nc.sums(),
+        before,
+        "a refused restore changed the installation"
+    );
+    let plan = restore(&copy.config(), &["--dry-run"]).ok().json();
+    assert_eq!(plan["source"], "database_copy", "{plan}");
+    assert_eq!(nc.sums(), before, "the dry run changed the installation");
+    let out = restore(&copy.config(), &[]).ok().json();
+    assert_eq!(out["source"], "database_copy", "{out}");
+    crate::harness::assert_same(&in_copy, &rows_of(&nc, "bob"), "bob from the copy");
+    crate::harness::assert_same(&alice, &others(&nc, "bob"), "the other users");
+    nc.verify("bob", BOB).run().ok();
+    if engine == Engine::Sqlite {
+        // The bare SQLite file of a copy, read with this installation's configuration.
+        let code = nc.cmd("bob").arg("reset").run().ok().stdout;
+        nc.cmd("bob")
+            .args(["reset", "--no-backup", "--code", code.trim()])
+            .run()
+            .ok();
+        let file = nc.root().join("copy-of-nextcloud.db");
+        std::fs::copy(copy.db(), &file).unwrap();
+        restore(&file, &[]).ok();
+        crate::harness::assert_same(&in_copy, &rows_of(&nc, "bob"), "bob from the file");
+        nc.verify("bob", BOB).run().ok();
+    }
+}
+
 fn snapshots_of_another_installation_are_refused(engine: Engine) {
     let nc = Installation::on(engine);
     let snap = nc.root().join("bob.sqlite");
@@ -2431,6 +2495,7 @@ engine_tests!(
     counts_are_what_the_reset_changes,
     snapshots_of_another_installation_are_refused,
     edited_snapshots_are_judged_by_their_content,
+    a_user_comes_back_from_a_copy_of_the_database,
     unverified_app_versions_are_read_and_changed_only_when_accepted,
     verified_releases_need_no_acceptance,
 );

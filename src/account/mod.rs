@@ -7,6 +7,7 @@ pub(crate) mod backups;
 pub(crate) mod challenge;
 pub(crate) mod check;
 pub(crate) mod codec;
+pub(crate) mod db_copy;
 pub(crate) mod features;
 pub(crate) mod keys;
 pub(crate) mod nextcloud;

@@ -41,6 +41,10 @@ impl Store for NextcloudStore {
     /// `occ passwords:backup:list` shows it) for the user named.
     fn read_snapshot(&mut self, check: &super::RestoreCheck<'_>) -> Result<SnapshotInfo> {
         let path = super::app_backup::resolve(self, check.path)?;
+        let prefix = self.database_info().prefix;
+        if let Some(copy) = super::db_copy::copy_at(&path, &prefix)? {
+            return super::db_copy::inspect(self, copy, check.target, check.other_installation);
+        }
         match crate::store::snapshot::kind_of(&path)? {
             Kind::AppBackup => super::app_backup::inspect(self, &path, check.target),
             Kind::Sqlite => {
@@ -71,7 +75,9 @@ impl Store for NextcloudStore {
     ) -> Result<Vec<crate::store::snapshot::TableChange>> {
         match info.kind {
             SourceKind::AppBackup => super::app_backup::plan(self, &info.source, &info.user),
-            SourceKind::Snapshot => self.snapshot_changes(&info.source, &info.user),
+            SourceKind::Snapshot | SourceKind::DatabaseCopy => {
+                self.snapshot_changes(&info.source, &info.user)
+            }
         }
     }
 

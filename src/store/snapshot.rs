@@ -42,6 +42,9 @@ pub enum SourceKind {
     Snapshot,
     /// A backup the Passwords app wrote (`occ passwords:backup:create`, its cron job).
     AppBackup,
+    /// A copy of the whole database (a dump loaded into a scratch database, a copy of the
+    /// SQLite file), read into a pwaccount snapshot first.
+    DatabaseCopy,
 }
 
 impl SourceKind {
@@ -50,6 +53,7 @@ impl SourceKind {
         match self {
             SourceKind::Snapshot => "snapshot",
             SourceKind::AppBackup => "Passwords app backup",
+            SourceKind::DatabaseCopy => "snapshot of the database copy",
         }
     }
 }
@@ -119,6 +123,23 @@ pub(crate) fn kind_of(path: &std::path::Path) -> Result<Kind> {
     } else {
         Kind::Unknown
     })
+}
+
+/// Whether the SQLite database at `path` has a table `name` (opened read only).
+pub(crate) fn has_table(path: &std::path::Path, name: &str) -> Result<bool> {
+    let conn = super::connect(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        std::time::Duration::ZERO,
+    )?;
+    Ok(conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap_or(0)
+        > 0)
 }
 
 /// A file a restore cannot read.

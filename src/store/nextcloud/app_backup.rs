@@ -313,34 +313,45 @@ impl<'de> Visitor<'de> for Entities<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         use serde::de::Error as _;
         let mut index = 0usize;
-        while let Some(mut entity) = seq.next_element::<Entity>()? {
-            let at = |what: &str| format!("{}[{index}]: {what}", self.name);
-            let owner = match entity.get("userId") {
-                Some(Json::String(owner)) => owner.clone(),
-                _ => return Err(A::Error::custom(at("its userId is missing or not text"))),
-            };
+        // Each entity is kept as its text first; only its owner is read from it, and
+        // only the chosen user's are read whole.
+        #[derive(serde::Deserialize)]
+        struct Owner<'a> {
+            #[serde(rename = "userId", borrow)]
+            user_id: Option<std::borrow::Cow<'a, str>>,
+        }
+        while let Some(raw) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
+            let here = index;
+            index += 1;
+            let at = |what: &str| format!("{}[{here}]: {what}", self.name);
+            let owner = serde_json::from_str::<Owner<'_>>(raw.get())
+                .ok()
+                .and_then(|o| o.user_id)
+                .ok_or_else(|| A::Error::custom(at("it is not an object with a userId")))?;
             *self.out.entities.entry(self.name).or_default() += 1;
-            let mine = self.user == Some(owner.as_str());
-            self.out.users.insert(owner);
+            let mine = self.user == Some(&*owner);
+            if !self.out.users.contains(&*owner) {
+                self.out.users.insert(owner.into_owned());
+            }
+            if !mine {
+                continue;
+            }
+            let mut entity: Entity = serde_json::from_str(raw.get())
+                .map_err(|e| A::Error::custom(at(&e.to_string())))?;
             if let Some(rv_table) = self.revisions {
                 let revisions = match entity.remove("revisions") {
                     Some(Json::Array(list)) => list,
                     _ => return Err(A::Error::custom(at("its revisions are missing"))),
                 };
-                if mine {
-                    let rows = self.out.rows.entry(rv_table).or_default();
-                    for rev in revisions {
-                        match rev {
-                            Json::Object(rev) => rows.push(rev),
-                            _ => return Err(A::Error::custom(at("a revision is not an object"))),
-                        }
+                let rows = self.out.rows.entry(rv_table).or_default();
+                for rev in revisions {
+                    match rev {
+                        Json::Object(rev) => rows.push(rev),
+                        _ => return Err(A::Error::custom(at("a revision is not an object"))),
                     }
                 }
             }
-            if mine {
-                self.out.rows.entry(self.table).or_default().push(entity);
-            }
-            index += 1;
+            self.out.rows.entry(self.table).or_default().push(entity);
         }
         Ok(())
     }

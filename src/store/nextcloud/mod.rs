@@ -108,6 +108,9 @@ pub(crate) struct NextcloudStore {
     unverified: Option<String>,
     /// How long a transaction aborted as a conflict may be run again for.
     retry_budget: std::time::Duration,
+    /// The waits it was opened with (another installation, a database copy, is opened
+    /// with the same).
+    timeouts: super::Timeouts,
     /// The unverified version the administrator accepted for changes
     /// (`--accept-unverified-app`), recorded in each audit record.
     accepted: Option<String>,
@@ -170,6 +173,7 @@ impl NextcloudStore {
             config,
             has_trail: Cell::new(None),
             retry_budget: timeouts.busy,
+            timeouts,
             unverified: None,
             accepted: None,
             rules: versions::VERIFIED[0].rules,
@@ -240,6 +244,16 @@ impl NextcloudStore {
     /// What was opened, as `status` shows it.
     pub(crate) fn database_info(&self) -> NextcloudDatabase {
         self.opened.clone()
+    }
+
+    /// The waits this store was opened with.
+    pub(crate) fn timeouts(&self) -> super::Timeouts {
+        self.timeouts
+    }
+
+    /// The configuration file it was opened from.
+    pub(crate) fn config_file(&self) -> &Path {
+        &self.config.file
     }
 
     /// The SQLite file, or the configuration file of an installation on a server.
