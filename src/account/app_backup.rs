@@ -61,8 +61,9 @@ pub(crate) fn inspect(
     };
     store.require_user(user)?;
     let backup = app_backup::read(path, Some(user))?;
-    let reader = store.reading()?;
-    check(&reader, &backup, path, user)?;
+    check(&store.reading()?, &backup, path, user)?;
+    let counts = counts(&backup);
+    store.keep_backup(path, user, backup)?;
     let created = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
@@ -73,7 +74,7 @@ pub(crate) fn inspect(
         created,
         source: path.to_path_buf(),
         kind: SourceKind::AppBackup,
-        counts: counts(&backup),
+        counts,
         received_shares: 0,
     })
 }
@@ -174,7 +175,7 @@ pub(crate) fn plan(
     path: &Path,
     user: &str,
 ) -> Result<Vec<crate::store::snapshot::TableChange>> {
-    let backup = app_backup::read(path, Some(user))?;
+    let backup = store.backup_for(path, user)?;
     let reader = store.reading()?;
     check(&reader, &backup, path, user)?;
     reader.backup_changes(user, &backup)
@@ -184,7 +185,7 @@ pub(crate) fn plan(
 /// read and checked again, the account as it is written to `job.undo`, then its rows
 /// replaced.
 pub(crate) fn put_back(store: &mut NextcloudStore, job: &PutBack<'_>) -> Result<Option<String>> {
-    let backup = app_backup::read(job.path, Some(job.user))?;
+    let backup = store.backup_for(job.path, job.user)?;
     let w = store.writing()?;
     check(&w, &backup, job.path, job.user)?;
     if job.require_blank && !w.holdings(job.user)?.is_blank() {

@@ -28,6 +28,10 @@ use crate::store::snapshot::cannot_read;
 /// pwaccount serves.
 pub(crate) const FORMAT: i64 = 106;
 
+/// The most JSON a backup may hold to be read into memory whole (256 MiB); a larger one
+/// is read as a stream.
+const IN_MEMORY: u64 = 256 << 20;
+
 /// One entity as the backup holds it: its properties by name.
 pub(crate) type Entity = Map<String, Json>;
 
@@ -97,6 +101,11 @@ pub(crate) struct Backup {
     pub users: BTreeSet<String>,
     /// Entities of every user, by list (`passwords`, …), not counting revisions.
     pub entities: BTreeMap<&'static str, u64>,
+    /// Read without a user (`summarize`): every user's rows not flagged deleted, per
+    /// table (in the order of `RESTORED`).
+    pub per_user: BTreeMap<String, [u64; 10]>,
+    /// Whether this is a summary (no user's rows kept).
+    summary: bool,
     /// The top-level lists and objects it has.
     seen: BTreeSet<&'static str>,
 }
@@ -126,6 +135,37 @@ impl Backup {
     }
 }
 
+/// What identifies one version of a file: a backup read once is used again only while
+/// its file is the same (device, inode, size, modification time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FileVersion {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime_ns: i128,
+}
+
+impl FileVersion {
+    pub(crate) fn of(path: &Path) -> Result<FileVersion> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(path).map_err(|e| cannot_read(path, &e))?;
+        Ok(FileVersion {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
+        })
+    }
+}
+
+/// A backup read for one user, kept between a restore's check and its writing so the
+/// file is read once (and read again if it changed in between).
+pub(crate) struct Kept {
+    pub version: FileVersion,
+    pub user: String,
+    pub backup: Backup,
+}
+
 /// A file that is not a backup the app wrote in a format pwaccount reads.
 pub(crate) fn not_a_backup(path: &Path, why: &str) -> Error {
     Error::new(
@@ -137,31 +177,66 @@ pub(crate) fn not_a_backup(path: &Path, why: &str) -> Error {
     )
 }
 
+/// Read the backup at `path` for its summary: format, users, and every user's rows per
+/// table (`Backup::per_user`); no rows are kept.
+pub(crate) fn summarize(path: &Path) -> Result<Backup> {
+    read_as(path, None, true)
+}
+
 /// Read the backup at `path`, keeping the rows, keys and settings of `user` (none without
 /// one); refused if it is not a complete backup of format 106.
 pub(crate) fn read(path: &Path, user: Option<&str>) -> Result<Backup> {
+    read_as(path, user, false)
+}
+
+fn read_as(path: &Path, user: Option<&str>, summary: bool) -> Result<Backup> {
     let file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
     let mut head = [0u8; 2];
     let gz = {
         let mut f = &file;
         f.read_exact(&mut head).is_ok() && head == [0x1f, 0x8b]
     };
-    let file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
-    let input: Box<dyn Read> = if gz {
-        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
-            BufReader::new(file),
-        )))
-    } else {
-        Box::new(BufReader::new(file))
+    let open = || -> Result<Box<dyn Read>> {
+        let file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
+        Ok(if gz {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+        } else {
+            Box::new(file)
+        })
     };
-    let mut backup = Backup::default();
-    let mut de = serde_json::Deserializer::from_reader(Stoppable(input));
-    let parsed = Top {
-        user,
-        out: &mut backup,
-    }
-    .deserialize(&mut de)
-    .and_then(|()| de.end());
+    let mut backup = Backup {
+        summary,
+        ..Backup::default()
+    };
+    // A backup up to IN_MEMORY bytes of JSON is read into memory first (JSON is read
+    // from memory several times faster than from a stream); a larger one is read as a
+    // stream, so memory never holds more than that.
+    let mut text = Vec::new();
+    let whole = Stoppable(open()?)
+        .take(IN_MEMORY + 1)
+        .read_to_end(&mut text)
+        .map(|n| n as u64 <= IN_MEMORY);
+    let parsed = match whole {
+        Ok(true) => {
+            let mut de = serde_json::Deserializer::from_slice(&text);
+            Top {
+                user,
+                out: &mut backup,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+        }
+        Ok(false) | Err(_) => {
+            drop(text);
+            let mut de = serde_json::Deserializer::from_reader(Stoppable(BufReader::new(open()?)));
+            Top {
+                user,
+                out: &mut backup,
+            }
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+        }
+    };
     if let Err(e) = parsed {
         crate::interrupt::check()?;
         return Err(not_a_backup(path, &json_words(&e)));
@@ -320,6 +395,9 @@ impl<'de> Visitor<'de> for Entities<'_> {
             #[serde(rename = "userId", borrow)]
             user_id: Option<std::borrow::Cow<'a, str>>,
         }
+        if self.out.summary {
+            return self.count_all(seq);
+        }
         while let Some(raw) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
             let here = index;
             index += 1;
@@ -352,6 +430,47 @@ impl<'de> Visitor<'de> for Entities<'_> {
                 }
             }
             self.out.rows.entry(self.table).or_default().push(entity);
+        }
+        Ok(())
+    }
+}
+
+impl Entities<'_> {
+    /// A summary's reading of a list: each entity's owner and flags only (the rest is
+    /// skipped unread), counted per user and table.
+    fn count_all<'de, A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        use serde::de::Error as _;
+        #[derive(serde::Deserialize)]
+        struct Flag {
+            #[serde(default)]
+            deleted: Json,
+        }
+        #[derive(serde::Deserialize)]
+        struct Flags {
+            #[serde(rename = "userId")]
+            user_id: Option<String>,
+            #[serde(default)]
+            deleted: Json,
+            revisions: Option<Vec<Flag>>,
+        }
+        let at = |t: &str| RESTORED.iter().position(|r| *r == t).unwrap_or(0);
+        let (model, revision) = (at(self.table), self.revisions.map(at));
+        let mut index = 0usize;
+        while let Some(e) = seq.next_element::<Flags>()? {
+            let owner = e.user_id.ok_or_else(|| {
+                A::Error::custom(format!("{}[{index}]: its userId is missing", self.name))
+            })?;
+            index += 1;
+            *self.out.entities.entry(self.name).or_default() += 1;
+            let counts = self.out.per_user.entry(owner.clone()).or_default();
+            counts[model] += u64::from(e.deleted != Json::Bool(true));
+            if let (Some(revision), Some(revs)) = (revision, &e.revisions) {
+                counts[revision] += revs
+                    .iter()
+                    .filter(|r| r.deleted != Json::Bool(true))
+                    .count() as u64;
+            }
+            self.out.users.insert(owner);
         }
         Ok(())
     }

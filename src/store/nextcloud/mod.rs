@@ -111,6 +111,8 @@ pub(crate) struct NextcloudStore {
     /// The waits it was opened with (another installation, a database copy, is opened
     /// with the same).
     timeouts: super::Timeouts,
+    /// An app backup read for a restore's check, for its writing.
+    kept_backup: Option<app_backup::Kept>,
     /// The unverified version the administrator accepted for changes
     /// (`--accept-unverified-app`), recorded in each audit record.
     accepted: Option<String>,
@@ -174,6 +176,7 @@ impl NextcloudStore {
             has_trail: Cell::new(None),
             retry_budget: timeouts.busy,
             timeouts,
+            kept_backup: None,
             unverified: None,
             accepted: None,
             rules: versions::VERIFIED[0].rules,
@@ -244,6 +247,31 @@ impl NextcloudStore {
     /// What was opened, as `status` shows it.
     pub(crate) fn database_info(&self) -> NextcloudDatabase {
         self.opened.clone()
+    }
+
+    /// Keep the backup read at `path` for `user` (see `app_backup::Kept`).
+    pub(crate) fn keep_backup(
+        &mut self,
+        path: &Path,
+        user: &str,
+        backup: app_backup::Backup,
+    ) -> Result<()> {
+        self.kept_backup = Some(app_backup::Kept {
+            version: app_backup::FileVersion::of(path)?,
+            user: user.to_owned(),
+            backup,
+        });
+        Ok(())
+    }
+
+    /// The backup kept for `user` from `path`, if its file has not changed since; else
+    /// the file read again.
+    pub(crate) fn backup_for(&mut self, path: &Path, user: &str) -> Result<app_backup::Backup> {
+        let now = app_backup::FileVersion::of(path)?;
+        match self.kept_backup.take() {
+            Some(kept) if kept.version == now && kept.user == user => Ok(kept.backup),
+            _ => app_backup::read(path, Some(user)),
+        }
     }
 
     /// The waits this store was opened with.
