@@ -79,5 +79,46 @@ expect 2 -u "$u" restore --yes --replace "$work/other.json.gz"
 expect 2 -u admin restore --yes --replace "$label"
 expect 8 -u "$u" restore --yes --replace "$work/truncated.json.gz"
 expect 2 -u "$u" restore --yes --replace "no-such-label"
+step "a dump of the database; the app resets $u; pwaccount restores $u from the dump loaded into a scratch database"
+engine=sqlite
+[ -f "$root/db.env" ] && . "$root/db.env" && engine=${SAVED_DB:-sqlite}
+rows "$u" >"$work/dumped.txt"
+copy=$work/copy
+mkdir -p "$copy/config"
+case $engine in
+  sqlite)
+    sqlite3 "$root/data/nextcloud.db" ".backup '$work/nextcloud-copy.db'"
+    source=$work/nextcloud-copy.db
+    ;;
+  pgsql)
+    psql=(psql -X -q -v ON_ERROR_STOP=1 -h "$root/pgsock" -p "$SAVED_DB_PORT" -U postgres)
+    pg_dump -h "$root/pgsock" -p "$SAVED_DB_PORT" -U postgres --no-owner nextcloud >"$work/dump.sql"
+    "${psql[@]}" -d postgres -c "DROP DATABASE IF EXISTS nc_dump_copy" -c "CREATE DATABASE nc_dump_copy OWNER nextcloud"
+    "${psql[@]}" -d nc_dump_copy -f "$work/dump.sql" >/dev/null
+    "${psql[@]}" -d nc_dump_copy -c "GRANT ALL ON ALL TABLES IN SCHEMA public TO nextcloud; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO nextcloud" >/dev/null
+    source=$copy
+    ;;
+  mysql)
+    my=(mariadb --socket="$root/myrun/mariadbd.sock" -u root)
+    mariadb-dump --socket="$root/myrun/mariadbd.sock" -u root --single-transaction nextcloud >"$work/dump.sql"
+    "${my[@]}" -e "DROP DATABASE IF EXISTS nc_dump_copy; CREATE DATABASE nc_dump_copy CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+      GRANT ALL ON nc_dump_copy.* TO 'nextcloud'@'localhost'; GRANT ALL ON nc_dump_copy.* TO 'nextcloud'@'127.0.0.1'" 2>/dev/null ||
+      "${my[@]}" -e "DROP DATABASE IF EXISTS nc_dump_copy; CREATE DATABASE nc_dump_copy CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+    "${my[@]}" -e "GRANT ALL ON nc_dump_copy.* TO 'nextcloud'@'%'" 2>/dev/null || true
+    "${my[@]}" nc_dump_copy <"$work/dump.sql"
+    source=$copy
+    ;;
+esac
+sed "s/'dbname' => '[^']*'/'dbname' => 'nc_dump_copy'/" "$root/server/config/config.php" >"$copy/config/config.php"
+oracle reset "$u" "$pass" >/dev/null || fail "the app's third reset"
+"$pw" "${nc[@]}" -u "$u" restore --yes --replace "$source" >/dev/null || fail "pwaccount's restore from the dump"
+rows "$u" >"$work/from-dump.txt"
+diff -u "$work/dumped.txt" "$work/from-dump.txt" || fail "the rows restored from the dump differ from the dump's"
+oracle list "$u" "$pass" >"$work/after-dump.txt" || fail "the app cannot list after the restore from the dump"
+diff -u "$work/before.txt" "$work/after-dump.txt" || fail "the items differ after the restore from the dump"
+case $engine in
+  pgsql) "${psql[@]}" -d postgres -c "DROP DATABASE nc_dump_copy" >/dev/null ;;
+  mysql) "${my[@]}" -e "DROP DATABASE nc_dump_copy" ;;
+esac
 "$pw" "${nc[@]}" check >/dev/null || fail "check is not sound after the restores"
 step "every step held for $u"

@@ -35,6 +35,24 @@ const IN_MEMORY: u64 = 256 << 20;
 /// One entity as the backup holds it: its properties by name.
 pub(crate) type Entity = Map<String, Json>;
 
+/// How many bytes of JSON the backup at `path` holds, as far as cheaply known (the
+/// gzip trailer's size, or the file's), at most `IN_MEMORY`.
+fn expected_size(path: &Path, gz: bool) -> usize {
+    use std::io::{Seek, SeekFrom};
+    let size = (|| -> std::io::Result<u64> {
+        let mut f = std::fs::File::open(path)?;
+        if !gz {
+            return Ok(f.metadata()?.len());
+        }
+        let mut tail = [0u8; 4];
+        f.seek(SeekFrom::End(-4))?;
+        f.read_exact(&mut tail)?;
+        Ok(u64::from(u32::from_le_bytes(tail)))
+    })()
+    .unwrap_or(0);
+    size.min(IN_MEMORY + 1) as usize
+}
+
 /// A reader that stops at an interrupt (Ctrl-C, a signal): a large backup is read in
 /// many small pieces, and each piece is a point to stop at.
 struct Stoppable<R>(R);
@@ -190,6 +208,11 @@ pub(crate) fn read(path: &Path, user: Option<&str>) -> Result<Backup> {
 }
 
 fn read_as(path: &Path, user: Option<&str>, summary: bool) -> Result<Backup> {
+    read_within(path, user, summary, IN_MEMORY)
+}
+
+/// `read_as`, reading into memory up to `in_memory` bytes of JSON.
+fn read_within(path: &Path, user: Option<&str>, summary: bool, in_memory: u64) -> Result<Backup> {
     let file = std::fs::File::open(path).map_err(|e| cannot_read(path, &e))?;
     let mut head = [0u8; 2];
     let gz = {
@@ -211,11 +234,15 @@ fn read_as(path: &Path, user: Option<&str>, summary: bool) -> Result<Backup> {
     // A backup up to IN_MEMORY bytes of JSON is read into memory first (JSON is read
     // from memory several times faster than from a stream); a larger one is read as a
     // stream, so memory never holds more than that.
-    let mut text = Vec::new();
+    // The text holds the server secret and every user's key in clear: wiped when
+    // dropped, and sized once from the gzip trailer so no copy is left behind in freed
+    // memory by its growth (the trailer is a hint; a wrong one costs only copies).
+    let capacity = expected_size(path, gz).min(in_memory as usize + 1);
+    let mut text = zeroize::Zeroizing::new(Vec::with_capacity(capacity));
     let whole = Stoppable(open()?)
-        .take(IN_MEMORY + 1)
+        .take(in_memory + 1)
         .read_to_end(&mut text)
-        .map(|n| n as u64 <= IN_MEMORY);
+        .map(|n| n as u64 <= in_memory);
     let parsed = match whole {
         Ok(true) => {
             let mut de = serde_json::Deserializer::from_slice(&text);
@@ -688,4 +715,33 @@ pub(crate) fn list(app_data: &Path) -> Result<Vec<Listed>> {
         }
     }
     Ok(found.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A backup the real app wrote (28 + 2024.12.1 on SQLite).
+    fn fixture() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/nextcloud/app-backups/28-2024.12.1/sqlite/backup.json.gz")
+    }
+
+    #[test]
+    fn a_backup_read_as_a_stream_reads_as_one_read_in_memory() {
+        for summary in [false, true] {
+            let user = (!summary).then_some("gina");
+            let streamed = read_within(&fixture(), user, summary, 0).unwrap();
+            let in_memory = read_within(&fixture(), user, summary, IN_MEMORY).unwrap();
+            assert_eq!(streamed.version, Some(FORMAT));
+            assert_eq!(streamed.users, in_memory.users);
+            assert_eq!(streamed.entities, in_memory.entities);
+            assert_eq!(streamed.per_user, in_memory.per_user);
+            assert_eq!(streamed.rows, in_memory.rows);
+            assert!(streamed.users.contains("gina"));
+        }
+        let gina = read(&fixture(), Some("gina")).unwrap();
+        assert_eq!(gina.count("passwords_password"), 3);
+        assert!(gina.keys.is_some() && gina.settings.is_some() && gina.client.is_some());
+    }
 }
