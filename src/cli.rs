@@ -150,15 +150,17 @@ pub enum Command {
     /// backups holds it.
     ///
     /// SOURCE is a pwaccount snapshot (a file written by `backup` or by a reset) or, on
-    /// Nextcloud, an app backup: its label as `occ passwords:backup:list` shows it, or the
-    /// path of a `.json.gz`/`.json` file (`occ passwords:backup:export`). The kind is
-    /// recognised from the content. Everything is checked before anything changes: a
+    /// Nextcloud, an app backup (its label as `occ passwords:backup:list` shows it, or the
+    /// path of a `.json.gz`/`.json` file from `occ passwords:backup:export`) or a copy of
+    /// the whole database (a configuration, folder or config.php, naming a scratch database
+    /// a dump was loaded into; or a copy of the SQLite file). The kind is recognised from
+    /// the content. Everything is checked before anything changes: a
     /// snapshot's schema, digest and rows; an app backup's format (106), its keys against
     /// this installation's, and the user (--user is required: a backup holds every user).
     /// An account that is not blank is replaced only with --replace. The account as it is
     /// is first written to a snapshot (so every restore can be undone), then its rows are
-    /// replaced in one transaction; a pending reset code is cancelled, and an app backup's
-    /// restore closes the user's sessions. --dry-run shows per table what would be deleted
+    /// replaced in one transaction; its sessions are closed and a pending reset code is
+    /// cancelled. --dry-run shows per table what would be deleted
     /// and written. At a terminal you are shown what the source holds and asked to confirm;
     /// scripts pass --yes.
     Restore(RestoreArgs),
@@ -356,8 +358,9 @@ pub struct BackupArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// A snapshot file (from `backup` or a reset) or, on Nextcloud, an app backup: its
-    /// label, or the path of its `.json.gz`/`.json` file.
+    /// A snapshot file (from `backup` or a reset) or, on Nextcloud, an app backup (its
+    /// label, or the path of its `.json.gz`/`.json` file) or a database copy (a
+    /// configuration naming it, or the SQLite file).
     #[arg(value_name = "SOURCE")]
     pub path: PathBuf,
 

@@ -270,7 +270,7 @@ fn a_version_1_snapshot_is_restored() {
     // All of alice's rows are back but the shares bob owns with her as receiver: those
     // are bob's (as with any snapshot).
     crate::harness::assert_same(
-        &crate::harness::without_received_shares(&before, "alice"),
+        &crate::harness::as_restored(&before, "alice"),
         &env.dump_data(),
         "restored from a version-1 snapshot",
     );

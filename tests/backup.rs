@@ -9,7 +9,7 @@ use pwaccount::challenge::{self, Proof};
 use pwaccount::{Access, AccountStore};
 use rusqlite::Connection;
 
-use crate::harness::{Env, dump, without_received_shares};
+use crate::harness::{Env, as_restored, dump};
 
 const PASS: &str = "the account passphrase";
 
@@ -97,7 +97,7 @@ fn backup_reset_restore_round_trip_restores_everything() {
         "{out}"
     );
     crate::harness::assert_same(
-        &without_received_shares(&before, "alice"),
+        &as_restored(&before, "alice"),
         &env.dump_data(),
         "tests/backup.rs:unchanged",
     );
@@ -287,8 +287,8 @@ fn restoring_over_data_needs_replace_and_then_equals_the_snapshot() {
     // alice's own rows are the snapshot's; shares others own with her as receiver are
     // theirs, and a restore leaves them as they are.
     assert_eq!(
-        without_received_shares(&account_rows(&env, "alice"), "alice"),
-        without_received_shares(&at_backup, "alice")
+        as_restored(&account_rows(&env, "alice"), "alice"),
+        as_restored(&at_backup, "alice")
     );
     // Current tokens stay as they are (populate added 3 more).
     crate::harness::assert_same(
@@ -413,7 +413,7 @@ fn a_reset_writes_a_snapshot_first_that_restores() {
     // Only the reset code issued for this reset is gone, and the shares bob owns with
     // alice as receiver (bob's rows, recorded but not restored); everything else is back.
     crate::harness::assert_same(
-        &without_received_shares(&before, "alice"),
+        &as_restored(&before, "alice"),
         &env.dump_data(),
         "tests/backup.rs:unchanged",
     );

@@ -226,13 +226,15 @@ pub(crate) fn dump_tables(
     out
 }
 
-/// A dump without the shares that other accounts own with `user` as receiver: a
-/// per-account restore of `user` records those but never writes them back.
-pub(crate) fn without_received_shares(dump: &str, user: &str) -> String {
+/// A dump as a restore of `user` puts it back: without the shares that other accounts own
+/// with `user` as receiver (a per-account restore records those but never writes them
+/// back) and without `user`'s sessions (a restore closes them).
+pub(crate) fn as_restored(dump: &str, user: &str) -> String {
     let owner = format!("(\"user_id\", \"'{user}'\")");
     let receiver = format!("(\"receiver\", \"'{user}'\")");
     dump.lines()
         .filter(|l| !(l.starts_with("shares: ") && l.contains(&receiver) && !l.contains(&owner)))
+        .filter(|l| !(l.starts_with("sessions: ") && l.contains(&owner)))
         .map(|l| format!("{l}\n"))
         .collect()
 }

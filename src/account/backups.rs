@@ -93,7 +93,7 @@ fn save_index(path: &Path, index: &Index) {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let Some(folder) = path.parent() else { return };
-    if !folder.is_dir() {
+    if !folder.is_dir() && crate::store::files::create_private_folder(folder).is_err() {
         return;
     }
     let tmp = folder.join(format!(".app-backups-index.{}.tmp", std::process::id()));

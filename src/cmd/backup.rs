@@ -183,7 +183,11 @@ fn restore_checked(
         "source": info.kind,
         "counts": info.counts,
         "restored": restored,
-        "not_restored": { "received_shares": info.received_shares, "tokens": info.counts.tokens },
+        "not_restored": {
+            "received_shares": info.received_shares,
+            "tokens": info.counts.tokens,
+            "sessions": info.counts.sessions,
+        },
         "undo": undo,
     }))
     .note(format!(

@@ -26,7 +26,7 @@ pub(super) fn create_private_file(path: &Path) -> io::Result<fs::File> {
 }
 
 /// Create `folder` (and its missing parents) with mode 0700.
-pub(super) fn create_private_folder(folder: &Path) -> io::Result<()> {
+pub(crate) fn create_private_folder(folder: &Path) -> io::Result<()> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)

@@ -24,11 +24,13 @@ pub struct SnapshotInfo {
 
 impl SnapshotInfo {
     /// What a restore of the snapshot writes back: everything but the shares it received
-    /// (their owners' rows) and the tokens (a restore leaves the current ones).
+    /// (their owners' rows), the tokens (a restore leaves the current ones) and the
+    /// sessions (a restore closes them).
     pub fn restored(&self) -> Counts {
         Counts {
             shares: self.counts.shares.saturating_sub(self.received_shares),
             tokens: 0,
+            sessions: 0,
             ..self.counts
         }
     }

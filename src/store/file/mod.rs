@@ -367,7 +367,7 @@ impl AccountStore {
                 Ok(crate::store::snapshot::TableChange {
                     table: table.to_owned(),
                     delete: count(tx.conn(), table)?,
-                    write: if table == "reset_codes" {
+                    write: if table == "reset_codes" || table == "sessions" {
                         0
                     } else {
                         count(&snap, table)?

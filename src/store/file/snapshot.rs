@@ -38,17 +38,25 @@ pub(crate) const DIGEST_KEY: &str = "snapshot.digest";
 pub(crate) fn snapshot_tables() -> impl Iterator<Item = &'static str> {
     ["accounts"]
         .into_iter()
-        .chain(restored_tables())
+        .chain(account_tables())
         .chain(["tokens"])
 }
 
-/// The tables a restore fills from a snapshot (after deleting what a reset deletes).
-pub(crate) fn restored_tables() -> impl Iterator<Item = &'static str> {
+/// The account's tables a snapshot holds: what a reset deletes but the reset codes, and
+/// the shares.
+fn account_tables() -> impl Iterator<Item = &'static str> {
     RESET_TABLES
         .iter()
         .copied()
         .filter(|t| *t != "reset_codes")
         .chain(["shares"])
+}
+
+/// The tables a restore fills from a snapshot (after deleting what a reset deletes): not
+/// the sessions, which a restore closes (they were opened with keys the restore may
+/// replace).
+pub(crate) fn restored_tables() -> impl Iterator<Item = &'static str> {
+    account_tables().filter(|t| *t != "sessions")
 }
 
 /// The rows of `table` a snapshot of user `?1` holds.
