@@ -121,6 +121,41 @@ fn dry_run(
     .stdout(text))
 }
 
+/// Show what the restore replaces with what, and ask for "yes" (never without a
+/// terminal).
+fn confirm(
+    ctx: &Ctx,
+    info: &crate::store::snapshot::SnapshotInfo,
+    current: &crate::store::Counts,
+    received: &str,
+) -> Result<()> {
+    let user = &info.user;
+    if !ctx.prompt.available() {
+        return Err(Prompter::cannot_ask("confirmation of the restore", "--yes"));
+    }
+    ctx.prompt.say(&format!(
+        "Restoring account '{user}' in {db}\nfrom the {what} {snap} (written {when}).\n\n\
+         The {what} holds: {holds}.\n\
+         The account now holds: {now}; this will be replaced (and first saved to a \
+         snapshot, so the restore can be undone).\n\
+         Its sessions are closed; its tokens are left as they are.{received}\n",
+        db = ctx.db.display(),
+        what = info.kind.noun(),
+        snap = info.source.display(),
+        when = utc_time(info.created),
+        holds = describe_counts(&info.counts),
+        now = describe_counts(current),
+    ));
+    let answer = ctx.prompt.line("Restore? Type yes to continue")?;
+    if !answer.trim().eq_ignore_ascii_case("yes") {
+        return Err(Error::new(
+            Id::NotConfirmed,
+            "the restore was not confirmed; nothing was changed",
+        ));
+    }
+    Ok(())
+}
+
 fn restore_checked(
     ctx: &Ctx,
     store: &mut dyn crate::account::Accounts,
@@ -139,29 +174,7 @@ fn restore_checked(
         String::new()
     };
     if !args.yes {
-        if !ctx.prompt.available() {
-            return Err(Prompter::cannot_ask("confirmation of the restore", "--yes"));
-        }
-        ctx.prompt.say(&format!(
-            "Restoring account '{user}' in {db}\nfrom the {what} {snap} (written {when}).\n\n\
-             The {what} holds: {holds}.\n\
-             The account now holds: {now}; this will be replaced (and first saved to a \
-             snapshot, so the restore can be undone).\n\
-             Tokens are left as they are.{received}\n",
-            db = ctx.db.display(),
-            what = info.kind.noun(),
-            snap = info.source.display(),
-            when = utc_time(info.created),
-            holds = describe_counts(&info.counts),
-            now = describe_counts(current),
-        ));
-        let answer = ctx.prompt.line("Restore? Type yes to continue")?;
-        if !answer.trim().eq_ignore_ascii_case("yes") {
-            return Err(Error::new(
-                Id::NotConfirmed,
-                "the restore was not confirmed; nothing was changed",
-            ));
-        }
+        confirm(ctx, info, current, &received)?;
     }
     let bar = ctx.progress(restored_tables().count() as u64, "Restoring");
     let job = Job {

@@ -268,6 +268,11 @@ fn read_within(path: &Path, user: Option<&str>, summary: bool, in_memory: u64) -
         crate::interrupt::check()?;
         return Err(not_a_backup(path, &json_words(&e)));
     }
+    validated(path, backup)
+}
+
+/// A backup read to its end, if it is complete and of the format pwaccount reads.
+fn validated(path: &Path, backup: Backup) -> Result<Backup> {
     for key in ["passwords", "folders", "tags", "keys", "settings"] {
         if !backup.seen.contains(key) {
             return Err(not_a_backup(path, &format!("it has no '{key}'")));
