@@ -14,6 +14,11 @@ fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]"),
         (r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC", "[TIME]"),
+        // A second snapshot written within the same second gets a number after its name.
+        (
+            r"\d{8}T\d{6}Z(-[a-z-]+?)(-\d+)?\.sqlite",
+            "[STAMP]$1.sqlite",
+        ),
         (r"\d{8}T\d{6}Z", "[STAMP]"),
         (
             r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b",
