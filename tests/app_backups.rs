@@ -348,6 +348,36 @@ fn bad_backups_are_refused_and_change_nothing(engine: Engine) {
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
         assert_eq!(nc.sums(), before, "{args:?} changed the installation");
     }
+    // A property spelt as a column (`user_id` beside `userId`) is not the entity's: it is
+    // ignored, as the app ignores it, and every row written is gina's.
+    let hank = user_state(&nc, "hank");
+    let spelt = edited_backup(&nc, pair, engine, "spelt.json.gz", |j| {
+        for list in ["passwords", "folders", "tags"] {
+            for e in j[list].as_array_mut().unwrap() {
+                if e["userId"] == "gina" {
+                    e["user_id"] = "hank".into();
+                    e["UserId"] = "hank".into();
+                }
+            }
+        }
+    });
+    let sums = nc.sums();
+    nc.cmd("gina")
+        .args(["restore", "--yes", "--replace"])
+        .arg(&spelt)
+        .run()
+        .ok();
+    assert_ne!(nc.sums(), sums);
+    crate::harness::assert_same(&hank, &user_state(&nc, "hank"), "hank");
+    let undo = nc.cmd("gina").args(["--json", "backups"]).run().ok().json()["snapshots"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    nc.cmd("gina")
+        .args(["restore", "--yes", "--replace", &undo])
+        .run()
+        .ok();
+    let before = nc.sums();
     // A user the backup does not hold; a backup with no user named.
     let out = nc
         .cmd("admin")

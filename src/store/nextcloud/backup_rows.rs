@@ -211,8 +211,13 @@ impl Reader<'_> {
             let mut names = Vec::with_capacity(row.len());
             let mut values = Vec::with_capacity(row.len());
             for (property, json) in row {
+                // Only the entity's own properties, spelt as the app spells them
+                // (camelCase): the app ignores any other name, and `user_id` beside
+                // `userId` would name the owner's column twice.
                 let column = column_of(property);
-                if property == "id" || !columns.contains(&column) {
+                let camel = !property.contains('_')
+                    && !property.starts_with(|c: char| c.is_ascii_uppercase());
+                if property == "id" || !camel || !columns.contains(&column) {
                     continue;
                 }
                 values.push(value_of(table, property, json)?);
