@@ -1824,10 +1824,8 @@ fn container_configuration_folders_are_read_through_php() {
 /// describes it (SHA-256 over each table's name and rows, each value as type, length and
 /// bytes).
 fn redigest(snap: &Path) {
-    use sha2::Digest;
     let conn = rusqlite::Connection::open(snap).unwrap();
-    let mut hash = sha2::Sha256::new();
-    let tables = [
+    let tables: Vec<(&str, &str)> = [
         "passwords_challenge",
         "passwords_keychain",
         "passwords_password",
@@ -1841,36 +1839,13 @@ fn redigest(snap: &Path) {
         "passwords_session",
         "passwords_registration",
         "preferences",
-    ];
-    for table in tables {
-        hash.update(table.as_bytes());
-        hash.update([0]);
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
-            .unwrap();
-        let width = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..width {
-                use rusqlite::types::ValueRef;
-                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i).unwrap() {
-                    ValueRef::Null => (0, Vec::new()),
-                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
-                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
-                };
-                hash.update([tag]);
-                hash.update((bytes.len() as u64).to_le_bytes());
-                hash.update(&bytes);
-            }
-        }
-    }
-    conn.execute(
-        "UPDATE meta SET value = ?1 WHERE key = 'digest'",
-        [hex::encode(hash.finalize())],
-    )
-    .unwrap();
+    ]
+    .into_iter()
+    .map(|t| (t, ""))
+    .collect();
+    let digest = crate::harness::snapshot_digest(&conn, &tables);
+    conn.execute("UPDATE meta SET value = ?1 WHERE key = 'digest'", [digest])
+        .unwrap();
 }
 
 /// A snapshot edited by hand with its digest recomputed is judged by what it holds: it

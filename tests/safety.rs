@@ -9,8 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use rusqlite::Connection;
-use rusqlite::types::ValueRef;
-use sha2::{Digest, Sha256};
 
 use crate::harness::{Env, Run, assert_same, checksum};
 
@@ -219,38 +217,21 @@ const DIGEST_TABLES: &[&str] = &[
 fn forge(snap: &Path, sql: &str) {
     let conn = Connection::open(snap).unwrap();
     conn.execute_batch(sql).unwrap();
-    let mut hash = Sha256::new();
-    for table in DIGEST_TABLES {
-        hash.update(table.as_bytes());
-        hash.update([0]);
-        let filter = if *table == "server_settings" {
-            " WHERE key <> 'snapshot.digest'"
-        } else {
-            ""
-        };
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM {table}{filter} ORDER BY rowid"))
-            .unwrap();
-        let width = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            for i in 0..width {
-                let (tag, bytes): (u8, Vec<u8>) = match row.get_ref(i).unwrap() {
-                    ValueRef::Null => (0, vec![]),
-                    ValueRef::Integer(n) => (1, n.to_le_bytes().to_vec()),
-                    ValueRef::Real(f) => (2, f.to_le_bytes().to_vec()),
-                    ValueRef::Text(t) => (3, t.to_vec()),
-                    ValueRef::Blob(b) => (4, b.to_vec()),
-                };
-                hash.update([tag]);
-                hash.update((bytes.len() as u64).to_le_bytes());
-                hash.update(&bytes);
-            }
-        }
-    }
+    let tables: Vec<(&str, &str)> = DIGEST_TABLES
+        .iter()
+        .map(|t| {
+            let filter = if *t == "server_settings" {
+                " WHERE key <> 'snapshot.digest'"
+            } else {
+                ""
+            };
+            (*t, filter)
+        })
+        .collect();
+    let digest = crate::harness::snapshot_digest(&conn, &tables);
     conn.execute(
         "UPDATE server_settings SET value = ?1 WHERE key = 'snapshot.digest'",
-        [hex::encode(hash.finalize())],
+        [digest],
     )
     .unwrap();
 }

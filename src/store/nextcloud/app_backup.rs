@@ -81,18 +81,23 @@ pub(crate) const RESTORED: [&str; 10] = [
     "passwords_challenge",
 ];
 
-/// The backup's list of models (with revisions) or entities, and the table(s) it fills.
-fn list_of(key: &str) -> Option<(&'static str, Option<&'static str>)> {
-    Some(match key {
-        "passwords" => ("passwords_password", Some("passwords_password_rv")),
-        "folders" => ("passwords_folder", Some("passwords_folder_rv")),
-        "tags" => ("passwords_tag", Some("passwords_tag_rv")),
-        "passwordTagRelations" => ("passwords_pw_tag_rel", None),
-        "shares" => ("passwords_share", None),
-        "keychains" => ("passwords_keychain", None),
-        "challenges" => ("passwords_challenge", None),
-        _ => return None,
-    })
+/// The backup's list of models (with revisions) or entities: its name, and the table(s)
+/// it fills.
+fn list_of(key: &str) -> Option<(&'static str, &'static str, Option<&'static str>)> {
+    const LISTS: [(&str, &str, Option<&str>); 7] = [
+        (
+            "passwords",
+            "passwords_password",
+            Some("passwords_password_rv"),
+        ),
+        ("folders", "passwords_folder", Some("passwords_folder_rv")),
+        ("tags", "passwords_tag", Some("passwords_tag_rv")),
+        ("passwordTagRelations", "passwords_pw_tag_rel", None),
+        ("shares", "passwords_share", None),
+        ("keychains", "passwords_keychain", None),
+        ("challenges", "passwords_challenge", None),
+    ];
+    LISTS.into_iter().find(|(name, _, _)| *name == key)
 }
 
 /// The keys of one user in a backup.
@@ -117,8 +122,6 @@ pub(crate) struct Backup {
     pub client: Option<Json>,
     /// Every user the backup names (as an owner of an entity, in its keys or settings).
     pub users: BTreeSet<String>,
-    /// Entities of every user, by list (`passwords`, …), not counting revisions.
-    pub entities: BTreeMap<&'static str, u64>,
     /// Read without a user (`summarize`): every user's rows not flagged deleted, per
     /// table (in the order of `RESTORED`).
     pub per_user: BTreeMap<String, [u64; 10]>,
@@ -340,8 +343,7 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
         use serde::de::Error as _;
         while let Some(key) = map.next_key::<String>()? {
-            if let Some((table, revisions)) = list_of(&key) {
-                let name = list_name(&key);
+            if let Some((name, table, revisions)) = list_of(&key) {
                 self.out.seen.insert(name);
                 map.next_value_seed(Entities {
                     name,
@@ -380,18 +382,6 @@ impl<'de> Visitor<'de> for Top<'_> {
             }
         }
         Ok(())
-    }
-}
-
-fn list_name(key: &str) -> &'static str {
-    match key {
-        "passwords" => "passwords",
-        "folders" => "folders",
-        "tags" => "tags",
-        "passwordTagRelations" => "passwordTagRelations",
-        "shares" => "shares",
-        "keychains" => "keychains",
-        _ => "challenges",
     }
 }
 
@@ -438,7 +428,6 @@ impl<'de> Visitor<'de> for Entities<'_> {
                 .ok()
                 .and_then(|o| o.user_id)
                 .ok_or_else(|| A::Error::custom(at("it is not an object with a userId")))?;
-            *self.out.entities.entry(self.name).or_default() += 1;
             let mine = self.user == Some(&*owner);
             if !self.out.users.contains(&*owner) {
                 self.out.users.insert(owner.into_owned());
@@ -493,7 +482,6 @@ impl Entities<'_> {
                 A::Error::custom(format!("{}[{index}]: its userId is missing", self.name))
             })?;
             index += 1;
-            *self.out.entities.entry(self.name).or_default() += 1;
             let counts = self.out.per_user.entry(owner.clone()).or_default();
             counts[model] += u64::from(e.deleted != Json::Bool(true));
             if let (Some(revision), Some(revs)) = (revision, &e.revisions) {
@@ -740,7 +728,6 @@ mod tests {
             let in_memory = read_within(&fixture(), user, summary, IN_MEMORY).unwrap();
             assert_eq!(streamed.version, Some(FORMAT));
             assert_eq!(streamed.users, in_memory.users);
-            assert_eq!(streamed.entities, in_memory.entities);
             assert_eq!(streamed.per_user, in_memory.per_user);
             assert_eq!(streamed.rows, in_memory.rows);
             assert!(streamed.users.contains("gina"));

@@ -154,8 +154,7 @@ impl Reader<'_> {
         user: &str,
         backup: &Backup,
         progress: &dyn Fn(&str),
-    ) -> Result<Vec<TableChange>> {
-        let changes = self.backup_changes(user, backup)?;
+    ) -> Result<()> {
         let prefs = self.preference_changes(user, backup)?;
         let p = self.prefix;
         for table in RESTORED {
@@ -186,7 +185,7 @@ impl Reader<'_> {
         }
         self.set_own_value(user, super::rows::RESET_KEY, None)?;
         progress("preferences");
-        Ok(changes)
+        Ok(())
     }
 
     /// Insert `rows` into the app's `table` as the app's mapper does: every property the
