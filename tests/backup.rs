@@ -517,3 +517,100 @@ fn a_restore_that_collides_with_another_account_names_it() {
     );
     assert_eq!(env.dump(), before);
 }
+
+/// `restore --dry-run` on the pwaccount file: per table, the account's rows a restore
+/// would delete and the snapshot's it would write (sessions closed, reset codes gone), and
+/// nothing changes; then the restore does exactly that.
+#[test]
+fn a_dry_run_shows_per_table_what_a_restore_does_and_changes_nothing() {
+    let env = two_accounts();
+    let snap = env.path("alice.sqlite");
+    backup_to(&env, &snap);
+    env.exec("DELETE FROM passwords WHERE rowid IN (SELECT rowid FROM passwords WHERE user_id = 'alice' LIMIT 5)");
+    let before = env.dump();
+    let plan = restore(&env, &snap, &["--dry-run"]).ok().json();
+    crate::harness::assert_same(&before, &env.dump(), "the dry run");
+    assert_eq!(plan["dry_run"], true);
+    assert_eq!(plan["source"], "snapshot");
+    assert_eq!(plan["needs_replace"], true, "{plan}");
+    let table = |name: &str| {
+        plan["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["table"] == name)
+            .unwrap_or_else(|| panic!("{name} in {plan}"))
+            .clone()
+    };
+    let count = |sql: &str| env.sql::<i64>(sql) as u64;
+    let in_snapshot = |table: &str| {
+        Connection::open(&snap)
+            .unwrap()
+            .query_row(
+                &format!("SELECT count(*) FROM {table} WHERE user_id = 'alice'"),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+    };
+    let passwords = table("passwords");
+    assert_eq!(
+        passwords["delete"],
+        count("SELECT count(*) FROM passwords WHERE user_id = 'alice'")
+    );
+    assert_eq!(passwords["write"], in_snapshot("passwords"));
+    assert_eq!(
+        passwords["write"].as_u64().unwrap(),
+        passwords["delete"].as_u64().unwrap() + 5
+    );
+    let sessions = table("sessions");
+    assert_eq!(
+        sessions["delete"],
+        count("SELECT count(*) FROM sessions WHERE user_id = 'alice'")
+    );
+    assert_eq!(sessions["write"], 0);
+    restore(&env, &snap, &["--yes", "--replace"]).ok();
+    assert_eq!(
+        count("SELECT count(*) FROM passwords WHERE user_id = 'alice'"),
+        in_snapshot("passwords")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM sessions WHERE user_id = 'alice'"),
+        0
+    );
+}
+
+/// `backups` on the pwaccount file lists its snapshots (with --user, that account's), and
+/// no app backups: the file has none.
+#[test]
+fn backups_lists_the_files_snapshots() {
+    let env = two_accounts();
+    env.cmd().arg("backup").run().ok();
+    crate::harness::Run::new()
+        .db(&env.db)
+        .user("bob")
+        .arg("backup")
+        .run()
+        .ok();
+    let all = crate::harness::Run::new()
+        .db(&env.db)
+        .args(["--json", "backups"])
+        .env_remove("PWACCOUNT_USER")
+        .run()
+        .ok()
+        .json();
+    assert_eq!(all["app_backups"].as_array().unwrap().len(), 0, "{all}");
+    assert_eq!(all["snapshots"].as_array().unwrap().len(), 2, "{all}");
+    let out = env.cmd().arg("backups").run().ok();
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("pwaccount snapshots in "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.lines().nth(1).unwrap().starts_with("alice-"),
+        "{}",
+        out.stdout
+    );
+}
