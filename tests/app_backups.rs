@@ -504,8 +504,7 @@ macro_rules! engine_tests {
         }
         mod pgsql {
             $(
-                #[test]
-                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+                #[test(pgsql)]
                 fn $name() {
                     super::$name(crate::engines::Engine::Pgsql);
                 }
@@ -513,8 +512,7 @@ macro_rules! engine_tests {
         }
         mod mariadb {
             $(
-                #[test]
-                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
+                #[test(mysql)]
                 fn $name() {
                     super::$name(crate::engines::Engine::Mysql);
                 }

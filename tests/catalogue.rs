@@ -102,10 +102,9 @@ fn interrupted() -> Outcome {
 }
 
 macro_rules! produces {
-    ($($(#[$attr:meta])* $name:ident: $id:ident => $run:expr;)*) => {
+    ($($(#[test($($need:ident),*)])? $name:ident: $id:ident => $run:expr;)*) => {
         $(
-            #[test]
-            $(#[$attr])*
+            #[test($($($need),*)?)]
             fn $name() {
                 check(Id::$id, $run);
             }
@@ -312,7 +311,7 @@ produces! {
         std::fs::OpenOptions::new().write(true).open(&env.db).unwrap().set_len(len / 2).unwrap();
         json(&env).arg("status").run()
     };
-    #[cfg_attr(not(as_root), ignore = "needs root: mounts a small tmpfs in a mount namespace (unshare --mount); run the tests as root")]
+    #[test(root)]
     disk_full: DiskFull => {
         // A file system with room for the database and little more, mounted in a mount
         // namespace of the run's own (as root, the way CI runs).
@@ -360,7 +359,7 @@ produces! {
         env.exec("DROP TABLE t");
         json(&env).arg("status").run()
     };
-    #[cfg_attr(not(as_root), ignore = "needs root: runs as a user id the system does not know (setpriv --reuid); run the tests as root")]
+    #[test(root)]
     no_data_directory: NoDataDirectory => {
         // A user the system does not know, and no HOME: nowhere to keep the database.
         let mut setpriv = std::process::Command::new("setpriv");
@@ -514,7 +513,7 @@ produces! {
         std::fs::write(nc.config(), config.replace("'installed' => true,", "'installed' => true,\n  'maintenance' => true,")).unwrap();
         nc.cmd("bob").args(["--json", "reset", "--no-input"]).run()
     };
-    #[cfg_attr(not(as_root), ignore = "needs root: gives config.php another owner (chown); run the tests as root")]
+    #[test(root)]
     not_installation_owner: NotInstallationOwner => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         std::os::unix::fs::chown(nc.config(), Some(33), Some(33)).unwrap();
@@ -580,7 +579,7 @@ produces! {
             .arg("status")
             .run()
     };
-    #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+    #[test(pgsql)]
     server_login_failed: ServerLoginFailed => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Pgsql);
         let config = std::fs::read_to_string(nc.config()).unwrap();
@@ -588,9 +587,9 @@ produces! {
         std::fs::write(nc.config(), format!("{}x{}", &config[..at], &config[at..])).unwrap();
         nc.cmd("bob").args(["--json", "status"]).run()
     };
-    #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+    #[test(pgsql)]
     connection_lost: ConnectionLost => crate::nextcloud::lost_connection(crate::engines::Engine::Pgsql).2;
-    #[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+    #[test(galera)]
     write_set_too_large: WriteSetTooLarge => crate::galera::too_large_a_reset();
     check_failed: CheckFailed => {
         let env = Env::new();
@@ -599,16 +598,4 @@ produces! {
         json(&env).args(["check", "--all"]).run()
     };
     interrupted_while_waiting: Interrupted => interrupted();
-}
-
-/// Under CI the tests that need root must run: built without root, they are ignored, and
-/// this fails instead (.ci/run runs as root, as the CI machine does).
-#[test]
-fn the_root_only_tests_run_in_ci() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci || cfg!(as_root),
-        "CI=true but the tests were built without root: the tests that need root \
-         (a mount namespace, chown, setpriv) are ignored"
-    );
 }

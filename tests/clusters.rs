@@ -35,11 +35,7 @@ pub(crate) fn behind(port: u16, name: &str) -> (Installation, std::path::PathBuf
     (nc, fixture)
 }
 
-#[test]
-#[cfg_attr(
-    not(pgbouncer),
-    ignore = "no PgBouncer in front of the PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgbouncer)]
 fn every_flow_works_behind_pgbouncer_in_both_pooling_modes() {
     let (tx, session) = pgbouncer();
     for port in [tx, session] {
@@ -58,11 +54,7 @@ fn every_flow_works_behind_pgbouncer_in_both_pooling_modes() {
     }
 }
 
-#[test]
-#[cfg_attr(
-    not(pgbouncer),
-    ignore = "no PgBouncer in front of the PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgbouncer)]
 fn many_clients_at_once_behind_pgbouncer() {
     let (tx, _) = pgbouncer();
     let (nc, _) = behind(tx, "34-2026.7.0");
@@ -129,11 +121,7 @@ pub(crate) fn changes_are_refused(nc: &Installation, user: &str, why: &str) {
     assert_eq!(nc.sums(), before);
 }
 
-#[test]
-#[cfg_attr(
-    not(pg_replica),
-    ignore = "no PostgreSQL replica (scripts/dbservers.sh)"
-)]
+#[test(pg_replica)]
 fn a_replica_named_as_dbhost_is_read_and_never_written() {
     let _replica = crate::faults::replica_alone();
     let port: u16 = std::env::var("PWACCOUNT_TEST_PG_REPLICA")
@@ -169,11 +157,7 @@ fn a_replica_named_as_dbhost_is_read_and_never_written() {
     changes_are_refused(&nc, "bob", "is a standby in recovery (a read-only replica)");
 }
 
-#[test]
-#[cfg_attr(
-    not(pgsql_server),
-    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgsql)]
 fn a_read_only_database_is_refused_up_front() {
     let nc = Installation::on(Engine::Pgsql);
     let name = nc.server().unwrap().name.clone();
@@ -200,11 +184,7 @@ pub(crate) fn list_replica(nc: &Installation, host: &str, user: &str, password: 
 
 /// Replicas listed in `dbreplica` are named by `status` and never used: here the one
 /// listed does not even exist, and reading and changing work on `dbhost`.
-#[test]
-#[cfg_attr(
-    not(pgsql_server),
-    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgsql)]
 fn replicas_in_dbreplica_are_named_and_never_used() {
     let nc = Installation::on(Engine::Pgsql);
     list_replica(&nc, "127.0.0.1:1", "nobody", "x");
@@ -251,8 +231,7 @@ pub(crate) fn on_galera(node: u16, name: &str) -> (Installation, std::path::Path
 }
 
 /// Every flow of the oldest and the newest pair on a node of a 3-node Galera cluster.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn every_flow_works_on_galera() {
     let _cluster = crate::galera::exclusive();
     for name in ["28-2024.12.1", "34-2026.7.0"] {
@@ -267,8 +246,7 @@ fn every_flow_works_on_galera() {
 /// retried, and the record says how many attempts it took) or, when 5 attempts were not
 /// enough, ends with `database_busy` and changes nothing: the passphrase that works is
 /// the last one a successful run set.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn conflicting_writes_from_another_node_are_retried() {
     use mysql::prelude::Queryable;
     use std::sync::atomic::{AtomicBool, Ordering};
@@ -470,42 +448,16 @@ pub(crate) fn nextcloud_password() -> String {
     line.split('\'').nth(3).unwrap().to_owned()
 }
 
-#[test]
-fn the_clusters_run_in_ci() {
-    if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
-        assert!(
-            cfg!(pgbouncer) && std::env::var_os("PWACCOUNT_TEST_PGBOUNCER").is_some(),
-            "CI=true but no PgBouncer: .ci/run starts it (scripts/dbservers.sh)"
-        );
-        assert!(
-            cfg!(pg_replica) && std::env::var_os("PWACCOUNT_TEST_PG_REPLICA").is_some(),
-            "CI=true but no PostgreSQL replica: .ci/run starts it (scripts/dbservers.sh)"
-        );
-        assert!(
-            cfg!(galera) && std::env::var_os("PWACCOUNT_TEST_GALERA").is_some(),
-            "CI=true but no Galera cluster: .ci/run starts it (scripts/dbservers.sh)"
-        );
-    }
-}
-
 mod retries {
     #[test]
     fn sqlite() {
         super::conflicts_are_retried_and_recorded(crate::engines::Engine::Sqlite)
     }
-    #[test]
-    #[cfg_attr(
-        not(pgsql_server),
-        ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-    )]
+    #[test(pgsql)]
     fn pgsql() {
         super::conflicts_are_retried_and_recorded(crate::engines::Engine::Pgsql)
     }
-    #[test]
-    #[cfg_attr(
-        not(mysql_server),
-        ignore = "no MariaDB test server (scripts/dbservers.sh)"
-    )]
+    #[test(mysql)]
     fn mariadb() {
         super::conflicts_are_retried_and_recorded(crate::engines::Engine::Mysql)
     }

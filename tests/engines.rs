@@ -4,8 +4,9 @@
 //! wrote on those engines. Each test gets its own database, dropped when it ends.
 //!
 //! The servers are named by `PWACCOUNT_TEST_PGSQL` / `PWACCOUNT_TEST_MYSQL`
-//! (`socket|port|superuser`); `build.rs` compiles the tests that need one as ignored when
-//! it is not set, and under `CI=true` `the_database_servers_run_in_ci` fails instead.
+//! (`socket|port|superuser`); the tests that need one (`#[test(pgsql)]`, `#[test(mysql)]`)
+//! are reported as ignored when it is not set, and under `CI=true` they fail instead (and
+//! `the_database_servers_run_in_ci` shows the end of the servers' log).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -373,11 +374,5 @@ fn the_database_servers_run_in_ci() {
                 server_log_tail(engine)
             );
         }
-        let compiled_in = [cfg!(pgsql_server), cfg!(mysql_server)];
-        assert!(
-            compiled_in.iter().all(|&c| c),
-            "CI=true but the server tests were compiled as ignored (build.rs did not see the \
-             servers' environment)"
-        );
     }
 }

@@ -362,11 +362,7 @@ pub(crate) fn reset_rounds(rounds: usize, kind: Rounds<'_>) -> Vec<(i32, Left)> 
 
 /// PgBouncer (transaction pooling) is killed at a random moment of a reset that runs
 /// through it: the user is untouched or reset, the words fit (`judge`).
-#[test]
-#[cfg_attr(
-    not(pgbouncer),
-    ignore = "no PgBouncer in front of the PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgbouncer)]
 fn pgbouncer_killed_mid_reset() {
     let bouncer = std::cell::RefCell::new(Bouncer::start());
     reset_rounds(
@@ -387,11 +383,7 @@ fn pgbouncer_killed_mid_reset() {
 /// The primary ends pwaccount's session (`pg_terminate_backend`, as a server restart
 /// or failover would) at a random moment of a reset: the user is untouched or reset,
 /// the words fit (`judge`).
-#[test]
-#[cfg_attr(
-    not(pgsql_server),
-    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgsql)]
 fn the_primary_ends_the_session_mid_reset() {
     reset_rounds(
         fault_rounds(),
@@ -449,11 +441,7 @@ fn children(parent: u32) -> Vec<u32> {
 /// The replica stops (SIGSTOP: its postmaster and every process of it) while the
 /// configuration lists it in `dbreplica`: pwaccount never waits on it, so every flow on
 /// the primary works as usual, and `status` names the replica.
-#[test]
-#[cfg_attr(
-    not(pg_replica),
-    ignore = "no PostgreSQL replica (scripts/dbservers.sh)"
-)]
+#[test(pg_replica)]
 fn a_paused_replica_holds_nothing_up() {
     let _replica = replica_alone();
     let port: u16 = std::env::var("PWACCOUNT_TEST_PG_REPLICA")

@@ -100,8 +100,7 @@ pub(crate) fn too_large_a_reset() -> crate::harness::Outcome {
 /// node may: refused before anything starts, with the figures, whether the code is being
 /// issued or used; a change the server itself rejects for its size says so too; with
 /// the limits back, the same reset works.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn resets_beyond_the_write_set_limits_are_refused_up_front() {
     let _cluster = exclusive();
     let nc = installation(0);
@@ -169,8 +168,7 @@ fn resets_beyond_the_write_set_limits_are_refused_up_front() {
 
 /// `check` on a Galera node reports the installation's tables that Galera cannot
 /// replicate safely: another engine than InnoDB, or no primary key; a sound copy is sound.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn check_reports_what_the_cluster_breaks_of_nextclouds_needs() {
     let _cluster = exclusive();
     let nc = installation(0);
@@ -286,8 +284,7 @@ fn pid_of(n: u16) -> u32 {
 /// before the kill landed). A kill during the commit may leave the user reset (the other
 /// nodes commit what the cluster certified): then the message says the outcome is
 /// unknown, never that nothing changed. The node is started again after each round.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
     let _cluster = exclusive();
     crate::faults::reset_rounds(
@@ -312,8 +309,7 @@ fn a_node_killed_mid_reset_leaves_the_user_untouched_or_reset() {
 /// within `--server-timeout` plus the busy timeout with exit 8 and words, and seen from
 /// node 0 the user is untouched or reset as `judge` allows. The node is let go again
 /// afterwards.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn a_stalled_node_ends_the_reset_with_nothing_changed() {
     let _cluster = exclusive();
     let nc = on_node_2();
@@ -350,8 +346,7 @@ fn a_stalled_node_ends_the_reset_with_nothing_changed() {
 
 /// A MariaDB node set `read_only = ON` is refused up front for every change, with the
 /// server named and nothing changed; reading works.
-#[test]
-#[cfg_attr(not(galera), ignore = "no Galera cluster (scripts/dbservers.sh)")]
+#[test(galera)]
 fn a_read_only_node_is_refused_up_front() {
     let _cluster = exclusive();
     let nc = installation(0);

@@ -613,8 +613,7 @@ macro_rules! on_servers {
     ($($name:ident),* $(,)?) => {
         mod pgsql {
             $(
-                #[test]
-                #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")]
+                #[test(pgsql)]
                 fn $name() {
                     super::$name(crate::engines::Engine::Pgsql);
                 }
@@ -622,8 +621,7 @@ macro_rules! on_servers {
         }
         mod mariadb {
             $(
-                #[test]
-                #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")]
+                #[test(mysql)]
                 fn $name() {
                     super::$name(crate::engines::Engine::Mysql);
                 }
@@ -729,11 +727,7 @@ fn rows_with_an_unreadable_user_id_are_findings_not_failures() {
 /// Class 3: the php child that evaluates a configuration of code. Something php started
 /// that keeps its output open is killed with php's process group (the old build waited
 /// for it), and Ctrl-C while php works ends the run at once with 130.
-#[test]
-#[cfg_attr(
-    not(php),
-    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
-)]
+#[test(php)]
 fn the_php_child_is_bounded_and_interruptible() {
     use std::time::Duration;
     let nc = Installation::on(Engine::Sqlite);
@@ -768,11 +762,7 @@ fn the_php_child_is_bounded_and_interruptible() {
 /// SQLite database (its folder is root's): read as it is, since no program has it open in
 /// WAL mode; with a write-ahead log left by a crash, a refusal that says why. Nothing
 /// changes either way.
-#[test]
-#[cfg_attr(
-    not(as_root),
-    ignore = "needs root: gives the installation to another user (chown, setpriv); run the tests as root"
-)]
+#[test(root)]
 fn a_read_needs_no_write_access_beside_the_database() {
     use std::os::unix::fs::PermissionsExt;
     let nc = Installation::on(Engine::Sqlite);

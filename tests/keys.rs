@@ -501,8 +501,8 @@ fn no_secret_is_ever_printed(engine: Engine) {
 macro_rules! key_tests {
     ($($name:ident),* $(,)?) => {
         mod sqlite { $( #[test] fn $name() { super::$name(crate::engines::Engine::Sqlite) } )* }
-        mod pgsql { $( #[test] #[cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)")] fn $name() { super::$name(crate::engines::Engine::Pgsql) } )* }
-        mod mariadb { $( #[test] #[cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)")] fn $name() { super::$name(crate::engines::Engine::Mysql) } )* }
+        mod pgsql { $( #[test(pgsql)] fn $name() { super::$name(crate::engines::Engine::Pgsql) } )* }
+        mod mariadb { $( #[test(mysql)] fn $name() { super::$name(crate::engines::Engine::Mysql) } )* }
     };
 }
 

@@ -10,6 +10,10 @@
     clippy::disallowed_types
 )]
 
+// `#[test]` in every module is the suite's own (registers the test and what it needs).
+#[macro_use]
+extern crate pwaccount_test_macros;
+
 mod harness;
 
 mod accounts;
@@ -46,3 +50,7 @@ mod reset;
 mod safety;
 mod snapshots;
 mod status;
+
+fn main() -> std::process::ExitCode {
+    harness::suite::main()
+}

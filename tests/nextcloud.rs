@@ -1764,11 +1764,7 @@ fn counts_are_what_the_reset_changes(engine: Engine) {
 /// `config.php`. With php, pwaccount reads them as Nextcloud does (with the container's
 /// variables) and serves the installation; without php it refuses, naming the file, and
 /// changes nothing.
-#[test]
-#[cfg_attr(
-    not(php),
-    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
-)]
+#[test(php)]
 fn container_configuration_folders_are_read_through_php() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
     for case in ["43-docker-official", "45-aio"] {
@@ -2212,25 +2208,10 @@ fn rows_of_a_user_nextcloud_no_longer_has_are_reported() {
     assert_eq!(v["accounts_checked"], 3, "{v}");
 }
 
-/// Under CI the tests that read configuration files through php must run (.ci/run
-/// installs php).
-#[test]
-fn the_php_tests_run_in_ci() {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci || cfg!(php),
-        "CI=true but php was not found when the tests were built; .ci/run installs it"
-    );
-}
-
 /// The php child that evaluates the configuration never sees a secret: the variables
 /// named by `--…-env` options are taken out of its environment: a configuration file that
 /// writes the environment out finds none of them, nor their values.
-#[test]
-#[cfg_attr(
-    not(php),
-    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
-)]
+#[test(php)]
 fn the_configurations_php_never_sees_a_secret() {
     let nc = Installation::new();
     let spy = nc.root().join("spy.txt");
@@ -2277,7 +2258,6 @@ macro_rules! tests_on {
     ($module:ident, $engine:ident, $attr:meta, $($name:ident),* $(,)?) => {
         mod $module {
             $(
-                #[test]
                 #[$attr]
                 fn $name() {
                     super::$name(crate::engines::Engine::$engine)
@@ -2291,9 +2271,9 @@ macro_rules! tests_on {
 /// `pgsql::NAME` and `mariadb::NAME` (the server ones ignored where no test server runs).
 macro_rules! engine_tests {
     ($($name:ident),* $(,)?) => {
-        tests_on!(sqlite, Sqlite, cfg_attr(any(), ignore), $($name),*);
-        tests_on!(pgsql, Pgsql, cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)"), $($name),*);
-        tests_on!(mariadb, Mysql, cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)"), $($name),*);
+        tests_on!(sqlite, Sqlite, test, $($name),*);
+        tests_on!(pgsql, Pgsql, test(pgsql), $($name),*);
+        tests_on!(mariadb, Mysql, test(mysql), $($name),*);
     };
 }
 
@@ -2468,8 +2448,8 @@ fn a_change_without_the_right_to_create_the_trail_is_refused(engine: Engine) {
 /// `mariadb_server::NAME`.
 macro_rules! server_tests {
     ($($name:ident),* $(,)?) => {
-        tests_on!(pgsql_server, Pgsql, cfg_attr(not(pgsql_server), ignore = "no PostgreSQL test server (scripts/dbservers.sh)"), $($name),*);
-        tests_on!(mariadb_server, Mysql, cfg_attr(not(mysql_server), ignore = "no MariaDB test server (scripts/dbservers.sh)"), $($name),*);
+        tests_on!(pgsql_server, Pgsql, test(pgsql), $($name),*);
+        tests_on!(mariadb_server, Mysql, test(mysql), $($name),*);
     };
 }
 

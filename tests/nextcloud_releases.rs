@@ -75,20 +75,12 @@ fn on_server(engine: Engine, folder: &str) {
     );
 }
 
-#[test]
-#[cfg_attr(
-    not(pgsql_server),
-    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgsql)]
 fn release_pairs_on_postgresql_serve_every_flow() {
     on_server(Engine::Pgsql, "pgsql");
 }
 
-#[test]
-#[cfg_attr(
-    not(mysql_server),
-    ignore = "no MariaDB test server (scripts/dbservers.sh)"
-)]
+#[test(mysql)]
 fn release_pairs_on_mariadb_serve_every_flow() {
     on_server(Engine::Mysql, "mysql");
 }

@@ -295,11 +295,7 @@ fn waits_on_outside_input_are_interruptible() {
 
 /// The php that evaluates configuration code is bounded: one that never ends is stopped
 /// (and refused), as is one that returns more than a configuration.
-#[test]
-#[cfg_attr(
-    not(php),
-    ignore = "php was not found when this was built (apt install php-cli php-mysql; touch build.rs)"
-)]
+#[test(php)]
 fn the_configurations_php_is_bounded_in_time_and_output() {
     let nc = sqlite();
     nc.extra_config("loop.config.php", "<?php while (true) {}\n");
@@ -326,11 +322,7 @@ fn the_configurations_php_is_bounded_in_time_and_output() {
 
 /// A read-only mount: reading commands work (the file is opened as immutable), a change
 /// says the file system is read-only and changes nothing.
-#[test]
-#[cfg_attr(
-    not(as_root),
-    ignore = "needs root: mounts the installation read-only in a mount namespace (unshare --mount); run the tests as root"
-)]
+#[test(root)]
 fn a_read_only_mount_reads_and_refuses_changes() {
     let nc = sqlite();
     let before = nc.sums();
@@ -355,11 +347,7 @@ fn a_read_only_mount_reads_and_refuses_changes() {
 
 /// Run as the owner of the installation (here: user id 33, as www-data is on Debian), it
 /// works; as root beside that owner, it is refused before anything is read.
-#[test]
-#[cfg_attr(
-    not(as_root),
-    ignore = "needs root: hands the installation to user id 33 (chown, setpriv); run the tests as root"
-)]
+#[test(root)]
 fn it_runs_as_the_installations_owner_only() {
     let nc = sqlite();
     let status = std::process::Command::new("chown")

@@ -5,11 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-#[test]
-#[cfg_attr(
-    not(dpkg),
-    ignore = "dpkg-deb or objdump was not found when this was built (apt install dpkg binutils)"
-)]
+#[test(dpkg)]
 fn the_debian_package_holds_the_binary_man_page_and_completions() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();

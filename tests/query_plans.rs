@@ -349,20 +349,12 @@ fn no_statement_scans_an_app_table_on_a_server(engine: crate::engines::Engine) {
     assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
 }
 
-#[test]
-#[cfg_attr(
-    not(pgsql_server),
-    ignore = "no PostgreSQL test server (scripts/dbservers.sh)"
-)]
+#[test(pgsql)]
 fn no_statement_scans_an_app_table_on_postgresql() {
     no_statement_scans_an_app_table_on_a_server(crate::engines::Engine::Pgsql);
 }
 
-#[test]
-#[cfg_attr(
-    not(mysql_server),
-    ignore = "no MariaDB test server (scripts/dbservers.sh)"
-)]
+#[test(mysql)]
 fn no_statement_scans_an_app_table_on_mariadb() {
     no_statement_scans_an_app_table_on_a_server(crate::engines::Engine::Mysql);
 }
