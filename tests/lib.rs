@@ -42,6 +42,7 @@ mod nextcloud_releases;
 mod nextcloud_safety;
 mod output;
 mod package;
+mod promises;
 mod pty;
 mod query_plans;
 mod readme;

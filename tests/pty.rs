@@ -8,7 +8,9 @@ use crate::harness::{Env, Run};
 const TIMEOUT_MS: u64 = 20_000;
 
 fn spawn(run: Run) -> PtySession {
-    spawn_command(run.command(), Some(TIMEOUT_MS)).unwrap()
+    // The terminal is this pseudo-terminal, whatever (if anything) the suite runs under:
+    // without TERM a terminal counts as too dumb for progress bars.
+    spawn_command(run.env("TERM", "xterm").command(), Some(TIMEOUT_MS)).unwrap()
 }
 
 fn exit_code(p: &PtySession) -> i32 {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Id, Result};
 use crate::store::Counts;
 use crate::store::nextcloud::app_backup::{self, Backup};
-use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Reader};
+use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Tx};
 use crate::store::rows::{Rows, Transactions, not_blank};
 use crate::store::snapshot::{PutBack, SnapshotInfo, SourceKind};
 
@@ -97,7 +97,7 @@ pub(crate) fn counts(b: &Backup) -> Counts {
 }
 
 /// Everything that could refuse restoring `user` from `backup` here.
-fn check(reader: &Reader<'_>, backup: &Backup, path: &Path, user: &str) -> Result<()> {
+fn check(reader: &Tx<'_>, backup: &Backup, path: &Path, user: &str) -> Result<()> {
     if !backup.users.contains(user) {
         let shown: Vec<&str> = backup.users.iter().take(10).map(String::as_str).collect();
         return Err(Error::new(
@@ -119,7 +119,7 @@ fn check(reader: &Reader<'_>, backup: &Backup, path: &Path, user: &str) -> Resul
 /// are encrypted under them. The app compares the same two values (`SSEv1ServerKey`, and
 /// the server secret: `secret`, or from 2025.7 `passwords.secret` when set), but only
 /// after it has deleted the user's rows.
-fn check_keys(reader: &Reader<'_>, backup: &Backup, path: &Path) -> Result<()> {
+fn check_keys(reader: &Tx<'_>, backup: &Backup, path: &Path) -> Result<()> {
     let config = reader.config();
     let system = config.secret("secret")?;
     let secret = match reader.rules().keychain_secret {

@@ -27,7 +27,7 @@ use crate::crypto::icrypto::Key;
 use crate::error::{Error, Id, Result};
 use crate::store::audit::{Action, Record};
 use crate::store::nextcloud::keys::{Revisions, SseRevision};
-use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Reader};
+use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Tx};
 use crate::store::rows::{Rows, Transactions};
 
 /// How many live revisions of each kind `check` tries per user.
@@ -77,7 +77,7 @@ pub(crate) struct SecretUse {
 
 impl Secrets {
     /// The secrets of the installation `reader` opened, with `old` if given.
-    pub(crate) fn of(reader: &Reader<'_>, old: Option<SecretText>) -> Result<Secrets> {
+    pub(crate) fn of(reader: &Tx<'_>, old: Option<SecretText>) -> Result<Secrets> {
         let config = reader.config();
         let system = config
             .secret("secret")?
@@ -130,7 +130,7 @@ struct Material {
 
 /// What the app would use as `user`'s keys; `Err` names a stored key that cannot be
 /// read (a sensitive value that does not open).
-fn material(reader: &Reader<'_>, user: &str) -> std::result::Result<Material, String> {
+fn material(reader: &Tx<'_>, user: &str) -> std::result::Result<Material, String> {
     let plain = |v: Option<String>, what: &str| -> std::result::Result<Option<String>, String> {
         v.map(|v| {
             super::codec::nextcloud::plain_value(reader, v).map_err(|_| {
@@ -242,7 +242,7 @@ impl Tally {
 
 /// `check`'s findings about `user`'s keys: a sample of live revisions of each kind is
 /// opened with the current secret, else the others.
-pub(crate) fn findings(reader: &Reader<'_>, user: &str, s: &Secrets) -> Result<Vec<Finding>> {
+pub(crate) fn findings(reader: &Tx<'_>, user: &str, s: &Secrets) -> Result<Vec<Finding>> {
     let mut sample = Vec::new();
     for kind in Revisions::ALL {
         sample.extend(reader.sse_sample(user, kind, SAMPLE)?);
@@ -310,7 +310,7 @@ fn finding(
     s: &Secrets,
     other: Option<SecretName>,
     legacy_failed: bool,
-    reader: &Reader<'_>,
+    reader: &Tx<'_>,
 ) -> Finding {
     let failing = t.tried - t.current;
     let mut problem = format!(
@@ -451,7 +451,7 @@ const PAGE: usize = 500;
 /// with the old secret, `rewrite` (when given) gets the fields re-encrypted under the
 /// current secret.
 fn walk(
-    reader: &Reader<'_>,
+    reader: &Tx<'_>,
     user: &str,
     s: &Secrets,
     rewrite: Option<&mut Rewrite<'_>>,
@@ -564,7 +564,7 @@ fn reencrypt(
 }
 
 /// What a rekey of `users` would do: nothing is written.
-pub(crate) fn plan(reader: &Reader<'_>, users: &[String], s: &Secrets) -> Result<Vec<UserRekey>> {
+pub(crate) fn plan(reader: &Tx<'_>, users: &[String], s: &Secrets) -> Result<Vec<UserRekey>> {
     users.iter().map(|u| walk(reader, u, s, None)).collect()
 }
 
@@ -627,7 +627,7 @@ fn list(items: impl Iterator<Item = String>) -> String {
 /// secret, after `snapshot` has written the user's rows as they were; with the audit
 /// record of it. A user with nothing to re-encrypt is left alone.
 fn rekey_user(
-    reader: &Reader<'_>,
+    reader: &Tx<'_>,
     planned: &UserRekey,
     s: &Secrets,
     snapshot: &mut dyn FnMut(&str) -> Result<PathBuf>,

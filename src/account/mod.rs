@@ -23,7 +23,6 @@ use codec::ChallengeStore;
 use crate::error::Result;
 use crate::store::Counts;
 use crate::store::audit;
-use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::rows::Rows;
 use crate::store::snapshot::SnapshotInfo;
 
@@ -248,8 +247,10 @@ pub(crate) struct Job<'a> {
 pub(crate) trait Store: ChallengeStore {
     /// Refuse a user this store does not serve (Nextcloud: one it does not have).
     fn check_user(&self, user: &str) -> Result<()>;
-    /// The database, for `status`, and (on Nextcloud) what was opened.
-    fn describe(&self) -> (String, Option<NextcloudDatabase>);
+    /// The database, for `status`, and what the store has to say of what it opened.
+    fn info(&self) -> crate::store::StoreInfo;
+    /// What the store is and serves.
+    fn capabilities(&self) -> &'static crate::store::Capabilities;
     /// Where a snapshot of `user` goes when no path is given (`suffix` marks a reset's): a
     /// name not taken yet; the folder is made when the snapshot is written.
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf>;

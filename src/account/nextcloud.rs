@@ -6,18 +6,22 @@ use std::path::{Path, PathBuf};
 
 use super::{Job, Store};
 use crate::error::Result;
-use crate::store::nextcloud::{NextcloudDatabase, NextcloudStore};
+use crate::store::nextcloud::NextcloudStore;
 use crate::store::rows::Transactions;
 use crate::store::snapshot::{Kind, PutBack, SnapshotInfo, SourceKind};
-use crate::store::{Counts, Step};
+use crate::store::{Capabilities, Counts, Step, StoreInfo};
 
 impl Store for NextcloudStore {
     fn check_user(&self, user: &str) -> Result<()> {
         self.require_user(user)
     }
 
-    fn describe(&self) -> (String, Option<NextcloudDatabase>) {
-        (self.location().to_owned(), Some(self.database_info()))
+    fn info(&self) -> StoreInfo {
+        self.store_info()
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &crate::store::nextcloud::CAPABILITIES
     }
 
     /// In the installation's data folder, `appdata_<instanceid>/pwaccount/backups/`.
@@ -41,7 +45,7 @@ impl Store for NextcloudStore {
     /// `occ passwords:backup:list` shows it) for the user named.
     fn read_snapshot(&mut self, check: &super::RestoreCheck<'_>) -> Result<SnapshotInfo> {
         let path = super::app_backup::resolve(self, check.path)?;
-        let prefix = self.database_info().prefix;
+        let prefix = self.prefix().to_owned();
         if let Some(copy) = super::db_copy::copy_at(&path, &prefix)? {
             return super::db_copy::inspect(self, copy, check.target, check.other_installation);
         }

@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use super::{Job, Store};
 use crate::error::Result;
 use crate::store::file::AccountStore;
-use crate::store::nextcloud::NextcloudDatabase;
 use crate::store::snapshot::SnapshotInfo;
-use crate::store::{Counts, Step};
+use crate::store::{Capabilities, Counts, Details, Step, StoreInfo};
 use crate::text::now;
 
 impl Store for AccountStore {
@@ -17,8 +16,16 @@ impl Store for AccountStore {
         Ok(())
     }
 
-    fn describe(&self) -> (String, Option<NextcloudDatabase>) {
-        (crate::text::path_text(self.path()), None)
+    fn info(&self) -> StoreInfo {
+        StoreInfo {
+            database: crate::text::path_text(self.path()),
+            details: Details::default(),
+            lines: Vec::new(),
+        }
+    }
+
+    fn capabilities(&self) -> &'static Capabilities {
+        &crate::store::file::CAPABILITIES
     }
 
     fn default_snapshot(&mut self, user: &str, suffix: &str) -> Result<PathBuf> {

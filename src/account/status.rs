@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use super::Store;
 use crate::error::{Id, Result};
-use crate::store::Counts;
 use crate::store::rows::Rows;
+use crate::store::{Counts, Details};
 
 #[derive(Debug, Serialize)]
 pub(crate) struct Status {
@@ -22,12 +22,14 @@ pub(crate) struct Status {
     /// leaves some rows and settings).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub would_delete: Option<Counts>,
-    /// The Nextcloud database that was opened (never its password).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nextcloud: Option<NextcloudDatabase>,
+    /// What the store says of the database it opened, under its own key (on Nextcloud,
+    /// `nextcloud`: the installation and database, never the password).
+    #[serde(flatten)]
+    pub details: Details,
+    /// The same as labelled lines of the text form.
+    #[serde(skip)]
+    pub store_lines: Vec<(&'static str, String)>,
 }
-
-pub(crate) use crate::store::nextcloud::NextcloudDatabase;
 
 #[derive(Debug, Serialize)]
 pub(crate) struct ChallengeInfo {
@@ -48,10 +50,11 @@ pub(crate) struct PendingReset {
 }
 
 /// `status`: what the account holds, its challenge and encryption settings, a pending
-/// reset, what is wrong with it; on Nextcloud also what a reset would delete (the app's
-/// reset flags and removes other rows than those counted) and what was opened.
+/// reset, what is wrong with it; where a reset changes other rows than those counted (on Nextcloud the app's
+/// reset flags and removes others), what it would delete; what the store opened.
 pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
-    let (database, nextcloud) = store.describe();
+    let info = store.info();
+    let differs = store.capabilities().reset_differs_from_holdings;
     let now = crate::text::now()?;
     let tx = store.reading()?;
     let counts = tx.holdings(user)?;
@@ -61,20 +64,22 @@ pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
         .pending_reset(user)?
         .filter(|&(_, expires)| expires > now)
         .map(|(_, expires)| PendingReset { expires });
-    let would_delete = match nextcloud {
-        Some(_) => Some(tx.reset_counts(user)?),
-        None => None,
+    let would_delete = if differs {
+        Some(tx.reset_counts(user)?)
+    } else {
+        None
     };
     Ok(Status {
         user: user.to_owned(),
-        database,
+        database: info.database,
         counts,
         challenge,
         encryption: Encryption { cse, sse },
         reset_pending,
         problems,
         would_delete,
-        nextcloud,
+        details: info.details,
+        store_lines: info.lines,
     })
 }
 

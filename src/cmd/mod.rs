@@ -34,9 +34,11 @@ pub(crate) struct Ctx {
     user: Result<String>,
     /// Whether the id was given (--user or PWACCOUNT_USER) rather than the login name.
     pub user_given: bool,
-    /// The pwaccount file, or the Nextcloud installation (`nextcloud` set).
+    /// The database as the command line names it: the pwaccount file, or the Nextcloud
+    /// installation.
     pub db: PathBuf,
-    pub nextcloud: bool,
+    /// Which kind of store `db` is: what it serves, and how it is opened.
+    pub store: &'static StoreKind,
     pub busy_timeout: Duration,
     /// `--server-timeout`.
     pub server_timeout: Duration,
@@ -97,12 +99,7 @@ impl Ctx {
     /// SQLite file its configuration names), for a database too damaged to open as a
     /// store; on a database server, why it could not be checked.
     pub(crate) fn file_integrity(&self) -> Vec<String> {
-        let file = if self.nextcloud {
-            crate::store::nextcloud::sqlite_file(&self.db)
-        } else {
-            Ok(Some(self.db.clone()))
-        };
-        match file {
+        match (self.store.capabilities.sqlite_file)(&self.db) {
             Ok(Some(file)) => store::integrity_of_file(&file),
             Ok(None) => vec!["the database server reported the database damaged".into()],
             Err(e) => vec![e.message],
@@ -128,17 +125,12 @@ impl Ctx {
 
     /// The account store the command works on, for the flows every store serves.
     pub(crate) fn accounts(&self, access: Access) -> Result<Box<dyn Accounts>> {
-        if self.nextcloud {
-            let store = self.nextcloud_store(access)?;
-            if access == Access::Read
-                && let Some(note) = store.unverified_note()
-            {
-                self.out.warn(&note);
-            }
-            Ok(Box::new(store))
-        } else {
-            Ok(Box::new(self.open(access)?))
-        }
+        (self.store.open)(self, access)
+    }
+
+    /// What the store serves.
+    pub(crate) fn capabilities(&self) -> &'static store::Capabilities {
+        self.store.capabilities
     }
 
     pub(crate) fn open(&self, access: Access) -> Result<AccountStore> {
@@ -170,6 +162,32 @@ impl Ctx {
     }
 }
 
+/// A kind of store as the command line names it: what it serves, and how it is opened.
+/// `FILE_STORE` and `NEXTCLOUD_STORE` are the only places above the store layer that know
+/// the stores apart; a new store is one more of these and one more flag.
+pub(crate) struct StoreKind {
+    pub capabilities: &'static store::Capabilities,
+    open: fn(&Ctx, Access) -> Result<Box<dyn Accounts>>,
+}
+
+static FILE_STORE: StoreKind = StoreKind {
+    capabilities: &file_store::CAPABILITIES,
+    open: |ctx, access| Ok(Box::new(ctx.open(access)?)),
+};
+
+static NEXTCLOUD_STORE: StoreKind = StoreKind {
+    capabilities: &crate::store::nextcloud::CAPABILITIES,
+    open: |ctx, access| {
+        let store = ctx.nextcloud_store(access)?;
+        if access == Access::Read
+            && let Some(note) = store.unverified_note()
+        {
+            ctx.out.warn(&note);
+        }
+        Ok(Box::new(store))
+    },
+};
+
 pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     if let Command::Completions { shell } = cli.command {
         // Needs neither an account nor a database.
@@ -177,25 +195,26 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
     }
     let user_given = cli.user.is_some();
     let user = resolve_user(cli.user);
-    let nextcloud = cli.nextcloud.is_some();
-    let db = match (cli.nextcloud, cli.db) {
-        (Some(path), _) | (None, Some(path)) => std::path::absolute(&path).unwrap_or(path),
-        (None, None) => file_store::default_path().map_err(|e| hint(e, false))?,
+    let (db, kind) = match (cli.nextcloud, cli.db) {
+        (Some(path), _) => (path, &NEXTCLOUD_STORE),
+        (None, Some(path)) => (path, &FILE_STORE),
+        (None, None) => (
+            file_store::default_path().map_err(|e| hint(e, FILE_STORE.capabilities))?,
+            &FILE_STORE,
+        ),
     };
-    if nextcloud && let Some(why) = not_served_on_nextcloud(&cli.command) {
+    let db = std::path::absolute(&db).unwrap_or(db);
+    if let Some(why) = not_served(&cli.command, kind.capabilities) {
         return Err(Error {
             database: Some(db),
-            ..Error::new(
-                Id::NextcloudUnsupported,
-                format!("this command does not run on a Nextcloud installation: {why}"),
-            )
+            ..why
         });
     }
     let ctx = Ctx {
         user,
         user_given,
         db,
-        nextcloud,
+        store: kind,
         busy_timeout: Duration::from_millis(cli.busy_timeout),
         server_timeout: Duration::from_secs(cli.server_timeout),
         accept_unverified_app: cli.accept_unverified_app.clone(),
@@ -219,7 +238,7 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         Command::Completions { shell } => Ok(completions::run(shell)),
     };
     result
-        .map_err(|e| hint(e, ctx.nextcloud))
+        .map_err(|e| hint(e, ctx.store.capabilities))
         .map_err(|e| match &account {
             Some(user) => e.in_context(user, &ctx.db),
             None => Error {
@@ -229,20 +248,16 @@ pub(crate) fn run(cli: Cli, out: Output) -> Result<Report> {
         })
 }
 
-/// Why this build does not serve `command` on a Nextcloud installation, if it does not:
-/// the one list of what is not served there, with the reason.
-fn not_served_on_nextcloud(command: &Command) -> Option<&'static str> {
-    match command {
-        Command::Backup(args) if args.all => Some(
-            "backup --all copies the whole pwaccount file; Nextcloud's database is backed up \
-             with its own tools",
-        ),
-        Command::Feature(_) => Some(
-            "feature switches pwaccount's server features, and the Passwords app has no \
-             switch for client-side encryption",
-        ),
-        _ => None,
-    }
+/// The refusal of `command` by a store that does not serve it, if it does not (the
+/// store's capabilities list what it does not serve, and why).
+fn not_served(command: &Command, store: &store::Capabilities) -> Option<Error> {
+    let operation = match command {
+        Command::Backup(args) if args.all => "backup --all",
+        Command::Feature(_) => "feature",
+        _ => return None,
+    };
+    let why = store.refuses(operation)?;
+    Some(Error::new(Id::NextcloudUnsupported, why))
 }
 
 /// The account a failure names, if the command is about one: the same for a failure
@@ -265,14 +280,14 @@ fn failure_account(command: &Command, ctx: &Ctx) -> Option<String> {
 }
 
 /// The command line's part of a failure's message: which flag does something about it
-/// (on a Nextcloud installation, never `--db`, which cannot be used there). The layers
-/// below name no flags.
-fn hint(e: Error, nextcloud: bool) -> Error {
+/// (never `--db` where the store is named by another flag, which `--db` cannot be used
+/// with). The layers below name no flags.
+fn hint(e: Error, store: &store::Capabilities) -> Error {
     let names_db = matches!(
         e.id,
         Id::DatabaseIsDirectory | Id::FolderMissing | Id::NoDataDirectory | Id::CannotCreateFolder
     );
-    if nextcloud && names_db {
+    if store.flag != "--db" && names_db {
         return e;
     }
     let more = match e.id {

@@ -19,7 +19,7 @@ pub(super) fn old_secret(ctx: &Ctx, given: &OldServerSecret) -> Result<Option<Se
     let Some(text) = Reader::default().read_from(&OLD_SECRET, given.given())? else {
         return Ok(None);
     };
-    if !ctx.nextcloud {
+    if !ctx.capabilities().server_secret {
         return Err(nextcloud_only("--old-secret-file and --old-secret-env"));
     }
     Ok(Some(SecretText::new(text.as_str())))
@@ -37,7 +37,7 @@ pub(super) fn nextcloud_only(what: &str) -> Error {
 }
 
 pub(super) fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Report> {
-    if !ctx.nextcloud {
+    if !ctx.capabilities().server_secret {
         return Err(nextcloud_only("rekey"));
     }
     let old = old_secret(ctx, &args.old)?.ok_or_else(|| {

@@ -31,24 +31,7 @@ fn rows(s: &Status) -> Vec<(&'static str, String)> {
         ("database", s.database.clone()),
     ];
     let mut rows = rows;
-    if let Some(nc) = &s.nextcloud {
-        rows.push(("nextcloud", nc.installation.clone()));
-        rows.push(("config", nc.config.clone()));
-        rows.push((
-            "tables",
-            format!("{}passwords_* and {}preferences", nc.prefix, nc.prefix),
-        ));
-        if nc.replicas > 0 {
-            rows.push((
-                "replicas",
-                format!(
-                    "{} in dbreplica, which Nextcloud reads from; pwaccount reads and writes \
-                     dbhost only, so a command sees its own changes",
-                    nc.replicas
-                ),
-            ));
-        }
-    }
+    rows.extend(s.store_lines.iter().cloned());
     rows.extend(count_rows(&s.counts));
     rows.extend(state_rows(s));
     rows

@@ -42,6 +42,65 @@ pub(crate) struct Timeouts {
     pub(crate) server: Duration,
 }
 
+/// What a store is and serves, declared by each store (`file::CAPABILITIES`,
+/// `nextcloud::CAPABILITIES`): the layers above ask these questions, never which store
+/// they are talking to.
+#[derive(Debug)]
+pub(crate) struct Capabilities {
+    /// The command-line flag that names a database of this store (`--db`, `--nextcloud`).
+    pub flag: &'static str,
+    /// The operations this store does not serve, by the name the command line gives them
+    /// (`feature`, `backup --all`), each with the refusal's message.
+    pub not_served: &'static [(&'static str, &'static str)],
+    /// Whether it keeps server-side keys under a server secret (`rekey`, `--old-secret-…`).
+    pub server_secret: bool,
+    /// Whether a reset changes other rows than the account's holdings (so `status` shows
+    /// what it would delete separately).
+    pub reset_differs_from_holdings: bool,
+    /// The SQLite file behind a database named by `flag`, for an integrity check when it
+    /// cannot be opened as a store (`None` on a database server).
+    pub sqlite_file: fn(&std::path::Path) -> Result<Option<std::path::PathBuf>>,
+}
+
+impl Capabilities {
+    /// Why `operation` is not served by this store, if it is not.
+    pub(crate) fn refuses(&self, operation: &str) -> Option<&'static str> {
+        self.not_served
+            .iter()
+            .find(|(name, _)| *name == operation)
+            .map(|(_, why)| *why)
+    }
+}
+
+/// How a store names itself for `status`: the database, in words, and where the store has
+/// more to say, the details under its own key (`"nextcloud": {…}` in JSON) and as labelled
+/// lines of the text form.
+#[derive(Debug)]
+pub(crate) struct StoreInfo {
+    pub database: String,
+    pub details: Details,
+    /// The details as labelled lines of the text form.
+    pub lines: Vec<(&'static str, String)>,
+}
+
+/// A store's details for JSON: serialised as `{KEY: DETAILS}`, or as nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Details(pub Option<(&'static str, serde_json::Value)>);
+
+impl serde::Serialize for Details {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some((key, details)) = &self.0 {
+            map.serialize_entry(key, details)?;
+        }
+        map.end()
+    }
+}
+
 /// design §1: user ids are 1 to 64 characters with no control characters.
 pub(crate) fn validate_user_id(id: &str) -> Result<()> {
     let len = id.chars().count();

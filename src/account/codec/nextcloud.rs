@@ -25,7 +25,7 @@ use crate::crypto::SecretText;
 use crate::crypto::icrypto::{self, Failure};
 use crate::crypto::pwdv1::{self, Salts, Secret};
 use crate::error::{Error, Id, Result};
-use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Reader};
+use crate::store::nextcloud::{KeychainSecret, NextcloudStore, Tx};
 use crate::store::{ChallengeRow, KeychainRow};
 
 /// Prefixes Nextcloud puts before config values it stores encrypted (sensitive values).
@@ -39,7 +39,7 @@ fn damaged(what: &str) -> Error {
 }
 
 /// The instance's system secret (`secret` in the configuration).
-fn system_secret(store: &Reader<'_>) -> Result<SecretText> {
+fn system_secret(store: &Tx<'_>) -> Result<SecretText> {
     Ok(store
         .config()
         .secret("secret")?
@@ -48,7 +48,7 @@ fn system_secret(store: &Reader<'_>) -> Result<SecretText> {
 
 /// A config value as Nextcloud hands it to the app: sensitive values are stored
 /// encrypted under the system secret.
-pub(crate) fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
+pub(crate) fn plain_value(store: &Tx<'_>, value: String) -> Result<String> {
     for prefix in SENSITIVE_PREFIXES {
         if let Some(encrypted) = value.strip_prefix(prefix) {
             let plain = icrypto::decrypt(encrypted, system_secret(store)?.expose().as_bytes())
@@ -61,7 +61,7 @@ pub(crate) fn plain_value(store: &Reader<'_>, value: String) -> Result<String> {
 }
 
 /// The password of the app's challenge encryption for `user`.
-fn challenge_key(store: &Reader<'_>, user: &str) -> Result<Zeroizing<String>> {
+fn challenge_key(store: &Tx<'_>, user: &str) -> Result<Zeroizing<String>> {
     let server = match store.app_value("SSEv1ServerKey")? {
         Some(v) => plain_value(store, v)?,
         None => String::new(),
@@ -110,7 +110,7 @@ pub(crate) struct NextcloudCodec {
 impl ChallengeStore for NextcloudStore {
     type Codec = NextcloudCodec;
 
-    fn codec(tx: &Reader<'_>, user: &str, for_change: bool) -> Result<NextcloudCodec> {
+    fn codec(tx: &Tx<'_>, user: &str, for_change: bool) -> Result<NextcloudCodec> {
         Ok(NextcloudCodec {
             challenge_key: if for_change {
                 challenge_key_for_write(tx, user)?
@@ -384,7 +384,7 @@ fn encrypt_text(plain: &str, password: &str) -> Result<String> {
 
 /// The challenge-encryption password, creating the user's SSEv1UserKey first if the user
 /// has none (or a short one), as the app's `getUserKey` does.
-fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<String>> {
+fn challenge_key_for_write(reader: &Tx<'_>, user: &str) -> Result<Zeroizing<String>> {
     let have = reader
         .user_value(user, "SSEv1UserKey")?
         .map(|v| plain_value(reader, v))
@@ -403,7 +403,7 @@ fn challenge_key_for_write(reader: &Reader<'_>, user: &str) -> Result<Zeroizing<
 /// there is none or a short one, under its lock `sse.generate.lock`
 /// (`SseV1Encryption::generateServerKey`); a challenge pwaccount writes there must be
 /// under the key the app will use, so pwaccount makes it the same way.
-fn make_server_key(reader: &Reader<'_>) -> Result<()> {
+fn make_server_key(reader: &Tx<'_>) -> Result<()> {
     let have = reader
         .app_value("SSEv1ServerKey")?
         .map(|v| plain_value(reader, v))
@@ -424,7 +424,7 @@ fn make_server_key(reader: &Reader<'_>) -> Result<()> {
 
 /// The server secret keychains are encrypted under (with the user's key after it), where
 /// the installed release takes it from.
-fn server_secret(reader: &Reader<'_>) -> Result<SecretText> {
+fn server_secret(reader: &Tx<'_>) -> Result<SecretText> {
     if reader.rules().keychain_secret == KeychainSecret::PasswordsSecretFirst
         && let Some(secret) = reader.config().secret("passwords.secret")?
     {

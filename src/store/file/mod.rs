@@ -26,6 +26,16 @@ use super::{Access, Step, audit, files};
 use crate::error::{Error, Id, Result};
 use schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version};
 
+/// What the pwaccount file serves: every flow and operation; it keeps no key under a
+/// server secret (so no `rekey`).
+pub(crate) static CAPABILITIES: super::Capabilities = super::Capabilities {
+    flag: "--db",
+    not_served: &[],
+    server_secret: false,
+    reset_differs_from_holdings: false,
+    sqlite_file: |path| Ok(Some(path.to_path_buf())),
+};
+
 /// An open, validated and migrated account database.
 pub struct AccountStore {
     conn: Connection,

@@ -8,7 +8,7 @@
 
 use serde_json::Value as Json;
 
-use super::Reader;
+use super::Tx;
 use super::app_backup::{Backup, Entity, RESTORED};
 use super::db::Value;
 use crate::error::{Error, Id, Result};
@@ -117,7 +117,7 @@ fn php_bool(json: &Json) -> bool {
     }
 }
 
-impl Reader<'_> {
+impl Tx<'_> {
     /// What restoring `user` from `backup` would delete and write, per table (the
     /// preferences counted as the settings the restore sets or resets).
     pub(crate) fn backup_changes(&self, user: &str, backup: &Backup) -> Result<Vec<TableChange>> {

@@ -2,7 +2,7 @@
 //! limits, read from the server before a reset starts) and what Nextcloud needs of it
 //! (reported by `check`). On any other server, and on a MariaDB without wsrep, nothing.
 
-use super::Reader;
+use super::Tx;
 use super::db::{Engine, Value};
 use crate::error::{Error, Id, Result};
 use crate::store::Counts;
@@ -26,7 +26,7 @@ const MINIMAL_ROW_BYTES: u64 = 128;
 /// preference (the pending code) and the audit record.
 const UNCOUNTED_ROWS: u64 = 2;
 
-impl Reader<'_> {
+impl Tx<'_> {
     /// The node's settings when the server is a Galera node (`wsrep_on`), else `None`.
     fn galera_node(&self) -> Result<Option<Node>> {
         if self.db.engine() != Engine::MySql {

@@ -4,7 +4,7 @@
 //! `$tag`). What opens them is decided in `account::keys`; here they are only read and
 //! written.
 
-use super::Reader;
+use super::Tx;
 use super::db::Value;
 use crate::error::{Error, Result};
 
@@ -67,7 +67,7 @@ pub(crate) struct SseRevision {
     pub(crate) fields: Vec<Option<String>>,
 }
 
-impl Reader<'_> {
+impl Tx<'_> {
     /// Up to `limit` of `user`'s live revisions in `kind` encrypted by SSEv1, newest first.
     pub(crate) fn sse_sample(
         &self,

@@ -28,7 +28,7 @@ mod versions;
 mod wire;
 
 pub(crate) use settings::sqlite_file;
-use settings::{config_error, engine, server, sqlite_path, unsupported};
+use settings::{Database, Settings, config_error};
 
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
@@ -58,10 +58,33 @@ pub(crate) const TABLES: &[&str] = &[
     "passwords_registration",
 ];
 
+/// What a Nextcloud installation serves: every flow on the app's own tables; not
+/// pwaccount's feature switches nor a copy of the whole database; `rekey`.
+pub(crate) static CAPABILITIES: super::Capabilities = super::Capabilities {
+    flag: "--nextcloud",
+    not_served: &[
+        (
+            "backup --all",
+            "this command does not run on a Nextcloud installation: backup --all copies the \
+             whole pwaccount file; Nextcloud's database is backed up \
+             with its own tools",
+        ),
+        (
+            "feature",
+            "this command does not run on a Nextcloud installation: feature switches \
+             pwaccount's server features, and the Passwords app has no \
+             switch for client-side encryption",
+        ),
+    ],
+    server_secret: true,
+    reset_differs_from_holdings: true,
+    sqlite_file,
+};
+
 /// Which database of a Nextcloud installation pwaccount opened, as its configuration
 /// names it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct NextcloudDatabase {
+#[derive(Debug, serde::Serialize)]
+struct NextcloudDatabase {
     /// The installation folder pwaccount settled on (links and `..` resolved).
     pub installation: String,
     /// `config.php` of the installation.
@@ -129,43 +152,14 @@ impl NextcloudStore {
         timeouts: super::Timeouts,
         accept_unverified: Option<&str>,
     ) -> Result<Self> {
-        let config = config::read(installation)?;
-        if !config.truthy("installed") {
-            return Err(unsupported(format!(
-                "the Nextcloud at {} is not installed yet ('installed' is not true in its \
-                 configuration)",
-                config.root.display()
-            )));
-        }
-        let engine = engine(&config)?;
+        let settings = Settings::load(installation)?;
         let Connected {
             conn,
             path,
             location,
             opened,
-        } = connect_to(&config, engine, access, timeouts)?;
-        let prefix = table_prefix(&config)?;
-        let (file, host, port, socket, name) = opened;
-        let opened = NextcloudDatabase {
-            installation: crate::text::path_text(&config.root),
-            config: crate::text::path_text(&config.file),
-            engine: match engine {
-                Engine::Sqlite => "sqlite",
-                Engine::Postgres => "pgsql",
-                Engine::MySql => "mysql",
-            },
-            file,
-            host,
-            port,
-            socket,
-            name,
-            prefix: prefix.clone(),
-            replicas: match config.value("dbreplica")? {
-                Some(serde_json::Value::Array(list)) => list.len(),
-                Some(serde_json::Value::Object(map)) => map.len(),
-                _ => 0,
-            },
-        };
+        } = connect_to(&settings, access, timeouts)?;
+        let Settings { config, prefix, .. } = settings;
         let store = NextcloudStore {
             conn,
             path,
@@ -238,15 +232,44 @@ impl NextcloudStore {
         ))
     }
 
+    /// The table prefix (`dbtableprefix`).
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The database opened, for messages: the SQLite file, or the server's host,
     /// database and user.
     pub(crate) fn location(&self) -> &str {
         &self.location
     }
 
-    /// What was opened, as `status` shows it.
-    pub(crate) fn database_info(&self) -> NextcloudDatabase {
-        self.opened.clone()
+    /// What was opened, as `status` shows it: the database, and under `nextcloud` the
+    /// installation, configuration, engine and tables.
+    pub(crate) fn store_info(&self) -> super::StoreInfo {
+        let nc = &self.opened;
+        let mut lines = vec![
+            ("nextcloud", nc.installation.clone()),
+            ("config", nc.config.clone()),
+            (
+                "tables",
+                format!("{}passwords_* and {}preferences", nc.prefix, nc.prefix),
+            ),
+        ];
+        if nc.replicas > 0 {
+            lines.push((
+                "replicas",
+                format!(
+                    "{} in dbreplica, which Nextcloud reads from; pwaccount reads and writes \
+                     dbhost only, so a command sees its own changes",
+                    nc.replicas
+                ),
+            ));
+        }
+        super::StoreInfo {
+            database: self.location.clone(),
+            details: super::Details(serde_json::to_value(nc).ok().map(|v| ("nextcloud", v))),
+            lines,
+        }
     }
 
     /// Keep the backup read at `path` for `user` (see `app_backup::Kept`).
@@ -320,9 +343,9 @@ impl NextcloudStore {
         Ok(data.join(format!("appdata_{instance}")))
     }
 
-    pub(super) fn begin(&mut self, write: bool) -> Result<Reader<'_>> {
+    pub(super) fn begin(&mut self, write: bool) -> Result<Tx<'_>> {
         self.conn.begin(write)?;
-        Ok(Reader {
+        Ok(Tx {
             db: &self.conn,
             prefix: &self.prefix,
             config: &self.config,
@@ -341,100 +364,84 @@ struct Connected {
     conn: Conn,
     path: PathBuf,
     location: String,
-    opened: (
-        Option<String>,
-        Option<String>,
-        Option<u16>,
-        Option<String>,
-        String,
-    ),
+    opened: NextcloudDatabase,
 }
 
 /// Connect to the database the configuration names: the SQLite file (read-only for
 /// reading) or the server.
-fn connect_to(
-    config: &Config,
-    engine: Engine,
-    access: Access,
-    timeouts: super::Timeouts,
-) -> Result<Connected> {
-    if engine == Engine::Sqlite {
-        let name = config
-            .string("dbname")?
-            .unwrap_or_else(|| "owncloud".into());
-        let path = sqlite_path(config)?;
-        if !path.is_file() {
-            return Err(config_error(format!(
-                "the Nextcloud database {} named by the configuration (datadirectory, \
-             dbname) is not there",
-                path.display()
-            )));
+fn connect_to(settings: &Settings, access: Access, timeouts: super::Timeouts) -> Result<Connected> {
+    let config = &settings.config;
+    let mut opened = NextcloudDatabase {
+        installation: crate::text::path_text(&config.root),
+        config: crate::text::path_text(&config.file),
+        engine: match settings.engine {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "pgsql",
+            Engine::MySql => "mysql",
+        },
+        file: None,
+        host: None,
+        port: None,
+        socket: None,
+        name: String::new(),
+        prefix: settings.prefix.clone(),
+        replicas: settings.replicas,
+    };
+    match &settings.database {
+        Database::Sqlite { file, name } => {
+            if !file.is_file() {
+                return Err(config_error(format!(
+                    "the Nextcloud database {} named by the configuration (datadirectory, \
+                     dbname) is not there",
+                    file.display()
+                )));
+            }
+            if access == Access::Write && crate::sys::read_only_file_system(file) {
+                return Err(super::read_only_mount(file));
+            }
+            // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
+            // changes no setting of the file.
+            let flags = match access {
+                Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
+                Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            };
+            let conn = Conn::Sqlite(connect(file, flags, timeouts.busy)?);
+            let location = crate::text::path_text(file);
+            opened.file = Some(location.clone());
+            opened.name = name.clone();
+            Ok(Connected {
+                conn,
+                path: file.clone(),
+                location,
+                opened,
+            })
         }
-        if access == Access::Write && crate::sys::read_only_file_system(&path) {
-            return Err(super::read_only_mount(&path));
+        Database::Server(server) => {
+            let conn = Conn::connect(server, timeouts)?;
+            opened.host = server.host.clone();
+            opened.port = server.socket.is_none().then_some(server.port);
+            opened.socket = server.socket.clone();
+            opened.name = server.database.clone();
+            Ok(Connected {
+                conn,
+                path: config.file.clone(),
+                location: server.describe(),
+                opened,
+            })
         }
-        // Nextcloud sets the journal mode (WAL unless configured otherwise); pwaccount
-        // changes no setting of the file.
-        let flags = match access {
-            Access::Read => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
-        };
-        let conn = Conn::Sqlite(connect(&path, flags, timeouts.busy)?);
-        let location = crate::text::path_text(&path);
-        let opened = (Some(location.clone()), None, None, None, name);
-        Ok(Connected {
-            conn,
-            path,
-            location,
-            opened,
-        })
-    } else {
-        let server = server(config, engine)?;
-        let conn = Conn::connect(&server, timeouts)?;
-        let opened = (
-            None,
-            server.host.clone(),
-            server.socket.is_none().then_some(server.port),
-            server.socket.clone(),
-            server.database.clone(),
-        );
-        Ok(Connected {
-            conn,
-            path: config.file.clone(),
-            location: server.describe(),
-            opened,
-        })
     }
-}
-
-/// The table prefix (`dbtableprefix`, default `oc_`): letters, digits and `_` only.
-fn table_prefix(config: &Config) -> Result<String> {
-    let prefix = config
-        .string("dbtableprefix")?
-        .unwrap_or_else(|| "oc_".into());
-    if !prefix
-        .bytes()
-        .all(|c| c.is_ascii_alphanumeric() || c == b'_')
-    {
-        return Err(unsupported(format!(
-            "the table prefix '{}' in the configuration has characters other than letters, \
-             digits and '_', which this build does not support",
-            crate::text::escape_controls(&prefix)
-        )));
-    }
-    Ok(prefix)
 }
 
 /// Append `record` to the audit trail and commit the change it describes, in one
 /// transaction.
-pub(crate) fn commit_change(reader: Reader<'_>, record: &super::audit::Record) -> Result<()> {
+pub(crate) fn commit_change(reader: Tx<'_>, record: &super::audit::Record) -> Result<()> {
     reader.append_audit(record)?;
     commit(reader, super::Step::TheChange)
 }
 
 /// Append `records` to the audit trail and commit the changes they describe, in one
 /// transaction.
-pub(crate) fn commit_records(reader: Reader<'_>, records: &[super::audit::Record]) -> Result<()> {
+pub(crate) fn commit_records(reader: Tx<'_>, records: &[super::audit::Record]) -> Result<()> {
     for record in records {
         reader.append_audit(record)?;
     }
@@ -442,7 +449,7 @@ pub(crate) fn commit_records(reader: Reader<'_>, records: &[super::audit::Record
 }
 
 /// Commit a write transaction; what an interruption or a failure leaves is rolled back.
-fn commit(reader: Reader<'_>, step: super::Step) -> Result<()> {
+fn commit(reader: Tx<'_>, step: super::Step) -> Result<()> {
     #[cfg(debug_assertions)]
     if test_conflict() {
         reader.open.set(false);
@@ -480,7 +487,7 @@ fn test_conflict() -> bool {
 
 /// A transaction on the Nextcloud database (reading, or the command's one write), with
 /// what its queries need. It rolls back when dropped uncommitted.
-pub(crate) struct Reader<'a> {
+pub(crate) struct Tx<'a> {
     db: &'a Conn,
     prefix: &'a str,
     config: &'a Config,
@@ -492,7 +499,7 @@ pub(crate) struct Reader<'a> {
     open: Cell<bool>,
 }
 
-impl Drop for Reader<'_> {
+impl Drop for Tx<'_> {
     fn drop(&mut self) {
         if self.open.get() {
             self.db.rollback();

@@ -1,11 +1,11 @@
-//! The queries of a transaction on the Nextcloud database (`Reader`): the app's and
+//! The queries of a transaction on the Nextcloud database (`Tx`): the app's and
 //! Nextcloud's rows pwaccount reads and writes, in statements every engine runs.
 
 use super::config::Config;
 use super::db::{Conn, Engine, Value};
 use super::reset_steps::{Change, Field, reset_steps};
 use super::versions::Rules;
-use super::{Reader, TABLES};
+use super::{TABLES, Tx};
 use crate::error::Result;
 use crate::store::{ChallengeRow, Counts, KeychainRow};
 
@@ -59,7 +59,7 @@ fn text(v: Option<Value>) -> Option<String> {
     v.and_then(Value::into_text)
 }
 
-impl Reader<'_> {
+impl Tx<'_> {
     /// The installation's configuration.
     pub(crate) fn config(&self) -> &Config {
         self.config

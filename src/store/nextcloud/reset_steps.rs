@@ -80,7 +80,7 @@ fn step(table: String, filter: String, change: Change, field: Field) -> ResetSte
     }
 }
 
-/// The statements of `Reader::reset_user`, in the order they run. Each that selects by
+/// The statements of `Tx::reset_user`, in the order they run. Each that selects by
 /// "the user's models not flagged deleted" comes before those models are flagged.
 pub(super) fn reset_steps(p: &str) -> Vec<ResetStep> {
     let mut steps = sessions_shares_and_relations(p);

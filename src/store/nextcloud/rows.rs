@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{NextcloudStore, Reader};
+use super::{NextcloudStore, Tx};
 use crate::error::Result;
 use crate::store::audit::{Entry, Filter, Record};
 use crate::store::rows::{Rows, Transactions, missing_challenge};
@@ -13,15 +13,15 @@ use crate::store::{CHALLENGE_ID_KEY, ChallengeRow, Counts, KeychainRow, Step};
 pub(super) const RESET_KEY: &str = "reset/code";
 
 impl Transactions for NextcloudStore {
-    type Tx<'a> = Reader<'a>;
+    type Tx<'a> = super::Tx<'a>;
 
-    fn reading(&mut self) -> Result<Reader<'_>> {
+    fn reading(&mut self) -> Result<Tx<'_>> {
         self.begin(false)
     }
 
     /// It waits for the app's own writers up to the busy timeout, with the audit trail's
     /// table there; rolled back unless committed with `commit_change`.
-    fn writing(&mut self) -> Result<Reader<'_>> {
+    fn writing(&mut self) -> Result<Tx<'_>> {
         crate::interrupt::check()?;
         self.begin_change()
     }
@@ -32,7 +32,7 @@ impl Transactions for NextcloudStore {
     }
 }
 
-impl Rows for Reader<'_> {
+impl Rows for Tx<'_> {
     /// pwaccount's settings on an installation are app config values of its own (appid
     /// `pwaccount`, set with `occ config:app:set pwaccount KEY --value V`).
     fn setting(&self, key: &str) -> Result<Option<String>> {
@@ -51,7 +51,7 @@ impl Rows for Reader<'_> {
     }
 
     fn start_file_check(&self) -> crate::store::rows::FileCheck {
-        Reader::start_file_check(self)
+        Tx::start_file_check(self)
     }
 
     fn clear_reset(&self, user: &str) -> Result<()> {
@@ -59,7 +59,7 @@ impl Rows for Reader<'_> {
     }
 
     fn reset_counts(&self, user: &str) -> Result<Counts> {
-        Reader::reset_counts(self, user)
+        Tx::reset_counts(self, user)
     }
 
     fn fits_one_transaction(&self, user: &str) -> Result<()> {
@@ -91,11 +91,11 @@ impl Rows for Reader<'_> {
     }
 
     fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
-        Reader::keychains(self, user)
+        Tx::keychains(self, user)
     }
 
     fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
-        Reader::save_keychain(self, user, row, now)
+        Tx::save_keychain(self, user, row, now)
     }
 
     /// As `UserChallengeService::setChallenge`: the new challenge is saved and named in
@@ -107,11 +107,11 @@ impl Rows for Reader<'_> {
 
     /// The app flags the old challenge deleted and saves it again.
     fn retire_challenge(&self, user: &str, old: &ChallengeRow, now: i64) -> Result<()> {
-        Reader::retire_challenge(self, user, old, now)
+        Tx::retire_challenge(self, user, old, now)
     }
 
     fn holdings(&self, user: &str) -> Result<Counts> {
-        Reader::counts(self, user)
+        Tx::counts(self, user)
     }
 
     /// The app's user settings `encryption/cse` (default: whether a challenge is set) and
@@ -128,23 +128,23 @@ impl Rows for Reader<'_> {
     }
 
     fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
-        Reader::account_ids(self, after, limit)
+        Tx::account_ids(self, after, limit)
     }
 
     fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>> {
-        Reader::unreadable_ids(self, limit)
+        Tx::unreadable_ids(self, limit)
     }
 
     fn last_change(&self, user: &str) -> Result<Option<i64>> {
-        Reader::last_change(self, user)
+        Tx::last_change(self, user)
     }
 
     fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
-        Reader::dangling_references(self, user)
+        Tx::dangling_references(self, user)
     }
 
     fn integrity(&self) -> Result<Vec<String>> {
-        Reader::integrity(self)
+        Tx::integrity(self)
     }
 
     fn audit_entries(
@@ -152,7 +152,7 @@ impl Rows for Reader<'_> {
         filter: &Filter,
         each: &mut dyn FnMut(Entry) -> Result<bool>,
     ) -> Result<bool> {
-        Reader::audit_entries(self, filter, each)
+        Tx::audit_entries(self, filter, each)
     }
 
     fn commit_change(self, record: &Record) -> Result<()> {

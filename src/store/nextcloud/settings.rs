@@ -1,13 +1,189 @@
-//! What the installation's configuration says, as pwaccount uses it: the engine, where
-//! the database server is and how to log in (TLS included), the SQLite file, Nextcloud's
-//! code version — each read the way Nextcloud 28 to 34 read it.
+//! What the installation's configuration means, as pwaccount uses it. `config` reads the
+//! files into values; this reads the values as Nextcloud 28 to 34 read them (`getValue`,
+//! PHP's casts) and parses what opening the database needs once, into `Settings`: the
+//! engine, the SQLite file or where the database server is and how to log in (TLS
+//! included), the table prefix, the replicas. Nextcloud's code version is read here too.
 
 use std::path::{Path, PathBuf};
 
-use super::config::{self, Config};
+use serde_json::Value;
+
+use super::config::{self, Config, SECRET_KEYS};
 use super::db::{Engine, Server, Tls, TlsMode};
+use super::php_literal::NON_UTF8;
 use crate::crypto::SecretText;
 use crate::error::{Error, Id, Result};
+
+/// The configuration, and what it says of the database, parsed once when the store opens.
+pub(super) struct Settings {
+    pub config: Config,
+    pub engine: Engine,
+    pub database: Database,
+    /// `dbtableprefix` (checked: letters, digits and `_` only).
+    pub prefix: String,
+    /// How many read replicas `dbreplica` lists.
+    pub replicas: usize,
+}
+
+/// Where the database is.
+pub(super) enum Database {
+    /// The SQLite file (`datadirectory`/`dbname`.db) and `dbname`.
+    Sqlite { file: PathBuf, name: String },
+    /// A database server: where, how to log in, TLS.
+    Server(Server),
+}
+
+impl Settings {
+    /// Read the configuration of the installation at `installation` and what it says of
+    /// the database; refused where Nextcloud is not installed, or a value is one pwaccount
+    /// cannot use.
+    pub(super) fn load(installation: &Path) -> Result<Settings> {
+        let config = config::read(installation)?;
+        if !config.truthy("installed") {
+            return Err(unsupported(format!(
+                "the Nextcloud at {} is not installed yet ('installed' is not true in its \
+                 configuration)",
+                config.root.display()
+            )));
+        }
+        let engine = engine(&config)?;
+        let database = match engine {
+            Engine::Sqlite => Database::Sqlite {
+                file: sqlite_path(&config)?,
+                name: config
+                    .string("dbname")?
+                    .unwrap_or_else(|| "owncloud".into()),
+            },
+            _ => Database::Server(server(&config, engine)?),
+        };
+        let prefix = table_prefix(&config)?;
+        let replicas = match config.value("dbreplica")? {
+            Some(Value::Array(list)) => list.len(),
+            Some(Value::Object(map)) => map.len(),
+            _ => 0,
+        };
+        Ok(Settings {
+            config,
+            engine,
+            database,
+            prefix,
+            replicas,
+        })
+    }
+}
+
+/// `dbtableprefix`, default `oc_`; refused unless it is letters, digits and `_`.
+fn table_prefix(config: &Config) -> Result<String> {
+    let prefix = config
+        .string("dbtableprefix")?
+        .unwrap_or_else(|| "oc_".into());
+    if !prefix
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'_')
+    {
+        return Err(unsupported(format!(
+            "the table prefix '{}' in the configuration has characters other than letters, \
+             digits and '_', which this build does not support",
+            crate::text::escape_controls(&prefix)
+        )));
+    }
+    Ok(prefix)
+}
+
+impl Config {
+    /// A secret of the configuration (`dbpassword`, `secret`, `passwords.secret`), as
+    /// `string` reads other values.
+    pub(crate) fn secret(&self, key: &str) -> Result<Option<SecretText>> {
+        debug_assert!(SECRET_KEYS.contains(&key), "{key} is not a secret key");
+        match self.secrets.get(key) {
+            Some(secret) => Ok(Some(secret.clone())),
+            None => Ok(self.string(key)?.map(SecretText::new)),
+        }
+    }
+
+    /// The value of `key` as Nextcloud's `getValue` returns it: the environment's
+    /// `NC_<key>` first, then the files. A value Nextcloud treats as unset (`null`) is
+    /// `None`, as `isset` does.
+    pub(in crate::store::nextcloud) fn get(&self, key: &str) -> Option<Value> {
+        if let Some(value) = self.env.get(key) {
+            return Some(Value::String(value.clone()));
+        }
+        match self.values.get(key) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(value.clone()),
+        }
+    }
+
+    fn refuse_value(&self, key: &str, why: &str) -> Error {
+        Error::new(
+            Id::NextcloudConfig,
+            format!(
+                "cannot use '{}' of the Nextcloud configuration in {}: {why}; nothing was \
+                 changed",
+                crate::text::escape_controls(key),
+                self.dir.display()
+            ),
+        )
+    }
+
+    /// A value as PHP turns it into a string (`"1"` for true, `""` for false, numbers in
+    /// decimal). An array, a fraction or text that is not UTF-8 is refused: pwaccount would
+    /// have to guess what Nextcloud makes of it.
+    pub(crate) fn string(&self, key: &str) -> Result<Option<String>> {
+        let Some(value) = self.get(key) else {
+            return Ok(None);
+        };
+        match value {
+            Value::String(s) => Ok(Some(s)),
+            Value::Bool(b) => Ok(Some(if b { "1".into() } else { String::new() })),
+            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => Ok(Some(i.to_string())),
+                (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    Ok(Some(format!("{f:.0}")))
+                }
+                _ => Err(self.refuse_value(key, "it is a fractional number")),
+            },
+            Value::Object(map) if map.contains_key(NON_UTF8) => {
+                Err(self.refuse_value(key, "it is not UTF-8 text"))
+            }
+            Value::Object(_) | Value::Array(_) => {
+                Err(self.refuse_value(key, "it is an array where text is expected"))
+            }
+            Value::Null => Ok(None),
+        }
+    }
+
+    /// A value as the configuration holds it (arrays as JSON objects); refused when
+    /// anything in it is not UTF-8 text.
+    pub(crate) fn value(&self, key: &str) -> Result<Option<Value>> {
+        let value = self.get(key);
+        if value.as_ref().is_some_and(has_non_utf8) {
+            return Err(self.refuse_value(key, "it holds text that is not UTF-8"));
+        }
+        Ok(value)
+    }
+
+    /// Whether a value is true as PHP tests it (`if ($value)`): not false, 0, 0.0, "",
+    /// "0", null or an empty array.
+    pub(crate) fn truthy(&self, key: &str) -> bool {
+        match self.get(key) {
+            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+            Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+            Some(Value::String(s)) => !s.is_empty() && s != "0",
+            Some(Value::Object(map)) => !map.is_empty(),
+            Some(Value::Array(list)) => !list.is_empty(),
+            Some(Value::Bool(true)) => true,
+        }
+    }
+}
+
+pub(in crate::store::nextcloud) fn has_non_utf8(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.contains_key(NON_UTF8) || map.values().any(has_non_utf8),
+        Value::Array(list) => list.iter().any(has_non_utf8),
+        _ => false,
+    }
+}
 
 pub(super) fn unsupported(message: String) -> Error {
     Error::new(Id::NextcloudUnsupported, message)

@@ -94,7 +94,7 @@ fn order(table: &str) -> &'static str {
     }
 }
 
-impl super::Reader<'_> {
+impl super::Tx<'_> {
     /// Write a snapshot of `user` to `dest`: the rows as this transaction sees them (a
     /// reset's snapshot is what it is about to change). Values are stored as SQLite keeps
     /// them on every engine (the app's flags as 0/1), so the digest does not depend on
@@ -145,7 +145,7 @@ impl super::Reader<'_> {
     }
 }
 
-impl super::Reader<'_> {
+impl super::Tx<'_> {
     /// Copy `user`'s rows of the app's `table` (without the prefix) into a table of the
     /// same name and columns in the snapshot being written (`tx`).
     fn copy_table(&self, tx: &rusqlite::Transaction<'_>, table: &str, user: &str) -> Result<()> {

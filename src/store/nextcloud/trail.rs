@@ -3,7 +3,7 @@
 //! never read it; pwaccount creates it with the first change it makes there.
 
 use super::db::{Conn, Engine, Value};
-use super::{NextcloudStore, Reader};
+use super::{NextcloudStore, Tx};
 use crate::error::{Error, Result};
 use crate::store::audit::{self, Entry, Filter, Record};
 
@@ -48,7 +48,7 @@ impl NextcloudStore {
     /// inside the transaction where the engine can (SQLite, PostgreSQL: a change that
     /// rolls back takes the new table with it), and just before it on MySQL, which commits
     /// a `CREATE TABLE` on its own.
-    pub(super) fn begin_change(&mut self) -> Result<Reader<'_>> {
+    pub(super) fn begin_change(&mut self) -> Result<Tx<'_>> {
         let table = self.trail_table();
         let missing = !self.conn.has_table(&table)?;
         let engine = self.conn.engine();
@@ -80,7 +80,7 @@ fn create(conn: &Conn, engine: Engine, table: &str) -> Result<()> {
     Ok(())
 }
 
-impl Reader<'_> {
+impl Tx<'_> {
     pub(super) fn trail_table(&self) -> String {
         format!("{}{}", self.prefix, audit::NEXTCLOUD_TABLE)
     }

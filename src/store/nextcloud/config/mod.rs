@@ -45,12 +45,12 @@ use php::with_php;
 #[derive(Clone)]
 pub(crate) struct Config {
     /// Every value but the secrets, as merged from the files.
-    values: Map<String, Value>,
+    pub(in crate::store::nextcloud) values: Map<String, Value>,
     /// `NC_<key>` variables of the environment, by key (the secrets taken out).
-    env: BTreeMap<String, String>,
+    pub(in crate::store::nextcloud) env: BTreeMap<String, String>,
     /// The text values of `SECRET_KEYS`, from the environment or the files: held apart
     /// as `SecretText` (wiped, redacted), read only through `secret`.
-    secrets: BTreeMap<&'static str, SecretText>,
+    pub(in crate::store::nextcloud) secrets: BTreeMap<&'static str, SecretText>,
     /// The installation folder (`OC::$SERVERROOT`).
     pub root: PathBuf,
     /// Its configuration folder.
@@ -70,7 +70,8 @@ impl std::fmt::Debug for Config {
 
 /// The keys whose values are secrets: the database password, the instance secret and the
 /// Passwords app's own server secret.
-const SECRET_KEYS: &[&str] = &["dbpassword", "secret", "passwords.secret"];
+pub(in crate::store::nextcloud) const SECRET_KEYS: &[&str] =
+    &["dbpassword", "secret", "passwords.secret"];
 
 /// Move the text values of `SECRET_KEYS` out of the merged values and the environment
 /// (the environment's first, as Nextcloud's `getValue` reads it): the `String`s move into
@@ -96,93 +97,6 @@ fn take_secrets(
     secrets
 }
 
-impl Config {
-    /// A secret of the configuration (`dbpassword`, `secret`, `passwords.secret`), as
-    /// `string` reads other values.
-    pub(crate) fn secret(&self, key: &str) -> Result<Option<SecretText>> {
-        debug_assert!(SECRET_KEYS.contains(&key), "{key} is not a secret key");
-        match self.secrets.get(key) {
-            Some(secret) => Ok(Some(secret.clone())),
-            None => Ok(self.string(key)?.map(SecretText::new)),
-        }
-    }
-
-    /// The value of `key` as Nextcloud's `getValue` returns it: the environment's
-    /// `NC_<key>` first, then the files. A value Nextcloud treats as unset (`null`) is
-    /// `None`, as `isset` does.
-    fn get(&self, key: &str) -> Option<Value> {
-        if let Some(value) = self.env.get(key) {
-            return Some(Value::String(value.clone()));
-        }
-        match self.values.get(key) {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(value.clone()),
-        }
-    }
-
-    fn refuse_value(&self, key: &str, why: &str) -> Error {
-        Error::new(
-            Id::NextcloudConfig,
-            format!(
-                "cannot use '{}' of the Nextcloud configuration in {}: {why}; nothing was \
-                 changed",
-                crate::text::escape_controls(key),
-                self.dir.display()
-            ),
-        )
-    }
-
-    /// A value as PHP turns it into a string (`"1"` for true, `""` for false, numbers in
-    /// decimal). An array, a fraction or text that is not UTF-8 is refused: pwaccount would
-    /// have to guess what Nextcloud makes of it.
-    pub(crate) fn string(&self, key: &str) -> Result<Option<String>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        match value {
-            Value::String(s) => Ok(Some(s)),
-            Value::Bool(b) => Ok(Some(if b { "1".into() } else { String::new() })),
-            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => Ok(Some(i.to_string())),
-                (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                    Ok(Some(format!("{f:.0}")))
-                }
-                _ => Err(self.refuse_value(key, "it is a fractional number")),
-            },
-            Value::Object(map) if map.contains_key(NON_UTF8) => {
-                Err(self.refuse_value(key, "it is not UTF-8 text"))
-            }
-            Value::Object(_) | Value::Array(_) => {
-                Err(self.refuse_value(key, "it is an array where text is expected"))
-            }
-            Value::Null => Ok(None),
-        }
-    }
-
-    /// A value as the configuration holds it (arrays as JSON objects); refused when
-    /// anything in it is not UTF-8 text.
-    pub(crate) fn value(&self, key: &str) -> Result<Option<Value>> {
-        let value = self.get(key);
-        if value.as_ref().is_some_and(has_non_utf8) {
-            return Err(self.refuse_value(key, "it holds text that is not UTF-8"));
-        }
-        Ok(value)
-    }
-
-    /// Whether a value is true as PHP tests it (`if ($value)`): not false, 0, 0.0, "",
-    /// "0", null or an empty array.
-    pub(crate) fn truthy(&self, key: &str) -> bool {
-        match self.get(key) {
-            None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-            Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
-            Some(Value::String(s)) => !s.is_empty() && s != "0",
-            Some(Value::Object(map)) => !map.is_empty(),
-            Some(Value::Array(list)) => !list.is_empty(),
-            Some(Value::Bool(true)) => true,
-        }
-    }
-}
-
 #[cfg(test)]
 impl Config {
     /// Every key with the value Nextcloud's `getValue` returns (unset keys left out), keys
@@ -206,14 +120,6 @@ impl Config {
                 Some((k.to_owned(), value))
             })
             .collect()
-    }
-}
-
-fn has_non_utf8(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.contains_key(NON_UTF8) || map.values().any(has_non_utf8),
-        Value::Array(list) => list.iter().any(has_non_utf8),
-        _ => false,
     }
 }
 
@@ -320,6 +226,7 @@ fn replace_recursive(into: &mut Map<String, Value>, from: Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::nextcloud::settings::has_non_utf8;
 
     /// The differential test: every case of `tests/data/nextcloud-config` (configuration
     /// folders and environments, the official Docker image's and All-in-One's among them)
@@ -348,6 +255,18 @@ mod tests {
         vars
     }
 
+    /// Whether php is installed (found out now, not when the tests were built): where it
+    /// is, it reads every corpus case too. Under CI it must be.
+    fn php_installed() -> bool {
+        let php = std::process::Command::new("php")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        assert!(php || !ci, "CI=true, and php is not installed");
+        php
+    }
+
     #[test]
     fn reads_every_corpus_case_as_nextcloud_or_refuses() {
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
@@ -359,14 +278,7 @@ mod tests {
         cases.sort();
         assert!(cases.len() >= 40, "only {} cases", cases.len());
         let (mut literal, mut refused) = (0, 0);
-        // php, where it is installed (found out now, not when the tests were built), reads
-        // every case too; under CI it must be.
-        let php = std::process::Command::new("php")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-        assert!(php || !ci, "CI=true, and php is not installed");
+        let php = php_installed();
         for case in &cases {
             let about: Value =
                 serde_json::from_slice(&std::fs::read(case.join("case.json")).unwrap()).unwrap();

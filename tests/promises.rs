@@ -1,0 +1,121 @@
+//! Promises every store keeps, written once and run over each: the pwaccount file and a
+//! Nextcloud installation on SQLite, PostgreSQL and MariaDB (`promises::file::…`,
+//! `promises::nextcloud_sqlite::…`, …). The assertion is the exact output and the database
+//! before and after.
+
+use crate::engines::Engine;
+use crate::harness::{Env, Run};
+use crate::nextcloud::Installation;
+
+/// A store with an account `user` in it, as a promise test sees it.
+enum Subject {
+    File(Env),
+    Nextcloud(Installation),
+}
+
+impl Subject {
+    fn file() -> Self {
+        let env = Env::populated(5);
+        env.set_challenge("alice", "correct horse");
+        Subject::File(env)
+    }
+
+    fn nextcloud(engine: Engine) -> Self {
+        Subject::Nextcloud(Installation::on(engine))
+    }
+
+    /// The account the tests act on: alice in the file, the fixture's bob on Nextcloud.
+    fn user(&self) -> &'static str {
+        match self {
+            Subject::File(_) => "alice",
+            Subject::Nextcloud(_) => "bob",
+        }
+    }
+
+    /// The database as the command line names it (what errors print).
+    fn named(&self) -> String {
+        match self {
+            Subject::File(env) => env.db.display().to_string(),
+            Subject::Nextcloud(nc) => nc.root().display().to_string(),
+        }
+    }
+
+    fn cmd(&self) -> Run {
+        match self {
+            Subject::File(env) => env.cmd().user(self.user()),
+            Subject::Nextcloud(nc) => nc.cmd(self.user()),
+        }
+    }
+
+    /// Everything the database holds, to compare before and after.
+    fn state(&self) -> String {
+        match self {
+            Subject::File(env) => env.dump(),
+            Subject::Nextcloud(nc) => nc.sums().join("\n"),
+        }
+    }
+}
+
+/// An empty secret is refused (exit 7) with the same words on every store, naming the
+/// account and the database, and nothing changes.
+fn an_empty_passphrase_is_refused_and_changes_nothing(store: Subject) {
+    let before = store.state();
+    let out = store
+        .cmd()
+        .args(["challenge", "set", "--passphrase-env", "P"])
+        .env("P", "")
+        .run();
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        format!(
+            "pwaccount: error: --passphrase-env P is empty\n  account '{}', database {}\n  \
+             Nothing was changed.\n",
+            store.user(),
+            store.named()
+        )
+    );
+    assert_eq!(store.state(), before);
+}
+
+/// A reset code where none is pending is refused (exit 3) with the same JSON envelope on
+/// every store, and nothing changes.
+fn a_code_without_a_pending_reset_is_refused_and_changes_nothing(store: Subject) {
+    let before = store.state();
+    let out = store
+        .cmd()
+        .args(["--json", "reset", "--code", "ABCD-EFGH-IJKL", "--no-input"])
+        .run();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(
+        out.json(),
+        serde_json::json!({
+            "status": "error",
+            "id": "no_reset_pending",
+            "message": format!(
+                "no reset is pending for account '{}'; run `pwaccount reset` to get a new code",
+                store.user()
+            ),
+            "exit_code": 3,
+            "account": store.user(),
+            "database": store.named(),
+        })
+    );
+    assert_eq!(store.state(), before);
+}
+
+/// One `#[test]` per store for each promise.
+macro_rules! promises {
+    ($($name:ident),* $(,)?) => {
+        mod file { $( #[test] fn $name() { super::$name(super::Subject::file()) } )* }
+        mod nextcloud_sqlite { $( #[test] fn $name() { super::$name(super::Subject::nextcloud(crate::engines::Engine::Sqlite)) } )* }
+        mod nextcloud_pgsql { $( #[test(pgsql)] fn $name() { super::$name(super::Subject::nextcloud(crate::engines::Engine::Pgsql)) } )* }
+        mod nextcloud_mariadb { $( #[test(mysql)] fn $name() { super::$name(super::Subject::nextcloud(crate::engines::Engine::Mysql)) } )* }
+    };
+}
+
+promises!(
+    an_empty_passphrase_is_refused_and_changes_nothing,
+    a_code_without_a_pending_reset_is_refused_and_changes_nothing,
+);
