@@ -100,6 +100,7 @@ catalogue! {
     CannotCreateFolder = "cannot_create_folder", 8, "the default database's folder cannot be created";
     ChallengeDamaged = "challenge_damaged", 8, "the stored challenge cannot be read";
     ChallengeMissing = "challenge_missing", 8, "user/challenge/id names a challenge that does not exist";
+    ResetCodeDamaged = "reset_code_damaged", 8, "the stored pending reset code cannot be read (withdraw it with reset --cancel, or issue a new one)";
     ChallengeChanged = "challenge_changed", 8, "another program changed the challenge during the command";
     KeychainDamaged = "keychain_damaged", 8, "a keychain cannot be opened with the account key";
     KeysUnreadable = "keys_unreadable", 8, "a key the app's server-side encryption uses cannot be read";

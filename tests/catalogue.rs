@@ -507,6 +507,11 @@ produces! {
         let old = nc.root().join("old-secret");
         nc.cmd("bob").args(["--json", "rekey", "--yes", "--old-secret-file"]).arg(&old).run()
     };
+    reset_code_damaged: ResetCodeDamaged => {
+        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        nc.exec("INSERT INTO oc_preferences (userid, appid, configkey, configvalue) VALUES ('bob', 'pwaccount', 'reset/code', 'not a code')");
+        nc.cmd("bob").args(["--json", "reset", "--code", "ABCD-EFGH-IJKL", "--no-input"]).run()
+    };
     nextcloud_maintenance: NextcloudMaintenance => {
         let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         let config = std::fs::read_to_string(nc.config()).unwrap();

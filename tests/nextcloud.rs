@@ -2460,7 +2460,59 @@ server_tests!(
     a_change_without_the_right_to_create_the_trail_is_refused,
 );
 
+/// A pending reset code stored in a form pwaccount did not write is damage, said as such
+/// (not taken as "no code"): `status` lists it as a problem, `check` finds it, `reset
+/// --code` refuses with `reset_code_damaged` and changes nothing, and `reset --cancel`
+/// withdraws it.
+fn a_damaged_reset_code_is_named_and_can_be_withdrawn(engine: Engine) {
+    let nc = Installation::on(engine);
+    nc.exec("INSERT INTO oc_preferences (userid, appid, configkey, configvalue) VALUES ('bob', 'pwaccount', 'reset/code', 'deadbeef|soon')");
+    let damaged = "the pending reset code of account 'bob' is stored damaged (pwaccount's \
+                   preference 'reset/code' is not <hash>|<expiry>); withdraw it with \
+                   `pwaccount reset --cancel`, or issue a new one with `pwaccount reset`";
+    let status = nc.cmd("bob").args(["--json", "status"]).run();
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert_eq!(status.json()["problems"], serde_json::json!([damaged]));
+    assert_eq!(status.json()["reset_pending"], serde_json::Value::Null);
+    let check = nc.cmd("bob").args(["--json", "check"]).run();
+    assert_eq!(check.code, 8, "{}", check.stdout);
+    assert!(
+        check
+            .stdout
+            .contains("the pending reset code is stored damaged and can never be accepted"),
+        "{}",
+        check.stdout
+    );
+    let before = nc.sums();
+    let refused = nc
+        .cmd("bob")
+        .args(["--json", "reset", "--code", "ABCD-EFGH-IJKL", "--no-input"])
+        .run();
+    assert_eq!(refused.code, 8, "{}", refused.stderr);
+    assert_eq!(refused.json()["id"], "reset_code_damaged");
+    assert_eq!(refused.json()["message"], damaged);
+    assert_eq!(nc.sums(), before);
+    let cancel = nc.cmd("bob").args(["--json", "reset", "--cancel"]).run();
+    assert_eq!(cancel.code, 0, "{}", cancel.stderr);
+    assert_eq!(
+        cancel.json(),
+        serde_json::json!({"status": "ok", "cancelled": true, "expires": null})
+    );
+    let text = nc.cmd("bob").args(["reset", "--cancel"]).run();
+    assert_eq!(text.code, 0);
+    assert_eq!(
+        (text.stdout.as_str(), text.stderr.as_str()),
+        (
+            "",
+            "No reset code is pending for account 'bob'; nothing was changed.\n"
+        )
+    );
+    let status = nc.cmd("bob").args(["--json", "status"]).run();
+    assert!(status.json().get("problems").is_none(), "{}", status.stdout);
+}
+
 engine_tests!(
+    a_damaged_reset_code_is_named_and_can_be_withdrawn,
     the_feature_setting_is_honoured_there_too,
     the_code_lifetime_comes_from_pwaccounts_app_config,
     challenge_get_returns_what_the_app_returns,

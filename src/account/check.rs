@@ -20,6 +20,8 @@ pub(crate) struct Finding {
 pub(crate) enum Damage {
     Rows(String),
     ExpiredCode(i64),
+    /// A pending reset code stored in a form pwaccount did not write.
+    DamagedCode,
 }
 
 /// The finding for `damage` of `user`, with a repair that destroys nothing that the
@@ -33,6 +35,11 @@ fn damage_finding(user: &str, damage: Damage) -> Finding {
                 "a reset code that expired unused at {} is left behind",
                 crate::text::utc_time(expires)
             ),
+            format!("pwaccount -u {u} reset --cancel (withdraws the code, changes nothing else)"),
+        ),
+        // Nothing is lost either: the code cannot be checked, so it is refused anyway.
+        Damage::DamagedCode => (
+            "the pending reset code is stored damaged and can never be accepted".to_owned(),
             format!("pwaccount -u {u} reset --cancel (withdraws the code, changes nothing else)"),
         ),
         // An item whose current revision is gone cannot be shown: it is lost unless a

@@ -93,9 +93,9 @@ pub(crate) trait Accounts {
     fn reset_preview(&mut self, user: &str) -> Result<Counts>;
     /// Issue a code for a reset confirmed later (`reset --code`); nothing else changes.
     fn reset_issue(&mut self, user: &str) -> Result<reset::Issued>;
-    /// Withdraw a pending reset code: when it was valid until, or `None` if none was
-    /// pending (then nothing changed).
-    fn reset_cancel(&mut self, user: &str) -> Result<Option<i64>>;
+    /// Withdraw a pending reset code (a damaged one too), or `None` if none was pending
+    /// (then nothing changed).
+    fn reset_cancel(&mut self, user: &str) -> Result<Option<reset::Withdrawn>>;
     /// Reset the account: `code` is checked first (a scripted confirmation; `None` when
     /// the code was typed at a terminal); with `backup`, a snapshot is written first and
     /// nothing is deleted if that fails.
@@ -336,7 +336,7 @@ impl<S: Store> Accounts for S {
         reset::issue(self, user)
     }
 
-    fn reset_cancel(&mut self, user: &str) -> Result<Option<i64>> {
+    fn reset_cancel(&mut self, user: &str) -> Result<Option<reset::Withdrawn>> {
         self.check_user(user)?;
         reset::cancel(self, user)
     }
@@ -416,10 +416,15 @@ impl<S: Store> Accounts for S {
             .into_iter()
             .map(check::Damage::Rows)
             .collect();
-        if let Some((_, expires)) = tx.pending_reset(user)?
-            && expires <= now
-        {
-            found.push(check::Damage::ExpiredCode(expires));
+        match tx.pending_reset(user) {
+            Ok(Some((_, expires))) if expires <= now => {
+                found.push(check::Damage::ExpiredCode(expires));
+            }
+            Ok(_) => {}
+            Err(e) if e.id == crate::error::Id::ResetCodeDamaged => {
+                found.push(check::Damage::DamagedCode);
+            }
+            Err(e) => return Err(e),
         }
         Ok(found)
     }

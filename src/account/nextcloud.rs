@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{Job, Store};
 use crate::error::Result;
 use crate::store::nextcloud::NextcloudStore;
-use crate::store::rows::Transactions;
+use crate::store::rows::{Rows, Transactions};
 use crate::store::snapshot::{Kind, PutBack, SnapshotInfo, SourceKind};
 use crate::store::{Capabilities, Counts, Step, StoreInfo};
 
@@ -36,7 +36,7 @@ impl Store for NextcloudStore {
     fn write_snapshot(&mut self, user: &str, dest: &Path, job: Job<'_>) -> Result<Counts> {
         let now = crate::text::now()?;
         let reader = self.reading()?;
-        let counts = reader.counts(user)?;
+        let counts = reader.holdings(user)?;
         reader.write_snapshot(user, dest, job.replace, now, Step::TheChange)?;
         Ok(counts)
     }

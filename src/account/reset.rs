@@ -62,13 +62,22 @@ pub(crate) fn preview(store: &mut impl Transactions, user: &str) -> Result<Count
     store.reading()?.reset_counts(user)
 }
 
-/// Withdraw the account's pending reset code, with an audit record; `None` (and nothing
-/// written) when no code is pending.
-pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option<i64>> {
+/// A withdrawn reset code: when it was valid until (`None`: it was stored damaged).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Withdrawn {
+    pub expires: Option<i64>,
+}
+
+/// Withdraw the account's pending reset code (a damaged one too), with an audit record;
+/// `None` (and nothing written) when no code is pending.
+pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option<Withdrawn>> {
     super::retrying(store, |store, attempt| {
         let tx = store.writing()?;
-        let Some((_, expires)) = tx.pending_reset(user)? else {
-            return Ok(None);
+        let expires = match tx.pending_reset(user) {
+            Ok(Some((_, expires))) => Some(expires),
+            Ok(None) => return Ok(None),
+            Err(e) if e.id == Id::ResetCodeDamaged => None,
+            Err(e) => return Err(e),
         };
         tx.clear_reset(user)?;
         tx.commit_change(&super::with_attempts(
@@ -80,7 +89,7 @@ pub(crate) fn cancel(store: &mut impl Transactions, user: &str) -> Result<Option
             ),
             attempt,
         ))?;
-        Ok(Some(expires))
+        Ok(Some(Withdrawn { expires }))
     })
 }
 

@@ -58,12 +58,18 @@ pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
     let now = crate::text::now()?;
     let tx = store.reading()?;
     let counts = tx.holdings(user)?;
-    let (challenge, problems) = challenge_of(&tx, user)?;
-    let (cse, sse) = tx.encryption(user)?;
-    let reset_pending = tx
-        .pending_reset(user)?
-        .filter(|&(_, expires)| expires > now)
-        .map(|(_, expires)| PendingReset { expires });
+    let (challenge, mut problems) = challenge_of(&tx, user)?;
+    let encryption = tx.encryption(user)?;
+    let reset_pending = match tx.pending_reset(user) {
+        Ok(pending) => pending
+            .filter(|&(_, expires)| expires > now)
+            .map(|(_, expires)| PendingReset { expires }),
+        Err(e) if e.id == Id::ResetCodeDamaged => {
+            problems.push(e.message);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let would_delete = if differs {
         Some(tx.reset_counts(user)?)
     } else {
@@ -74,7 +80,10 @@ pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
         database: info.database,
         counts,
         challenge,
-        encryption: Encryption { cse, sse },
+        encryption: Encryption {
+            cse: encryption.cse,
+            sse: encryption.sse.shown(),
+        },
         reset_pending,
         problems,
         would_delete,

@@ -18,14 +18,20 @@ pub(super) fn run(ctx: &Ctx, args: ResetArgs) -> Result<Report> {
     let backup = !args.no_backup;
     if args.cancel {
         return Ok(match store.reset_cancel(user)? {
-            Some(expires) => Report::new(
-                json!({"status": "ok", "cancelled": true, "expires": expires}),
+            Some(withdrawn) => Report::new(
+                json!({"status": "ok", "cancelled": true, "expires": withdrawn.expires}),
             )
-            .note(format!(
-                "Withdrew the reset code of account '{user}' (it was valid until {}); \
+            .note(match withdrawn.expires {
+                Some(expires) => format!(
+                    "Withdrew the reset code of account '{user}' (it was valid until {}); \
                      nothing else was changed.",
-                utc_time(expires)
-            )),
+                    utc_time(expires)
+                ),
+                None => format!(
+                    "Withdrew the damaged reset code of account '{user}'; nothing else was \
+                     changed."
+                ),
+            }),
             None => Report::new(json!({"status": "ok", "cancelled": false})).note(format!(
                 "No reset code is pending for account '{user}'; nothing was changed."
             )),

@@ -19,7 +19,7 @@ mod types;
 pub(crate) use sqlite::integrity_of_file;
 pub(crate) use sqlite::{connect, plain_path, read_only_mount};
 pub use types::Counts;
-pub(crate) use types::{CHALLENGE_ID_KEY, ChallengeRow, KeychainRow};
+pub(crate) use types::{CHALLENGE_ID_KEY, ChallengeRow, Encryption, KeychainRow, ServerSide};
 
 use std::time::Duration;
 

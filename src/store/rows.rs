@@ -66,9 +66,8 @@ pub(crate) trait Rows {
     fn retire_challenge(&self, user: &str, old: &ChallengeRow, now: i64) -> Result<()>;
     /// What `user` holds, as `status` counts it (and the tokens a reset keeps).
     fn holdings(&self, user: &str) -> Result<Counts>;
-    /// The user's encryption settings as the store keeps them: whether client-side
-    /// encryption is on, and the server-side setting (as stored, for showing).
-    fn encryption(&self, user: &str) -> Result<(bool, Option<String>)>;
+    /// The user's encryption settings as the store keeps them.
+    fn encryption(&self, user: &str) -> Result<crate::store::Encryption>;
     /// Up to `limit` account ids stored as text after `after` (raw bytes), in byte order;
     /// an id that is not UTF-8 comes back as it is stored.
     fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>>;

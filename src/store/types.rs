@@ -83,3 +83,34 @@ pub(crate) struct KeychainRow {
     pub scope: String,
     pub data: String,
 }
+
+/// An account's encryption settings as the store keeps them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Encryption {
+    /// Whether client-side encryption is on.
+    pub cse: bool,
+    pub sse: ServerSide,
+}
+
+/// The server-side encryption setting, in the store's own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ServerSide {
+    /// None set.
+    Off,
+    /// The pwaccount file: the SSE type the account's setting names (`SSEv2r1`).
+    Type(String),
+    /// Nextcloud: the Passwords app's user setting `encryption/sse` (0 automatic, 1
+    /// SSEv1, 2 SSEv2), its default 0 included.
+    AppSetting(String),
+}
+
+impl ServerSide {
+    /// As `status` shows it (`None`: off).
+    pub(crate) fn shown(&self) -> Option<String> {
+        match self {
+            ServerSide::Off => None,
+            ServerSide::Type(kind) => Some(kind.clone()),
+            ServerSide::AppSetting(value) => Some(format!("encryption/sse={value}")),
+        }
+    }
+}

@@ -112,11 +112,15 @@ impl Rows for Tx<'_> {
         super::counts(self.conn(), user)
     }
 
-    fn encryption(&self, user: &str) -> Result<(bool, Option<String>)> {
-        Ok((
-            super::setting(self.conn(), user, "encryption.cse")?.as_deref() == Some("1"),
-            super::setting(self.conn(), user, "encryption.sse")?.filter(|s| !s.is_empty()),
-        ))
+    fn encryption(&self, user: &str) -> Result<crate::store::Encryption> {
+        let sse = super::setting(self.conn(), user, "encryption.sse")?.filter(|s| !s.is_empty());
+        Ok(crate::store::Encryption {
+            cse: super::setting(self.conn(), user, "encryption.cse")?.as_deref() == Some("1"),
+            sse: sse.map_or(
+                crate::store::ServerSide::Off,
+                crate::store::ServerSide::Type,
+            ),
+        })
     }
 
     fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {

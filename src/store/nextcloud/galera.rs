@@ -6,6 +6,7 @@ use super::Tx;
 use super::db::{Engine, Value};
 use crate::error::{Error, Id, Result};
 use crate::store::Counts;
+use crate::store::rows::Rows;
 
 /// The node's replication settings, as `SHOW GLOBAL VARIABLES` gives them.
 struct Node {
@@ -91,7 +92,7 @@ impl Tx<'_> {
         let fits = |(rows, bytes): (u64, u64)| {
             (node.max_rows == 0 || rows <= node.max_rows) && bytes <= node.max_bytes
         };
-        if fits(size(&self.counts(user)?)?) {
+        if fits(size(&self.holdings(user)?)?) {
             return Ok(());
         }
         let (rows, bytes) = size(&self.reset_counts(user)?)?;

@@ -1,13 +1,13 @@
 //! The queries of a transaction on the Nextcloud database (`Tx`): the app's and
 //! Nextcloud's rows pwaccount reads and writes, in statements every engine runs.
 
+use super::Tx;
 use super::config::Config;
 use super::db::{Conn, Engine, Value};
-use super::reset_steps::{Change, Field, reset_steps};
+use super::reset_steps::{Change, reset_steps};
 use super::versions::Rules;
-use super::{TABLES, Tx};
 use crate::error::Result;
-use crate::store::{ChallengeRow, Counts, KeychainRow};
+use crate::store::{ChallengeRow, Counts};
 
 /// The counts of `status` for user `$1` in the tables named `<prefix>passwords_*` and
 /// `<prefix>preferences` of `db`.
@@ -55,7 +55,7 @@ pub(crate) fn counts_with(
     })
 }
 
-fn text(v: Option<Value>) -> Option<String> {
+pub(super) fn text(v: Option<Value>) -> Option<String> {
     v.and_then(Value::into_text)
 }
 
@@ -176,231 +176,6 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Up to `limit` user ids after `after`, in byte order: every user with a row in the
-    /// app's tables or a preference of the app.
-    pub(super) fn account_ids(&self, after: &[u8], limit: usize) -> Result<Vec<Vec<u8>>> {
-        let p = self.prefix;
-        // Byte order on every engine (PostgreSQL's "C" collation; MySQL's Nextcloud
-        // tables are utf8mb4_bin, SQLite compares bytes). Only SQLite can hold an id that
-        // is not UTF-8 text: there, ids are compared as the text of their bytes, and ids
-        // not stored as text are left to `unreadable_ids`.
-        let sqlite = self.db.engine() == Engine::Sqlite;
-        let c = if self.db.engine() == Engine::Postgres {
-            " COLLATE \"C\""
-        } else {
-            ""
-        };
-        let (bound, text_only, after) = if sqlite {
-            (
-                "CAST($1 AS TEXT)",
-                " AND user_id < X''",
-                Value::Blob(after.to_vec()),
-            )
-        } else {
-            (
-                "$1",
-                "",
-                Value::Text(String::from_utf8_lossy(after).into_owned()),
-            )
-        };
-        let mut branches: Vec<String> = TABLES
-            .iter()
-            .map(|t| {
-                format!("SELECT user_id AS id FROM {p}{t} WHERE user_id{c} > {bound}{text_only}")
-            })
-            .collect();
-        branches.push(format!(
-            "SELECT userid AS id FROM {p}preferences WHERE appid = 'passwords' AND userid{c} > {bound}{}",
-            text_only.replace("user_id", "userid")
-        ));
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.db.all(
-            &format!(
-                "SELECT id FROM ({}) AS ids ORDER BY id{c} LIMIT $2",
-                branches.join(" UNION ")
-            ),
-            &[after, limit.into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| match r.into_iter().next() {
-                Some(Value::Text(t)) => Some(t.into_bytes()),
-                Some(Value::Blob(b)) => Some(b),
-                _ => None,
-            })
-            .collect())
-    }
-
-    /// Up to `limit` distinct user ids of the app's rows not stored as text (SQLite only;
-    /// the server engines' columns hold text alone).
-    pub(super) fn unreadable_ids(&self, limit: usize) -> Result<Vec<Vec<u8>>> {
-        if self.db.engine() != Engine::Sqlite {
-            return Ok(Vec::new());
-        }
-        let p = self.prefix;
-        let branches: Vec<String> = TABLES
-            .iter()
-            .map(|t| {
-                format!(
-                    "SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE user_id < '' \
-                     UNION SELECT CAST(user_id AS BLOB) AS id FROM {p}{t} WHERE user_id >= X''"
-                )
-            })
-            .collect();
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = self.db.all(
-            &format!(
-                "SELECT id FROM ({}) AS ids ORDER BY id LIMIT $1",
-                branches.join(" UNION ")
-            ),
-            &[limit.into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| match r.into_iter().next() {
-                Some(Value::Blob(b)) => Some(b),
-                Some(Value::Text(t)) => Some(t.into_bytes()),
-                _ => None,
-            })
-            .collect())
-    }
-
-    /// When the user's Passwords data last changed: the newest `updated` of its rows, or
-    /// the newest audit record of the user, whichever is later.
-    pub(super) fn last_change(&self, user: &str) -> Result<Option<i64>> {
-        let p = self.prefix;
-        let mut newest = TABLES
-            .iter()
-            .map(|t| format!("SELECT max(updated) AS t FROM {p}{t} WHERE user_id = $1"))
-            .collect::<Vec<_>>();
-        // pwaccount's own changes count too (a restore writes rows back with their old
-        // times; the trail has the time of the restore).
-        if self.has_trail()? {
-            newest.push(format!(
-                "SELECT max(time) AS t FROM {} WHERE user_id = $1",
-                self.trail_table()
-            ));
-        }
-        let newest = newest.join(" UNION ALL ");
-        Ok(self
-            .db
-            .value(
-                &format!("SELECT max(t) FROM ({newest}) AS n"),
-                &[user.into()],
-            )?
-            .and_then(|v| v.as_int()))
-    }
-
-    /// The user's live rows that point at rows that are not there (or flagged deleted),
-    /// for `check`. What a row points at is the same user's (the app reads a user's
-    /// revisions, passwords and tags by user): the lookup goes through the app's
-    /// `(user_id, uuid, deleted)` index, not a scan of every user's rows.
-    pub(super) fn dangling_references(&self, user: &str) -> Result<Vec<String>> {
-        let p = self.prefix;
-        let live = |table: &str, column: &str, outer: &str| {
-            format!(
-                "NOT EXISTS (SELECT 1 FROM {p}passwords_{table} m WHERE m.user_id = $1 AND m.uuid = {outer}.{column} AND m.deleted = FALSE)"
-            )
-        };
-        let mut checks: Vec<(String, String)> = Vec::new();
-        for model in ["password", "folder", "tag"] {
-            let table = format!("{p}passwords_{model}");
-            let base = if model == "folder" {
-                " AND uuid <> '00000000-0000-0000-0000-000000000000'"
-            } else {
-                ""
-            };
-            checks.push((
-                format!("{model}s whose current revision is missing"),
-                format!(
-                    "SELECT count(*) FROM {table} WHERE user_id = $1 AND deleted = FALSE{base} AND {}",
-                    live(&format!("{model}_rv"), "revision", &table)
-                ),
-            ));
-        }
-        let relations = format!("{p}passwords_pw_tag_rel");
-        checks.push((
-            "tag assignments of a missing password or tag".into(),
-            format!(
-                "SELECT count(*) FROM {relations} WHERE user_id = $1 AND deleted = FALSE AND ({} OR {})",
-                live("password", "password", &relations),
-                live("tag", "tag", &relations)
-            ),
-        ));
-        let shares = format!("{p}passwords_share");
-        checks.push((
-            "shares of a missing password".into(),
-            format!(
-                "SELECT count(*) FROM {shares} WHERE user_id = $1 AND deleted = FALSE AND {}",
-                live("password", "source_password", &shares)
-            ),
-        ));
-        let mut found = Vec::new();
-        for (what, sql) in checks {
-            let n = self.db.count(&sql, &[user.into()])?;
-            if n > 0 {
-                found.push(format!("{n} {what}"));
-            }
-        }
-        Ok(found)
-    }
-
-    /// The engine's own check of the app's tables: SQLite's integrity check, MySQL's
-    /// `CHECK TABLE`; PostgreSQL has none built in (amcheck is an extension), so every
-    /// table is read through once, which finds pages the server cannot read.
-    /// SQLite's quick check of the file, beside the transaction; nothing on a server.
-    pub(super) fn start_file_check(&self) -> crate::store::rows::FileCheck {
-        if self.db.engine() != Engine::Sqlite {
-            return crate::store::rows::FileCheck::none();
-        }
-        crate::store::rows::FileCheck::of_file(self.path, std::time::Duration::from_secs(5))
-    }
-
-    pub(super) fn integrity(&self) -> Result<Vec<String>> {
-        let p = self.prefix;
-        let mut found = Vec::new();
-        match self.db.engine() {
-            Engine::Sqlite => {
-                for row in self.db.all("PRAGMA integrity_check", &[])? {
-                    if let Some(line) = row.into_iter().next().and_then(Value::into_text)
-                        && line != "ok"
-                    {
-                        found.push(line);
-                    }
-                }
-            }
-            Engine::MySql => {
-                found.extend(self.galera_requirements()?);
-                for table in TABLES {
-                    // Rows of (table, op, message type, message): a damaged table has an
-                    // error, or a status other than OK.
-                    for row in self.db.all(&format!("CHECK TABLE {p}{table}"), &[])? {
-                        let mut cols = row.into_iter().skip(2).map(|v| v.into_text());
-                        let (kind, text) = (cols.next().flatten(), cols.next().flatten());
-                        let text = text.unwrap_or_default();
-                        let bad = match kind.as_deref() {
-                            Some("error") => true,
-                            Some("status") => text != "OK",
-                            _ => false,
-                        };
-                        if bad {
-                            found.push(format!("{p}{table}: {text}"));
-                        }
-                    }
-                }
-            }
-            Engine::Postgres => {
-                for table in TABLES {
-                    self.db.count(
-                        &format!("SELECT count(*) FROM (SELECT * FROM {p}{table}) AS t"),
-                        &[],
-                    )?;
-                }
-            }
-        }
-        Ok(found)
-    }
-
     /// The user's challenge `uuid`, unless it is flagged deleted; its fields still
     /// encrypted as the app stores them (`sealed_key` is the app's `secret` column).
     pub(super) fn challenge(&self, user: &str, uuid: &str) -> Result<Option<ChallengeRow>> {
@@ -435,36 +210,6 @@ impl Tx<'_> {
         }))
     }
 
-    /// The user's keychains that are not flagged deleted.
-    pub(super) fn keychains(&self, user: &str) -> Result<Vec<KeychainRow>> {
-        let rows = self.db.all(
-            &format!(
-                "SELECT uuid, type, scope, data FROM {}passwords_keychain WHERE user_id = $1 AND deleted = FALSE ORDER BY uuid",
-                self.prefix
-            ),
-            &[user.into()],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let mut row = row.into_iter();
-                let mut next_text = || text(row.next()).unwrap_or_default();
-                KeychainRow {
-                    uuid: next_text(),
-                    kind: next_text(),
-                    scope: next_text(),
-                    data: next_text(),
-                }
-            })
-            .collect())
-    }
-
-    /// What the user holds that the app's reset would flag or remove: rows not flagged
-    /// deleted, the app's preferences, and (kept by a reset) Nextcloud's app passwords.
-    pub(crate) fn counts(&self, user: &str) -> Result<Counts> {
-        counts_in(self.db, self.prefix, user, true)
-    }
-
     /// Insert a challenge row (its fields already encrypted), not deleted.
     pub(super) fn insert_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
         self.db.execute(
@@ -484,56 +229,6 @@ impl Tx<'_> {
                 now.into(),
             ],
         )?;
-        Ok(())
-    }
-
-    /// Flag a challenge deleted, with its fields as given (the app saves it again).
-    pub(super) fn retire_challenge(&self, user: &str, row: &ChallengeRow, now: i64) -> Result<()> {
-        self.db.execute(
-            &format!(
-                "UPDATE {}passwords_challenge SET deleted = TRUE, updated = $3, secret = $4,
-                   server_data = $5, client_data = $6
-                 WHERE user_id = $1 AND uuid = $2",
-                self.prefix
-            ),
-            &[
-                user.into(),
-                (&row.uuid).into(),
-                now.into(),
-                (&row.sealed_key).into(),
-                (&row.server_data).into(),
-                (&row.client_data).into(),
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// Write a keychain's data: update the row `uuid`, or insert it.
-    pub(super) fn save_keychain(&self, user: &str, row: &KeychainRow, now: i64) -> Result<()> {
-        let updated = self.db.execute(
-            &format!(
-                "UPDATE {}passwords_keychain SET data = $3, updated = $4 WHERE user_id = $1 AND uuid = $2",
-                self.prefix
-            ),
-            &[user.into(), (&row.uuid).into(), (&row.data).into(), now.into()],
-        )?;
-        if updated == 0 {
-            self.db.execute(
-                &format!(
-                    "INSERT INTO {}passwords_keychain (user_id, uuid, type, scope, data, created, updated, deleted)
-                     VALUES ($1, $2, $3, $4, $5, $6, $6, FALSE)",
-                    self.prefix
-                ),
-                &[
-                    user.into(),
-                    (&row.uuid).into(),
-                    (&row.kind).into(),
-                    (&row.scope).into(),
-                    (&row.data).into(),
-                    now.into(),
-                ],
-            )?;
-        }
         Ok(())
     }
 
@@ -575,40 +270,8 @@ impl Tx<'_> {
         Ok(done)
     }
 
-    /// What `reset_user` would change now, counted with the same filters (the two share
-    /// statements as one, since the second leaves what the first flagged).
-    pub(super) fn reset_counts(&self, user: &str) -> Result<Counts> {
-        let mut counts = Counts {
-            tokens: self.tokens(user)?,
-            ..Counts::default()
-        };
-        let steps = reset_steps(self.prefix);
-        let mut shares: Vec<&str> = Vec::new();
-        for step in &steps {
-            if step.field == Field::Shares {
-                shares.push(&step.filter);
-                continue;
-            }
-            if let Some(count) = step.field.of(&mut counts) {
-                *count += self.db.count(
-                    &format!("SELECT count(*) FROM {} WHERE {}", step.table, step.filter),
-                    &[user.into()],
-                )?;
-            }
-        }
-        counts.shares = self.db.count(
-            &format!(
-                "SELECT count(*) FROM {}passwords_share WHERE ({})",
-                self.prefix,
-                shares.join(") OR (")
-            ),
-            &[user.into()],
-        )?;
-        Ok(counts)
-    }
-
     /// Nextcloud's app passwords and device tokens of the user, which a reset keeps.
-    fn tokens(&self, user: &str) -> Result<u64> {
+    pub(super) fn tokens(&self, user: &str) -> Result<u64> {
         self.db.count(
             &format!(
                 "SELECT count(*) FROM {}authtoken WHERE uid = $1",

@@ -5,7 +5,7 @@
 use super::db::{Conn, Engine, Value};
 use super::{NextcloudStore, Tx};
 use crate::error::{Error, Result};
-use crate::store::audit::{self, Entry, Filter, Record};
+use crate::store::audit::{self, Entry, Record};
 
 /// The statements that create the trail's table `t` on `engine`, if it is not there.
 fn create_statements(engine: Engine, t: &str) -> Vec<String> {
@@ -125,41 +125,10 @@ impl Tx<'_> {
         )?;
         Ok(())
     }
-
-    /// Call `each` with the records `filter` selects, oldest first; `false` when the
-    /// installation has no trail (pwaccount never changed anything there).
-    pub(super) fn audit_entries(
-        &self,
-        filter: &Filter,
-        each: &mut dyn FnMut(Entry) -> Result<bool>,
-    ) -> Result<bool> {
-        let table = self.trail_table();
-        if !self.has_trail()? {
-            return Ok(false);
-        }
-        let (sql, p) = filter.query(&table, &|n| format!("${n}"));
-        let mut params = Vec::new();
-        if let Some(user) = p.user {
-            params.push(Value::Text(user));
-        }
-        if let Some(since) = p.since {
-            params.push(Value::Int(since));
-        }
-        let mut stopped = false;
-        self.db.rows(&sql, &params, &mut |row| {
-            if stopped {
-                return Ok(());
-            }
-            let entry = entry(row)?;
-            stopped = !each(entry)?;
-            Ok(())
-        })?;
-        Ok(true)
-    }
 }
 
 /// A trail row (`audit::READ_COLUMNS`) as an entry.
-fn entry(row: Vec<Value>) -> Result<Entry> {
+pub(super) fn entry(row: Vec<Value>) -> Result<Entry> {
     let id = row.first().and_then(Value::as_int);
     let bad = |column: &str| audit::damaged_record(id, column);
     let mut it = row.into_iter();
