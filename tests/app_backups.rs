@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::engines::Engine;
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 const GINA: &str = "gina passphrase for the fixture";
 const PAIRS: [&str; 2] = ["28-2024.12.1", "34-2026.7.0"];

@@ -32,8 +32,8 @@ fn check(id: Id, out: Outcome) {
 
 /// The Nextcloud fixture after its `secret` changed; the former one is in `old-secret`
 /// beside the installation.
-fn changed_secret() -> crate::nextcloud::Installation {
-    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+fn changed_secret() -> crate::harness::nextcloud::Installation {
+    let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
     let old = nc.secret();
     std::fs::write(nc.root().join("old-secret"), &old).unwrap();
     let config = std::fs::read_to_string(nc.config()).unwrap();
@@ -468,7 +468,7 @@ produces! {
         .args(["--json", "--nextcloud", "/nonexistent-installation", "status"])
         .run();
     other_installation: OtherInstallation => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         let snap = nc.root().join("bob.sqlite");
         nc.cmd("bob").arg("backup").arg(&snap).run().ok();
         let config = std::fs::read_to_string(nc.config()).unwrap();
@@ -484,7 +484,7 @@ produces! {
         json(&env).args(["restore", "--yes", "--replace"]).arg(&snap).run()
     };
     no_such_user: NoSuchUser => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         nc.cmd("Alice").args(["--json", "status"]).run()
     };
     nextcloud_only: NextcloudOnly => json(&Env::populated(1))
@@ -508,19 +508,19 @@ produces! {
         nc.cmd("bob").args(["--json", "rekey", "--yes", "--old-secret-file"]).arg(&old).run()
     };
     reset_code_damaged: ResetCodeDamaged => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         nc.exec("INSERT INTO oc_preferences (userid, appid, configkey, configvalue) VALUES ('bob', 'pwaccount', 'reset/code', 'not a code')");
         nc.cmd("bob").args(["--json", "reset", "--code", "ABCD-EFGH-IJKL", "--no-input"]).run()
     };
     nextcloud_maintenance: NextcloudMaintenance => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         let config = std::fs::read_to_string(nc.config()).unwrap();
         std::fs::write(nc.config(), config.replace("'installed' => true,", "'installed' => true,\n  'maintenance' => true,")).unwrap();
         nc.cmd("bob").args(["--json", "reset", "--no-input"]).run()
     };
     #[test(root)]
     not_installation_owner: NotInstallationOwner => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
         std::os::unix::fs::chown(nc.config(), Some(33), Some(33)).unwrap();
         nc.cmd("bob").args(["--json", "status"]).run()
     };
@@ -586,7 +586,7 @@ produces! {
     };
     #[test(pgsql)]
     server_login_failed: ServerLoginFailed => {
-        let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Pgsql);
+        let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Pgsql);
         let config = std::fs::read_to_string(nc.config()).unwrap();
         let at = config.find("'dbpassword' => '").unwrap() + "'dbpassword' => '".len();
         std::fs::write(nc.config(), format!("{}x{}", &config[..at], &config[at..])).unwrap();

@@ -190,7 +190,7 @@ fn a_damaged_page_is_reported_with_the_integrity_lines() {
         assert_eq!(crate::harness::checksum(&env.db), before);
     }
 
-    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
     let db = nc.root().join("data/nextcloud.db");
     rusqlite::Connection::open(&db)
         .unwrap()

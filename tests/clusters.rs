@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use crate::engines::Engine;
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 const BOB: &str = "bob-passphrase-0123456789";
 

@@ -130,7 +130,7 @@ fn bad_account_ids_are_usage_errors() {
 #[test]
 fn a_typed_store_wins_over_the_other_stores_variable() {
     let env = Env::populated(3);
-    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
     let before = (
         env.dump(),
         crate::harness::checksum(&nc.root().join("data/nextcloud.db")),

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::engines::Engine;
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 /// The condition of a live row in the app's tables, on every engine.
 pub(crate) const LIVE: &str = "user_id = 'dave' AND deleted = FALSE";

@@ -11,7 +11,7 @@ use mysql::prelude::Queryable;
 
 use crate::engines::ServerEnv;
 use crate::faults::{LIVE, Rounds, fault_rounds, judge, live};
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 /// The cluster for this test alone, across threads and processes (nextest runs each
 /// test in a process of its own): a lock on a file in the temporary folder, held until

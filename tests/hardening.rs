@@ -4,8 +4,8 @@
 use std::os::unix::fs::symlink;
 
 use crate::engines::Engine;
+use crate::harness::nextcloud::Installation;
 use crate::harness::{Run, checksum};
-use crate::nextcloud::Installation;
 
 /// `status --json` of `bob` on the installation named by `path`, run in `dir`.
 fn status_through(path: &std::path::Path, dir: &std::path::Path) -> crate::harness::Outcome {

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::engines::Engine;
 use crate::harness::Run;
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 /// The oldest and the newest verified pair.
 const PAIRS: [&str; 2] = ["28-2024.12.1", "34-2026.7.0"];

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::engines::Engine;
-use crate::nextcloud::Installation;
+use crate::harness::nextcloud::Installation;
 
 const DAVE: &str = "dave passphrase for the fixture";
 const ERIN: &str = "erin second passphrase here";

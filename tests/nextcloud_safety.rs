@@ -7,8 +7,8 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::engines::Engine;
+use crate::harness::nextcloud::Installation;
 use crate::harness::signal;
-use crate::nextcloud::Installation;
 
 const BOB: &str = "bob-passphrase-0123456789";
 

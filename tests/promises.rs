@@ -4,8 +4,8 @@
 //! before and after.
 
 use crate::engines::Engine;
+use crate::harness::nextcloud::Installation;
 use crate::harness::{Env, Run};
-use crate::nextcloud::Installation;
 
 /// A store with an account `user` in it, as a promise test sees it.
 enum Subject {

@@ -138,7 +138,7 @@ fn full_scans(
 
 /// Run the commands on an installation (bob of the app's fixture) with every statement
 /// logged to `log`: the same as on the pwaccount file.
-fn run_commands_on_nextcloud(nc: &crate::nextcloud::Installation, log: &std::path::Path) {
+fn run_commands_on_nextcloud(nc: &crate::harness::nextcloud::Installation, log: &std::path::Path) {
     let run = |user: &str, args: &[&str]| {
         nc.cmd(user)
             .env("PWACCOUNT_TEST_SQL_LOG", log)
@@ -195,7 +195,7 @@ fn allowed_on_nextcloud(sql: &str) -> bool {
 /// `allowed_on_nextcloud`.
 #[test]
 fn no_statement_scans_an_app_table_on_nextcloud() {
-    let nc = crate::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
+    let nc = crate::harness::nextcloud::Installation::on(crate::engines::Engine::Sqlite);
     let log = nc.root().join("sql.log");
     run_commands_on_nextcloud(&nc, &log);
     let (planned, scans) = full_scans(
@@ -218,7 +218,7 @@ fn no_statement_scans_an_app_table_on_nextcloud() {
 /// whatever its parameters; MariaDB with every parameter a string no user id has.
 fn no_statement_scans_an_app_table_on_a_server(engine: crate::engines::Engine) {
     use crate::engines::Engine;
-    let nc = crate::nextcloud::Installation::on(engine);
+    let nc = crate::harness::nextcloud::Installation::on(engine);
     let log = nc.root().join("sql.log");
     run_commands_on_nextcloud(&nc, &log);
     let tag = if engine == Engine::Pgsql {

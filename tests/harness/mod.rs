@@ -1,6 +1,7 @@
 //! A small builder around the binary: args, environment, stdin; and helpers to look at the
 //! database (a logical dump, a checksum of the file).
 
+pub(crate) mod nextcloud;
 pub(crate) mod suite;
 
 use std::ffi::OsString;
