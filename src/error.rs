@@ -237,6 +237,10 @@ pub struct Error {
     /// may have been committed (on a Galera cluster, the other nodes commit what was
     /// certified), so what the change replaced is kept, not discarded.
     pub outcome_unknown: bool,
+    /// What to do about it, where the command line offers something (a flag to raise or
+    /// add): kept apart from the message, which says what went wrong, and shown right
+    /// after it. Written once per failure id, by the command layer that knows the flags.
+    pub hint: Option<&'static str>,
 }
 
 pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
@@ -250,6 +254,7 @@ impl Error {
             database: None,
             retry: false,
             outcome_unknown: false,
+            hint: None,
         }
     }
 
@@ -280,11 +285,19 @@ impl Error {
         self
     }
 
-    /// The same failure with `more` added to its message (a hint the layer above knows).
-    pub fn with_hint(self, more: &str) -> Self {
+    /// The same failure with what to do about it (a hint the layer above knows).
+    pub fn with_hint(self, hint: &'static str) -> Self {
         Error {
-            message: format!("{}{more}", self.message),
+            hint: Some(hint),
             ..self
+        }
+    }
+
+    /// The message as the user reads it: what went wrong, then the hint, if any.
+    pub fn shown(&self) -> String {
+        match self.hint {
+            Some(hint) => format!("{}{hint}", self.message),
+            None => self.message.clone(),
         }
     }
 
@@ -295,7 +308,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.shown())
     }
 }
 

@@ -282,7 +282,7 @@ pub fn error_json(error: &Error) -> Value {
     let mut v = json!({
         "status": "error",
         "id": error.id.as_str(),
-        "message": error.message,
+        "message": error.shown(),
         "exit_code": error.exit_code(),
     });
     if let Some(account) = &error.account {
@@ -295,7 +295,7 @@ pub fn error_json(error: &Error) -> Value {
 }
 
 pub(crate) fn error_text(error: &Error) -> String {
-    let mut text = format!("pwaccount: error: {}\n", error.message);
+    let mut text = format!("pwaccount: error: {}\n", error.shown());
     match (&error.account, &error.database) {
         (Some(a), Some(d)) => {
             text.push_str(&format!("  account '{a}', database {}\n", d.display()))

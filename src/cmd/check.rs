@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::account::check::{self, Finding};
 use crate::cli::CheckArgs;
 use crate::crypto::SecretText;
-use crate::error::{Id, Result};
+use crate::error::{Error, Id, Result};
 use crate::output::Report;
 use crate::store::Access;
 use crate::text::thousands;
@@ -111,22 +111,29 @@ fn report(integrity: Vec<String>, findings: Vec<Finding>, checked: u64) -> Repor
             )
         }
     );
-    let mut value = json!({
-        "status": if sound { "ok" } else { "damaged" },
+    let details = json!({
         "accounts_checked": checked,
         "integrity": if integrity.is_empty() { json!("ok") } else { json!(integrity) },
         "findings": findings,
     });
     if sound {
+        let mut value = json!({ "status": "ok" });
+        extend(&mut value, details);
         Report::new(value).stdout(summary)
     } else {
-        // A failure, in the error envelope's shape, with the findings added.
-        value["status"] = json!("error");
-        value["id"] = json!(Id::CheckFailed.as_str());
-        value["message"] = json!(summary);
-        value["exit_code"] = json!(Id::CheckFailed.exit_code());
+        // A failure: the one error envelope, with the findings added.
+        let failure = Error::new(Id::CheckFailed, summary.clone());
+        let mut value = crate::output::error_json(&failure);
+        extend(&mut value, details);
         let mut r = Report::new(value).stdout(text).note(summary);
-        r.exit_code = Id::CheckFailed.exit_code();
+        r.exit_code = failure.exit_code();
         r
+    }
+}
+
+/// `into` (an object) with the keys of `more` added after its own.
+fn extend(into: &mut serde_json::Value, more: serde_json::Value) {
+    if let (Some(into), serde_json::Value::Object(more)) = (into.as_object_mut(), more) {
+        into.extend(more);
     }
 }
