@@ -47,6 +47,14 @@ impl Subject {
         }
     }
 
+    /// The test's scratch folder (the database's, or the installation's).
+    fn scratch(&self) -> std::path::PathBuf {
+        match self {
+            Subject::File(env) => env.dir.path().to_path_buf(),
+            Subject::Nextcloud(nc) => nc.root().to_path_buf(),
+        }
+    }
+
     /// Everything the database holds, to compare before and after.
     fn state(&self) -> String {
         match self {
@@ -105,6 +113,80 @@ fn a_code_without_a_pending_reset_is_refused_and_changes_nothing(store: Subject)
     assert_eq!(store.state(), before);
 }
 
+/// A wrong passphrase is refused (exit 5) with the same envelope on every store, and
+/// nothing changes.
+fn a_wrong_passphrase_is_refused_and_changes_nothing(store: Subject) {
+    let before = store.state();
+    let out = store
+        .cmd()
+        .args(["--json", "challenge", "verify", "--passphrase-env", "P"])
+        .env("P", "not the passphrase at all")
+        .run();
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert_eq!(
+        out.json(),
+        serde_json::json!({
+            "status": "error",
+            "id": "passphrase_invalid",
+            "message": "the passphrase is wrong",
+            "exit_code": 5,
+            "account": store.user(),
+            "database": store.named(),
+        })
+    );
+    assert_eq!(store.state(), before);
+}
+
+/// A snapshot is not restored over an account that holds data unless `--replace` says
+/// so: refused (exit 3) with the same words on every store, nothing changed, and no undo
+/// snapshot left behind.
+fn a_restore_over_data_needs_replace(store: Subject) {
+    let snapshot = store.scratch().join("taken.sqlite");
+    let taken = store.cmd().arg("backup").arg(&snapshot).run();
+    assert_eq!(taken.code, 0, "{}", taken.stderr);
+    let before = store.state();
+    let out = store
+        .cmd()
+        .args(["--json", "restore", "--no-input"])
+        .arg(&snapshot)
+        .run();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(
+        out.json(),
+        serde_json::json!({
+            "status": "error",
+            "id": "account_not_blank",
+            "message": format!(
+                "account '{}' is not blank; add --replace to replace its data with the snapshot's",
+                store.user()
+            ),
+            "exit_code": 3,
+            "account": store.user(),
+            "database": store.named(),
+        })
+    );
+    assert_eq!(store.state(), before);
+    let left: Vec<_> = walk(&store.scratch())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("before-restore"))
+        .collect();
+    assert_eq!(left, Vec::<std::path::PathBuf>::new());
+}
+
+/// Every file below `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
 /// One `#[test]` per store for each promise.
 macro_rules! promises {
     ($($name:ident),* $(,)?) => {
@@ -118,4 +200,6 @@ macro_rules! promises {
 promises!(
     an_empty_passphrase_is_refused_and_changes_nothing,
     a_code_without_a_pending_reset_is_refused_and_changes_nothing,
+    a_wrong_passphrase_is_refused_and_changes_nothing,
+    a_restore_over_data_needs_replace,
 );

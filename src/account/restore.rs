@@ -23,8 +23,12 @@ pub(crate) fn check<S: Store + ?Sized>(
     let info = store.read_snapshot(check)?;
     refuse_other_account(check.target, &info.user, store.bound_to_account())?;
     store.check_user(&info.user)?;
-    let db = store.database_path().to_path_buf();
-    let in_context = |e: Error| e.in_context(&info.user, &db);
+    // The account is the snapshot's (the command line may not have named one); the
+    // database is named by the command layer, as for every failure.
+    let in_context = |mut e: Error| {
+        e.account.get_or_insert_with(|| info.user.clone());
+        e
+    };
     let current = store
         .reading()
         .and_then(|tx| tx.holdings(&info.user))
