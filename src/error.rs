@@ -278,6 +278,19 @@ impl Error {
         )
     }
 
+    /// Another writer holds the database (SQLite's lock, or a server's lock wait given up).
+    pub(crate) fn busy() -> Self {
+        Self::new(
+            Id::DatabaseBusy,
+            "the database is busy: another program is writing to it; try again",
+        )
+    }
+
+    /// A database failure with no more specific id, with the engine's own words.
+    pub(crate) fn database(cause: impl fmt::Display) -> Self {
+        Self::new(Id::DatabaseError, format!("database error: {cause}"))
+    }
+
     /// Attach the account and file, unless a more specific one was attached already.
     pub fn in_context(mut self, account: &str, database: &Path) -> Self {
         self.account.get_or_insert_with(|| account.to_owned());
@@ -325,10 +338,7 @@ impl From<rusqlite::Error> for Error {
                 return Error::stopped();
             }
             return match f.code {
-                C::DatabaseBusy | C::DatabaseLocked => Error::new(
-                    Id::DatabaseBusy,
-                    "the database is busy: another program is writing to it; try again",
-                ),
+                C::DatabaseBusy | C::DatabaseLocked => Error::busy(),
                 C::ReadOnly => Error::new(
                     Id::DatabaseReadOnly,
                     "the database file cannot be written (read-only file, folder or file system)",
@@ -352,10 +362,10 @@ impl From<rusqlite::Error> for Error {
                     Id::CannotOpen,
                     format!("the database file cannot be opened: {e}"),
                 ),
-                _ => Error::new(Id::DatabaseError, format!("database error: {e}")),
+                _ => Error::database(&e),
             };
         }
-        Error::new(Id::DatabaseError, format!("database error: {e}"))
+        Error::database(&e)
     }
 }
 

@@ -173,6 +173,51 @@ fn a_restore_over_data_needs_replace(store: Subject) {
     assert_eq!(left, Vec::<std::path::PathBuf>::new());
 }
 
+/// A snapshot is never written over an existing file unless `--force` says so: refused
+/// (exit 2) with the same words on every store; the file and the database unchanged.
+fn a_backup_never_replaces_a_file_unasked(store: Subject) {
+    let existing = store.scratch().join("existing.sqlite");
+    std::fs::write(&existing, b"not to be replaced").unwrap();
+    let before = store.state();
+    let out = store.cmd().args(["--json", "backup"]).arg(&existing).run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.json(),
+        serde_json::json!({
+            "status": "error",
+            "id": "backup_exists",
+            "message": format!(
+                "{} already exists; choose another path, or allow replacing it with --force",
+                existing.display()
+            ),
+            "exit_code": 2,
+            "account": store.user(),
+            "database": store.named(),
+        })
+    );
+    assert_eq!(std::fs::read(&existing).unwrap(), b"not to be replaced");
+    assert_eq!(store.state(), before);
+}
+
+/// Withdrawing a reset code where none is pending succeeds and changes nothing, in the
+/// same words on every store.
+fn cancelling_no_reset_changes_nothing(store: Subject) {
+    let before = store.state();
+    let out = store.cmd().args(["reset", "--cancel"]).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr),
+        (
+            "",
+            format!(
+                "No reset code is pending for account '{}'; nothing was changed.\n",
+                store.user()
+            )
+        )
+    );
+    assert_eq!(store.state(), before);
+}
+
 /// Every file below `dir`.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -202,4 +247,6 @@ promises!(
     a_code_without_a_pending_reset_is_refused_and_changes_nothing,
     a_wrong_passphrase_is_refused_and_changes_nothing,
     a_restore_over_data_needs_replace,
+    a_backup_never_replaces_a_file_unasked,
+    cancelling_no_reset_changes_nothing,
 );

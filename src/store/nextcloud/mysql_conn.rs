@@ -220,17 +220,12 @@ impl From<mysql::Error> for Error {
             mysql::Error::MySqlError(m) if is_write_set_limit(m.code, &m.message) => {
                 write_set_limit(&m.message)
             }
-            mysql::Error::MySqlError(m) => {
-                Error::new(Id::DatabaseError, format!("database error: {}", m.message))
-            }
+            mysql::Error::MySqlError(m) => Error::database(&m.message),
             mysql::Error::IoError(_)
             | mysql::Error::DriverError(_)
             | mysql::Error::CodecError(_)
             | mysql::Error::TlsError(_) => lost(&my_reason(&e)),
-            _ => Error::new(
-                Id::DatabaseError,
-                format!("database error: {}", my_reason(&e)),
-            ),
+            _ => Error::database(my_reason(&e)),
         }
     }
 }

@@ -265,9 +265,6 @@ impl From<postgres::Error> for Error {
         if e.is_closed() || text.starts_with("error communicating with the server") {
             return lost(&pg_reason(&e));
         }
-        Error::new(
-            Id::DatabaseError,
-            format!("database error: {}", pg_reason(&e)),
-        )
+        Error::database(pg_reason(&e))
     }
 }

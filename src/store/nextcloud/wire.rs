@@ -250,10 +250,7 @@ pub(super) fn connect_error(server: &Server, reason: &str, refused: bool) -> Err
 
 #[cfg(feature = "servers")]
 pub(super) fn busy() -> Error {
-    Error::new(
-        Id::DatabaseBusy,
-        "the database is busy: another program is writing to it; try again",
-    )
+    Error::busy()
 }
 
 /// A transaction the server aborted as a conflict with another writer (also what the
