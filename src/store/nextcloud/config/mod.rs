@@ -267,9 +267,35 @@ mod tests {
         php
     }
 
+    /// A copy of `from` (regular files and folders) below `to`.
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// A copy of the corpus the running user owns: the reader refuses a configuration
+    /// owned by anyone else (as occ does), and the checkout may be another user's.
+    fn corpus_copy() -> (tempfile::TempDir, PathBuf) {
+        let scratch = tempfile::tempdir().unwrap();
+        let corpus = scratch.path().join("nextcloud-config");
+        copy_tree(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config"),
+            &corpus,
+        );
+        (scratch, corpus)
+    }
+
     #[test]
     fn reads_every_corpus_case_as_nextcloud_or_refuses() {
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/nextcloud-config");
+        let (_scratch, corpus) = corpus_copy();
         let mut cases: Vec<PathBuf> = std::fs::read_dir(&corpus)
             .unwrap()
             .map(|e| e.unwrap().path())
