@@ -20,25 +20,30 @@ pub(super) fn old_secret(ctx: &Ctx, given: &OldServerSecret) -> Result<Option<Se
         return Ok(None);
     };
     if !ctx.capabilities().server_secret {
-        return Err(nextcloud_only("--old-secret-file and --old-secret-env"));
+        return Err(nextcloud_only(
+            "--old-secret-file and --old-secret-env",
+            ctx.capabilities(),
+        ));
     }
     Ok(Some(SecretText::new(text.as_str())))
 }
 
-/// The refusal of what serves only a Nextcloud installation.
-pub(super) fn nextcloud_only(what: &str) -> Error {
+/// The refusal of what serves only a store with a server secret (a Nextcloud
+/// installation) on `store`, which has none.
+pub(super) fn nextcloud_only(what: &str, store: &crate::store::Capabilities) -> Error {
     Error::new(
         Id::NextcloudOnly,
         format!(
-            "{what} serve only a Nextcloud installation (--nextcloud PATH): the pwaccount file \
-             has no server secret or server-side keys; nothing was changed"
+            "{what} serve only a Nextcloud installation (--nextcloud PATH): {} has no server \
+             secret or server-side keys; nothing was changed",
+            store.name
         ),
     )
 }
 
 pub(super) fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Report> {
     if !ctx.capabilities().server_secret {
-        return Err(nextcloud_only("rekey"));
+        return Err(nextcloud_only("rekey", ctx.capabilities()));
     }
     let old = old_secret(ctx, &args.old)?.ok_or_else(|| {
         Error::new(

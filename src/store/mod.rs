@@ -47,6 +47,8 @@ pub(crate) struct Timeouts {
 /// they are talking to.
 #[derive(Debug)]
 pub(crate) struct Capabilities {
+    /// The store in words, as messages name it (`the pwaccount file`).
+    pub name: &'static str,
     /// The command-line flag that names a database of this store (`--db`, `--nextcloud`).
     pub flag: &'static str,
     /// The operations this store does not serve, by the name the command line gives them

@@ -29,6 +29,7 @@ use schema::{APPLICATION_ID, MIGRATIONS, OLDEST_READABLE, current_version};
 /// What the pwaccount file serves: every flow and operation; it keeps no key under a
 /// server secret (so no `rekey`).
 pub(crate) static CAPABILITIES: super::Capabilities = super::Capabilities {
+    name: "the pwaccount file",
     flag: "--db",
     not_served: &[],
     server_secret: false,

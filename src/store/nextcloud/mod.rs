@@ -61,6 +61,7 @@ pub(crate) const TABLES: &[&str] = &[
 /// What a Nextcloud installation serves: every flow on the app's own tables; not
 /// pwaccount's feature switches nor a copy of the whole database; `rekey`.
 pub(crate) static CAPABILITIES: super::Capabilities = super::Capabilities {
+    name: "a Nextcloud installation",
     flag: "--nextcloud",
     not_served: &[
         (
