@@ -218,6 +218,56 @@ fn cancelling_no_reset_changes_nothing(store: Subject) {
     assert_eq!(store.state(), before);
 }
 
+/// `status --json` has the same shape on every store: the same keys in the same order,
+/// the same counts, and a store's own details only under its own key after them (and,
+/// where a reset changes more than the holdings, `would_delete` with the counts' keys).
+fn status_has_one_shape(store: Subject) {
+    let out = store.cmd().args(["--json", "status"]).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = out.json();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let (common, own): (&[&str], &[&str]) = match store {
+        Subject::File(_) => (&[], &[]),
+        Subject::Nextcloud(_) => (&["would_delete"], &["nextcloud"]),
+    };
+    let mut want = vec![
+        "user",
+        "database",
+        "counts",
+        "challenge",
+        "encryption",
+        "reset_pending",
+    ];
+    want.extend(common);
+    want.extend(own);
+    assert_eq!(keys, want);
+    assert_eq!(v["user"], store.user());
+    assert!(v["database"].is_string(), "{v}");
+    let counts = [
+        "passwords",
+        "password_revisions",
+        "folders",
+        "folder_revisions",
+        "tags",
+        "tag_revisions",
+        "password_tags",
+        "shares",
+        "settings",
+        "user_config",
+        "keychains",
+        "sessions",
+        "tokens",
+    ];
+    let count_keys = |value: &serde_json::Value| -> Vec<String> {
+        value.as_object().unwrap().keys().cloned().collect()
+    };
+    assert_eq!(count_keys(&v["counts"]), counts);
+    if let Some(would) = v.get("would_delete") {
+        assert_eq!(count_keys(would), counts);
+    }
+    assert_eq!(count_keys(&v["encryption"]), ["cse", "sse"]);
+}
+
 /// Every file below `dir`.
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -249,4 +299,5 @@ promises!(
     a_restore_over_data_needs_replace,
     a_backup_never_replaces_a_file_unasked,
     cancelling_no_reset_changes_nothing,
+    status_has_one_shape,
 );
