@@ -492,35 +492,6 @@ fn backups_lists_the_apps_backups_and_pwaccounts_snapshots() {
     assert!(out.stdout.contains(&label), "{}", out.stdout);
 }
 
-macro_rules! engine_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[test]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Sqlite);
-                }
-            )*
-        }
-        mod pgsql {
-            $(
-                #[test(pgsql)]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Pgsql);
-                }
-            )*
-        }
-        mod mariadb {
-            $(
-                #[test(mysql)]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Mysql);
-                }
-            )*
-        }
-    };
-}
-
 engine_tests!(
     restores_as_occ_does,
     bad_backups_are_refused_and_change_nothing

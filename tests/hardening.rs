@@ -533,7 +533,7 @@ fn a_server_stalling_mid_reset_changes_nothing(engine: Engine) {
     let before = nc.sums();
     let snapshots = || {
         let mut found = Vec::new();
-        for entry in walk(nc.root()) {
+        for entry in crate::harness::walk(nc.root()) {
             if entry.to_string_lossy().contains("before-reset") {
                 found.push(entry);
             }
@@ -591,46 +591,18 @@ fn a_server_stalling_mid_reset_changes_nothing(engine: Engine) {
         .ok();
 }
 
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// One `#[test]` per server engine for each test function taking an `Engine`.
-macro_rules! on_servers {
-    ($($name:ident),* $(,)?) => {
-        mod pgsql {
-            $(
-                #[test(pgsql)]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Pgsql);
-                }
-            )*
-        }
-        mod mariadb {
-            $(
-                #[test(mysql)]
-                fn $name() {
-                    super::$name(crate::engines::Engine::Mysql);
-                }
-            )*
-        }
-    };
-}
-
-on_servers!(
+// One `#[test]` per server engine for each test function taking an `Engine`.
+tests_on!(
+    pgsql,
+    Pgsql,
+    test(pgsql),
+    a_server_that_never_answers_is_a_bounded_wait,
+    a_server_stalling_mid_reset_changes_nothing,
+);
+tests_on!(
+    mariadb,
+    Mysql,
+    test(mysql),
     a_server_that_never_answers_is_a_bounded_wait,
     a_server_stalling_mid_reset_changes_nothing,
 );

@@ -498,15 +498,7 @@ fn no_secret_is_ever_printed(engine: Engine) {
     }
 }
 
-macro_rules! key_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[test] fn $name() { super::$name(crate::engines::Engine::Sqlite) } )* }
-        mod pgsql { $( #[test(pgsql)] fn $name() { super::$name(crate::engines::Engine::Pgsql) } )* }
-        mod mariadb { $( #[test(mysql)] fn $name() { super::$name(crate::engines::Engine::Mysql) } )* }
-    };
-}
-
-key_tests!(
+engine_tests!(
     a_changed_secret_is_found_and_mended,
     passwords_secret_is_honoured_where_the_release_reads_it,
     refusals_change_nothing,

@@ -14,6 +14,8 @@
 #[macro_use]
 extern crate pwaccount_test_macros;
 
+// The per-engine test macros (`engine_tests!`, `server_tests!`, `tests_on!`) come from here.
+#[macro_use]
 mod harness;
 
 mod accounts;

@@ -1943,32 +1943,6 @@ fn the_configurations_php_never_sees_a_secret() {
 /// SIGKILL rounds per kill test and engine.
 const KILL_ROUNDS: usize = 30;
 
-/// `mod $module` with one `#[test]` per function name, each calling the function with
-/// `Engine::$engine`, under attribute `$attr` (the server engines: ignored where no test
-/// server runs).
-macro_rules! tests_on {
-    ($module:ident, $engine:ident, $attr:meta, $($name:ident),* $(,)?) => {
-        mod $module {
-            $(
-                #[$attr]
-                fn $name() {
-                    super::$name(crate::engines::Engine::$engine)
-                }
-            )*
-        }
-    };
-}
-
-/// One `#[test]` per engine for each test function taking an `Engine`: `sqlite::NAME`,
-/// `pgsql::NAME` and `mariadb::NAME` (the server ones ignored where no test server runs).
-macro_rules! engine_tests {
-    ($($name:ident),* $(,)?) => {
-        tests_on!(sqlite, Sqlite, test, $($name),*);
-        tests_on!(pgsql, Pgsql, test(pgsql), $($name),*);
-        tests_on!(mariadb, Mysql, test(mysql), $($name),*);
-    };
-}
-
 /// Every change pwaccount makes on an installation is recorded in its own table
 /// `<prefix>pwaccount_audit`, in the change's transaction; `log` reads it back; the app's
 /// rows of other users are untouched by it.
@@ -2134,15 +2108,6 @@ fn a_change_without_the_right_to_create_the_trail_is_refused(engine: Engine) {
         }
         _ => server.exec(&format!("DROP USER '{role}'@'localhost'")),
     }
-}
-
-/// As `engine_tests!`, for the database servers only: `pgsql_server::NAME`,
-/// `mariadb_server::NAME`.
-macro_rules! server_tests {
-    ($($name:ident),* $(,)?) => {
-        tests_on!(pgsql_server, Pgsql, test(pgsql), $($name),*);
-        tests_on!(mariadb_server, Mysql, test(mysql), $($name),*);
-    };
 }
 
 server_tests!(

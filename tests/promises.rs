@@ -166,7 +166,7 @@ fn a_restore_over_data_needs_replace(store: Subject) {
         })
     );
     assert_eq!(store.state(), before);
-    let left: Vec<_> = walk(&store.scratch())
+    let left: Vec<_> = crate::harness::walk(&store.scratch())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("before-restore"))
         .collect();
@@ -266,20 +266,6 @@ fn status_has_one_shape(store: Subject) {
         assert_eq!(count_keys(would), counts);
     }
     assert_eq!(count_keys(&v["encryption"]), ["cse", "sse"]);
-}
-
-/// Every file below `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            found.extend(walk(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }
 
 /// One `#[test]` per store for each promise.

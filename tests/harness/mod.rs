@@ -4,6 +4,41 @@
 pub(crate) mod nextcloud;
 pub(crate) mod suite;
 
+/// `mod $module` with one `#[test]` per function name, each calling the function with
+/// `Engine::$engine`, under attribute `$attr` (`test`, or `test(pgsql)` / `test(mysql)`
+/// for the server engines: ignored where no test server runs).
+macro_rules! tests_on {
+    ($module:ident, $engine:ident, $attr:meta, $($name:ident),* $(,)?) => {
+        mod $module {
+            $(
+                #[$attr]
+                fn $name() {
+                    super::$name(crate::engines::Engine::$engine)
+                }
+            )*
+        }
+    };
+}
+
+/// One `#[test]` per engine for each test function taking an `Engine`: `sqlite::NAME`,
+/// `pgsql::NAME` and `mariadb::NAME` (the server ones ignored where no test server runs).
+macro_rules! engine_tests {
+    ($($name:ident),* $(,)?) => {
+        tests_on!(sqlite, Sqlite, test, $($name),*);
+        tests_on!(pgsql, Pgsql, test(pgsql), $($name),*);
+        tests_on!(mariadb, Mysql, test(mysql), $($name),*);
+    };
+}
+
+/// As `engine_tests!`, for the database servers only: `pgsql_server::NAME`,
+/// `mariadb_server::NAME`.
+macro_rules! server_tests {
+    ($($name:ident),* $(,)?) => {
+        tests_on!(pgsql_server, Pgsql, test(pgsql), $($name),*);
+        tests_on!(mariadb_server, Mysql, test(mysql), $($name),*);
+    };
+}
+
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -622,4 +657,21 @@ pub(crate) fn snapshot_digest(conn: &Connection, tables: &[(&str, &str)]) -> Str
         }
     }
     hex::encode(hash.finalize())
+}
+
+/// Every file under `dir`.
+pub(crate) fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }
