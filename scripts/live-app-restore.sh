@@ -12,19 +12,9 @@
 #
 #   NCORACLE_ROOT=/tmp/nc34 NC_PORT=8134 NC_DRIVER=.../oracle.py scripts/live-app-restore.sh [PWACCOUNT]
 set -euo pipefail
-root=${NCORACLE_ROOT:?set NCORACLE_ROOT to the instance setup.sh built}
-driver=${NC_DRIVER:?set NC_DRIVER to the reference oracle.py}
-here=$(cd "$(dirname "$0")" && pwd)
-pw=${1:-$here/../target/release/pwaccount}
-oracle() { python3 "$driver" "$@"; }
-occ() { (cd "$root/server" && "$root/bin/php" occ "$@"); }
+# shellcheck source=scripts/live-common.sh
+. "$(dirname "$0")/live-common.sh"
 rows() { "$here/nc-user-rows.py" "$@"; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 700 "$work"
-step() { printf '== %s\n' "$*"; }
-fail() { printf 'FAILED: %s\n' "$*"; exit 1; }
-nc=(--nextcloud "$root/server")
 
 u="a$(date +%s)"
 pass="passphrase of $u"

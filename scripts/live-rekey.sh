@@ -12,16 +12,8 @@
 # that does not read it (2024.12 to 2025.5) setting it must change nothing.
 # The instance keeps the new secret afterwards. Exit 0 only if every step held.
 set -euo pipefail
-root=${NCORACLE_ROOT:?set NCORACLE_ROOT to the instance setup.sh built}
-driver=${NC_DRIVER:?set NC_DRIVER to the reference oracle.py}
-pw=${1:-$(cd "$(dirname "$0")/.." && pwd)/target/release/pwaccount}
-occ() { (cd "$root/server" && "$root/bin/php" occ "$@"); }
-oracle() { python3 "$driver" "$@"; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 700 "$work"
-step() { printf '== %s\n' "$*"; }
-fail() { printf 'FAILED: %s\n' "$*"; exit 1; }
+# shellcheck source=scripts/live-common.sh
+. "$(dirname "$0")/live-common.sh"
 
 run_id=$(date +%s)
 users=("k${run_id}a" "k${run_id}b")

@@ -9,16 +9,8 @@
 #
 #   NCORACLE_ROOT=/tmp/nc34 NC_PORT=8134 NC_DRIVER=.../oracle.py scripts/live-restore.sh [PWACCOUNT]
 set -euo pipefail
-root=${NCORACLE_ROOT:?set NCORACLE_ROOT to the instance setup.sh built}
-driver=${NC_DRIVER:?set NC_DRIVER to the reference oracle.py}
-pw=${1:-$(cd "$(dirname "$0")/.." && pwd)/target/release/pwaccount}
-oracle() { python3 "$driver" "$@"; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 700 "$work"
-step() { printf '== %s\n' "$*"; }
-fail() { printf 'FAILED: %s\n' "$*"; exit 1; }
-nc=(--nextcloud "$root/server")
+# shellcheck source=scripts/live-common.sh
+. "$(dirname "$0")/live-common.sh"
 
 u="r$(date +%s)"
 pass="passphrase of $u"
