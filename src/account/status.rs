@@ -50,8 +50,9 @@ pub(crate) struct PendingReset {
 }
 
 /// `status`: what the account holds, its challenge and encryption settings, a pending
-/// reset, what is wrong with it; where a reset changes other rows than those counted (on Nextcloud the app's
-/// reset flags and removes others), what it would delete; what the store opened.
+/// reset, what is wrong with it; where a reset changes other rows than those counted (on
+/// Nextcloud the app's reset flags and removes others), what it would delete; what the
+/// store opened.
 pub(crate) fn status<S: Store>(store: &mut S, user: &str) -> Result<Status> {
     let info = store.info();
     let differs = store.capabilities().reset_differs_from_holdings;

@@ -26,11 +26,10 @@ pub(super) fn run(ctx: &Ctx) -> Result<Report> {
 
 /// The lines of the text form, as (label, value).
 fn rows(s: &Status) -> Vec<(&'static str, String)> {
-    let rows: Vec<(&str, String)> = vec![
+    let mut rows: Vec<(&str, String)> = vec![
         ("account", s.user.clone()),
         ("database", s.database.clone()),
     ];
-    let mut rows = rows;
     rows.extend(s.store_lines.iter().cloned());
     rows.extend(count_rows(&s.counts));
     rows.extend(state_rows(s));

@@ -375,7 +375,7 @@ fn connect_to(settings: &Settings, access: Access, timeouts: super::Timeouts) ->
     let mut opened = NextcloudDatabase {
         installation: crate::text::path_text(&config.root),
         config: crate::text::path_text(&config.file),
-        engine: match settings.engine {
+        engine: match settings.engine() {
             Engine::Sqlite => "sqlite",
             Engine::Postgres => "pgsql",
             Engine::MySql => "mysql",

@@ -17,7 +17,6 @@ use crate::error::{Error, Id, Result};
 /// The configuration, and what it says of the database, parsed once when the store opens.
 pub(super) struct Settings {
     pub config: Config,
-    pub engine: Engine,
     pub database: Database,
     /// `dbtableprefix` (checked: letters, digits and `_` only).
     pub prefix: String,
@@ -25,7 +24,7 @@ pub(super) struct Settings {
     pub replicas: usize,
 }
 
-/// Where the database is.
+/// Where the database is (and so on which engine).
 pub(super) enum Database {
     /// The SQLite file (`datadirectory`/`dbname`.db) and `dbname`.
     Sqlite { file: PathBuf, name: String },
@@ -34,6 +33,14 @@ pub(super) enum Database {
 }
 
 impl Settings {
+    /// The engine, as the database's place implies it.
+    pub(super) fn engine(&self) -> Engine {
+        match &self.database {
+            Database::Sqlite { .. } => Engine::Sqlite,
+            Database::Server(server) => server.engine,
+        }
+    }
+
     /// Read the configuration of the installation at `installation` and what it says of
     /// the database; refused where Nextcloud is not installed, or a value is one pwaccount
     /// cannot use.
@@ -50,9 +57,7 @@ impl Settings {
         let database = match engine {
             Engine::Sqlite => Database::Sqlite {
                 file: sqlite_path(&config)?,
-                name: config
-                    .string("dbname")?
-                    .unwrap_or_else(|| "owncloud".into()),
+                name: db_name(&config)?,
             },
             _ => Database::Server(server(&config, engine)?),
         };
@@ -64,7 +69,6 @@ impl Settings {
         };
         Ok(Settings {
             config,
-            engine,
             database,
             prefix,
             replicas,
@@ -271,9 +275,7 @@ pub(super) fn server(config: &Config, engine: Engine) -> Result<Server> {
         password: config
             .secret("dbpassword")?
             .unwrap_or_else(|| SecretText::new("")),
-        database: config
-            .string("dbname")?
-            .unwrap_or_else(|| "owncloud".into()),
+        database: db_name(config)?,
         tls,
     })
 }
@@ -444,10 +446,15 @@ pub(super) fn data_directory(config: &Config) -> Result<PathBuf> {
 /// `dbname` stays inside the data directory.
 pub(super) fn sqlite_path(config: &Config) -> Result<PathBuf> {
     let data = data_directory(config)?.display().to_string();
-    let name = config
-        .string("dbname")?
-        .unwrap_or_else(|| "owncloud".into());
+    let name = db_name(config)?;
     Ok(PathBuf::from(format!("{data}/{name}.db")))
+}
+
+/// `dbname`, default `owncloud` (Nextcloud's own default).
+fn db_name(config: &Config) -> Result<String> {
+    Ok(config
+        .string("dbname")?
+        .unwrap_or_else(|| "owncloud".into()))
 }
 
 /// The major version of Nextcloud, as its configuration records it (`version`).
